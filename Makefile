@@ -1,0 +1,36 @@
+# The two commands a new user needs (see README.md):
+#   make demo   install everything, start the project's Neo4j, run the pipeline on a demo scenario
+#   make test   install what the tests need, start a separate test Neo4j, run the whole suite, stop it
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: demo test install neo4j clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/duanka neo4j install
+
+demo: install
+	$(BIN)/duanka demo
+
+# Tests run against their own server (.neo4j/test, ports 17687/17474) so they never touch the demo's data.
+test: install
+	DUANKA_NEO4J_HOME=$(CURDIR)/.neo4j/test DUANKA_NEO4J_LIB=$(CURDIR)/.neo4j/lib \
+	DUANKA_NEO4J_BOLT_PORT=17687 DUANKA_NEO4J_HTTP_PORT=17474 \
+	DUANKA_NEO4J_HEAP=2g DUANKA_NEO4J_PAGECACHE=2g \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	-$(BIN)/duanka neo4j stop
+	rm -rf .neo4j .duanka data/generated exports

@@ -1,0 +1,118 @@
+"""The `duanka` command: one entry point for operators, analysts and tests."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from duanka import neo4j_server
+from duanka.errors import DuankaError
+from duanka.settings import Settings
+
+app = typer.Typer(help="断卡 duanka: find the black-market supply chain behind telecom fraud.", no_args_is_help=True)
+neo4j_app = typer.Typer(help="The project's own Neo4j server.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+console = Console()
+err = Console(stderr=True)
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a DuankaError as one clear line and exit 1, instead of a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DuankaError as exc:
+            err.print(f"[bold red]duanka:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@neo4j_app.command("install")
+@friendly
+def neo4j_install() -> None:
+    """Fetch Neo4j Community and Neo4j Browser from Maven Central (once)."""
+    result = neo4j_server.install(Settings.from_env().local)
+    verb = "installed" if result.fetched else "already installed"
+    console.print(f"Neo4j {result.version} {verb} in {result.lib}")
+
+
+@neo4j_app.command("start")
+@friendly
+def neo4j_start(timeout: float = typer.Option(120.0, help="Seconds to wait for Bolt.")) -> None:
+    """Start the local server and return when Bolt answers."""
+    settings = Settings.from_env()
+    seconds = neo4j_server.start(settings, timeout=timeout)
+    local = settings.local
+    console.print(f"Neo4j is up at {local.bolt_uri} (Bolt ready after {seconds:.1f} s)")
+    console.print(f"Browser: {local.browser_url}  user neo4j, password in {local.credentials_file}")
+
+
+@neo4j_app.command("stop")
+@friendly
+def neo4j_stop() -> None:
+    """Stop the local server."""
+    stopped = neo4j_server.stop(Settings.from_env().local)
+    console.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@neo4j_app.command("status")
+@friendly
+def neo4j_status() -> None:
+    """Say where the server listens, which database is used, and whether it answers."""
+    from duanka import db
+
+    settings = Settings.from_env()
+    conn = settings.connection
+    if conn.is_local and not neo4j_server.is_running(settings.local):
+        console.print(f"Local Neo4j is not running (would listen on {conn.uri}).")
+        raise typer.Exit(3)
+    with db.session(settings, retries=0) as sess:
+        info = db.read(sess, "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition")[0]
+    console.print(f"{info['name']} {info['version']} {info['edition']} at {conn.uri}, database {conn.database!r}")
+    if conn.is_local:
+        console.print(f"Browser: {settings.local.browser_url}")
+
+
+@neo4j_app.command("schema")
+@friendly
+def neo4j_schema() -> None:
+    """Apply the declared constraints and indexes (idempotent)."""
+    from duanka import db
+    from graphmodel.apply import apply_schema
+
+    with db.session(Settings.from_env()) as sess:
+        created = apply_schema(sess)
+    console.print(f"Schema applied: {len(created)} created" + (f" ({', '.join(created)})" if created else ", nothing to change"))
+
+
+@app.command("stats")
+@friendly
+def stats() -> None:
+    """Node counts per label and relationship counts per type in the database in use."""
+    from duanka import db
+    from duanka.graphstats import graph_counts
+
+    with db.session(Settings.from_env()) as sess:
+        counts = graph_counts(sess)
+    table = Table("kind", "name", "count")
+    for (kind, name), count in sorted(counts.items()):
+        table.add_row(kind, name, f"{count:,}")
+    console.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Install, configure, start and stop the project's own Neo4j Community server.
+
+The jars come from Maven Central through ``infra/neo4j/pom.xml``; the server
+is run by Neo4j's own launcher (``Neo4jCommand``), exactly as the tarball's
+``bin/neo4j`` would, with a configuration this module writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from duanka.errors import DuankaError
+from duanka.settings import LocalServer, Settings, project_root, write_private
+
+POM = project_root() / "infra" / "neo4j" / "pom.xml"
+LAUNCHER = "org.neo4j.server.startup.Neo4jCommand"
+ADMIN = "org.neo4j.cli.AdminTool"
+MIN_JAVA = 17
+
+
+def neo4j_version(pom: Path = POM) -> str:
+    match = re.search(r"<neo4j.version>([^<]+)</neo4j.version>", pom.read_text())
+    if not match:
+        raise DuankaError(f"{pom} names no <neo4j.version>.")
+    return match.group(1)
+
+
+def _require_java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise DuankaError("Java is missing: install Java 17 (apt-get install openjdk-17-jre-headless).")
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    match = re.search(r'version "(\d+)', out)
+    if match and int(match.group(1)) < MIN_JAVA:
+        raise DuankaError(f"Neo4j 5 needs Java {MIN_JAVA} or newer; found Java {match.group(1)}.")
+    return java
+
+
+def _require_maven() -> str:
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise DuankaError("Maven is missing: install it (apt-get install maven) to fetch Neo4j.")
+    return mvn
+
+
+def _pom_digest() -> str:
+    return hashlib.sha256(POM.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    version: str
+    lib: Path
+    fetched: bool
+
+
+def install(local: LocalServer) -> InstallResult:
+    """Fetch the server's jars once; a later call with the same pom returns at once."""
+    _require_java()
+    marker = local.lib / ".installed"
+    if marker.exists() and marker.read_text().strip() == _pom_digest():
+        return InstallResult(neo4j_version(), local.lib, fetched=False)
+    mvn = _require_maven()
+    staging = local.lib.with_name(local.lib.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
+        f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-15:])
+        raise DuankaError(f"Maven could not fetch Neo4j {neo4j_version()}:\n{tail}")
+    (staging / ".installed").write_text(_pom_digest())
+    shutil.rmtree(local.lib, ignore_errors=True)
+    staging.rename(local.lib)  # atomic: a half-fetched lib/ is never taken for an install
+    return InstallResult(neo4j_version(), local.lib, fetched=True)
+
+
+def render_config(local: LocalServer) -> str:
+    """neo4j.conf for one 2-core, 24 GB machine; every size and port is overridable."""
+    home = local.home
+    return "\n".join([
+        "# Written by `duanka neo4j start`; edits are overwritten. Override with DUANKA_NEO4J_* variables.",
+        f"server.default_listen_address={local.listen_address}",
+        f"server.default_advertised_address={local.listen_address}",
+        f"server.bolt.listen_address={local.listen_address}:{local.bolt_port}",
+        f"server.http.listen_address={local.listen_address}:{local.http_port}",
+        "server.https.enabled=false",
+        "dbms.security.auth_enabled=true",
+        "dbms.usage_report.enabled=false",
+        f"server.memory.heap.initial_size={local.heap}",
+        f"server.memory.heap.max_size={local.heap}",
+        f"server.memory.pagecache.size={local.pagecache}",
+        "db.tx_log.rotation.retention_policy=2 days 2G",
+        f"server.directories.data={home / 'data'}",
+        f"server.directories.logs={home / 'logs'}",
+        f"server.directories.run={home / 'run'}",
+        f"server.directories.plugins={home / 'plugins'}",
+        f"server.directories.import={home / 'import'}",
+        f"server.directories.lib={local.lib}",
+        "",
+    ])
+
+
+def _launcher_env(local: LocalServer) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(NEO4J_HOME=str(local.home), NEO4J_CONF=str(local.conf_dir))
+    env.pop("NEO4J_PASSWORD", None)  # never hand the secret to the JVM's environment
+    return env
+
+
+def _java(local: LocalServer, main: str, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [_require_java(), "-cp", f"{local.lib}/*", main, *args]
+    return subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True)
+
+
+def _pid(local: LocalServer) -> int | None:
+    pid_file = local.home / "run" / "neo4j.pid"
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def ensure_password(settings: Settings) -> str:
+    """``NEO4J_PASSWORD`` if set, else the stored one, else a new strong one stored 0600."""
+    if settings.connection.password:
+        return settings.connection.password
+    path = settings.local.credentials_file
+    if path.exists():
+        return settings.password()
+    password = secrets.token_urlsafe(24)
+    write_private(path, password + "\n")
+    return password
+
+
+def log_tail(local: LocalServer, lines: int = 20) -> str:
+    try:
+        return "\n".join(local.log_file.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log yet)"
+
+
+def is_running(local: LocalServer) -> bool:
+    return _pid(local) is not None
+
+
+def start(settings: Settings, timeout: float = 120.0) -> float:
+    """Start the server and return the seconds until Bolt answered; already running is fine."""
+    from duanka.db import wait_for_bolt
+
+    local = settings.local
+    if not (local.lib / ".installed").exists():
+        install(local)
+    password = ensure_password(settings)
+    began = time.monotonic()
+    if not is_running(local):
+        for port in (local.bolt_port, local.http_port):
+            if _port_open(local.listen_address, port):
+                raise DuankaError(
+                    f"Port {port} on {local.listen_address} is taken by another process; "
+                    "stop it or choose another with DUANKA_NEO4J_BOLT_PORT / DUANKA_NEO4J_HTTP_PORT."
+                )
+        local.conf_dir.mkdir(parents=True, exist_ok=True)
+        (local.conf_dir / "neo4j.conf").write_text(render_config(local))
+        if not (local.home / "data" / "databases" / "system").exists():
+            result = _java(local, ADMIN, "dbms", "set-initial-password", "--", password)
+            if result.returncode != 0:
+                raise DuankaError(f"Could not set the initial password:\n{result.stderr.strip()}")
+        result = _java(local, LAUNCHER, "start")
+        if result.returncode != 0:
+            raise DuankaError(f"Neo4j did not start:\n{result.stdout}{result.stderr}\n{log_tail(local)}")
+    try:
+        wait_for_bolt(settings, password, deadline=began + timeout)
+    except DuankaError as exc:
+        raise DuankaError(f"{exc}\nLast lines of {local.log_file}:\n{log_tail(local)}") from exc
+    return time.monotonic() - began
+
+
+def stop(local: LocalServer) -> bool:
+    """Stop the server; returns whether it was running."""
+    if not is_running(local):
+        return False
+    result = _java(local, LAUNCHER, "stop")
+    if result.returncode != 0:
+        raise DuankaError(f"Neo4j did not stop:\n{result.stdout}{result.stderr}")
+    return True

@@ -1,0 +1,141 @@
+"""The project's own Neo4j: credentials, loopback only, Browser, schema."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import stat
+import urllib.request
+from pathlib import Path
+
+import neo4j
+import psutil
+import pytest
+from neo4j.exceptions import AuthError, ClientError
+
+from duanka import db, neo4j_server
+from duanka.errors import DuankaError
+from duanka.settings import LocalServer, Settings, read_credentials
+from graphmodel.apply import apply_schema, existing_schema
+from graphmodel.schema import NODES, RELATIONSHIPS
+
+
+def test_query_with_stored_credentials(settings: Settings) -> None:
+    with db.session(settings) as sess:
+        assert db.read(sess, "RETURN 1 + 1 AS two") == [{"two": 2}]
+        edition = db.read(sess, "CALL dbms.components() YIELD edition, versions RETURN edition, versions[0] AS v")[0]
+    assert edition["edition"] == "community"
+    assert edition["v"].startswith("5.26.")
+
+
+def test_credentials_file_is_private(settings: Settings) -> None:
+    mode = stat.S_IMODE(settings.local.credentials_file.stat().st_mode)
+    assert mode == 0o600
+    assert len(settings.password()) >= 24
+
+
+def test_wrong_password_is_refused(settings: Settings) -> None:
+    with neo4j.GraphDatabase.driver(settings.connection.uri, auth=("neo4j", "not-the-password")) as drv:
+        with pytest.raises(AuthError):
+            drv.verify_connectivity()
+
+
+def test_default_password_is_refused(settings: Settings) -> None:
+    with neo4j.GraphDatabase.driver(settings.connection.uri, auth=("neo4j", "neo4j")) as drv:
+        with pytest.raises(AuthError):
+            drv.verify_connectivity()
+
+
+def test_no_credentials_are_refused(settings: Settings) -> None:
+    with neo4j.GraphDatabase.driver(settings.connection.uri, auth=None) as drv:
+        with pytest.raises((AuthError, ClientError)):
+            drv.verify_connectivity()
+
+
+def test_nothing_listens_beyond_loopback(settings: Settings) -> None:
+    pid = int((settings.local.home / "run" / "neo4j.pid").read_text())
+    listening = [c for c in psutil.Process(pid).net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
+    assert {c.laddr.port for c in listening} >= {settings.local.bolt_port, settings.local.http_port}
+    for conn in listening:
+        address = ipaddress.ip_address(conn.laddr.ip)
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        assert address.is_loopback, f"listening on {conn.laddr}"
+
+
+def test_browser_is_served(settings: Settings) -> None:
+    with urllib.request.urlopen(settings.local.browser_url, timeout=10) as response:
+        page = response.read().decode()
+    assert "<title>Neo4j Browser</title>" in page
+
+
+def test_schema_twice_changes_nothing(empty_db: Settings) -> None:
+    with db.session(empty_db) as sess:
+        before = existing_schema(sess)
+        assert apply_schema(sess) == []
+        assert existing_schema(sess) == before
+
+
+def test_every_key_has_a_uniqueness_constraint(empty_db: Settings) -> None:
+    with db.session(empty_db) as sess:
+        rows = db.read(sess, "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties RETURN *")
+    unique = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows if "UNIQUENESS" in r["type"]}
+    for n in NODES:
+        assert (n.label, n.key) in unique
+    for r in RELATIONSHIPS:
+        if r.key_unique:
+            assert (r.type, r.key) in unique
+
+
+def test_duplicate_key_is_rejected_by_the_database(empty_db: Settings) -> None:
+    with db.session(empty_db) as sess:
+        sess.run("CREATE (:Person {person_id: 'p1'})").consume()
+        with pytest.raises(ClientError):
+            sess.run("CREATE (:Person {person_id: 'p1'})").consume()
+
+
+def test_taken_port_is_a_clear_error(settings: Settings, tmp_path: Path) -> None:
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        other = Settings(
+            local=LocalServer(home=tmp_path, lib_dir=settings.local.lib, bolt_port=port, http_port=port + 1),
+            connection=settings.connection,
+            work_dir=tmp_path,
+        )
+        with pytest.raises(DuankaError, match=f"Port {port} .* is taken"):
+            neo4j_server.start(other, timeout=5)
+
+
+def test_unreadable_or_open_password_file_is_a_clear_error(tmp_path: Path) -> None:
+    secret = tmp_path / "credentials"
+    with pytest.raises(DuankaError, match="does not exist"):
+        read_credentials(secret)
+    secret.write_text("pw-pw-pw-pw\n")
+    secret.chmod(0o644)
+    with pytest.raises(DuankaError, match="readable by others"):
+        read_credentials(secret)
+    secret.chmod(0o600)
+    assert read_credentials(secret) == "pw-pw-pw-pw"
+
+
+def test_config_listens_on_loopback_and_is_sized() -> None:
+    conf = neo4j_server.render_config(LocalServer(home=Path("/x"), bolt_port=1234, http_port=1235, heap="3g"))
+    assert "server.default_listen_address=127.0.0.1" in conf
+    assert "server.bolt.listen_address=127.0.0.1:1234" in conf
+    assert "server.memory.heap.max_size=3g" in conf
+    assert "dbms.security.auth_enabled=true" in conf
+
+
+def test_remote_uri_is_not_local() -> None:
+    s = Settings.from_env({"NEO4J_URI": "neo4j://cluster.example:7687", "NEO4J_PASSWORD": "x", "NEO4J_DATABASE": "fraud"})
+    assert not s.connection.is_local
+    assert s.connection.database == "fraud"
+    assert s.password() == "x"
+
+
+def test_install_is_idempotent_and_fast(settings: Settings) -> None:
+    result = neo4j_server.install(settings.local)
+    assert not result.fetched
+    assert any(p.name.startswith("neo4j-browser-") for p in result.lib.glob("*.jar"))
