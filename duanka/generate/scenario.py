@@ -1,0 +1,56 @@
+"""One call that builds a world and writes it: `duanka generate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from duanka.generate import dirty, negatives, population, rings
+from duanka.generate.profiles import PROFILES
+from duanka.generate.world import COLUMNS, World
+from duanka.generate.write import as_text, write_table
+
+
+def generate(out: Path, profile: str = "demo", persons: int | None = None, seed: int = 1,
+             difficulty: str = "easy", dirty_rows: float = 0.0, fmt: str = "csv") -> dict[str, object]:
+    """Write the source files, truth.csv, hard_negatives.csv, dirty_rows.csv and scenario.json."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    if difficulty not in ("easy", "hard"):
+        raise ValueError("difficulty is easy or hard")
+    if not 0 <= dirty_rows < 0.5:
+        raise ValueError("dirty rows is a fraction in [0, 0.5)")
+    base = PROFILES[profile]
+    n = persons or base.persons
+    n_rings = max(4, n // 2500)
+    world = World(rng=np.random.default_rng(seed), hard=difficulty == "hard")
+    pop = population.build(world, n)
+    negatives.build(world, pop)
+    rings.build(world, pop, n_rings)
+
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("*.*"):
+        if stale.suffix in (".csv", ".parquet") or stale.name == "scenario.json":
+            stale.unlink()
+    counts: dict[str, int] = {}
+    listed: list[pd.DataFrame] = []
+    for table in COLUMNS:
+        frame = as_text(table, world)
+        frame, broken = dirty.inject(world, table, frame, dirty_rows)
+        target = write_table(frame, out / table, fmt)
+        broken["file"] = target.name
+        listed.append(broken)
+        counts[table] = len(frame)
+    truth = pd.concat(world.truth, ignore_index=True)
+    truth.to_csv(out / "truth.csv", index=False)
+    pd.concat(world.negatives, ignore_index=True).to_csv(out / "hard_negatives.csv", index=False)
+    pd.concat(listed, ignore_index=True).to_csv(out / "dirty_rows.csv", index=False)
+    summary = {
+        "profile": profile, "persons": n, "seed": seed, "difficulty": difficulty, "dirty_rows": dirty_rows,
+        "format": fmt, "rings": n_rings, "rows": counts, "truth_rows": len(truth),
+    }
+    (out / "scenario.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return summary
