@@ -62,7 +62,7 @@ def _endpoint(var: str, label: str, field: str, stub: bool) -> str:
     verb = "MERGE" if stub else "MATCH"
     line = f"{verb} ({var}:{label} {{{n.key}: row.{field}}})"
     if stub and n.has("on_record"):
-        line += f"\n  ON CREATE SET {var}.on_record = false, {var}.load_id = $load_id"
+        line += f"\n  ON CREATE SET {var}.on_record = false"
     return line
 
 

@@ -14,6 +14,15 @@ from duanka.generate.world import COLUMNS, World
 from duanka.generate.write import as_text, write_table
 
 
+def _one_row_per_pair(calls: pd.DataFrame) -> pd.DataFrame:
+    """The contract's calls are aggregated per (caller, callee, kind): merge pairs drawn twice."""
+    keys = ["caller_msisdn", "callee_msisdn", "kind"]
+    return calls.groupby(keys, sort=False, as_index=False).agg(
+        count=("count", "sum"), total_duration_s=("total_duration_s", "sum"),
+        first_ts=("first_ts", "min"), last_ts=("last_ts", "max"),
+    )
+
+
 def generate(out: Path, profile: str = "demo", persons: int | None = None, seed: int = 1,
              difficulty: str = "easy", dirty_rows: float = 0.0, fmt: str = "csv") -> dict[str, object]:
     """Write the source files, truth.csv, hard_negatives.csv, dirty_rows.csv and scenario.json."""
@@ -30,6 +39,7 @@ def generate(out: Path, profile: str = "demo", persons: int | None = None, seed:
     pop = population.build(world, n)
     negatives.build(world, pop)
     rings.build(world, pop, n_rings)
+    world.parts["calls"] = [_one_row_per_pair(pd.concat(world.parts["calls"], ignore_index=True))]
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.*"):

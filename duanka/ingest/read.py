@@ -1,0 +1,124 @@
+"""Stream a source file as chunks of raw strings, each row indexed by its line in the file.
+
+CSV goes through the csv module so that a quoted field with embedded newlines
+keeps its true line number; Parquet is read batch by batch. Nothing is ever
+loaded whole.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from duanka.errors import DuankaError
+
+CHUNK_ROWS = 50_000
+csv.field_size_limit(64 * 1024 * 1024)  # a huge field is quarantined by validation, not a crash here
+
+
+@dataclass
+class Chunk:
+    rows: pd.DataFrame  # string columns, index = line number (header is line 1)
+    malformed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, raw, reason)
+
+
+def find_source_file(source: Path, name: str) -> Path | None:
+    csv_path, parquet_path = source / f"{name}.csv", source / f"{name}.parquet"
+    if csv_path.exists() and parquet_path.exists():
+        raise DuankaError(f"{source} holds both {csv_path.name} and {parquet_path.name}; keep one.")
+    return csv_path if csv_path.exists() else parquet_path if parquet_path.exists() else None
+
+
+def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
+    """UTF-8 (with or without BOM) when the sample decodes as such, else GB18030 (a superset of GBK)."""
+    head = path.read_bytes()[:sample_bytes] if path.stat().st_size <= sample_bytes else _read_head(path, sample_bytes)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut by the sample's end
+            return "utf-8"
+        return "gb18030"
+
+
+def _read_head(path: Path, n: int) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(n)
+
+
+def header(path: Path, encoding: str | None = None) -> list[str]:
+    if path.suffix == ".parquet":
+        return list(pq.ParquetFile(path).schema_arrow.names)
+    with path.open(encoding=encoding or detect_encoding(path), errors="replace", newline="") as handle:
+        first = next(csv.reader(handle), [])
+    return [h.strip() for h in first]
+
+
+def chunks(path: Path, encoding: str | None = None, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    if path.suffix == ".parquet":
+        yield from _parquet_chunks(path, size)
+    else:
+        yield from _csv_chunks(path, encoding or detect_encoding(path), size)
+
+
+def _frame(records: list[list[str]], lines: list[int], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=columns, index=pd.Index(lines, name="line"), dtype="string")
+    return frame
+
+
+def _csv_chunks(path: Path, encoding: str, size: int) -> Iterator[Chunk]:
+    # errors="replace": a byte that is not in the encoding becomes U+FFFD and the row is
+    # quarantined by validation ("undecodable bytes"), instead of aborting the whole file.
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, strict=False)
+        try:
+            columns = [h.strip() for h in next(reader)]
+        except StopIteration:
+            return
+        width = len(columns)
+        records: list[list[str]] = []
+        lines: list[int] = []
+        malformed: list[tuple[int, str, str]] = []
+        start = reader.line_num + 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                malformed.append((start, "", f"unreadable CSV: {exc}"))
+                start = reader.line_num + 1
+                continue
+            if not record:  # a blank line is no row
+                start = reader.line_num + 1
+                continue
+            if len(record) != width:
+                malformed.append((start, ",".join(record)[:2000], f"expected {width} fields, found {len(record)}"))
+            else:
+                records.append(record)
+                lines.append(start)
+            start = reader.line_num + 1
+            if len(records) + len(malformed) >= size:
+                yield Chunk(_frame(records, lines, columns), malformed)
+                records, lines, malformed = [], [], []
+        if records or malformed:
+            yield Chunk(_frame(records, lines, columns), malformed)
+
+
+def _parquet_chunks(path: Path, size: int) -> Iterator[Chunk]:
+    line = 2  # rows are numbered as if the column names were line 1, like CSV
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
+        frame = batch.to_pandas().astype("string")
+        frame.index = pd.RangeIndex(line, line + len(frame), name="line")
+        line += len(frame)
+        yield Chunk(frame)
+
+

@@ -1,0 +1,261 @@
+"""One ingest run: check headers, then validate, quarantine and load each file, then reconcile.
+
+The steps are plain methods so the Prefect flow can wire them as tasks and
+tests can call them without Prefect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from duanka import __version__, db
+from duanka.errors import DuankaError
+from duanka.ingest import read
+from duanka.ingest.contract import FILES, SPECS, FileSpec
+from duanka.ingest.load import identity, rows_for, send
+from duanka.ingest.mapping import WRITES, NodeWrite
+from duanka.ingest.normalise import derive_carrier, normalise
+from duanka.ingest.quarantine import Quarantine
+from duanka.ingest.validate import clean_strings, failures
+from duanka.settings import Settings, write_private
+from graphmodel.apply import apply_schema
+
+LOAD_ORDER = ("persons", "outlets", "devices", "sims", "bank_accounts",
+              "sim_device_links", "account_device_links", "transfers", "calls", "reports")
+
+
+@dataclass
+class FileReport:
+    file: str
+    path: str
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+
+    @property
+    def reconciled(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined
+
+
+@dataclass
+class IngestResult:
+    run_id: str
+    source: str
+    files: list[FileReport]
+    expected: dict[str, int]
+    found: dict[str, int]
+    quarantine: str
+    manifest: str
+    started_at: str
+    finished_at: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return all(f.reconciled for f in self.files) and self.expected == self.found
+
+    def table(self) -> list[dict[str, Any]]:
+        return [{"file": f.file, "read": f.rows_read, "loaded": f.rows_loaded,
+                 "quarantined": f.rows_quarantined, "reconciled": f.reconciled} for f in self.files]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def new_run_id(kind: str) -> str:
+    return f"{kind}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class Ingestion:
+    source: Path
+    settings: Settings
+    encoding: str | None = None
+    run_id: str = field(default_factory=lambda: new_run_id("ingest"))
+    progress: Callable[[str, int], None] | None = None
+    paths: dict[str, Path] = field(default_factory=dict)
+    reports: list[FileReport] = field(default_factory=list)
+    keys: dict[str, set[Any]] = field(default_factory=dict)  # parent keys seen this run, for references
+    loaded: dict[str, set[int]] = field(default_factory=dict)  # label/type -> element identities
+    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+
+    @property
+    def run_dir(self) -> Path:
+        return self.settings.work_dir / "runs" / self.run_id
+
+    # -- step 1 -----------------------------------------------------------------------------
+    def check(self) -> None:
+        """Find the files and reject the run before anything is loaded if a header lacks a required column."""
+        if not self.source.is_dir():
+            raise DuankaError(f"Source directory {self.source} does not exist.")
+        for spec in FILES:
+            path = read.find_source_file(self.source, spec.name)
+            if path is None:
+                if spec.required_file:
+                    raise DuankaError(f"{self.source} has no {spec.name}.csv or {spec.name}.parquet, which the contract requires.")
+                continue
+            columns = read.header(path, self.encoding)
+            for required in spec.required_columns:
+                if required not in columns:
+                    raise DuankaError(f"{path.name} is rejected: its header has no required column {required!r}.")
+            self.paths[spec.name] = path
+
+    # -- step 2 -----------------------------------------------------------------------------
+    def prepare(self) -> list[str]:
+        with db.session(self.settings) as sess:
+            return apply_schema(sess)
+
+    # -- step 3 -----------------------------------------------------------------------------
+    def load_all(self) -> None:
+        """Load every file; called again after a failure it starts over and converges."""
+        self.reports, self.keys, self.loaded = [], {}, {}
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        with Quarantine(self.run_dir / "quarantine.csv") as quarantine, db.session(self.settings) as sess:
+            for name in LOAD_ORDER:
+                if name in self.paths:
+                    self.reports.append(self.load_file(sess, SPECS[name], quarantine))
+
+    def load_file(self, sess: Any, spec: FileSpec, quarantine: Quarantine) -> FileReport:
+        path = self.paths[spec.name]
+        report = FileReport(spec.name, path.name, sha256_of(path))
+        seen: set[Any] = set()
+        for chunk in read.chunks(path, self.encoding):
+            raw = chunk.rows
+            report.rows_read += len(raw) + len(chunk.malformed)
+            if chunk.malformed:
+                bad = pd.DataFrame(chunk.malformed, columns=["line", "value", "reason"]).assign(column="")
+                report.rows_quarantined += quarantine.add(path.name, bad[["line", "column", "value", "reason"]], raw)
+            frame = self._with_defaults(spec, clean_strings(raw))
+            problems = failures(spec, frame)
+            good = frame.drop(index=problems["line"].unique()) if len(problems) else frame
+            typed = self._typed(spec, good)
+            extra = self._references(sess, spec, typed) + self._duplicates(spec, typed, seen)
+            if extra:
+                problems = pd.concat([problems, *extra], ignore_index=True)
+                typed = typed.drop(index=pd.concat(extra)["line"].unique())
+            report.rows_quarantined += quarantine.add(path.name, problems, raw)
+            self._write(sess, spec, typed)
+            report.rows_loaded += len(typed)
+            if self.progress:
+                self.progress(spec.name, len(raw) + len(chunk.malformed))
+        return report
+
+    def _with_defaults(self, spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
+        for column in spec.columns:
+            if column.name not in frame.columns:
+                frame[column.name] = pd.Series(pd.NA, index=frame.index, dtype="string")
+            if column.default is not None:
+                frame[column.name] = frame[column.name].fillna(column.default)
+        return frame[[c.name for c in spec.columns]]
+
+    def _typed(self, spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
+        typed = pd.DataFrame({c.name: normalise(c.name, c.kind, frame[c.name]) for c in spec.columns}, index=frame.index)
+        if spec.name == "sims":
+            typed = derive_carrier(typed)
+        if spec.name == "transfers":
+            missing = typed["transfer_id"].isna()
+            if missing.any():
+                typed.loc[missing, "transfer_id"] = [
+                    "h:" + hashlib.sha1("|".join(map(str, (r.from_account, r.to_account, r.amount, r.ts.isoformat()))).encode()).hexdigest()[:20]
+                    for r in typed[missing].itertuples()
+                ]
+        return typed
+
+    def _references(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> list[pd.DataFrame]:
+        out = []
+        for column, parent in spec.refs:
+            values = typed[column].dropna()
+            known = self.keys.setdefault(parent, set())
+            unknown = sorted(set(values) - known)
+            if unknown:
+                known.update(self._in_database(sess, parent, unknown))
+            bad = values[~values.isin(known)]
+            if len(bad):
+                out.append(pd.DataFrame({"line": bad.index, "column": column, "value": bad.to_numpy(),
+                                         "reason": f"reference to nothing: not in {parent} of this extract or the graph"}))
+        return out
+
+    @staticmethod
+    def _in_database(sess: Any, parent: str, keys: list[Any]) -> set[Any]:
+        write = WRITES[parent][0]
+        assert isinstance(write, NodeWrite)
+        query = f"UNWIND $keys AS k MATCH (n:{write.node.label} {{{write.node.key}: k}}) RETURN k"
+        return {r["k"] for r in sess.run(query, keys=keys)}
+
+    def _duplicates(self, spec: FileSpec, typed: pd.DataFrame, seen: set[Any]) -> list[pd.DataFrame]:
+        if not spec.key:
+            return []
+        keys = list(zip(*(typed[k] for k in spec.key))) if len(spec.key) > 1 else typed[spec.key[0]].tolist()
+        dup_lines, dup_values = [], []
+        for line, key in zip(typed.index, keys):
+            if key in seen:
+                dup_lines.append(line)
+                dup_values.append("/".join(map(str, key)) if isinstance(key, tuple) else str(key))
+            else:
+                seen.add(key)
+        if not dup_lines:
+            return []
+        return [pd.DataFrame({"line": dup_lines, "column": spec.key[0], "value": dup_values,
+                              "reason": f"duplicate key {'/'.join(spec.key)}: an earlier row of this file has it"})]
+
+    def _write(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> None:
+        if typed.empty:
+            return
+        for write in WRITES[spec.name]:
+            rows = rows_for(write, typed)
+            name = write.node.label if isinstance(write, NodeWrite) else write.rel.type
+            self.loaded.setdefault(name, set()).update(identity(write, r) for r in rows)
+            send(sess, write, rows, self.run_id)
+            if isinstance(write, NodeWrite):
+                self.keys.setdefault(spec.name, set()).update(r["key"] for r in rows)
+
+    # -- step 4 -----------------------------------------------------------------------------
+    def reconcile(self) -> IngestResult:
+        """Compare what this run wrote with what the graph holds under this run's id."""
+        expected = {name: len(ids) for name, ids in self.loaded.items()}
+        found: dict[str, int] = {}
+        with db.session(self.settings) as sess:
+            for name in expected:
+                pattern = f"(n:{name})" if name[0].isupper() and not name.isupper() else f"()-[n:{name}]->()"
+                found[name] = sess.run(f"MATCH {pattern} WHERE n.load_id = $run RETURN count(n) AS c", run=self.run_id).single()["c"]
+        result = IngestResult(
+            run_id=self.run_id, source=str(self.source), files=self.reports, expected=expected, found=found,
+            quarantine=str(self.run_dir / "quarantine.csv"), manifest=str(self.run_dir / "manifest.json"),
+            started_at=self.started_at, finished_at=datetime.now(timezone.utc).isoformat(),
+        )
+        self.write_manifest(result)
+        return result
+
+    def write_manifest(self, result: IngestResult) -> None:
+        manifest = {
+            "run_id": result.run_id, "kind": "ingest", "version": __version__, "source": result.source,
+            "encoding": self.encoding or "auto", "database": self.settings.connection.uri,
+            "started_at": result.started_at, "finished_at": result.finished_at, "ok": result.ok,
+            "files": [asdict(f) | {"reconciled": f.reconciled} for f in result.files],
+            "graph": {"expected": result.expected, "found": result.found}, "quarantine": result.quarantine,
+        }
+        write_private(Path(result.manifest), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def ingest_source(source: Path, settings: Settings, encoding: str | None = None,
+                  progress: Callable[[str, int], None] | None = None) -> IngestResult:
+    """The whole run without Prefect: check, prepare, load, reconcile."""
+    run = Ingestion(source=source, settings=settings, encoding=encoding, progress=progress)
+    run.check()
+    run.prepare()
+    run.load_all()
+    return run.reconcile()

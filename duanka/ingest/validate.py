@@ -1,0 +1,113 @@
+"""Validate a chunk of raw rows against the contract with pandera; say why each bad row is bad.
+
+Every check is vectorised. pandera reports each failing value with its row
+index — which is the file's line number — so the quarantine can name file,
+line, column, value and reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from duanka import identifiers as ids
+from duanka.ingest.contract import WINDOWS, Column, FileSpec
+from duanka.ingest.normalise import parse_timestamps
+
+MAX_FIELD = 1024
+TRUE_WORDS = ("true", "t", "1", "yes", "y")
+FALSE_WORDS = ("false", "f", "0", "no", "n")
+
+
+def _numeric(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce")
+
+
+def _check(fn: Callable[[pd.Series], pd.Series], reason: str) -> pa.Check:
+    return pa.Check(lambda s: fn(s).fillna(False).astype(bool), error=reason, name=reason)
+
+
+CHECKS: dict[str, Callable[[Column], list[pa.Check]]] = {
+    "text": lambda c: [],
+    "region": lambda c: [_check(lambda s: s.str.fullmatch(r"[1-9]\d{5}"), "not a 6-digit region code")],
+    "msisdn": lambda c: [_check(lambda s: ids.normalise_msisdn(s).notna(), "not a mainland mobile number")],
+    "id_number": lambda c: [_check(lambda s: ids.id_number_valid(s.str.upper()), "identity number fails GB 11643 (format, birth date or check character)")],
+    "device_id": lambda c: [_check(ids.device_id_valid, "15-digit IMEI fails its Luhn check")],
+    "account_id": lambda c: [_check(ids.account_id_valid, "card number fails its Luhn check")],
+    "imsi": lambda c: [_check(ids.imsi_valid, "not a 15-digit IMSI with MCC 460")],
+    "timestamp": lambda c: [_check(lambda s: parse_timestamps(s).notna(), "not an ISO 8601 timestamp")],
+    "date": lambda c: [_check(lambda s: parse_timestamps(s).notna(), "not an ISO 8601 date")],
+    "bool": lambda c: [_check(lambda s: s.str.lower().isin(TRUE_WORDS + FALSE_WORDS), "not a boolean (true/false)")],
+    "count": lambda c: [_check(lambda s: s.str.fullmatch(r"\d{1,9}") & (_numeric(s) >= 1), "not a whole number ≥ 1")],
+    "nonneg_int": lambda c: [_check(lambda s: s.str.fullmatch(r"\d{1,12}"), "not a whole number ≥ 0")],
+    "amount": lambda c: [_check(lambda s: _numeric(s) > 0, "amount is not a number > 0")],
+    "money": lambda c: [_check(lambda s: _numeric(s) >= 0, "amount is not a number ≥ 0")],
+    "enum": lambda c: [_check(lambda s: s.isin(c.values), f"not one of {', '.join(c.values)}")],
+}
+CLEAN_TEXT = [
+    _check(lambda s: s.str.len() <= MAX_FIELD, f"longer than {MAX_FIELD} characters"),
+    _check(lambda s: ~s.str.contains("\ufffd", regex=False), "bytes that are not valid in the file's encoding"),
+    _check(lambda s: ~s.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", regex=True), "control characters"),
+]
+
+
+@cache
+def schema(spec: FileSpec) -> pa.DataFrameSchema:
+    columns = {
+        c.name: pa.Column("string", nullable=not c.required, required=False, checks=CLEAN_TEXT + CHECKS[c.kind](c))
+        for c in spec.columns
+    }
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def clean_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Trim every value; an empty string is a missing value."""
+    out = frame.apply(lambda s: s.str.strip())
+    return out.mask(out == "")
+
+
+def failures(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per problem: line, column, value, reason. Empty when the chunk is clean."""
+    found: list[pd.DataFrame] = []
+    try:
+        schema(spec).validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna()]
+        reason = cases["check"].astype(str).replace({"not_nullable": "required value is missing"})
+        found.append(pd.DataFrame({
+            "line": cases["index"].astype("int64").to_numpy(), "column": cases["column"].astype(str).to_numpy(),
+            "value": cases["failure_case"].astype("string").to_numpy(), "reason": reason.to_numpy(),
+        }))
+    found.extend(_cross_field(spec, frame))
+    if not found:
+        return pd.DataFrame(columns=["line", "column", "value", "reason"])
+    return pd.concat(found, ignore_index=True)
+
+
+def _cross_field(spec: FileSpec, frame: pd.DataFrame) -> list[pd.DataFrame]:
+    out = []
+    if spec.name == "reports" and {"msisdn", "account_id"} <= set(frame.columns):
+        bad = frame["msisdn"].isna() & frame["account_id"].isna()
+    elif spec.name == "reports":
+        present = [c for c in ("msisdn", "account_id") if c in frame.columns]
+        bad = frame[present].isna().all(axis=1) if present else pd.Series(True, index=frame.index)
+    else:
+        bad = None
+    if bad is not None and bad.any():
+        out.append(_problems(frame.index[bad], "msisdn", "", "a report names neither msisdn nor account_id"))
+    window = WINDOWS.get(spec.name)
+    if window and set(window) <= set(frame.columns):
+        first, last = parse_timestamps(frame[window[0]]), parse_timestamps(frame[window[1]])
+        bad = (first > last).fillna(False).astype(bool)
+        if bad.any():
+            out.append(_problems(frame.index[bad], window[0], frame.loc[bad, window[0]], f"{window[0]} is after {window[1]}"))
+    return out
+
+
+def _problems(lines: pd.Index, column: str, value: object, reason: str) -> pd.DataFrame:
+    return pd.DataFrame({"line": lines.to_numpy(), "column": column, "value": value, "reason": reason})
