@@ -54,6 +54,14 @@ def _auth_message(settings: Settings) -> str:
 @contextmanager
 def session(settings: Settings, *, retries: int = 5, backoff: float = 1.0) -> Iterator[neo4j.Session]:
     """A session on the configured database, after the server answered (with backoff)."""
+    with connection(settings, retries=retries, backoff=backoff) as drv:
+        with drv.session(database=settings.connection.database) as sess:
+            yield sess
+
+
+@contextmanager
+def connection(settings: Settings, *, retries: int = 5, backoff: float = 1.0) -> Iterator[neo4j.Driver]:
+    """A driver that has answered once, tried with exponential backoff; closed on exit."""
     password = settings.password()
     delay = backoff
     for attempt in range(retries + 1):
@@ -73,8 +81,7 @@ def session(settings: Settings, *, retries: int = 5, backoff: float = 1.0) -> It
             time.sleep(delay)
             delay *= 2
     try:
-        with drv.session(database=settings.connection.database) as sess:
-            yield sess
+        yield drv
     finally:
         drv.close()
 

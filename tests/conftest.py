@@ -46,6 +46,6 @@ def empty_db(settings: Settings) -> Settings:
     from graphmodel.apply import apply_schema
 
     with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         apply_schema(sess)
     return settings

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -10,7 +11,8 @@ import neo4j
 import pandas as pd
 
 from duanka.ingest.mapping import NodeWrite, RelWrite, Write
-from graphmodel.cypher import merge_nodes, merge_relationships
+from graphmodel.cypher import merge_nodes, merge_relationships, merge_stubs, temporal
+from graphmodel.schema import NodeSchema
 
 BATCH_ROWS = 5_000  # measured: see docs/benchmarks.md
 
@@ -20,26 +22,35 @@ def statement(write: Write) -> str:
     return merge_nodes(write.node).cypher if isinstance(write, NodeWrite) else merge_relationships(write.rel).cypher
 
 
+@cache
+def stub_statement(n: NodeSchema) -> str:
+    return merge_stubs(n).cypher
+
+
 def _present(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None}
 
 
+def _records(frame: pd.DataFrame, names: list[str]) -> list[dict[str, Any]]:
+    return [_present(r) for r in frame[names].to_dict("records")] if names else [{}] * len(frame)
+
+
 def node_rows(write: NodeWrite, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    props = [p.name for p in write.node.props if p.name in frame.columns and p.name != write.key]
-    sub = frame[[write.key, *props]]
-    return [{"key": r.pop(write.key), "props": _present(r)} for r in sub.to_dict("records")]
+    props = [p for p in write.node.props if p.name in frame.columns and p.name != write.key]
+    plain = _records(frame, [p.name for p in props if not temporal(p)])
+    times = _records(frame, [p.name for p in props if temporal(p)])
+    return [{"key": k, "props": p, "t": t} for k, p, t in zip(frame[write.key].tolist(), plain, times)]
 
 
 def rel_rows(write: RelWrite, frame: pd.DataFrame) -> list[dict[str, Any]]:
     sub = frame[frame[write.start].notna() & frame[write.end].notna()]
-    replace = [p.name for p in write.rel.props if p.merge == "replace" and p.name in sub.columns]
-    ranged = [p.name for p in write.rel.props if p.merge != "replace" and p.name in sub.columns]
-    starts, ends = sub[write.start].tolist(), sub[write.end].tolist()
-    rep = sub[replace].to_dict("records") if replace else [{}] * len(sub)
-    rng = sub[ranged].to_dict("records") if ranged else [{}] * len(sub)
+    props = [p for p in write.rel.props if p.name in sub.columns]
+    plain = _records(sub, [p.name for p in props if p.merge == "replace" and not temporal(p)])
+    times = _records(sub, [p.name for p in props if p.merge == "replace" and temporal(p)])
+    ranged = _records(sub, [p.name for p in props if p.merge != "replace"])
     return [
-        {"start": s, "end": e, "props": _present(p), "range": _present(r)}
-        for s, e, p, r in zip(starts, ends, rep, rng)
+        {"start": s, "end": e, "props": p, "t": t, "range": r}
+        for s, e, p, t, r in zip(sub[write.start].tolist(), sub[write.end].tolist(), plain, times, ranged)
     ]
 
 
@@ -55,12 +66,42 @@ def identity(write: Write, row: dict[str, Any]) -> int:
     return hash((row["start"], row["end"], key))
 
 
-def send(session: neo4j.Session, write: Write, rows: list[dict[str, Any]], load_id: str,
-         batch: int = BATCH_ROWS, on_batch: Callable[[int], None] | None = None) -> None:
-    """Upsert in batches, each in its own retried transaction: a re-run converges on the same graph."""
-    cypher = statement(write)
-    for i in range(0, len(rows), batch):
-        part = rows[i:i + batch]
-        session.execute_write(lambda tx: tx.run(cypher, rows=part, load_id=load_id).consume())
-        if on_batch:
-            on_batch(len(part))
+class BatchWriter:
+    """Sends batches from one background thread, so Python prepares the next batch while Neo4j writes.
+
+    One thread keeps batches in order (stubs and nodes before the relationships
+    that MATCH them); a second concurrent writer measured slower, its MERGEs
+    waiting on each other's locks. Each batch is its own retried transaction:
+    a run that dies part-way leaves whole batches behind, and a re-run converges.
+    """
+
+    def __init__(self, session: neo4j.Session, load_id: str, batch: int | None = None, depth: int = 3) -> None:
+        self.session, self.load_id, self.batch, self.depth = session, load_id, batch or BATCH_ROWS, depth
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-writer")
+        self._pending: deque[Future[None]] = deque()
+
+    def _send(self, cypher: str, params: dict[str, Any]) -> None:
+        self.session.execute_write(lambda tx: tx.run(cypher, params).consume())
+
+    def submit(self, cypher: str, items: list[Any], name: str = "rows") -> None:
+        for i in range(0, len(items), self.batch):
+            params = {name: items[i:i + self.batch], "load_id": self.load_id}
+            self._pending.append(self._pool.submit(self._send, cypher, params))
+            while len(self._pending) > self.depth:
+                self._pending.popleft().result()  # re-raises a failed batch here
+
+    def flush(self) -> None:
+        while self._pending:
+            self._pending.popleft().result()
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "BatchWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

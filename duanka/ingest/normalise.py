@@ -41,13 +41,12 @@ def normalise(name: str, kind: str, values: pd.Series) -> pd.Series:
         out = ids.normalise_msisdn(values)
     elif kind == "id_number":
         out = values.str.upper()
-    elif kind in ("timestamp",):
+    elif kind == "timestamp":  # epoch seconds: graphmodel.cypher turns them into DateTime at +08:00
         stamps = parse_timestamps(values)
-        out = pd.Series(np.where(stamps.isna(), None, stamps.dt.to_pydatetime()), index=values.index, dtype=object)
-        return out
+        seconds = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]").astype(np.int64)
+        return pd.Series(seconds, index=values.index, dtype=object).where(stamps.notna(), None)
     elif kind == "date":
-        stamps = parse_timestamps(values)
-        return pd.Series(np.where(stamps.isna(), None, stamps.dt.date), index=values.index, dtype=object)
+        return parse_timestamps(values).dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
     elif kind == "bool":
         out = to_bool(values)
     elif kind in ("count", "nonneg_int"):

@@ -21,13 +21,14 @@ from duanka import __version__, db
 from duanka.errors import DuankaError
 from duanka.ingest import read
 from duanka.ingest.contract import FILES, SPECS, FileSpec
-from duanka.ingest.load import identity, rows_for, send
+from duanka.ingest.load import BatchWriter, identity, rows_for, statement, stub_statement
 from duanka.ingest.mapping import WRITES, NodeWrite
 from duanka.ingest.normalise import derive_carrier, normalise
 from duanka.ingest.quarantine import Quarantine
 from duanka.ingest.validate import clean_strings, failures
 from duanka.settings import Settings, write_private
 from graphmodel.apply import apply_schema
+from graphmodel.schema import NodeSchema, node
 
 LOAD_ORDER = ("persons", "outlets", "devices", "sims", "bank_accounts",
               "sim_device_links", "account_device_links", "transfers", "calls", "reports")
@@ -124,12 +125,17 @@ class Ingestion:
         """Load every file; called again after a failure it starts over and converges."""
         self.reports, self.keys, self.loaded = [], {}, {}
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        with Quarantine(self.run_dir / "quarantine.csv") as quarantine, db.session(self.settings) as sess:
+        with (
+            Quarantine(self.run_dir / "quarantine.csv") as quarantine,
+            db.session(self.settings) as sess,
+            db.session(self.settings) as write_session,
+            BatchWriter(write_session, self.run_id) as writer,
+        ):
             for name in LOAD_ORDER:
                 if name in self.paths:
-                    self.reports.append(self.load_file(sess, SPECS[name], quarantine))
+                    self.reports.append(self.load_file(sess, writer, SPECS[name], quarantine))
 
-    def load_file(self, sess: Any, spec: FileSpec, quarantine: Quarantine) -> FileReport:
+    def load_file(self, sess: Any, writer: BatchWriter, spec: FileSpec, quarantine: Quarantine) -> FileReport:
         path = self.paths[spec.name]
         report = FileReport(spec.name, path.name, sha256_of(path))
         seen: set[Any] = set()
@@ -148,7 +154,7 @@ class Ingestion:
                 problems = pd.concat([problems, *extra], ignore_index=True)
                 typed = typed.drop(index=pd.concat(extra)["line"].unique())
             report.rows_quarantined += quarantine.add(path.name, problems, raw)
-            self._write(sess, spec, typed)
+            self._write(writer, spec, typed)
             report.rows_loaded += len(typed)
             if self.progress:
                 self.progress(spec.name, len(raw) + len(chunk.malformed))
@@ -170,7 +176,7 @@ class Ingestion:
             missing = typed["transfer_id"].isna()
             if missing.any():
                 typed.loc[missing, "transfer_id"] = [
-                    "h:" + hashlib.sha1("|".join(map(str, (r.from_account, r.to_account, r.amount, r.ts.isoformat()))).encode()).hexdigest()[:20]
+                    "h:" + hashlib.sha1("|".join(map(str, (r.from_account, r.to_account, r.amount, r.ts))).encode()).hexdigest()[:20]
                     for r in typed[missing].itertuples()
                 ]
         return typed
@@ -179,10 +185,12 @@ class Ingestion:
         out = []
         for column, parent in spec.refs:
             values = typed[column].dropna()
-            known = self.keys.setdefault(parent, set())
+            target = WRITES[parent][0]
+            assert isinstance(target, NodeWrite)
+            known = self.keys.setdefault(target.node.label, set())
             unknown = sorted(set(values) - known)
             if unknown:
-                known.update(self._in_database(sess, parent, unknown))
+                known.update(self._in_database(sess, target.node, unknown))
             bad = values[~values.isin(known)]
             if len(bad):
                 out.append(pd.DataFrame({"line": bad.index, "column": column, "value": bad.to_numpy(),
@@ -190,10 +198,9 @@ class Ingestion:
         return out
 
     @staticmethod
-    def _in_database(sess: Any, parent: str, keys: list[Any]) -> set[Any]:
-        write = WRITES[parent][0]
-        assert isinstance(write, NodeWrite)
-        query = f"UNWIND $keys AS k MATCH (n:{write.node.label} {{{write.node.key}: k}}) RETURN k"
+    def _in_database(sess: Any, target: NodeSchema, keys: list[Any]) -> set[Any]:
+        """Keys an earlier extract loaded: a reference to them resolves."""
+        query = f"UNWIND $keys AS k MATCH (n:{target.label} {{{target.key}: k}}) WHERE n.on_record OR NOT (n:Sim OR n:Account) RETURN k"
         return {r["k"] for r in sess.run(query, keys=keys)}
 
     def _duplicates(self, spec: FileSpec, typed: pd.DataFrame, seen: set[Any]) -> list[pd.DataFrame]:
@@ -212,16 +219,29 @@ class Ingestion:
         return [pd.DataFrame({"line": dup_lines, "column": spec.key[0], "value": dup_values,
                               "reason": f"duplicate key {'/'.join(spec.key)}: an earlier row of this file has it"})]
 
-    def _write(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> None:
+    def _write(self, writer: BatchWriter, spec: FileSpec, typed: pd.DataFrame) -> None:
         if typed.empty:
             return
         for write in WRITES[spec.name]:
             rows = rows_for(write, typed)
-            name = write.node.label if isinstance(write, NodeWrite) else write.rel.type
-            self.loaded.setdefault(name, set()).update(identity(write, r) for r in rows)
-            send(sess, write, rows, self.run_id)
             if isinstance(write, NodeWrite):
-                self.keys.setdefault(spec.name, set()).update(r["key"] for r in rows)
+                writer.submit(statement(write), rows)
+                self.keys.setdefault(write.node.label, set()).update(r["key"] for r in rows)
+                self.loaded.setdefault(write.node.label, set()).update(identity(write, r) for r in rows)
+                continue
+            for end, stub in (("start", write.rel.stub_start), ("end", write.rel.stub_end)):
+                if stub:
+                    self._stubs(writer, node(write.rel.start if end == "start" else write.rel.end), {r[end] for r in rows})
+            writer.submit(statement(write), rows)
+            self.loaded.setdefault(write.rel.type, set()).update(identity(write, r) for r in rows)
+
+    def _stubs(self, writer: BatchWriter, target: NodeSchema, keys: set[Any]) -> None:
+        """Create, key only, the link ends no file describes (another operator's number, an unlisted device)."""
+        known = self.keys.setdefault(target.label, set())
+        missing = sorted(keys - known)
+        if missing:
+            writer.submit(stub_statement(target), missing, name="keys")
+            known.update(missing)
 
     # -- step 4 -----------------------------------------------------------------------------
     def reconcile(self) -> IngestResult:

@@ -1,0 +1,74 @@
+"""Ingest throughput: rows/s for node and relationship writes, over Bolt, into an empty database.
+
+    python bench/ingest.py --profile medium [--batch 5000]
+
+Generates the scenario once under data/generated/bench-<profile>, empties the
+configured database (the local server by default), loads, and prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from pathlib import Path
+
+from duanka import db
+from duanka.generate import generate
+from duanka.ingest import load
+from duanka.ingest.mapping import WRITES, NodeWrite
+from duanka.ingest.run import Ingestion
+from duanka.settings import Settings, project_root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", default="medium")
+    parser.add_argument("--batch", type=int, default=load.BATCH_ROWS)
+    args = parser.parse_args()
+    load.BATCH_ROWS = args.batch
+
+    source = project_root() / "data" / "generated" / f"bench-{args.profile}"
+    if not (source / "scenario.json").exists():
+        t = time.perf_counter()
+        generate(source, args.profile, seed=1)
+        print(f"generated {args.profile} in {time.perf_counter() - t:.1f} s")
+    settings = Settings.from_env()
+    with db.session(settings) as sess:
+        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    run = Ingestion(source=Path(source), settings=settings)
+    run.check()
+    run.prepare()
+    per_file: dict[str, float] = {}
+    began = time.perf_counter()
+    original = run.load_file
+
+    def timed(sess, writer, spec, quarantine):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        report = original(sess, writer, spec, quarantine)
+        writer.flush()
+        per_file[spec.name] = time.perf_counter() - t
+        return report
+
+    run.load_file = timed  # type: ignore[method-assign]
+    run.load_all()
+    total = time.perf_counter() - began
+    result = run.reconcile()
+    assert result.ok, "did not reconcile"
+
+    node_writes = sum(result.expected[w.node.label] for f in WRITES.values() for w in f if isinstance(w, NodeWrite))
+    rel_writes = sum(n for name, n in result.expected.items() if name.isupper())
+    rel_seconds = sum(per_file[f] for f in ("sim_device_links", "account_device_links", "transfers", "calls"))
+    rel_only = sum(result.expected[t] for t in ("SEEN_IN", "USED_FROM", "TRANSFER", "CALLED"))
+    print(f"profile {args.profile}, batch {args.batch}")
+    for f in result.files:
+        print(f"  {f.file:22s} {f.rows_read:>10,} rows {per_file[f.file]:7.1f} s {f.rows_read / per_file[f.file]:>10,.0f} rows/s")
+    print(f"total {sum(f.rows_read for f in result.files):,} rows in {total:.1f} s "
+          f"({node_writes:,} nodes, {rel_writes:,} relationships written)")
+    print(f"relationship files: {rel_only:,} relationships in {rel_seconds:.1f} s = {rel_only / rel_seconds:,.0f} relationships/s")
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Test helpers that read the whole graph back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from duanka import db
+from duanka.settings import Settings
+
+IGNORED = {"load_id"}
+
+
+def _clean(props: dict) -> dict:
+    return {k: str(v) for k, v in sorted(props.items()) if k not in IGNORED}
+
+
+def graph_snapshot(settings: Settings) -> dict[str, object]:
+    """Every node and relationship with its properties (minus per-run ids), in a stable order."""
+    with db.session(settings) as sess:
+        nodes = sorted(
+            json.dumps([r["labels"], _clean(r["props"])], ensure_ascii=False, sort_keys=True)
+            for r in sess.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+        )
+        rels = sorted(
+            json.dumps([r["t"], r["a"], r["b"], _clean(r["props"])], ensure_ascii=False, sort_keys=True)
+            for r in sess.run(
+                "MATCH (a)-[r]->(b) RETURN type(r) AS t, elementId(a) IS NOT NULL AS ok, "
+                "coalesce(a.person_id, a.msisdn, a.account_id, a.device_id, a.outlet_id, a.report_id) AS a, "
+                "coalesce(b.person_id, b.msisdn, b.account_id, b.device_id, b.outlet_id, b.report_id) AS b, properties(r) AS props"
+            )
+        )
+    return {"nodes": len(nodes), "relationships": len(rels),
+            "digest": hashlib.sha256("\n".join(nodes + rels).encode()).hexdigest()}
