@@ -150,6 +150,16 @@ def ingest_cmd(
     console.print(f"Manifest: {summary['manifest']}\nQuarantine: {summary['quarantine']}")
 
 
+@app.command("docs")
+def docs_cmd() -> None:
+    """Regenerate docs/graph-model.md, its picture and queries/load from the schema declaration."""
+    from duanka.settings import project_root
+    from graphmodel.docs import write_all
+
+    for path in write_all(project_root()):
+        console.print(f"wrote {path}")
+
+
 def main() -> None:
     app()
 

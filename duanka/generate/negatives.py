@@ -8,7 +8,7 @@ import pandas as pd
 from duanka.generate.alloc import REGIONS
 from duanka.generate.clock import DAY, HOUR, NOW, RECENT, START
 from duanka.generate.population import Population, add_sims, new_people, seen
-from duanka.generate.world import World, person_ids
+from duanka.generate.world import World
 
 
 def build(world: World, pop: Population) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-import numpy as np
 import pandas as pd
 
 from duanka import identifiers as ids
@@ -41,10 +40,9 @@ def normalise(name: str, kind: str, values: pd.Series) -> pd.Series:
         out = ids.normalise_msisdn(values)
     elif kind == "id_number":
         out = values.str.upper()
-    elif kind == "timestamp":  # epoch seconds: graphmodel.cypher turns them into DateTime at +08:00
+    elif kind == "timestamp":  # ISO text at +08:00: the generated Cypher makes it a DateTime
         stamps = parse_timestamps(values)
-        seconds = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]").astype(np.int64)
-        return pd.Series(seconds, index=values.index, dtype=object).where(stamps.notna(), None)
+        return stamps.dt.strftime("%Y-%m-%dT%H:%M:%S+08:00").astype(object).where(stamps.notna(), None)
     elif kind == "date":
         return parse_timestamps(values).dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
     elif kind == "bool":

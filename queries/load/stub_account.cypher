@@ -1,0 +1,3 @@
+// Account nodes known only as the end of a link: key only; on_record stays unset.
+UNWIND $keys AS key
+MERGE (:Account {account_id: key})

@@ -1,0 +1,3 @@
+// Device nodes known only as the end of a link: key only; on_record stays unset.
+UNWIND $keys AS key
+MERGE (:Device {device_id: key})

@@ -1,0 +1,3 @@
+// Outlet nodes known only as the end of a link: key only; on_record stays unset.
+UNWIND $keys AS key
+MERGE (:Outlet {outlet_id: key})
