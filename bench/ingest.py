@@ -1,8 +1,8 @@
 """Ingest throughput: rows/s for node and relationship writes, over Bolt, into an empty database.
 
-    python bench/ingest.py --profile medium [--batch 5000]
+    python bench/ingest.py --profile medium --empty-the-database [--batch 5000]
 
-Generates the scenario once under data/generated/bench-<profile>, empties the
+Generates the scenario once under data/generated/bench-<profile>, EMPTIES the
 configured database (the local server by default), loads, and prints figures.
 """
 
@@ -25,6 +25,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="medium")
     parser.add_argument("--batch", type=int, default=load.BATCH_ROWS)
+    parser.add_argument("--empty-the-database", action="store_true", required=True,
+                        help="say so: the benchmark deletes everything in the configured database")
     args = parser.parse_args()
     load.BATCH_ROWS = args.batch
 

@@ -150,6 +150,41 @@ def ingest_cmd(
     console.print(f"Manifest: {summary['manifest']}\nQuarantine: {summary['quarantine']}")
 
 
+@app.command("demo")
+@friendly
+def demo(
+    out: Path = typer.Option(Path("data/generated/demo"), help="Where the demo scenario is written."),
+    profile: str = typer.Option("demo", help="Scenario size."),
+    seed: int = typer.Option(1),
+) -> None:
+    """The main job on the local default: start Neo4j, generate a demo scenario, load it, say where to look."""
+    import json
+
+    from duanka.generate import generate
+
+    settings = Settings.from_env()
+    if settings.connection.is_local:
+        neo4j_server.start(settings)
+        console.print(f"[green]✓[/] Neo4j running at {settings.connection.uri}")
+    wanted = {"profile": profile, "seed": seed}
+    marker = out / "scenario.json"
+    current = json.loads(marker.read_text()) if marker.exists() else {}
+    if {k: current.get(k) for k in wanted} != wanted:
+        summary = generate(out, profile, seed=seed)
+        console.print(f"[green]✓[/] Generated the {profile} scenario in {out}: {summary['persons']:,} persons, {summary['rings']} planted rings")
+    else:
+        console.print(f"[green]✓[/] Using the {profile} scenario already in {out}")
+    ingest_cmd(source=out, encoding=None)
+    stats()
+    if settings.connection.is_local:
+        console.print(
+            f"\nNeo4j Browser: [bold]{settings.local.browser_url}[/]  (connect to {settings.connection.uri}, "
+            f"user neo4j, password: `cat {settings.local.credentials_file}`)\n"
+            "Try:  MATCH (d:Device)<-[:SEEN_IN]-(s:Sim)<-[:HOLDS_SIM]-(p:Person) "
+            "WITH d, count(DISTINCT p) AS holders WHERE holders >= 5 RETURN d.device_id, holders ORDER BY holders DESC"
+        )
+
+
 @app.command("docs")
 def docs_cmd() -> None:
     """Regenerate docs/graph-model.md, its picture and queries/load from the schema declaration."""

@@ -23,6 +23,7 @@ def driver(settings: Settings, password: str | None = None) -> neo4j.Driver:
         auth=(conn.user, password if password is not None else settings.password()),
         connection_timeout=10,
         max_connection_lifetime=3600,
+        notifications_min_severity="OFF",  # schema-less warnings (an empty result type) are noise here
     )
 
 

@@ -99,6 +99,19 @@ def merge_relationships(r: RelSchema) -> Statement:
     return Statement(f"load_{r.type.lower()}", "\n".join(lines), ("rows", "load_id"))
 
 
+def key_conflicts(r: RelSchema) -> Statement:
+    """Rows whose globally unique key is already in the graph between other nodes."""
+    start, end = node(r.start), node(r.end)
+    cypher = "\n".join([
+        f"// {r.type} keys this extract reuses for other endpoints: such rows are quarantined, not loaded.",
+        "UNWIND $rows AS row",
+        f"MATCH (a:{start.label})-[r:{r.type} {{{r.key}: row.key}}]->(b:{end.label})",
+        f"WHERE a.{start.key} <> row.start OR b.{end.key} <> row.end",
+        f"RETURN row.key AS key, a.{start.key} AS start, b.{end.key} AS end",
+    ])
+    return Statement(f"conflicts_{r.type.lower()}", cypher, ("rows",))
+
+
 def loaders() -> list[Statement]:
     """Every statement ingest runs, in the order it runs them."""
     sources = [n for n in NODES if n.label not in ("Run", "Cluster")]

@@ -37,7 +37,10 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     assert not filecmp.cmp(tmp_path / "a" / "sims.csv", tmp_path / "c" / "sims.csv", shallow=False)
 
 
-def test_every_file_passes_the_contract(world: Path) -> None:
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_file_passes_the_contract(tmp_path: Path, seed: int) -> None:
+    world = tmp_path
+    generate(world, "demo", seed=seed, difficulty="hard" if seed == 2 else "easy")
     for spec in FILES:
         path = world / f"{spec.name}.csv"
         assert path.exists(), spec.name

@@ -188,3 +188,20 @@ def test_unreachable_neo4j_names_the_uri(tmp_path: Path) -> None:
     with pytest.raises(DuankaError, match=r"bolt://127\.0\.0\.1:1 is unreachable"):
         with db.session(settings, retries=1, backoff=0.1):
             pass
+
+
+def test_reused_transfer_id_for_other_accounts_is_quarantined(empty_db: Settings, tmp_path: Path) -> None:
+    generate(tmp_path / "a", "demo", persons=200, seed=41)
+    assert ingest_source(tmp_path / "a", empty_db).ok
+    later = tmp_path / "b"
+    later.mkdir()
+    for name in ("persons", "sims", "bank_accounts"):
+        (later / f"{name}.csv").write_bytes((tmp_path / "a" / f"{name}.csv").read_bytes())
+    transfers = csv(tmp_path / "a" / "transfers.csv").head(3)
+    transfers.loc[0, "to_account"] = transfers.loc[1, "to_account"] if transfers.loc[1, "to_account"] != transfers.loc[0, "to_account"] else transfers.loc[2, "to_account"]
+    _write(transfers, later / "transfers.csv")
+    result = ingest_source(later, empty_db)
+    report = next(f for f in result.files if f.file == "transfers")
+    assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
+    reason = csv(Path(result.quarantine)).query("file == 'transfers.csv'").reason.iloc[0]
+    assert "transfer_id already in the graph" in reason

@@ -120,9 +120,10 @@ def build(world: World, n: int) -> Population:
         status=rng.choice(np.array(["active", "frozen", "closed"], dtype=object), len(a_holder), p=[0.95, 0.01, 0.04]),
     )
     online = (a_kind == "wallet") | (rng.random(len(a_holder)) < 0.6)
+    first_login = opened[online] + rng.integers(0, 5 * DAY, int(online.sum()))
     world.add(
         "account_device_links", account_id=a_id[online], device_id=phone[a_holder[online] - idx[0]].astype(str),
-        first_seen=opened[online] + rng.integers(0, 5 * DAY, int(online.sum())), last_seen=NOW - rng.integers(0, 30 * DAY, int(online.sum())),
+        first_seen=first_login, last_seen=np.maximum(first_login, NOW - rng.integers(0, 30 * DAY, int(online.sum()))),
     )
 
     merchants = _money(world, idx, a_id, a_holder, a_kind, household)

@@ -8,8 +8,10 @@ from functools import cache
 from typing import Any
 
 import neo4j
+from neo4j.exceptions import ClientError
 import pandas as pd
 
+from duanka.errors import DuankaError
 from duanka.ingest.mapping import NodeWrite, RelWrite, Write
 from graphmodel.cypher import merge_nodes, merge_relationships, merge_stubs, temporal
 from graphmodel.schema import NodeSchema
@@ -81,7 +83,10 @@ class BatchWriter:
         self._pending: deque[Future[None]] = deque()
 
     def _send(self, cypher: str, params: dict[str, Any]) -> None:
-        self.session.execute_write(lambda tx: tx.run(cypher, params).consume())
+        try:
+            self.session.execute_write(lambda tx: tx.run(cypher, params).consume())
+        except ClientError as exc:  # not transient: the driver already retried what can be retried
+            raise DuankaError(f"Neo4j refused a batch ({cypher.splitlines()[0].lstrip('/ ')}): {exc.message}") from exc
 
     def submit(self, cypher: str, items: list[Any], name: str = "rows") -> None:
         for i in range(0, len(items), self.batch):

@@ -28,6 +28,7 @@ from duanka.ingest.quarantine import Quarantine
 from duanka.ingest.validate import clean_strings, failures
 from duanka.settings import Settings, write_private
 from graphmodel.apply import apply_schema
+from graphmodel.cypher import key_conflicts
 from graphmodel.schema import NodeSchema, node
 
 LOAD_ORDER = ("persons", "outlets", "devices", "sims", "bank_accounts",
@@ -150,6 +151,7 @@ class Ingestion:
             good = frame.drop(index=problems["line"].unique()) if len(problems) else frame
             typed = self._typed(spec, good)
             extra = self._references(sess, spec, typed) + self._duplicates(spec, typed, seen)
+            extra += self._key_conflicts(sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed)
             if extra:
                 problems = pd.concat([problems, *extra], ignore_index=True)
                 typed = typed.drop(index=pd.concat(extra)["line"].unique())
@@ -218,6 +220,24 @@ class Ingestion:
             return []
         return [pd.DataFrame({"line": dup_lines, "column": spec.key[0], "value": dup_values,
                               "reason": f"duplicate key {'/'.join(spec.key)}: an earlier row of this file has it"})]
+
+    @staticmethod
+    def _key_conflicts(sess: Any, spec: FileSpec, typed: pd.DataFrame) -> list[pd.DataFrame]:
+        """A transfer id the graph already holds between other accounts is a conflict, not an update."""
+        out = []
+        for write in WRITES[spec.name]:
+            if isinstance(write, NodeWrite) or not write.rel.key_unique or typed.empty:
+                continue
+            key = write.rel.key
+            rows = [{"key": k, "start": a, "end": b} for k, a, b in zip(typed[key], typed[write.start], typed[write.end])]
+            clashes = {r["key"]: r for r in sess.run(key_conflicts(write.rel).cypher, rows=rows)}
+            if clashes:
+                bad = typed[typed[key].isin(clashes)]
+                out.append(pd.DataFrame({
+                    "line": bad.index, "column": key, "value": bad[key].to_numpy(),
+                    "reason": [f"{key} already in the graph for {clashes[k]['start']} → {clashes[k]['end']}" for k in bad[key]],
+                }))
+        return out
 
     def _write(self, writer: BatchWriter, spec: FileSpec, typed: pd.DataFrame) -> None:
         if typed.empty:
