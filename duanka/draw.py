@@ -1,0 +1,64 @@
+"""Pictures of small subgraphs — a planted ring, a detected cluster — coloured by role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+ROLE_COLOURS = {
+    "number_dealer": "#B2182B", "card_collector": "#EF8A62", "card_farmer": "#F4A582",
+    "device_farm": "#762A83", "fraud_sim": "#2166AC", "mule_account": "#1B7837",
+    "unknown": "#999999", "benign": "#D9D9D9",
+}
+ROLE_LABELS = {
+    "number_dealer": "number dealer", "card_collector": "card collector", "card_farmer": "card farmer",
+    "device_farm": "SIM box / device farm", "fraud_sim": "fraud SIM", "mule_account": "mule account",
+    "unknown": "unknown role", "benign": "other",
+}
+SHAPES = {"person": "o", "sim": "s", "account": "D", "device": "^", "outlet": "p", "report": "*"}
+
+
+def layout(graph: nx.Graph) -> dict[object, tuple[float, float]]:
+    """Kamada-Kawai (via igraph: deterministic, keeps a ring's hubs near its members)."""
+    import igraph as ig
+
+    nodes = list(graph)
+    index = {n: i for i, n in enumerate(nodes)}
+    g = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in graph.edges()])
+    coords = g.layout_kamada_kawai(maxiter=50 * max(1, len(nodes)))
+    return {n: (coords[i][0], coords[i][1]) for i, n in enumerate(nodes)}
+
+
+def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
+    """Nodes carry `kind` (person, sim…), `role` and `label`; edges may carry `label`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    pos = layout(graph)
+    fig, ax = plt.subplots(figsize=(12, 9), dpi=100)
+    nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#bbbbbb", width=0.8, arrows=False)
+    for kind, marker in SHAPES.items():
+        members = [n for n, d in graph.nodes(data=True) if d.get("kind") == kind]
+        if members:
+            nx.draw_networkx_nodes(graph, pos, nodelist=members, node_shape=marker, ax=ax, node_size=[
+                260 if graph.nodes[n].get("role") in ("number_dealer", "card_collector", "device_farm") else 120 for n in members],
+                node_color=[ROLE_COLOURS.get(graph.nodes[n].get("role", "benign"), "#D9D9D9") for n in members],
+                edgecolors="#333333", linewidths=0.5)
+    important = {n: d.get("label", "") for n, d in graph.nodes(data=True)
+                 if d.get("role") in ("number_dealer", "card_collector", "device_farm") or d.get("kind") == "report"}
+    nx.draw_networkx_labels(graph, pos, labels=important, font_size=7, ax=ax, verticalalignment="bottom")
+    roles = sorted({d.get("role", "benign") for _, d in graph.nodes(data=True)}, key=list(ROLE_COLOURS).index)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=ROLE_COLOURS[r], markeredgecolor="#333", label=ROLE_LABELS[r]) for r in roles]
+    handles += [Line2D([], [], marker=m, linestyle="", markersize=8, markerfacecolor="white", markeredgecolor="#333", label=k) for k, m in SHAPES.items()
+                if any(d.get("kind") == k for _, d in graph.nodes(data=True))]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=True)
+    ax.set_title(title, fontsize=11)
+    ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
