@@ -138,16 +138,82 @@ def generate_cmd(
 def ingest_cmd(
     source: Path = typer.Option(..., help="Source directory laid out as the input contract says."),
     encoding: Optional[str] = typer.Option(None, help="CSV encoding (utf-8, gb18030…); detected when omitted."),
+    bulk: bool = typer.Option(False, help="First load into an empty local database: neo4j-admin import, offline and faster."),
 ) -> None:
     """Validate, quarantine and load one extract into Neo4j (the `ingest` flow)."""
     from flows.ingest import ingest
 
-    summary = ingest(str(source), encoding)
+    summary = ingest(str(source), encoding, bulk)
     table = Table("file", "read", "loaded", "quarantined", "reconciled", title=f"ingest {summary['run_id']}")
     for row in summary["files"]:
         table.add_row(row["file"], f"{row['read']:,}", f"{row['loaded']:,}", f"{row['quarantined']:,}", "✓" if row["reconciled"] else "✗")
     console.print(table)
     console.print(f"Manifest: {summary['manifest']}\nQuarantine: {summary['quarantine']}")
+
+
+@app.command("detect")
+@friendly
+def detect_cmd(
+    engine: str = typer.Option("igraph", help="igraph (fast, multilevel) | leiden | louvain (reference, python-louvain)"),
+    resolution: float = typer.Option(1.0, help="Community resolution: higher gives smaller clusters."),
+    seed: int = typer.Option(1, help="Same data, parameters and seed give the same clusters and ranks."),
+    min_score: float = typer.Option(0.35, help="Entities at or above this score are leads."),
+    lang: str = typer.Option("en", help="Language of the printed reasons: en | zh"),
+    top: int = typer.Option(10, help="How many leads to print."),
+) -> None:
+    """Find, score and explain supply-chain clusters; write them back to Neo4j (the `detect` flow)."""
+    from duanka import db, queries
+    from flows.detect import detect
+
+    summary = detect(engine, resolution, seed, min_score)
+    console.print(f"detect {summary['run_id']}: {summary['figures']}")
+    with db.session(Settings.from_env()) as sess:
+        leads = db.read(sess, queries.load("latest_leads"), limit=top)
+    print_leads(leads, lang)
+
+
+def print_leads(leads: list[dict[str, Any]], lang: str = "en") -> None:
+    from duanka.detect.score import ROLE_LABELS
+
+    table = Table("rank", "type", "id", "role", "score", "reasons", title="Top leads (suspicions, not determinations)")
+    for r in leads:
+        role = f"{r['role']} {ROLE_LABELS.get(r['role'], '')}"
+        table.add_row(str(r["rank"]), r["entity_type"], str(r["entity_id"]), role, f"{r['score']:.2f}",
+                      (r.get("reasons_zh") if lang == "zh" else r.get("reasons")) or "")
+    console.print(table)
+
+
+@app.command("evaluate")
+@friendly
+def evaluate_cmd(
+    truth: Path = typer.Option(..., help="truth.csv of a generated scenario (hard_negatives.csv is read beside it)."),
+) -> None:
+    """Score the latest detection run against a scenario's truth, with the single-rule baselines beside it."""
+    from duanka import db, queries
+    from duanka.detect import evaluate as ev
+    from duanka.detect.run import Detection
+
+    settings = Settings.from_env()
+    t = ev.Truth.read(truth)
+    with db.session(settings) as sess:
+        leads = db.read(sess, queries.load("latest_leads"), limit=10**9)
+    if not leads:
+        raise DuankaError("No completed detection run in this database: run `duanka detect` first.")
+    ranked = [f"{r['entity_type']}:{r['entity_id']}" for r in leads]
+    roles = {f"{r['entity_type']}:{r['entity_id']}": r["role"] for r in leads}
+    rows = [ev.score_ranking(f"duanka ({leads[0]['run_id']})", ranked, t, roles=roles)]
+    probe = Detection(settings)
+    facts, projection = probe.facts(), probe.project()
+    for name, (ranking, flagged) in {
+        "baseline: cards per identity": ev.cards_per_identity(facts),
+        "baseline: SIMs per device": ev.sims_per_device(facts),
+        "baseline: shared-identifier components": ev.shared_identifier_components(projection.keys, projection.sources, projection.targets),
+    }.items():
+        rows.append(ev.score_ranking(name, ranking, t, flagged=flagged))
+    table = Table(*rows[0].keys(), title=f"Against {truth}")
+    for r in rows:
+        table.add_row(*("—" if v is None else str(v) for v in r.values()))
+    console.print(table)
 
 
 @app.command("demo")
@@ -174,7 +240,7 @@ def demo(
         console.print(f"[green]✓[/] Generated the {profile} scenario in {out}: {summary['persons']:,} persons, {summary['rings']} planted rings")
     else:
         console.print(f"[green]✓[/] Using the {profile} scenario already in {out}")
-    ingest_cmd(source=out, encoding=None)
+    ingest_cmd(source=out, encoding=None, bulk=False)
     stats()
     if settings.connection.is_local:
         console.print(

@@ -125,6 +125,11 @@ def _java(local: LocalServer, main: str, *args: str) -> subprocess.CompletedProc
     return subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True)
 
 
+def admin(local: LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run neo4j-admin with the server's configuration (the server must be stopped for imports)."""
+    return _java(local, ADMIN, *args)
+
+
 def _pid(local: LocalServer) -> int | None:
     pid_file = local.home / "run" / "neo4j.pid"
     try:

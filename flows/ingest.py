@@ -42,9 +42,12 @@ def reconcile(run: Ingestion) -> IngestResult:
 
 
 @flow(name="ingest", log_prints=True)
-def ingest(source: str, encoding: str | None = None) -> dict[str, Any]:
-    """Load one source directory (input contract) into the graph; nothing lost, nothing doubled."""
-    run = Ingestion(source=Path(source), settings=Settings.from_env(), encoding=encoding)
+def ingest(source: str, encoding: str | None = None, bulk: bool = False) -> dict[str, Any]:
+    """Load one source directory (input contract) into the graph; nothing lost, nothing doubled.
+
+    ``bulk`` loads an empty local database offline with neo4j-admin import (first loads only).
+    """
+    run = Ingestion(source=Path(source), settings=Settings.from_env(), encoding=encoding, bulk=bulk)
     check_source(run)
     prepare_database(run)
     load_files(run)

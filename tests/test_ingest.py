@@ -205,3 +205,17 @@ def test_reused_transfer_id_for_other_accounts_is_quarantined(empty_db: Settings
     assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
     reason = csv(Path(result.quarantine)).query("file == 'transfers.csv'").reason.iloc[0]
     assert "transfer_id already in the graph" in reason
+
+
+def test_bulk_import_builds_the_same_graph_as_bolt(empty_db: Settings, tmp_path: Path) -> None:
+    generate(tmp_path, "demo", persons=600, seed=13, dirty_rows=0.01)
+    assert ingest_source(tmp_path, empty_db).ok
+    over_bolt = graph_snapshot(empty_db)
+    with db.session(empty_db) as sess:
+        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    result = ingest_source(tmp_path, empty_db, bulk=True)
+    assert result.ok and result.expected == result.found
+    assert graph_snapshot(empty_db) == over_bolt
+    assert not (Path(result.quarantine).parent / "import").exists()  # no copy of raw data left behind
+    with pytest.raises(DuankaError, match="--bulk is for an empty database"):
+        ingest_source(tmp_path, empty_db, bulk=True)

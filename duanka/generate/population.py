@@ -72,7 +72,7 @@ def build(world: World, n: int) -> Population:
     branches = _outlets(world, n_branches, "bank_branch", "BR", "支行")
 
     # SIM cards: one or two for most, students favour virtual operators.
-    per = rng.choice([1, 2, 3], n, p=[0.68, 0.27, 0.05])
+    per = rng.choice([1, 2, 3, 4], n, p=[0.6, 0.28, 0.08, 0.04])
     holder = np.repeat(idx, per)
     student = (birth_year[holder] >= 2002)
     msisdn = world.alloc.msisdns(len(holder), virtual_share=0.025)
@@ -103,7 +103,8 @@ def build(world: World, n: int) -> Population:
     _seen(world, msisdn[has2], phone2[holder[has2] - idx[0]], switch[has2], ended[has2])
 
     # Bank cards and wallets, bound to the holder's own number, used from the holder's phone.
-    per_a = rng.choice([1, 2, 3, 4], n, p=[0.35, 0.35, 0.2, 0.1])
+    # Chinese adults hold several bank cards each (about 7 per head nationally): many cards alone prove nothing.
+    per_a = rng.choice(np.arange(1, 9), n, p=[0.15, 0.2, 0.2, 0.15, 0.1, 0.08, 0.07, 0.05])
     a_holder = np.repeat(idx, per_a)
     a_kind = rng.choice(np.array(["debit_card", "credit_card", "wallet"], dtype=object), len(a_holder), p=[0.65, 0.15, 0.2])
     a_id = np.empty(len(a_holder), dtype=object)

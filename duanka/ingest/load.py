@@ -99,6 +99,16 @@ class BatchWriter:
         while self._pending:
             self._pending.popleft().result()
 
+    # The sink interface Ingestion writes through (BulkSink in bulk.py is the other one).
+    def nodes(self, write: NodeWrite, rows: list[dict[str, Any]]) -> None:
+        self.submit(statement(write), rows)
+
+    def stubs(self, target: NodeSchema, keys: list[Any]) -> None:
+        self.submit(stub_statement(target), keys, name="keys")
+
+    def relationships(self, write: RelWrite, rows: list[dict[str, Any]]) -> None:
+        self.submit(statement(write), rows)
+
     def close(self) -> None:
         try:
             self.flush()

@@ -21,7 +21,7 @@ from duanka import __version__, db
 from duanka.errors import DuankaError
 from duanka.ingest import read
 from duanka.ingest.contract import FILES, SPECS, FileSpec
-from duanka.ingest.load import BatchWriter, identity, rows_for, statement, stub_statement
+from duanka.ingest.load import BatchWriter, identity, rows_for
 from duanka.ingest.mapping import WRITES, NodeWrite
 from duanka.ingest.normalise import derive_carrier, normalise
 from duanka.ingest.quarantine import Quarantine
@@ -87,6 +87,7 @@ class Ingestion:
     source: Path
     settings: Settings
     encoding: str | None = None
+    bulk: bool = False  # an empty local database: write import files, load with neo4j-admin
     run_id: str = field(default_factory=lambda: new_run_id("ingest"))
     progress: Callable[[str, int], None] | None = None
     paths: dict[str, Path] = field(default_factory=dict)
@@ -130,13 +131,21 @@ class Ingestion:
             Quarantine(self.run_dir / "quarantine.csv") as quarantine,
             db.session(self.settings) as sess,
             db.session(self.settings) as write_session,
-            BatchWriter(write_session, self.run_id) as writer,
+            self._sink(write_session) as sink,
         ):
             for name in LOAD_ORDER:
                 if name in self.paths:
-                    self.reports.append(self.load_file(sess, writer, SPECS[name], quarantine))
+                    self.reports.append(self.load_file(sess, sink, SPECS[name], quarantine))
 
-    def load_file(self, sess: Any, writer: BatchWriter, spec: FileSpec, quarantine: Quarantine) -> FileReport:
+    def _sink(self, write_session: Any) -> Any:
+        if not self.bulk:
+            return BatchWriter(write_session, self.run_id)
+        from duanka.ingest.bulk import BulkSink
+
+        self.bulk_sink = BulkSink(self.settings, self.run_id, self.run_dir / "import")
+        return self.bulk_sink
+
+    def load_file(self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine) -> FileReport:
         path = self.paths[spec.name]
         report = FileReport(spec.name, path.name, sha256_of(path))
         seen: set[Any] = set()
@@ -239,28 +248,29 @@ class Ingestion:
                 }))
         return out
 
-    def _write(self, writer: BatchWriter, spec: FileSpec, typed: pd.DataFrame) -> None:
+    def _write(self, sink: Any, spec: FileSpec, typed: pd.DataFrame) -> None:
+        """Hand the rows to the sink (Bolt batches, or files for bulk import), stubs first."""
         if typed.empty:
             return
         for write in WRITES[spec.name]:
             rows = rows_for(write, typed)
             if isinstance(write, NodeWrite):
-                writer.submit(statement(write), rows)
+                sink.nodes(write, rows)
                 self.keys.setdefault(write.node.label, set()).update(r["key"] for r in rows)
                 self.loaded.setdefault(write.node.label, set()).update(identity(write, r) for r in rows)
                 continue
             for end, stub in (("start", write.rel.stub_start), ("end", write.rel.stub_end)):
                 if stub:
-                    self._stubs(writer, node(write.rel.start if end == "start" else write.rel.end), {r[end] for r in rows})
-            writer.submit(statement(write), rows)
+                    self._stubs(sink, node(write.rel.start if end == "start" else write.rel.end), {r[end] for r in rows})
+            sink.relationships(write, rows)
             self.loaded.setdefault(write.rel.type, set()).update(identity(write, r) for r in rows)
 
-    def _stubs(self, writer: BatchWriter, target: NodeSchema, keys: set[Any]) -> None:
+    def _stubs(self, sink: Any, target: NodeSchema, keys: set[Any]) -> None:
         """Create, key only, the link ends no file describes (another operator's number, an unlisted device)."""
         known = self.keys.setdefault(target.label, set())
         missing = sorted(keys - known)
         if missing:
-            writer.submit(stub_statement(target), missing, name="keys")
+            sink.stubs(target, missing)
             known.update(missing)
 
     # -- step 4 -----------------------------------------------------------------------------
@@ -292,9 +302,9 @@ class Ingestion:
 
 
 def ingest_source(source: Path, settings: Settings, encoding: str | None = None,
-                  progress: Callable[[str, int], None] | None = None) -> IngestResult:
+                  progress: Callable[[str, int], None] | None = None, bulk: bool = False) -> IngestResult:
     """The whole run without Prefect: check, prepare, load, reconcile."""
-    run = Ingestion(source=source, settings=settings, encoding=encoding, progress=progress)
+    run = Ingestion(source=source, settings=settings, encoding=encoding, progress=progress, bulk=bulk)
     run.check()
     run.prepare()
     run.load_all()

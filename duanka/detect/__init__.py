@@ -1,0 +1,1 @@
+"""Detection: communities in the projected graph, explainable signals, roles and scores."""

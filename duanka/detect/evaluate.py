@@ -1,0 +1,84 @@
+"""Measure a ranking against a scenario's truth, and the simple baselines beside it.
+
+A ranking is a list of "type:id" keys, best first, with an optional predicted
+role per key. Baselines are the single rules an analyst would try first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from duanka.detect.signals import Facts
+from duanka.identifiers import normalise_msisdn
+
+KS = (10, 50, 100, 500)
+
+
+@dataclass(frozen=True)
+class Truth:
+    roles: dict[str, str]  # "type:id" -> role, ring members only
+    rings: dict[str, str]  # "type:id" -> ring id
+    negatives: set[str]  # "type:id" of hard negatives
+
+    @classmethod
+    def read(cls, truth_csv: Path, negatives_csv: Path | None = None) -> "Truth":
+        truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False)
+        truth = truth[truth["role"] != "benign"]
+        ids = truth["entity_id"].where(truth["entity_type"] != "sim", normalise_msisdn(truth["entity_id"].astype("string")))
+        keys = truth["entity_type"] + ":" + ids
+        negatives_csv = negatives_csv or truth_csv.with_name("hard_negatives.csv")
+        negatives: set[str] = set()
+        if negatives_csv.exists():
+            neg = pd.read_csv(negatives_csv, dtype=str, keep_default_na=False)
+            negatives = set(neg["entity_type"] + ":" + neg["entity_id"])
+        return cls(dict(zip(keys, truth["role"])), dict(zip(keys, truth["ring_id"])), negatives)
+
+
+def score_ranking(name: str, ranked: list[str], truth: Truth, flagged: int | None = None,
+                  roles: dict[str, str] | None = None) -> dict[str, object]:
+    """precision@k, recall of ring members among the flagged, rings found in the top 100,
+    role accuracy on the top-100 hits, and the share of hard negatives in the top 500."""
+    flagged = len(ranked) if flagged is None else flagged
+    out: dict[str, object] = {"method": name}
+    for k in KS:
+        out[f"p@{k}"] = round(sum(key in truth.roles for key in ranked[:k]) / k, 3)
+    members = len(truth.roles)
+    out["recall"] = round(len(set(ranked[:flagged]) & truth.roles.keys()) / members, 3) if members else 0.0
+    rings = set(truth.rings.values())
+    found = {truth.rings[k] for k in ranked[:100] if k in truth.rings}
+    out["rings_found"] = round(len(found) / len(rings), 3) if rings else 0.0
+    hits = [k for k in ranked[:100] if k in truth.roles]
+    out["role_accuracy"] = round(sum(roles.get(k) == truth.roles[k] for k in hits) / len(hits), 3) if roles and hits else None
+    out["hn_fp@500"] = round(sum(k in truth.negatives for k in ranked[:500]) / 500, 4)
+    out["flagged"] = flagged
+    return out
+
+
+def cards_per_identity(f: Facts) -> tuple[list[str], int]:
+    """Rank identities by cards and accounts in their name; flag those at the operators' 5-card line."""
+    sims = f.sims.dropna(subset=["holder"]).groupby("holder").size()
+    accts = f.accounts.dropna(subset=["holder"]).groupby("holder").size()
+    total = sims.add(accts, fill_value=0).sort_values(ascending=False, kind="stable")
+    return ["person:" + str(p) for p in total.index], int((sims.reindex(total.index).fillna(0) >= 5).sum())
+
+
+def sims_per_device(f: Facts) -> tuple[list[str], int]:
+    """Rank devices by distinct SIMs seen; flag those with 8 or more (the smallest SIM boxes)."""
+    per = f.seen.groupby("device")["msisdn"].nunique().sort_values(ascending=False, kind="stable")
+    return ["device:" + str(d) for d in per.index], int((per >= 8).sum())
+
+
+def shared_identifier_components(keys: np.ndarray, sources: np.ndarray, targets: np.ndarray,
+                                 min_size: int = 12) -> tuple[list[str], int]:
+    """Connected components over shared holders, devices and bound numbers, largest first."""
+    g = ig.Graph(n=len(keys), edges=np.column_stack([sources, targets]).tolist())
+    membership = np.asarray(g.connected_components().membership)
+    sizes = np.bincount(membership)[membership]
+    degree = np.asarray(g.degree())
+    order = np.lexsort((-degree, membership, -sizes))
+    return [str(keys[i]) for i in order], int((sizes >= min_size).sum())

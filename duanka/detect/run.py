@@ -1,0 +1,194 @@
+"""One detection run: project, partition, compute signals, score, write back.
+
+Plain methods, so the Prefect flow wires them as tasks and tests call them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from duanka import __version__, db, queries
+from duanka.detect import score, signals
+from duanka.detect.communities import partition
+from duanka.ingest.run import new_run_id
+from duanka.settings import Settings
+
+WEIGHTS = {"HOLDS_SIM": 1.0, "HOLDS_ACCOUNT": 1.0, "SEEN_IN": 1.0, "USED_FROM": 1.0, "BOUND_TO": 0.5}
+CONTEXT = 0.2  # share of an entity's final score that comes from its cluster
+TOP_MEMBERS = 5
+SPREAD = 0.97  # lead order: each further member of the same cluster counts 3 % less, so every ring shows early
+
+
+@dataclass(frozen=True)
+class DetectParams:
+    engine: str = "igraph"
+    resolution: float = 1.0
+    seed: int = 1
+    min_score: float = 0.35  # an entity at or above this is a lead
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"engine": self.engine, "resolution": self.resolution, "seed": self.seed, "min_score": self.min_score}
+
+
+@dataclass
+class Projection:
+    keys: np.ndarray  # "type:id" per node
+    sources: np.ndarray
+    targets: np.ndarray
+    weights: np.ndarray
+
+
+@dataclass
+class DetectResult:
+    run_id: str
+    params: DetectParams
+    entities: pd.DataFrame  # one row per scored entity, best first
+    clusters: pd.DataFrame  # one row per written cluster, best first
+    timings: dict[str, float]
+    figures: dict[str, int]
+
+    @property
+    def leads(self) -> pd.DataFrame:
+        return self.entities[self.entities["score"] >= self.params.min_score]
+
+
+@dataclass
+class Detection:
+    settings: Settings
+    params: DetectParams = field(default_factory=DetectParams)
+    run_id: str = field(default_factory=lambda: new_run_id("detect"))
+    timings: dict[str, float] = field(default_factory=dict)
+    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+
+    def _timed(self, step: str, began: float) -> None:
+        self.timings[step] = round(time.perf_counter() - began, 3)
+
+    def project(self) -> Projection:
+        began = time.perf_counter()
+        with db.session(self.settings) as sess:
+            edges = queries.frame(sess, "detect/project_edges")
+        a = edges["a_type"] + ":" + edges["a"].astype(str)
+        b = edges["b_type"] + ":" + edges["b"].astype(str)
+        codes, keys = pd.factorize(pd.concat([a, b], ignore_index=True))
+        n = len(edges)
+        proj = Projection(np.asarray(keys, dtype=object), codes[:n], codes[n:],
+                          edges["rel"].map(WEIGHTS).fillna(1.0).to_numpy())
+        self._timed("projection", began)
+        return proj
+
+    def communities(self, proj: Projection) -> pd.Series:
+        began = time.perf_counter()
+        membership = partition(len(proj.keys), proj.sources, proj.targets, proj.weights,
+                               self.params.engine, self.params.resolution, self.params.seed)
+        self._timed("communities", began)
+        return pd.Series(membership, index=proj.keys, name="community")
+
+    def facts(self) -> signals.Facts:
+        began = time.perf_counter()
+        with db.session(self.settings) as sess:
+            f = signals.Facts(
+                sims=queries.frame(sess, "detect/facts_sims"), seen=queries.frame(sess, "detect/facts_seen"),
+                accounts=queries.frame(sess, "detect/facts_accounts"), used=queries.frame(sess, "detect/facts_used_from"),
+                transfers=queries.frame(sess, "detect/facts_transfers"),
+            )
+        self._timed("facts", began)
+        return f
+
+    def score(self, f: signals.Facts, community: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+        began = time.perf_counter()
+        devices = signals.device_signals(f)
+        sims = signals.sim_signals(f, devices)
+        farm_sims = set(sims.index[sims["farm_holders"] > 0])
+        scored = pd.concat([
+            score.persons(signals.person_signals(f, devices)),
+            score.sims(sims),
+            score.accounts(signals.account_signals(f, devices, farm_sims)),
+            score.devices(devices),
+        ])
+        scored.index = scored["entity_type"] + ":" + scored.index.astype(str)
+        scored["entity_id"] = [k.split(":", 1)[1] for k in scored.index]
+        scored["community"] = community.reindex(scored.index).to_numpy()
+        scored["reported"] = False
+        scored.loc[scored.index.isin("sim:" + f.sims.loc[f.sims["reported"], "msisdn"].astype(str)), "reported"] = True
+        scored.loc[scored.index.isin("account:" + f.accounts.loc[f.accounts["reported"], "account"].astype(str)), "reported"] = True
+        clusters = self._clusters(scored)
+        cluster_score = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
+        scored["own_score"] = scored["score"]
+        scored["score"] = (1 - CONTEXT) * scored["own_score"] + CONTEXT * cluster_score * (scored["own_score"] > 0.1)
+        scored["cluster_id"] = scored["community"].map(clusters.set_index("community")["cluster_id"])
+        scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
+        place = scored.groupby(scored["cluster_id"].fillna(scored.index.to_series())).cumcount()
+        scored["priority"] = scored["score"] * SPREAD ** place
+        scored = scored.sort_values(["priority", "entity_id"], ascending=[False, True])
+        scored.loc[scored["own_score"] < 0.2, "role"] = "unknown"
+        self._timed("scoring", began)
+        return scored, clusters
+
+    def _clusters(self, scored: pd.DataFrame) -> pd.DataFrame:
+        """Cluster score: the mean of the top members' scores, discounted when few members are suspicious."""
+        live = scored.dropna(subset=["community"])
+        suspicious = live[live["score"] >= self.params.min_score]
+        wanted = suspicious["community"].unique()
+        members = live[live["community"].isin(wanted)]
+        rows = []
+        for community, group in members.groupby("community"):
+            top = group["score"].nlargest(TOP_MEMBERS)
+            strong = int((group["score"] >= self.params.min_score).sum())
+            value = float(top.mean()) * min(1.0, strong / 3) ** 0.5
+            value = min(1.0, value + 0.05 * min(3, int(group["reported"].sum())))
+            counts = group["entity_type"].value_counts()
+            reasons = [r for r in group.sort_values("score", ascending=False)["reasons_en"] if r][:3]
+            ids = "|".join(sorted(group.index))
+            cid = "C" + hashlib.sha1(f"{self.params.engine}|{self.params.resolution}|{self.params.seed}|{ids}".encode()).hexdigest()[:12]
+            rows.append({
+                "community": community, "cluster_id": cid, "score": round(value, 4),
+                "persons": int(counts.get("person", 0)), "sims": int(counts.get("sim", 0)),
+                "accounts": int(counts.get("account", 0)), "devices": int(counts.get("device", 0)),
+                "reports": int(group["reported"].sum()), "top_reasons": " / ".join(reasons),
+            })
+        clusters = pd.DataFrame(rows, columns=["community", "cluster_id", "score", "persons", "sims", "accounts",
+                                               "devices", "reports", "top_reasons"])
+        clusters = clusters.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
+        clusters["rank"] = np.arange(1, len(clusters) + 1)
+        return clusters
+
+    def write_back(self, entities: pd.DataFrame, clusters: pd.DataFrame, figures: dict[str, int]) -> None:
+        began = time.perf_counter()
+        run = {"run_id": self.run_id, "kind": "detect", "status": "writing", "version": __version__,
+               "started_at": self.started_at, **self.params.as_dict(), **figures}
+        members = entities[entities["cluster_id"].notna()]
+        lead_rank = pd.Series(np.arange(1, len(entities) + 1), index=entities.index)
+        member_rows = [
+            {"type": r.entity_type, "id": r.entity_id, "cluster_id": r.cluster_id, "role": r.role,
+             "score": round(float(r.score), 4), "rank": int(lead_rank[r.Index]), "reasons": r.reasons_en,
+             "reasons_zh": r.reasons_zh}
+            for r in members.itertuples()
+        ]
+        cluster_rows = clusters.drop(columns=["community"]).to_dict("records")
+        with db.session(self.settings) as sess:
+            db.run(sess, queries.load("detect/write_run"), run=run)
+            for i in range(0, len(cluster_rows), 5000):
+                db.run(sess, queries.load("detect/write_clusters"), run_id=self.run_id, rows=cluster_rows[i:i + 5000])
+            for i in range(0, len(member_rows), 5000):
+                db.run(sess, queries.load("detect/write_members"), run_id=self.run_id, rows=member_rows[i:i + 5000])
+            db.run(sess, queries.load("detect/clear_stale"), run_id=self.run_id)
+            self._timed("write_back", began)
+            finished = {"run_id": self.run_id, "status": "completed", "finished_at": datetime.now(timezone.utc).isoformat(),
+                        **{f"seconds_{k}": v for k, v in self.timings.items()}}
+            db.run(sess, queries.load("detect/write_run"), run=finished)
+
+    def run(self) -> DetectResult:
+        proj = self.project()
+        community = self.communities(proj)
+        entities, clusters = self.score(self.facts(), community)
+        figures = {"nodes": int(len(proj.keys)), "edges": int(len(proj.sources)), "clusters": int(len(clusters)),
+                   "leads": int((entities["score"] >= self.params.min_score).sum())}
+        self.write_back(entities, clusters, figures)
+        return DetectResult(self.run_id, self.params, entities, clusters, dict(self.timings), figures)

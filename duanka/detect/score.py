@@ -1,0 +1,142 @@
+"""Scores in [0, 1], roles and reasons a case officer can check.
+
+A score is a suspicion, never a determination. Each entity type has a few
+named evidence terms (logistic in a count, or a share), combined by
+noisy-OR; the strongest terms become the reasons, with their counts, dates
+and example ids, in English and Chinese.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pandas as pd
+
+from duanka.detect.signals import FARM_SIMS
+
+SHANGHAI = timezone(timedelta(hours=8))
+ROLE_LABELS = {
+    "card_farmer": "卡农", "number_dealer": "号商", "card_collector": "卡头", "device_farm": "猫池设备",
+    "mule_account": "跑分账户", "fraud_sim": "涉诈号码", "unknown": "待定",
+}
+
+
+def logistic(x: pd.Series | np.ndarray, mid: float, scale: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=float) - mid) / scale))
+
+
+def noisy_or(*terms: np.ndarray) -> np.ndarray:
+    out = np.ones_like(np.asarray(terms[0], dtype=float))
+    for t in terms:
+        out *= 1.0 - np.clip(np.asarray(t, dtype=float), 0, 1)
+    return 1.0 - out
+
+
+def day(ts: float | int | None) -> str:
+    if ts is None or pd.isna(ts):
+        return "?"
+    return datetime.fromtimestamp(int(ts), SHANGHAI).strftime("%Y-%m-%d")
+
+
+def persons(p: pd.DataFrame) -> pd.DataFrame:
+    """card_farmer, card_collector or number_dealer, whichever evidence is strongest."""
+    burst = logistic(p["sim_burst"], 3.5, 0.6)
+    away = np.where(p["sims"] > 0, p["sims_away"] / p["sims"].clip(lower=1), 0.0)
+    account_burst = logistic(p["account_burst"], 2.5, 0.6)
+    farmer = burst * (0.15 + 0.85 * away) * (0.7 + 0.3 * account_burst)
+    collector = logistic(p["early_touches"] + p["account_setups"], 5, 1.5)
+    dealer = logistic(p["controlled_holders"], 3, 0.8)
+    scores = pd.DataFrame({"card_farmer": farmer, "card_collector": collector, "number_dealer": dealer}, index=p.index)
+    out = pd.DataFrame(index=p.index)
+    out["role"] = scores.idxmax(axis=1)
+    out["score"] = scores.max(axis=1)
+    out["entity_type"] = "person"
+    reasons_en, reasons_zh = [], []
+    for r in p.to_dict("records"):  # not iterrows: it would turn the counts into floats
+        en, zh = [], []
+        if r["sim_burst"] >= 3:
+            en.append(f"opened {r['sim_burst']} SIM cards within 7 days ({day(r['sim_burst_start'])} to {day(r['sim_burst_end'])})")
+            zh.append(f"7天内开卡{r['sim_burst']}张（{day(r['sim_burst_start'])}至{day(r['sim_burst_end'])}）")
+        if r["sims_away"]:
+            en.append(f"{r['sims_away']} of {r['sims']} own cards seen in other people's devices")
+            zh.append(f"名下{r['sims']}张卡中{r['sims_away']}张出现在他人设备")
+        if r["sims_in_farms"]:
+            en.append(f"{r['sims_in_farms']} cards ran in SIM-box-like devices (≥{FARM_SIMS} cards of several holders at once)")
+            zh.append(f"{r['sims_in_farms']}张卡在疑似猫池设备（同时≥{FARM_SIMS}张、多名持卡人）中使用")
+        if r["account_burst"] >= 2:
+            en.append(f"opened {r['account_burst']} bank cards within 7 days ({day(r['account_burst_start'])})")
+            zh.append(f"7天内开立银行卡{r['account_burst']}张（{day(r['account_burst_start'])}起）")
+        if r["early_touches"] + r["account_setups"]:
+            en.append(f"own device handled {r['early_touches']} new cards and set up {r['account_setups']} new accounts of other people within days of opening")
+            zh.append(f"本人设备在他人开卡后数日内接触新卡{r['early_touches']}张、开通新账户{r['account_setups']}个")
+        if r["controlled_holders"]:
+            en.append(f"own device operated {r['controlled_accounts']} accounts of {r['controlled_holders']} other holders for weeks")
+            zh.append(f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户")
+        reasons_en.append("; ".join(en))
+        reasons_zh.append("；".join(zh))
+    out["reasons_en"], out["reasons_zh"] = reasons_en, reasons_zh
+    return out
+
+
+def devices(d: pd.DataFrame) -> pd.DataFrame:
+    farm = logistic(d["sims_at_once"], FARM_SIMS - 1, 1.2) * logistic(d["holders_at_once"], 2.5, 0.4) * (1 - 0.8 * d["brief_share"])
+    out = pd.DataFrame({"role": "device_farm", "score": farm, "entity_type": "device"}, index=d.index)
+    out["reasons_en"] = [
+        f"hosted {r.sims_at_once} cards of {r.holders_at_once} holders at once ({r.sims} cards of {r.holders} holders, {day(r.first_seen)} to {day(r.last_seen)})"
+        if r.holders_at_once >= 3 else "" for r in d.itertuples()
+    ]
+    out["reasons_zh"] = [
+        f"同时容纳{r.holders_at_once}名持卡人的{r.sims_at_once}张卡（共{r.holders}人{r.sims}张，{day(r.first_seen)}至{day(r.last_seen)}）"
+        if r.holders_at_once >= 3 else "" for r in d.itertuples()
+    ]
+    return out
+
+
+def accounts(a: pd.DataFrame) -> pd.DataFrame:
+    passthrough = logistic(a["payers"], 2.5, 0.7) * np.clip(a["forwarded_share"], 0, 1)
+    mule = noisy_or(0.95 * passthrough, 0.55 * a["bound_to_farm_sim"].astype(float),
+                    0.5 * a["controller_device"].notna().astype(float), 0.3 * a["reported"].astype(float))
+    out = pd.DataFrame({"role": "mule_account", "score": mule, "entity_type": "account"}, index=a.index)
+    en, zh = [], []
+    for r in a.itertuples():
+        e, z = [], []
+        if r.payers >= 2 and r.forwarded_share > 0.5:
+            e.append(f"received {r.in_amount:,.0f} yuan from {r.payers} payers and passed {r.forwarded_share:.0%} on within {r.forward_hours:.1f} h (median)")
+            z.append(f"收到{r.payers}名付款人共{r.in_amount:,.0f}元，{r.forward_hours:.1f}小时内（中位数）转出{r.forwarded_share:.0%}")
+        if r.bound_to_farm_sim:
+            e.append("bound to a number that ran in a SIM box")
+            z.append("预留手机号在猫池设备中使用")
+        if isinstance(r.controller_device, str):
+            e.append(f"operated for weeks from device {r.controller_device}, which belongs to someone else")
+            z.append(f"长期由他人设备{r.controller_device}操作")
+        if r.reported:
+            e.append("named in a victim report")
+            z.append("被受害人报案指认")
+        en.append("; ".join(e))
+        zh.append("；".join(z))
+    out["reasons_en"], out["reasons_zh"] = en, zh
+    return out
+
+
+def sims(s: pd.DataFrame) -> pd.DataFrame:
+    farm = (s["farm_holders"] > 0).astype(float)
+    cold_calls = logistic(s["callees"], 12, 3) * (s["avg_call_s"] < 90)
+    fraud = noisy_or(0.9 * farm, 0.6 * cold_calls, 0.4 * s["reported"].astype(float))
+    out = pd.DataFrame({"role": "fraud_sim", "score": fraud, "entity_type": "sim"}, index=s.index)
+    en, zh = [], []
+    for r in s.itertuples():
+        e, z = [], []
+        if r.farm_holders > 0:
+            e.append(f"ran in device {r.farm_device} together with cards of {r.farm_holders} holders")
+            z.append(f"与{r.farm_holders}名持卡人的卡同时在设备{r.farm_device}中使用")
+        if r.callees >= 10 and r.avg_call_s < 90:
+            e.append(f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average")
+            z.append(f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒")
+        if r.reported:
+            e.append("named in a victim report")
+            z.append("被受害人报案指认")
+        en.append("; ".join(e))
+        zh.append("；".join(z))
+    out["reasons_en"], out["reasons_zh"] = en, zh
+    return out

@@ -1,0 +1,171 @@
+"""Signals per entity, computed from the facts the detect queries return.
+
+Each signal is a plain, documented count or share (see docs/detection.md);
+everything here is vectorised pandas so a million persons take seconds.
+Times are epoch seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+DAY = 86_400
+BURST_WINDOW = 7 * DAY  # openings this close together count as one burst
+EARLY = 3 * DAY  # "early in the card's life"
+BRIEF = DAY  # a sighting shorter than this is a visit (repair shop, collector's test)
+CONTROL = 7 * DAY  # an account used this long from someone else's device is under their control
+FORWARD_WITHIN = DAY  # money passed on within this is "fast in, fast out"
+FARM_SIMS = 8  # SIM boxes hold from 8 cards (domain brief); a handset or a family tablet holds a few
+FARM_HOLDERS = 3  # ...of several holders at once
+
+
+@dataclass
+class Facts:
+    sims: pd.DataFrame  # msisdn, holder, activated, outlet, virtual, callees, calls, call_seconds, reported
+    seen: pd.DataFrame  # msisdn, device, holder, device_kind, first_seen, last_seen, activated
+    accounts: pd.DataFrame  # account, holder, kind, opened, bound_msisdn, reported
+    used: pd.DataFrame  # account, device, holder, first_seen, last_seen, opened
+    transfers: pd.DataFrame  # src, dst, amount, ts
+
+
+def _max_concurrency(windows: pd.DataFrame, group: str) -> pd.Series:
+    """Largest number of windows open at once per group (an end frees its slot before a start)."""
+    starts = pd.DataFrame({group: windows[group].to_numpy(), "t": windows["first"].to_numpy(), "d": 1})
+    ends = pd.DataFrame({group: windows[group].to_numpy(), "t": windows["last"].to_numpy(), "d": -1})
+    events = pd.concat([starts, ends], ignore_index=True).sort_values([group, "t", "d"], kind="stable")
+    events["open"] = events.groupby(group, sort=False)["d"].cumsum()
+    return events.groupby(group)["open"].max()
+
+
+def device_signals(f: Facts) -> pd.DataFrame:
+    """Per device: owner, holders, holders at once, brief visits, early touches, accounts controlled."""
+    seen = f.seen.dropna(subset=["first_seen", "last_seen"]).copy()
+    seen["holder"] = seen["holder"].fillna("?" + seen["msisdn"])
+    per_holder = seen.groupby(["device", "holder"], sort=False).agg(
+        first=("first_seen", "min"), last=("last_seen", "max"), n=("msisdn", "size"),
+    ).reset_index()
+    spans = (seen["last_seen"] - seen["first_seen"]).groupby([seen["device"], seen["holder"]]).sum()
+    per_holder["span"] = spans.reindex(pd.MultiIndex.from_frame(per_holder[["device", "holder"]])).to_numpy()
+    owner = per_holder.sort_values("span", ascending=False).drop_duplicates("device").set_index("device")["holder"]
+    out = pd.DataFrame(index=pd.Index(per_holder["device"].unique(), name="device"))
+    out["owner"] = owner
+    out["holders"] = per_holder.groupby("device").size()
+    out["holders_at_once"] = _max_concurrency(per_holder, "device")
+    out["sims"] = seen.groupby("device")["msisdn"].nunique()
+    out["sims_at_once"] = _max_concurrency(seen.rename(columns={"first_seen": "first", "last_seen": "last"}), "device")
+    brief = (seen["last_seen"] - seen["first_seen"]) < BRIEF
+    out["brief_share"] = brief.groupby(seen["device"]).mean()
+    out["first_seen"] = seen.groupby("device")["first_seen"].min()
+    out["last_seen"] = seen.groupby("device")["last_seen"].max()
+    others = seen[seen["holder"].to_numpy() != out["owner"].reindex(seen["device"]).to_numpy()]
+    early = others[((others["first_seen"] - others["activated"]) < EARLY) & ((others["last_seen"] - others["first_seen"]) < BRIEF)]
+    out["early_touches"] = early.groupby("device")["msisdn"].nunique()
+
+    used = f.used.dropna(subset=["first_seen", "last_seen"])
+    used = used.assign(owner=out["owner"].reindex(used["device"]).to_numpy())
+    foreign = used[used["holder"].notna() & (used["holder"] != used["owner"])]
+    long = foreign[(foreign["last_seen"] - foreign["first_seen"]) >= CONTROL]
+    setup = foreign[((foreign["first_seen"] - foreign["opened"]) < EARLY) & ((foreign["last_seen"] - foreign["first_seen"]) < BRIEF)]
+    controls = long.groupby("device").agg(controlled_accounts=("account", "nunique"), controlled_holders=("holder", "nunique"))
+    out = out.join(controls, how="outer")
+    out["account_setups"] = setup.groupby("device")["account"].nunique()
+    counts = ["holders", "holders_at_once", "sims", "sims_at_once", "early_touches", "controlled_accounts", "controlled_holders", "account_setups"]
+    out[counts] = out[counts].fillna(0).astype(int)
+    out["brief_share"] = out["brief_share"].fillna(0.0)
+    if "owner" not in out:
+        out["owner"] = None
+    out["owner"] = out["owner"].where(out["owner"].notna(), used.groupby("device")["holder"].agg(lambda s: s.mode().iat[0] if len(s.mode()) else None))
+    out["farm"] = (out["sims_at_once"] >= FARM_SIMS) & (out["holders_at_once"] >= FARM_HOLDERS)
+    return out
+
+
+def _bursts(frame: pd.DataFrame, who: str, when: str) -> pd.DataFrame:
+    """Per holder: the most openings within BURST_WINDOW, and where that window starts and ends."""
+    rows = frame.dropna(subset=[who, when]).sort_values([who, when], kind="stable").reset_index(drop=True)
+    if rows.empty:
+        return pd.DataFrame(columns=["burst", "burst_start", "burst_end"])
+    code = pd.factorize(rows[who])[0].astype(np.int64)
+    key = code * (1 << 40) + rows[when].to_numpy(np.int64)
+    end = np.searchsorted(key, key + BURST_WINDOW, side="left")
+    rows["burst"] = end - np.arange(len(rows))
+    rows["burst_end_row"] = end - 1
+    best = rows.sort_values(["burst", when], ascending=[False, True]).drop_duplicates(who).set_index(who)
+    best["burst_start"] = best[when]
+    best["burst_end"] = rows[when].to_numpy()[best["burst_end_row"].to_numpy()]
+    return best[["burst", "burst_start", "burst_end"]]
+
+
+def person_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
+    sims = f.sims.dropna(subset=["holder"])
+    out = pd.DataFrame(index=pd.Index(pd.concat([sims["holder"], f.accounts["holder"].dropna()]).unique(), name="person"))
+    out["sims"] = sims.groupby("holder").size()
+    out["virtual_share"] = sims.groupby("holder")["virtual"].mean()
+    b = _bursts(sims, "holder", "activated")
+    out = out.join(b.add_prefix("sim_"), how="left")
+    accounts = f.accounts.dropna(subset=["holder"])
+    out["accounts"] = accounts.groupby("holder").size()
+    out = out.join(_bursts(accounts, "holder", "opened").add_prefix("account_"), how="left")
+
+    seen = f.seen.dropna(subset=["holder"]).join(devices[["owner", "farm"]], on="device")
+    away = seen[seen["owner"] != seen["holder"]]
+    out["sims_away"] = away.groupby("holder")["msisdn"].nunique()
+    out["sims_in_farms"] = seen[seen["farm"].fillna(False).astype(bool)].groupby("holder")["msisdn"].nunique()
+    owned = devices.dropna(subset=["owner"]).groupby("owner").agg(
+        early_touches=("early_touches", "sum"), account_setups=("account_setups", "sum"),
+        controlled_accounts=("controlled_accounts", "sum"), controlled_holders=("controlled_holders", "max"),
+    )
+    out = out.join(owned, how="left")
+    counts = ["sims", "accounts", "sim_burst", "account_burst", "sims_away", "sims_in_farms",
+              "early_touches", "account_setups", "controlled_accounts", "controlled_holders"]
+    for c in counts:
+        out[c] = out[c].fillna(0).astype(int) if c in out else 0
+    out["virtual_share"] = out["virtual_share"].fillna(0.0)
+    return out
+
+
+def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.DataFrame:
+    acc = f.accounts.set_index("account")
+    out = pd.DataFrame(index=acc.index)
+    tx = f.transfers.dropna(subset=["ts"])
+    incoming = tx[tx["dst"].isin(acc.index)]
+    out["payers"] = incoming.groupby("dst")["src"].nunique()
+    out["in_amount"] = incoming.groupby("dst")["amount"].sum()
+    outgoing = tx[tx["src"].isin(acc.index)].sort_values("ts")
+    ins = incoming.sort_values("ts").rename(columns={"dst": "account"})[["account", "ts", "amount"]]
+    outs = outgoing.rename(columns={"src": "account", "ts": "out_ts"})[["account", "out_ts"]]
+    matched = pd.merge_asof(ins, outs, left_on="ts", right_on="out_ts", by="account",
+                            direction="forward", tolerance=FORWARD_WITHIN)
+    fast = matched[matched["out_ts"].notna()]
+    out["forwarded_amount"] = fast.groupby("account")["amount"].sum()
+    out["forward_hours"] = ((fast["out_ts"] - fast["ts"]) / 3600).groupby(fast["account"]).median()
+    out["out_count"] = outgoing.groupby("src").size()
+    out = out.fillna({"payers": 0, "in_amount": 0.0, "forwarded_amount": 0.0, "out_count": 0})
+    out["forwarded_share"] = np.where(out["in_amount"] > 0, out["forwarded_amount"] / out["in_amount"].where(out["in_amount"] > 0, 1), 0.0)
+    out["bound_to_farm_sim"] = acc["bound_msisdn"].isin(farm_sims)
+    used = f.used.join(devices["owner"], on="device")
+    foreign = used[used["holder"].notna() & (used["owner"] != used["holder"])]
+    controlled = foreign[(foreign["last_seen"] - foreign["first_seen"]) >= CONTROL]
+    out["controller_device"] = controlled.groupby("account")["device"].first()
+    out["reported"] = acc["reported"].astype(bool)
+    out["holder"] = acc["holder"]
+    out["opened"] = acc["opened"]
+    return out
+
+
+def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
+    sims = f.sims.set_index("msisdn")
+    out = pd.DataFrame(index=sims.index)
+    seen = f.seen.join(devices[["holders_at_once", "farm"]], on="device")
+    farm = seen[seen["farm"].fillna(False).astype(bool)]
+    out["farm_device"] = farm.sort_values("holders_at_once", ascending=False).drop_duplicates("msisdn").set_index("msisdn")["device"]
+    out["farm_holders"] = farm.groupby("msisdn")["holders_at_once"].max()
+    out["callees"] = sims["callees"].fillna(0).astype(int)
+    calls = sims["calls"].fillna(0)
+    out["avg_call_s"] = np.where(calls > 0, sims["call_seconds"].fillna(0) / calls.where(calls > 0, 1), 0.0)
+    out["reported"] = sims["reported"].astype(bool)
+    out["holder"] = sims["holder"]
+    out["farm_holders"] = out["farm_holders"].fillna(0).astype(int)
+    return out

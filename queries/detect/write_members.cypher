@@ -1,0 +1,19 @@
+// Membership of each entity in its cluster, with the role and score this run gave it.
+// The entity itself carries the latest run's suspicion (never a determination).
+// Parameters: $run_id, $rows (type, id, cluster_id, role, score, rank, reasons, reasons_zh).
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (n:Person {person_id: row.id}) WHERE row.type = 'person' RETURN n
+  UNION
+  MATCH (n:Sim {msisdn: row.id}) WHERE row.type = 'sim' RETURN n
+  UNION
+  MATCH (n:Account {account_id: row.id}) WHERE row.type = 'account' RETURN n
+  UNION
+  MATCH (n:Device {device_id: row.id}) WHERE row.type = 'device' RETURN n
+}
+MATCH (c:Cluster {cluster_id: row.cluster_id})
+MERGE (n)-[m:MEMBER_OF]->(c)
+SET m.role = row.role, m.score = row.score, m.rank = row.rank, m.run_id = $run_id,
+    m.reasons = row.reasons, m.reasons_zh = row.reasons_zh,
+    n.suspicion_score = row.score, n.suspected_role = row.role, n.suspicion_run = $run_id,
+    n.suspicion_reasons = row.reasons
