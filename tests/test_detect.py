@@ -8,7 +8,7 @@ import pytest
 
 from duanka import db, queries
 from duanka.detect import evaluate as ev
-from duanka.detect.run import DetectParams, Detection
+from duanka.detect.run import Detection, DetectParams
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.ingest.run import ingest_source
@@ -83,8 +83,9 @@ def test_other_engines_find_the_rings_too(engine: str, settings: Settings, scena
 
 
 def test_unknown_engine_says_so(settings: Settings) -> None:
-    from duanka.detect.communities import partition
     import numpy as np
+
+    from duanka.detect.communities import partition
 
     with pytest.raises(DuankaError, match="gds runs inside Neo4j"):
         partition(2, np.array([0]), np.array([1]), np.array([1.0]), engine="gds")
