@@ -130,6 +130,14 @@ def admin(local: LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
     return _java(local, ADMIN, *args)
 
 
+def drop_store(local: LocalServer, database: str = "neo4j") -> None:
+    """Delete a stopped database's files; the server recreates it empty at the next start."""
+    if is_running(local):
+        raise DuankaError("Stop Neo4j before dropping a database's files.")
+    for folder in ("databases", "transactions"):
+        shutil.rmtree(local.home / "data" / folder / database, ignore_errors=True)
+
+
 def _pid(local: LocalServer) -> int | None:
     pid_file = local.home / "run" / "neo4j.pid"
     try:

@@ -56,16 +56,13 @@ def rel_rows(write: RelWrite, frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def rows_for(write: Write, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return node_rows(write, frame) if isinstance(write, NodeWrite) else rel_rows(write, frame)
-
-
-def identity(write: Write, row: dict[str, Any]) -> int:
-    """A hash naming the graph element a row writes, to count distinct elements loaded."""
+def element_ids(write: Write, frame: pd.DataFrame) -> list[int]:
+    """Hashes naming the graph elements `frame` writes, to count distinct elements loaded."""
     if isinstance(write, NodeWrite):
-        return hash(row["key"])
-    key = row["props"].get(write.rel.key) if write.rel.key else None
-    return hash((row["start"], row["end"], key))
+        columns = [write.key]
+    else:
+        columns = [write.start, write.end] + ([write.rel.key] if write.rel.key else [])
+    return pd.util.hash_pandas_object(frame[columns].astype(str), index=False).tolist()
 
 
 class BatchWriter:
@@ -100,14 +97,14 @@ class BatchWriter:
             self._pending.popleft().result()
 
     # The sink interface Ingestion writes through (BulkSink in bulk.py is the other one).
-    def nodes(self, write: NodeWrite, rows: list[dict[str, Any]]) -> None:
-        self.submit(statement(write), rows)
+    def nodes(self, write: NodeWrite, frame: pd.DataFrame) -> None:
+        self.submit(statement(write), node_rows(write, frame))
 
     def stubs(self, target: NodeSchema, keys: list[Any]) -> None:
         self.submit(stub_statement(target), keys, name="keys")
 
-    def relationships(self, write: RelWrite, rows: list[dict[str, Any]]) -> None:
-        self.submit(statement(write), rows)
+    def relationships(self, write: RelWrite, frame: pd.DataFrame) -> None:
+        self.submit(statement(write), rel_rows(write, frame))
 
     def close(self) -> None:
         try:

@@ -21,7 +21,7 @@ from duanka import __version__, db
 from duanka.errors import DuankaError
 from duanka.ingest import read
 from duanka.ingest.contract import FILES, SPECS, FileSpec
-from duanka.ingest.load import BatchWriter, identity, rows_for
+from duanka.ingest.load import BatchWriter, element_ids
 from duanka.ingest.mapping import WRITES, NodeWrite
 from duanka.ingest.normalise import derive_carrier, normalise
 from duanka.ingest.quarantine import Quarantine
@@ -253,17 +253,18 @@ class Ingestion:
         if typed.empty:
             return
         for write in WRITES[spec.name]:
-            rows = rows_for(write, typed)
             if isinstance(write, NodeWrite):
-                sink.nodes(write, rows)
-                self.keys.setdefault(write.node.label, set()).update(r["key"] for r in rows)
-                self.loaded.setdefault(write.node.label, set()).update(identity(write, r) for r in rows)
+                sink.nodes(write, typed)
+                keys = typed[write.key].tolist()
+                self.keys.setdefault(write.node.label, set()).update(keys)
+                self.loaded.setdefault(write.node.label, set()).update(keys)
                 continue
-            for end, stub in (("start", write.rel.stub_start), ("end", write.rel.stub_end)):
+            linked = typed[typed[write.start].notna() & typed[write.end].notna()]
+            for column, label, stub in ((write.start, write.rel.start, write.rel.stub_start), (write.end, write.rel.end, write.rel.stub_end)):
                 if stub:
-                    self._stubs(sink, node(write.rel.start if end == "start" else write.rel.end), {r[end] for r in rows})
-            sink.relationships(write, rows)
-            self.loaded.setdefault(write.rel.type, set()).update(identity(write, r) for r in rows)
+                    self._stubs(sink, node(label), set(linked[column].tolist()))
+            sink.relationships(write, linked)
+            self.loaded.setdefault(write.rel.type, set()).update(element_ids(write, linked))
 
     def _stubs(self, sink: Any, target: NodeSchema, keys: set[Any]) -> None:
         """Create, key only, the link ends no file describes (another operator's number, an unlisted device)."""

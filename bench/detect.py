@@ -1,0 +1,113 @@
+"""Detection speed and memory.
+
+    python bench/detect.py engines --nodes 1000000 --edges 5000000 [--engines igraph leiden louvain]
+    python bench/detect.py database            # the full run on whatever the configured database holds
+
+`engines` times community detection alone on a graph with planted
+communities of 25 nodes (intra-community edges plus 10 % random ones);
+`database` times projection, communities, facts, scoring and write-back.
+Peak memory is sampled every 50 ms (RSS of this process, above what it held before the step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import psutil
+
+
+class Peak:
+    """Samples this process's RSS while a step runs."""
+
+    def __init__(self) -> None:
+        self.proc = psutil.Process()
+        self.base = self.proc.memory_info().rss
+        self.peak = self.base
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    def __enter__(self) -> "Peak":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    @property
+    def mb(self) -> float:
+        return (self.peak - self.base) / 2**20
+
+
+def measure(label: str, fn: Callable[[], Any]) -> Any:
+    with Peak() as peak:
+        began = time.perf_counter()
+        out = fn()
+        seconds = time.perf_counter() - began
+    print(f"  {label:28s} {seconds:8.1f} s   peak +{peak.mb:,.0f} MB", flush=True)
+    return out
+
+
+def planted_graph(nodes: int, edges: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    size = 25
+    intra = int(edges * 0.9)
+    a = rng.integers(0, nodes, intra)
+    b = (a // size) * size + rng.integers(0, size, intra)
+    b = np.minimum(b, nodes - 1)
+    c = rng.integers(0, nodes, edges - intra)
+    d = rng.integers(0, nodes, edges - intra)
+    src, dst = np.concatenate([a, c]), np.concatenate([b, d])
+    keep = src != dst
+    return src[keep], dst[keep], np.ones(int(keep.sum()))
+
+
+def engines(args: argparse.Namespace) -> None:
+    from duanka.detect.communities import partition
+
+    src, dst, w = planted_graph(args.nodes, args.edges)
+    print(f"planted graph: {args.nodes:,} nodes, {len(src):,} edges")
+    for engine in args.engines:
+        membership = measure(f"{engine}", lambda engine=engine: partition(args.nodes, src, dst, w, engine=engine, seed=1))
+        print(f"    {membership.max() + 1:,} communities")
+
+
+def database(args: argparse.Namespace) -> None:
+    from duanka.detect.run import DetectParams, Detection
+    from duanka.settings import Settings
+
+    run = Detection(Settings.from_env(), DetectParams(engine=args.engines[0]))
+    print(f"detect on the configured database, engine {args.engines[0]}")
+    proj = measure("projection", run.project)
+    print(f"    {len(proj.keys):,} nodes, {len(proj.sources):,} edges")
+    community = measure("communities", lambda: run.communities(proj))
+    facts = measure("facts (5 queries)", run.facts)
+    entities, clusters = measure("signals and scores", lambda: run.score(facts, community))
+    figures = {"nodes": len(proj.keys), "edges": len(proj.sources), "clusters": len(clusters),
+               "leads": int((entities["score"] >= run.params.min_score).sum())}
+    measure("write-back", lambda: run.write_back(entities, clusters, figures))
+    print(f"    {figures}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["engines", "database"])
+    parser.add_argument("--nodes", type=int, default=1_000_000)
+    parser.add_argument("--edges", type=int, default=5_000_000)
+    parser.add_argument("--engines", nargs="+", default=["igraph", "leiden", "louvain"])
+    args = parser.parse_args()
+    engines(args) if args.mode == "engines" else database(args)
+
+
+if __name__ == "__main__":
+    main()
