@@ -51,14 +51,8 @@ def main() -> None:
                 flagged = int((result.entities["score"] >= result.params.min_score).sum())
                 roles = dict(zip(ranked, result.entities["role"]))
                 _row(name, ev.score_ranking(f"duanka {engine}", ranked, truth, flagged=flagged, roles=roles), seconds)
-            probe = Detection(settings)
-            facts, projection = probe.facts(), probe.project()
-            for label, (ranking, flagged) in {
-                "cards per identity": ev.cards_per_identity(facts),
-                "SIMs per device": ev.sims_per_device(facts),
-                "shared-identifier components": ev.shared_identifier_components(projection.keys, projection.sources, projection.targets),
-            }.items():
-                _row(name, ev.score_ranking(f"baseline: {label}", ranking, truth, flagged=flagged), None)
+            for metrics in ev.baselines(settings, truth):
+                _row(name, metrics, None)
 
 
 def _row(name: str, metrics: dict[str, object], seconds: float | None) -> None:

@@ -191,7 +191,6 @@ def evaluate_cmd(
     """Score the latest detection run against a scenario's truth, with the single-rule baselines beside it."""
     from duanka import db, queries
     from duanka.detect import evaluate as ev
-    from duanka.detect.run import Detection
 
     settings = Settings.from_env()
     t = ev.Truth.read(truth)
@@ -201,15 +200,7 @@ def evaluate_cmd(
         raise DuankaError("No completed detection run in this database: run `duanka detect` first.")
     ranked = [f"{r['entity_type']}:{r['entity_id']}" for r in leads]
     roles = {f"{r['entity_type']}:{r['entity_id']}": r["role"] for r in leads}
-    rows = [ev.score_ranking(f"duanka ({leads[0]['run_id']})", ranked, t, roles=roles)]
-    probe = Detection(settings)
-    facts, projection = probe.facts(), probe.project()
-    for name, (ranking, flagged) in {
-        "baseline: cards per identity": ev.cards_per_identity(facts),
-        "baseline: SIMs per device": ev.sims_per_device(facts),
-        "baseline: shared-identifier components": ev.shared_identifier_components(projection.keys, projection.sources, projection.targets),
-    }.items():
-        rows.append(ev.score_ranking(name, ranking, t, flagged=flagged))
+    rows = [ev.score_ranking(f"duanka ({leads[0]['run_id']})", ranked, t, roles=roles), *ev.baselines(settings, t)]
     table = Table(*rows[0].keys(), title=f"Against {truth}")
     for r in rows:
         table.add_row(*("—" if v is None else str(v) for v in r.values()))
@@ -223,7 +214,7 @@ def demo(
     profile: str = typer.Option("demo", help="Scenario size."),
     seed: int = typer.Option(1),
 ) -> None:
-    """The main job on the local default: start Neo4j, generate a demo scenario, load it, say where to look."""
+    """The main job on the local default: start Neo4j, generate a demo scenario, load it, detect, show the top leads."""
     import json
 
     from duanka.generate import generate
@@ -241,14 +232,14 @@ def demo(
     else:
         console.print(f"[green]✓[/] Using the {profile} scenario already in {out}")
     ingest_cmd(source=out, encoding=None, bulk=False)
-    stats()
+    detect_cmd(engine="igraph", resolution=1.0, seed=seed, min_score=0.35, lang="en", top=10)
     if settings.connection.is_local:
         console.print(
             f"\nNeo4j Browser: [bold]{settings.local.browser_url}[/]  (connect to {settings.connection.uri}, "
             f"user neo4j, password: `cat {settings.local.credentials_file}`)\n"
-            "Try:  MATCH (d:Device)<-[:SEEN_IN]-(s:Sim)<-[:HOLDS_SIM]-(p:Person) "
-            "WITH d, count(DISTINCT p) AS holders WHERE holders >= 5 RETURN d.device_id, holders ORDER BY holders DESC"
+            "Try:  MATCH (c:Cluster)<-[m:MEMBER_OF]-(n) WHERE c.rank <= 3 RETURN c, n"
         )
+    console.print(f"Against the planted truth:  duanka evaluate --truth {out / 'truth.csv'}")
 
 
 @app.command("docs")

@@ -42,3 +42,21 @@ def test_ingest_flow_fails_clearly_on_a_rejected_file(prefect_server: None, empt
     pd.read_csv(tmp_path / "persons.csv", dtype=str).drop(columns=["person_id"]).to_csv(tmp_path / "persons.csv", index=False)
     with pytest.raises(DuankaError, match="persons.csv is rejected"):
         ingest(str(tmp_path))
+
+
+def test_detect_flow_writes_results_and_top_leads_artifact(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:
+    from prefect.artifacts import Artifact
+
+    from duanka import db, queries
+    from flows.detect import detect
+    from flows.ingest import ingest
+
+    generate(tmp_path, "demo", persons=800, seed=4)
+    ingest(str(tmp_path))
+    summary = detect(seed=2)
+    assert summary["figures"]["clusters"] >= 4 and set(summary["timings"]) >= {"projection", "communities", "write_back"}
+    with db.session(empty_db) as sess:
+        top = db.read(sess, queries.load("latest_leads"), limit=5)
+    assert top and top[0]["run_id"] == summary["run_id"]
+    artifact = Artifact.get("detect-top-leads")
+    assert artifact is not None and top[0]["entity_id"] in str(artifact.data)

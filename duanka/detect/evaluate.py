@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from duanka.detect.signals import Facts
+from duanka.settings import Settings
 from duanka.identifiers import normalise_msisdn
 
 KS = (10, 50, 100, 500)
@@ -82,3 +83,17 @@ def shared_identifier_components(keys: np.ndarray, sources: np.ndarray, targets:
     degree = np.asarray(g.degree())
     order = np.lexsort((-degree, membership, -sizes))
     return [str(keys[i]) for i in order], int((sizes >= min_size).sum())
+
+
+def baselines(settings: Settings, truth: Truth) -> list[dict[str, object]]:
+    """The three single-rule baselines, scored against the same truth, from the same database."""
+    from duanka.detect.run import Detection
+
+    probe = Detection(settings)
+    facts, projection = probe.facts(), probe.project()
+    rules = {
+        "baseline: cards per identity": cards_per_identity(facts),
+        "baseline: SIMs per device": sims_per_device(facts),
+        "baseline: shared-identifier components": shared_identifier_components(projection.keys, projection.sources, projection.targets),
+    }
+    return [score_ranking(name, ranking, truth, flagged=flagged) for name, (ranking, flagged) in rules.items()]

@@ -39,6 +39,28 @@ def day(ts: float | int | None) -> str:
     return datetime.fromtimestamp(int(ts), SHANGHAI).strftime("%Y-%m-%d")
 
 
+class Reasons:
+    """Evidence sentences collected in English and Chinese side by side."""
+
+    def __init__(self) -> None:
+        self.en: list[str] = []
+        self.zh: list[str] = []
+
+    def add(self, en: str, zh: str) -> None:
+        self.en.append(en)
+        self.zh.append(zh)
+
+    def joined(self) -> tuple[str, str]:
+        return "; ".join(self.en), "；".join(self.zh)
+
+
+def _attach(out: pd.DataFrame, reasons: list[Reasons]) -> pd.DataFrame:
+    pairs = [r.joined() for r in reasons]
+    out["reasons_en"] = [en for en, _ in pairs]
+    out["reasons_zh"] = [zh for _, zh in pairs]
+    return out
+
+
 def persons(p: pd.DataFrame) -> pd.DataFrame:
     """card_farmer, card_collector or number_dealer, whichever evidence is strongest."""
     burst = logistic(p["sim_burst"], 3.5, 0.6)
@@ -52,31 +74,29 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
     out["role"] = scores.idxmax(axis=1)
     out["score"] = scores.max(axis=1)
     out["entity_type"] = "person"
-    reasons_en, reasons_zh = [], []
+    reasons = []
     for r in p.to_dict("records"):  # not iterrows: it would turn the counts into floats
-        en, zh = [], []
+        why = Reasons()
         if r["sim_burst"] >= 3:
-            en.append(f"opened {r['sim_burst']} SIM cards within 7 days ({day(r['sim_burst_start'])} to {day(r['sim_burst_end'])})")
-            zh.append(f"7天内开卡{r['sim_burst']}张（{day(r['sim_burst_start'])}至{day(r['sim_burst_end'])}）")
+            why.add(f"opened {r['sim_burst']} SIM cards within 7 days ({day(r['sim_burst_start'])} to {day(r['sim_burst_end'])})",
+                    f"7天内开卡{r['sim_burst']}张（{day(r['sim_burst_start'])}至{day(r['sim_burst_end'])}）")
         if r["sims_away"]:
-            en.append(f"{r['sims_away']} of {r['sims']} own cards seen in other people's devices")
-            zh.append(f"名下{r['sims']}张卡中{r['sims_away']}张出现在他人设备")
+            why.add(f"{r['sims_away']} of {r['sims']} own cards seen in other people's devices",
+                    f"名下{r['sims']}张卡中{r['sims_away']}张出现在他人设备")
         if r["sims_in_farms"]:
-            en.append(f"{r['sims_in_farms']} cards ran in SIM-box-like devices (≥{FARM_SIMS} cards of several holders at once)")
-            zh.append(f"{r['sims_in_farms']}张卡在疑似猫池设备（同时≥{FARM_SIMS}张、多名持卡人）中使用")
+            why.add(f"{r['sims_in_farms']} cards ran in SIM-box-like devices (≥{FARM_SIMS} cards of several holders at once)",
+                    f"{r['sims_in_farms']}张卡在疑似猫池设备（同时≥{FARM_SIMS}张、多名持卡人）中使用")
         if r["account_burst"] >= 2:
-            en.append(f"opened {r['account_burst']} bank cards within 7 days ({day(r['account_burst_start'])})")
-            zh.append(f"7天内开立银行卡{r['account_burst']}张（{day(r['account_burst_start'])}起）")
+            why.add(f"opened {r['account_burst']} bank cards within 7 days ({day(r['account_burst_start'])})",
+                    f"7天内开立银行卡{r['account_burst']}张（{day(r['account_burst_start'])}起）")
         if r["early_touches"] + r["account_setups"]:
-            en.append(f"own device handled {r['early_touches']} new cards and set up {r['account_setups']} new accounts of other people within days of opening")
-            zh.append(f"本人设备在他人开卡后数日内接触新卡{r['early_touches']}张、开通新账户{r['account_setups']}个")
+            why.add(f"own device handled {r['early_touches']} new cards and set up {r['account_setups']} new accounts of other people within days of opening",
+                    f"本人设备在他人开卡后数日内接触新卡{r['early_touches']}张、开通新账户{r['account_setups']}个")
         if r["controlled_holders"]:
-            en.append(f"own device operated {r['controlled_accounts']} accounts of {r['controlled_holders']} other holders for weeks")
-            zh.append(f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户")
-        reasons_en.append("; ".join(en))
-        reasons_zh.append("；".join(zh))
-    out["reasons_en"], out["reasons_zh"] = reasons_en, reasons_zh
-    return out
+            why.add(f"own device operated {r['controlled_accounts']} accounts of {r['controlled_holders']} other holders for weeks",
+                    f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户")
+        reasons.append(why)
+    return _attach(out, reasons)
 
 
 def devices(d: pd.DataFrame) -> pd.DataFrame:
@@ -98,25 +118,21 @@ def accounts(a: pd.DataFrame) -> pd.DataFrame:
     mule = noisy_or(0.95 * passthrough, 0.55 * a["bound_to_farm_sim"].astype(float),
                     0.5 * a["controller_device"].notna().astype(float), 0.3 * a["reported"].astype(float))
     out = pd.DataFrame({"role": "mule_account", "score": mule, "entity_type": "account"}, index=a.index)
-    en, zh = [], []
+    reasons = []
     for r in a.itertuples():
-        e, z = [], []
+        why = Reasons()
         if r.payers >= 2 and r.forwarded_share > 0.5:
-            e.append(f"received {r.in_amount:,.0f} yuan from {r.payers} payers and passed {r.forwarded_share:.0%} on within {r.forward_hours:.1f} h (median)")
-            z.append(f"收到{r.payers}名付款人共{r.in_amount:,.0f}元，{r.forward_hours:.1f}小时内（中位数）转出{r.forwarded_share:.0%}")
+            why.add(f"received {r.in_amount:,.0f} yuan from {r.payers} payers and passed {r.forwarded_share:.0%} on within {r.forward_hours:.1f} h (median)",
+                    f"收到{r.payers}名付款人共{r.in_amount:,.0f}元，{r.forward_hours:.1f}小时内（中位数）转出{r.forwarded_share:.0%}")
         if r.bound_to_farm_sim:
-            e.append("bound to a number that ran in a SIM box")
-            z.append("预留手机号在猫池设备中使用")
+            why.add("bound to a number that ran in a SIM box", "预留手机号在猫池设备中使用")
         if isinstance(r.controller_device, str):
-            e.append(f"operated for weeks from device {r.controller_device}, which belongs to someone else")
-            z.append(f"长期由他人设备{r.controller_device}操作")
+            why.add(f"operated for weeks from device {r.controller_device}, which belongs to someone else",
+                    f"长期由他人设备{r.controller_device}操作")
         if r.reported:
-            e.append("named in a victim report")
-            z.append("被受害人报案指认")
-        en.append("; ".join(e))
-        zh.append("；".join(z))
-    out["reasons_en"], out["reasons_zh"] = en, zh
-    return out
+            why.add("named in a victim report", "被受害人报案指认")
+        reasons.append(why)
+    return _attach(out, reasons)
 
 
 def sims(s: pd.DataFrame) -> pd.DataFrame:
@@ -124,19 +140,16 @@ def sims(s: pd.DataFrame) -> pd.DataFrame:
     cold_calls = logistic(s["callees"], 12, 3) * (s["avg_call_s"] < 90)
     fraud = noisy_or(0.9 * farm, 0.6 * cold_calls, 0.4 * s["reported"].astype(float))
     out = pd.DataFrame({"role": "fraud_sim", "score": fraud, "entity_type": "sim"}, index=s.index)
-    en, zh = [], []
+    reasons = []
     for r in s.itertuples():
-        e, z = [], []
+        why = Reasons()
         if r.farm_holders > 0:
-            e.append(f"ran in device {r.farm_device} together with cards of {r.farm_holders} holders")
-            z.append(f"与{r.farm_holders}名持卡人的卡同时在设备{r.farm_device}中使用")
+            why.add(f"ran in device {r.farm_device} together with cards of {r.farm_holders} holders",
+                    f"与{r.farm_holders}名持卡人的卡同时在设备{r.farm_device}中使用")
         if r.callees >= 10 and r.avg_call_s < 90:
-            e.append(f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average")
-            z.append(f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒")
+            why.add(f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average",
+                    f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒")
         if r.reported:
-            e.append("named in a victim report")
-            z.append("被受害人报案指认")
-        en.append("; ".join(e))
-        zh.append("；".join(z))
-    out["reasons_en"], out["reasons_zh"] = en, zh
-    return out
+            why.add("named in a victim report", "被受害人报案指认")
+        reasons.append(why)
+    return _attach(out, reasons)
