@@ -126,7 +126,8 @@ class Detection:
         scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
         place = scored.groupby(scored["cluster_id"].fillna(scored.index.to_series())).cumcount()
         scored["priority"] = scored["score"] * SPREAD ** place
-        scored = scored.sort_values(["priority", "entity_id"], ascending=[False, True])
+        scored["lead"] = scored["score"] >= self.params.min_score  # every lead comes before every non-lead
+        scored = scored.sort_values(["lead", "priority", "entity_id"], ascending=[False, False, True])
         scored.loc[scored["own_score"] < 0.2, "role"] = "unknown"
         self._timed("scoring", began)
         return scored, clusters
