@@ -139,3 +139,12 @@ def test_install_is_idempotent_and_fast(settings: Settings) -> None:
     result = neo4j_server.install(settings.local)
     assert not result.fetched
     assert any(p.name.startswith("neo4j-browser-") for p in result.lib.glob("*.jar"))
+
+
+def test_missing_java_or_maven_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(neo4j_server.shutil, "which", lambda name: None)
+    with pytest.raises(DuankaError, match=r"Java is missing: install Java 17 \(apt-get install openjdk-17-jre-headless\)"):
+        neo4j_server.install(LocalServer(home=tmp_path))
+    monkeypatch.setattr(neo4j_server.shutil, "which", lambda name: "/usr/bin/java" if name == "java" else None)
+    with pytest.raises(DuankaError, match=r"Maven is missing: install it \(apt-get install maven\)"):
+        neo4j_server.install(LocalServer(home=tmp_path))

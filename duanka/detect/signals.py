@@ -75,9 +75,10 @@ def device_signals(f: Facts) -> pd.DataFrame:
     counts = ["holders", "holders_at_once", "sims", "sims_at_once", "early_touches", "controlled_accounts", "controlled_holders", "account_setups"]
     out[counts] = out[counts].fillna(0).astype(int)
     out["brief_share"] = out["brief_share"].fillna(0.0)
-    if "owner" not in out:
-        out["owner"] = None
-    out["owner"] = out["owner"].where(out["owner"].notna(), used.groupby("device")["holder"].agg(lambda s: s.mode().iat[0] if len(s.mode()) else None))
+    # A device that never hosted a card belongs to whoever's accounts it serves most.
+    usual = used.groupby(["device", "holder"]).size().sort_values(ascending=False, kind="stable").reset_index()
+    usual = usual.drop_duplicates("device").set_index("device")["holder"]
+    out["owner"] = out["owner"].where(out["owner"].notna(), usual.reindex(out.index))
     out["farm"] = (out["sims_at_once"] >= FARM_SIMS) & (out["holders_at_once"] >= FARM_HOLDERS)
     return out
 
