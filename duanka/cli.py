@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from duanka import neo4j_server
@@ -237,7 +238,7 @@ def demo(
         console.print(
             f"\nNeo4j Browser: [bold]{settings.local.browser_url}[/]  (connect to {settings.connection.uri}, "
             f"user neo4j, password: `cat {settings.local.credentials_file}`)\n"
-            "Try:  MATCH (c:Cluster)<-[m:MEMBER_OF]-(n) WHERE c.rank <= 3 RETURN c, n"
+            + escape("Try:  MATCH (c:Cluster)<-[m:MEMBER_OF]-(n) WHERE c.rank <= 3 RETURN c, n"),
         )
     console.print(f"Against the planted truth:  duanka evaluate --truth {out / 'truth.csv'}")
 
