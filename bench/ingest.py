@@ -22,8 +22,7 @@ from duanka.settings import Settings, project_root
 
 
 def run_seconds_import(run: Ingestion) -> float:
-    sink = getattr(run, "bulk_sink", None)
-    return sink.seconds_import if sink else 0.0
+    return run.bulk_sink.seconds_import if run.bulk_sink else 0.0
 
 
 def main() -> None:

@@ -54,6 +54,9 @@ class Reasons:
         return "; ".join(self.en), "；".join(self.zh)
 
 
+REPORTED = ("named in a victim report", "被受害人报案指认")
+
+
 def _attach(out: pd.DataFrame, reasons: list[Reasons]) -> pd.DataFrame:
     pairs = [r.joined() for r in reasons]
     out["reasons_en"] = [en for en, _ in pairs]
@@ -130,7 +133,7 @@ def accounts(a: pd.DataFrame) -> pd.DataFrame:
             why.add(f"operated for weeks from device {r.controller_device}, which belongs to someone else",
                     f"长期由他人设备{r.controller_device}操作")
         if r.reported:
-            why.add("named in a victim report", "被受害人报案指认")
+            why.add(*REPORTED)
         reasons.append(why)
     return _attach(out, reasons)
 
@@ -150,6 +153,6 @@ def sims(s: pd.DataFrame) -> pd.DataFrame:
             why.add(f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average",
                     f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒")
         if r.reported:
-            why.add("named in a victim report", "被受害人报案指认")
+            why.add(*REPORTED)
         reasons.append(why)
     return _attach(out, reasons)

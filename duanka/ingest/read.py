@@ -37,7 +37,8 @@ def find_source_file(source: Path, name: str) -> Path | None:
 
 def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
     """UTF-8 (with or without BOM) when the sample decodes as such, else GB18030 (a superset of GBK)."""
-    head = path.read_bytes()[:sample_bytes] if path.stat().st_size <= sample_bytes else _read_head(path, sample_bytes)
+    with path.open("rb") as handle:
+        head = handle.read(sample_bytes)
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     try:
@@ -48,10 +49,6 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
             return "utf-8"
         return "gb18030"
 
-
-def _read_head(path: Path, n: int) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(n)
 
 
 def header(path: Path, encoding: str | None = None) -> list[str]:

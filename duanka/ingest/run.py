@@ -88,6 +88,7 @@ class Ingestion:
     settings: Settings
     encoding: str | None = None
     bulk: bool = False  # an empty local database: write import files, load with neo4j-admin
+    bulk_sink: Any = None  # the BulkSink of a --bulk run, for its import timing
     run_id: str = field(default_factory=lambda: new_run_id("ingest"))
     progress: Callable[[str, int], None] | None = None
     paths: dict[str, Path] = field(default_factory=dict)
