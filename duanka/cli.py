@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -140,11 +141,19 @@ def ingest_cmd(
     source: Path = typer.Option(..., help="Source directory laid out as the input contract says."),
     encoding: Optional[str] = typer.Option(None, help="CSV encoding (utf-8, gb18030…); detected when omitted."),
     bulk: bool = typer.Option(False, help="First load into an empty local database: neo4j-admin import, offline and faster."),
+    force: bool = typer.Option(False, help="Load again even if this database already holds this exact extract."),
 ) -> None:
     """Validate, quarantine and load one extract into Neo4j (the `ingest` flow)."""
     from flows.ingest import ingest
 
-    summary = ingest(str(source), encoding, bulk)
+    summary = ingest(str(source), encoding, bulk, force)
+    print_ingest(summary)
+
+
+def print_ingest(summary: dict[str, Any]) -> None:
+    if summary.get("skipped"):
+        console.print(f"[green]✓[/] Extract unchanged since ingest run {summary['run_id']}: not loaded again (--force reloads).")
+        return
     table = Table("file", "read", "loaded", "quarantined", "reconciled", title=f"ingest {summary['run_id']}")
     for row in summary["files"]:
         table.add_row(row["file"], f"{row['read']:,}", f"{row['loaded']:,}", f"{row['quarantined']:,}", "✓" if row["reconciled"] else "✗")
@@ -179,9 +188,142 @@ def print_leads(leads: list[dict[str, Any]], lang: str = "en") -> None:
     table = Table("rank", "type", "id", "role", "score", "reasons", title="Top leads (suspicions, not determinations)")
     for r in leads:
         role = f"{r['role']} {ROLE_LABELS.get(r['role'], '')}"
-        table.add_row(str(r["rank"]), r["entity_type"], str(r["entity_id"]), role, f"{r['score']:.2f}",
+        shown = "confirmed" if r.get("status") == "confirmed" else f"{r['score']:.2f}"
+        table.add_row(str(r["rank"]), r["entity_type"], str(r["entity_id"]), role, shown,
                       (r.get("reasons_zh") if lang == "zh" else r.get("reasons")) or "")
     console.print(table)
+
+
+@app.command("export")
+@friendly
+def export_cmd(
+    out: Path = typer.Option(..., help="Export directory (created if needed)."),
+    unmasked: bool = typer.Option(False, help="Write source identifiers in clear: needs --by and --reason, both recorded."),
+    by: Optional[str] = typer.Option(None, help="Who exports (recorded in the manifest and the audit log)."),
+    reason: Optional[str] = typer.Option(None, help="Why unmasked output is needed (recorded)."),
+    lang: str = typer.Option("zh", help="Language of the reasons: zh | en"),
+    run_id: Optional[str] = typer.Option(None, help="Detection run to export; the latest completed by default."),
+    top_clusters: int = typer.Option(10, help="Clusters drawn in the report."),
+) -> None:
+    """Write the lead lists, workbook, report and manifest for case teams (the `export` flow)."""
+    from flows.export import export
+
+    summary = export(str(out), not unmasked, lang, run_id, top_clusters, by, reason)
+    console.print(f"[green]✓[/] Exported {summary['leads']:,} leads in {summary['clusters']:,} clusters "
+                  f"({'masked' if summary['masked'] else '[bold red]UNMASKED[/]'}) to {out} in {summary['seconds']:.1f} s")
+    console.print(f"Report: {(out / 'report.html').resolve()}")
+
+
+@app.command("query")
+@friendly
+def query_cmd(
+    name: str = typer.Argument(..., help="A query of queries/, e.g. latest_clusters, cluster, shared_device."),
+    param: list[str] = typer.Option([], "--param", "-p", help="k=v (numbers are read as numbers)."),
+    limit: int = typer.Option(50, help="Rows printed."),
+) -> None:
+    """Run one of the investigator's saved queries and print a table."""
+    from duanka import db, queries
+    from duanka.querytool import parse_params, run_query
+
+    with db.session(Settings.from_env()) as sess:
+        columns, rows = run_query(sess, queries.load(name), parse_params(param, queries.load(name)))
+    table = Table(*columns, title=f"{name} ({len(rows)} rows)")
+    for row in rows[:limit]:
+        table.add_row(*(escape(v) for v in row))
+    console.print(table)
+
+
+@app.command("decide")
+@friendly
+def decide_cmd(
+    entity: str = typer.Argument(..., help="type:id (sim:13800138000), a bare id, or a lead reference RUN#RANK."),
+    status: str = typer.Option(..., help="confirmed | dismissed | under_review"),
+    by: str = typer.Option(..., help="The investigator deciding."),
+    note: str = typer.Option(..., help="The written grounds."),
+) -> None:
+    """Record an investigator's decision: the only way a suspicion becomes 'confirmed'."""
+    from duanka.casework import decide
+
+    d = decide(Settings.from_env(), entity, status, by, note)
+    on = f" on the lead of run {d['run_id']} (score {d['score']:.2f})" if d["run_id"] else " (no lead on record)"
+    console.print(f"[green]✓[/] {d['entity']}: {d['status']} by {escape(d['by'])} at {d['at']}{on}; decision {d['decision_id']}")
+
+
+@app.command("explain")
+@friendly
+def explain_cmd(
+    entity: str = typer.Argument(..., help="type:id, a bare id, or a lead reference RUN#RANK."),
+    lang: str = typer.Option("en", help="en | zh"),
+) -> None:
+    """Why an entity was flagged, across runs: scores over time, clusters, reports, decisions."""
+    from duanka.casework import explain
+    from duanka.detect.score import ROLE_LABELS
+
+    e = explain(Settings.from_env(), entity)
+    console.print(f"[bold]{e['label']} {escape(e['ref'])}[/]  "
+                  + (f"decision: [bold]{e['entity'].get('decision_status')}[/] by {escape(str(e['entity'].get('decision_by')))}"
+                     if e["entity"].get("decision_status") else "no decision recorded: any score is a suspicion"))
+    console.print("[bold]Scores over time[/] (suspicions, each with the run that made it):")
+    for f in e["flags"]:
+        console.print(f"  {(f['finished_at'] or '')[:16]}  run {f['run_id']} (duanka {f['version']}, {f['engine']} "
+                      f"resolution {f['resolution']} seed {f['seed']}): rank {f['rank']}, score {f['score']:.2f}, "
+                      f"{f['role']} {ROLE_LABELS.get(f['role'], '')}, cluster {f['cluster_id'] or '—'}, {f['status']}")
+        console.print(f"      {escape(f['reasons'] or '')}", style="dim")
+    for title, rows in (("Clusters", e["clusters"]), ("Victim reports", e["reports"]), ("Decisions", e["decisions"])):
+        if rows:
+            table = Table(*rows[0].keys(), title=title)
+            for r in rows:
+                table.add_row(*(escape("" if v is None else str(v)) for v in r.values()))
+            console.print(table)
+        else:
+            console.print(f"{title}: none")
+
+
+@app.command("audit")
+@friendly
+def audit_cmd(
+    since: str = typer.Option("1970-01-01", help="ISO date or time (UTC)."),
+    verify: bool = typer.Option(True, help="Check the log's hash chain first."),
+) -> None:
+    """Every load, detection, export and decision since a date: who, what, where."""
+    from duanka import audit
+    from duanka.casework import decisions_frame
+
+    settings = Settings.from_env()
+    if verify:
+        count = audit.verify(settings)
+        console.print(f"Audit log {audit.log_path(settings)}: {count} entries, hash chain intact.")
+    rows = audit.entries(settings, since)
+    logged = {r.get("decision_id") for r in rows}
+    try:
+        browser = decisions_frame(settings, since)
+    except DuankaError:
+        browser = None
+    table = Table("at", "action", "by", "details", title=f"Audit since {since}")
+    for r in rows:
+        details = {k: v for k, v in r.items() if k not in ("at", "action", "by", "prev")}
+        table.add_row(r["at"], r["action"], escape(str(r["by"])), escape(json.dumps(details, ensure_ascii=False)))
+    if browser is not None:
+        for r in browser[~browser["decision_id"].isin(logged)].itertuples():
+            table.add_row(r.at[:19], "decide (Browser)", escape(str(r.by)),
+                          escape(f"{r.entity_type}:{r.entity_id} {r.status}: {r.note}"))
+    console.print(table)
+
+
+@app.command("case")
+@friendly
+def case_cmd(
+    cluster_id: str = typer.Argument(..., help="A cluster id from the lead list or `duanka query latest_clusters`."),
+    out: Path = typer.Option(..., help="Directory for the case file."),
+    unmasked: bool = typer.Option(False, help="Identifiers in clear: needs --by and --reason, both recorded."),
+    by: Optional[str] = typer.Option(None),
+    reason: Optional[str] = typer.Option(None),
+) -> None:
+    """One cluster's evidence pack for a case team: members, links with dates, reports, decisions, drawing."""
+    from duanka.casework import CaseParams, case_file
+
+    files = case_file(Settings.from_env(), CaseParams(cluster_id, out, not unmasked, by, reason))
+    console.print(f"[green]✓[/] Case file for {cluster_id} in {out}: {', '.join(p.name for p in files)}")
 
 
 @app.command("evaluate")
@@ -212,10 +354,11 @@ def evaluate_cmd(
 @friendly
 def demo(
     out: Path = typer.Option(Path("data/generated/demo"), help="Where the demo scenario is written."),
+    exports: Path = typer.Option(Path("exports/demo"), help="Where the lead lists and the report go."),
     profile: str = typer.Option("demo", help="Scenario size."),
     seed: int = typer.Option(1),
 ) -> None:
-    """The main job on the local default: start Neo4j, generate a demo scenario, load it, detect, show the top leads."""
+    """The main job on the local default: start Neo4j, generate a demo scenario, run the pipeline, show the top leads."""
     import json
 
     from duanka.generate import generate
@@ -232,15 +375,54 @@ def demo(
         console.print(f"[green]✓[/] Generated the {profile} scenario in {out}: {summary['persons']:,} persons, {summary['rings']} planted rings")
     else:
         console.print(f"[green]✓[/] Using the {profile} scenario already in {out}")
-    ingest_cmd(source=out, encoding=None, bulk=False)
-    detect_cmd(engine="igraph", resolution=1.0, seed=seed, min_score=0.35, lang="en", top=10)
+    result = run_pipeline(out, exports, seed=seed)
     if settings.connection.is_local:
         console.print(
             f"\nNeo4j Browser: [bold]{settings.local.browser_url}[/]  (connect to {settings.connection.uri}, "
-            f"user neo4j, password: `cat {settings.local.credentials_file}`)\n"
-            + escape("Try:  MATCH (c:Cluster)<-[m:MEMBER_OF]-(n) WHERE c.rank <= 3 RETURN c, n"),
+            f"user neo4j, password: `cat {settings.local.credentials_file}`); the duanka guide opens after login."
         )
     console.print(f"Against the planted truth:  duanka evaluate --truth {out / 'truth.csv'}")
+    return result
+
+
+def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
+    from flows.pipeline import pipeline
+
+    result = pipeline(str(source), str(out), **options)
+    print_ingest(result["ingest"])
+    det = result["detect"]
+    console.print(f"[green]✓[/] Detection run {det['run_id']}: {det['figures']['clusters']:,} clusters, "
+                  f"{det['figures']['leads']:,} leads")
+    from duanka import db, queries
+
+    with db.session(Settings.from_env()) as sess:
+        leads = db.read(sess, queries.load("latest_leads"), limit=10)
+    print_leads(leads)
+    sent = result["export"]
+    console.print(f"[green]✓[/] Exported {sent['leads']:,} leads and {sent['clusters']:,} clusters "
+                  f"({'masked' if sent['masked'] else 'UNMASKED'}) to {out.resolve()}\n"
+                  f"  lead lists: {(out / 'leads.xlsx').resolve()}, leads.csv, clusters.csv\n"
+                  f"  report:     {(out / 'report.html').resolve()}")
+    return result
+
+
+@app.command("run")
+@friendly
+def run_cmd(
+    source: Path = typer.Option(..., help="Source directory laid out as the input contract says."),
+    out: Path = typer.Option(..., help="Export directory for the lead lists and the report."),
+    engine: str = typer.Option("igraph", help="igraph | leiden | louvain | gds"),
+    resolution: float = typer.Option(1.0),
+    seed: int = typer.Option(1),
+    min_score: float = typer.Option(0.35),
+    unmasked: bool = typer.Option(False, help="Identifiers in clear: needs --by and --reason, both recorded."),
+    by: Optional[str] = typer.Option(None),
+    reason: Optional[str] = typer.Option(None),
+    lang: str = typer.Option("zh", help="Language of the exported reasons: zh | en"),
+) -> None:
+    """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""
+    run_pipeline(source, out, engine=engine, resolution=resolution, seed=seed, min_score=min_score,
+                 masked=not unmasked, by=by, reason=reason, lang=lang)
 
 
 @app.command("docs")

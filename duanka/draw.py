@@ -17,6 +17,20 @@ ROLE_LABELS = {
     "unknown": "unknown role", "benign": "other",
 }
 SHAPES = {"person": "o", "sim": "s", "account": "D", "device": "^", "outlet": "p", "report": "*"}
+LABEL_ALL_UP_TO = 80  # nodes; a bigger picture labels only its hubs and reports
+CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+def _use_cjk_font() -> bool:
+    """Chinese role names when a CJK font is installed (Debian fonts-wqy-microhei or fonts-noto-cjk)."""
+    from matplotlib import font_manager, rcParams
+
+    for path in CJK_FONTS:
+        if Path(path).exists():
+            font_manager.fontManager.addfont(path)
+            rcParams["font.sans-serif"] = [font_manager.FontProperties(fname=path).get_name(), "DejaVu Sans"]
+            return True
+    return False
 
 
 def layout(graph: nx.Graph) -> dict[object, tuple[float, float]]:
@@ -38,6 +52,9 @@ def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
+    from duanka.detect.score import ROLE_LABELS as ZH
+
+    cjk = _use_cjk_font()
     pos = layout(graph)
     fig, ax = plt.subplots(figsize=(12, 9), dpi=100)
     nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#bbbbbb", width=0.8, arrows=False)
@@ -49,10 +66,12 @@ def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
                 node_color=[ROLE_COLOURS.get(graph.nodes[n].get("role", "benign"), "#D9D9D9") for n in members],
                 edgecolors="#333333", linewidths=0.5)
     important = {n: d.get("label", "") for n, d in graph.nodes(data=True)
-                 if d.get("role") in ("number_dealer", "card_collector", "device_farm") or d.get("kind") == "report"}
+                 if len(graph) <= LABEL_ALL_UP_TO or d.get("kind") == "report"
+                 or d.get("role") in ("number_dealer", "card_collector", "device_farm")}
     nx.draw_networkx_labels(graph, pos, labels=important, font_size=7, ax=ax, verticalalignment="bottom")
     roles = sorted({d.get("role", "benign") for _, d in graph.nodes(data=True)}, key=list(ROLE_COLOURS).index)
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=ROLE_COLOURS[r], markeredgecolor="#333", label=ROLE_LABELS[r]) for r in roles]
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=ROLE_COLOURS[r], markeredgecolor="#333",
+                      label=f"{ROLE_LABELS[r]} {ZH.get(r, '') if cjk else ''}".strip()) for r in roles]
     handles += [Line2D([], [], marker=m, linestyle="", markersize=8, markerfacecolor="white", markeredgecolor="#333", label=k) for k, m in SHAPES.items()
                 if any(d.get("kind") == k for _, d in graph.nodes(data=True))]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=True)

@@ -49,7 +49,7 @@ def detect(engine: str = "igraph", resolution: float = 1.0, seed: int = 1, min_s
     community = find_communities(run, projection)
     entities, clusters = score(run, read_facts(run), community)
     figures = {"nodes": int(len(projection.keys)), "edges": int(len(projection.sources)),
-               "clusters": int(len(clusters)), "leads": int((entities["score"] >= min_score).sum())}
+               "clusters": int(len(clusters)), "leads": int(entities["lead"].sum())}
     write_back(run, entities, clusters, figures)
     result = DetectResult(run.run_id, run.params, entities, clusters, dict(run.timings), figures)
     get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, run.timings)

@@ -41,14 +41,25 @@ def reconcile(run: Ingestion) -> IngestResult:
     return run.reconcile()
 
 
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20])
+def loaded_before(run: Ingestion) -> str | None:
+    return run.loaded_before()
+
+
 @flow(name="ingest", log_prints=True)
-def ingest(source: str, encoding: str | None = None, bulk: bool = False) -> dict[str, Any]:
+def ingest(source: str, encoding: str | None = None, bulk: bool = False, force: bool = False) -> dict[str, Any]:
     """Load one source directory (input contract) into the graph; nothing lost, nothing doubled.
 
+    An extract this database already holds, byte for byte, is skipped unless ``force``.
     ``bulk`` loads an empty local database offline with neo4j-admin import (first loads only).
     """
     run = Ingestion(source=Path(source), settings=Settings.from_env(), encoding=encoding, bulk=bulk)
     check_source(run)
+    earlier = None if force else loaded_before(run)
+    if earlier:
+        get_run_logger().info("%s is unchanged since ingest run %s: not loaded again (force=True to reload)", source, earlier)
+        return {"run_id": earlier, "skipped": True, "manifest": str(run.settings.work_dir / "runs" / earlier / "manifest.json"),
+                "quarantine": str(run.settings.work_dir / "runs" / earlier / "quarantine.csv"), "files": []}
     prepare_database(run)
     load_files(run)
     result = reconcile(run)
@@ -58,4 +69,4 @@ def ingest(source: str, encoding: str | None = None, bulk: bool = False) -> dict
     )
     if not result.ok:
         raise DuankaError(f"Run {result.run_id} did not reconcile: see {result.manifest}")
-    return {"run_id": result.run_id, "manifest": result.manifest, "quarantine": result.quarantine, "files": result.table()}
+    return {"run_id": result.run_id, "skipped": False, "manifest": result.manifest, "quarantine": result.quarantine, "files": result.table()}

@@ -15,6 +15,7 @@ ROLE_COLOURS = {
 LAYOUT = {
     "Outlet": (0.0, 2.2), "Sim": (1.6, 2.0), "Device": (3.2, 2.0), "Person": (0.0, 0.9),
     "Account": (1.6, 0.0), "Report": (3.2, 0.0), "Cluster": (0.0, -0.6), "Run": (1.6, -0.9),
+    "Decision": (3.2, -0.9),
 }
 
 
@@ -39,7 +40,7 @@ def markdown() -> str:
         props = ", ".join(f"`{p.name}`" for p in r.props) or "—"
         rules = ", ".join(f"`{p.name}`: {p.merge}" for p in r.props if p.merge != "replace") or "latest value"
         key = f"; one per `{r.key}`" if r.key else ""
-        origin = " (written by detection)" if r.analysis else ""
+        origin = " (written by duanka: detection or casework)" if r.analysis else ""
         lines.append(f"| `{r.name}` | {props} | {rules}{key} | {r.doc}{origin} |")
     lines += [
         "",
@@ -86,7 +87,7 @@ def draw(path: Path) -> None:
         ax.text(x, y - 0.24, n.key, color="#333", ha="center", va="center", fontsize=8, style="italic", zorder=4)
     ax.set_xlim(-0.6, 3.8)
     ax.set_ylim(-1.2, 2.8)
-    ax.set_title("duanka graph model (generated from graphmodel/schema.py; MEMBER_OF also leaves Sim, Account, Device)")
+    ax.set_title("duanka graph model (generated from graphmodel/schema.py; MEMBER_OF, FLAGGED_IN and ABOUT also reach Sim, Account, Device)")
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(path)

@@ -46,7 +46,7 @@ class RelSchema:
     key_unique: bool = False  # the key is unique across the whole graph, not just per pair
     stub_end: bool = False  # the end may be named only here: create it as a stub
     stub_start: bool = False
-    analysis: bool = False  # written by detection, not by ingest
+    analysis: bool = False  # written by duanka's own steps (detection, casework), never by ingest
 
     @property
     def name(self) -> str:
@@ -114,7 +114,7 @@ REPORT = NodeSchema(
 RUN = NodeSchema(
     "Run", "run_id", "One pipeline step's execution: its parameters, version and timings.",
     (
-        Prop("kind", doc="ingest, detect or export"),
+        Prop("kind", doc="ingest, detect or export", indexed=True),
         Prop("started_at", "datetime"),
         Prop("finished_at", "datetime"),
         Prop("version", doc="duanka version"),
@@ -130,7 +130,20 @@ CLUSTER = NodeSchema(
     ),
 )
 
-NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER)
+DECISION = NodeSchema(
+    "Decision", "decision_id", "An investigator's recorded decision on one entity: the only source of 'confirmed'.",
+    (
+        Prop("status", doc="confirmed, dismissed or under_review", indexed=True),
+        Prop("by", doc="the investigator who decided"),
+        Prop("at", "datetime"),
+        Prop("note", doc="the written grounds"),
+        Prop("run_id", doc="the detection run whose lead was decided"),
+        Prop("score", "float", "the suspicion score the decision refers to"),
+        Prop("reported", "bool", "whether the entity was named in a victim report when decided"),
+    ),
+)
+
+NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER, DECISION)
 
 RELATIONSHIPS: tuple[RelSchema, ...] = (
     RelSchema("HOLDS_SIM", "Person", "Sim", "The person is the real-name holder of the card."),
@@ -175,6 +188,12 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         (Prop("role"), Prop("score", "float"), Prop("run_id")), analysis=True,
     ),
     RelSchema("FOUND_IN", "Cluster", "Run", "The detection run that found the cluster.", analysis=True),
+    RelSchema(
+        "FLAGGED_IN", "Person", "Run", "A lead of a detection run, with the evidence then (also from Sim, Account, Device).",
+        (Prop("rank", "int"), Prop("score", "float"), Prop("role"), Prop("cluster_id"), Prop("reasons"), Prop("reasons_zh")),
+        analysis=True,
+    ),
+    RelSchema("ABOUT", "Decision", "Person", "The entity a decision is about (also Sim, Account, Device).", analysis=True),
 )
 
 

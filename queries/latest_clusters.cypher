@@ -1,4 +1,5 @@
-// The latest completed detection run's clusters, most suspicious first.
+// The latest completed detection run's clusters, most suspicious first: a suspicion,
+// never a determination. Open one with the `cluster` query.
 // Parameters: $limit.
 MATCH (r:Run {kind: 'detect', status: 'completed'})
 WITH r ORDER BY r.finished_at DESC LIMIT 1

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from duanka import __version__, db, queries
+from duanka import __version__, audit, db, queries
 from duanka.detect import score, signals
 from duanka.detect.communities import partition
 from duanka.ingest.run import new_run_id
@@ -24,6 +24,7 @@ WEIGHTS = {"HOLDS_SIM": 1.0, "HOLDS_ACCOUNT": 1.0, "SEEN_IN": 1.0, "USED_FROM": 
 CONTEXT = 0.2  # share of an entity's final score that comes from its cluster
 TOP_MEMBERS = 5
 SPREAD = 0.97  # lead order: each further member of the same cluster counts 3 % less, so every ring shows early
+MATERIAL = 0.1  # a dismissed entity comes back only if its score rose this much, or a victim report names it anew
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class DetectResult:
 
     @property
     def leads(self) -> pd.DataFrame:
-        return self.entities[self.entities["score"] >= self.params.min_score]
+        return self.entities[self.entities["lead"]]
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Detection:
                 sims=queries.frame(sess, "detect/facts_sims"), seen=queries.frame(sess, "detect/facts_seen"),
                 accounts=queries.frame(sess, "detect/facts_accounts"), used=queries.frame(sess, "detect/facts_used_from"),
                 transfers=queries.frame(sess, "detect/facts_transfers"),
+                decisions=queries.frame(sess, "detect/facts_decisions"),
             )
         self._timed("facts", began)
         return f
@@ -118,15 +120,17 @@ class Detection:
         scored["reported"] = False
         scored.loc[scored.index.isin("sim:" + f.sims.loc[f.sims["reported"], "msisdn"].astype(str)), "reported"] = True
         scored.loc[scored.index.isin("account:" + f.accounts.loc[f.accounts["reported"], "account"].astype(str)), "reported"] = True
+        apply_decisions(scored, f.decisions)
         clusters = self._clusters(scored)
         cluster_score = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
         scored["own_score"] = scored["score"]
         scored["score"] = (1 - CONTEXT) * scored["own_score"] + CONTEXT * cluster_score * (scored["own_score"] > 0.1)
         scored["cluster_id"] = scored["community"].map(clusters.set_index("community")["cluster_id"])
+        reopen_changed(scored, f.decisions)
         scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
         place = scored.groupby(scored["cluster_id"].fillna(scored.index.to_series())).cumcount()
         scored["priority"] = scored["score"] * SPREAD ** place
-        scored["lead"] = scored["score"] >= self.params.min_score  # every lead comes before every non-lead
+        scored["lead"] = ((scored["score"] >= self.params.min_score) | (scored["status"] == "confirmed")) & ~scored["suppressed"]
         scored = scored.sort_values(["lead", "priority", "entity_id"], ascending=[False, False, True])
         scored.loc[scored["own_score"] < 0.2, "role"] = "unknown"
         self._timed("scoring", began)
@@ -135,6 +139,7 @@ class Detection:
     def _clusters(self, scored: pd.DataFrame) -> pd.DataFrame:
         """Cluster score: the mean of the top members' scores, discounted when few members are suspicious."""
         live = scored.dropna(subset=["community"])
+        live = live.assign(score=live["score"].where(~live["suppressed"], 0.0))  # dismissed: a known negative
         suspicious = live[live["score"] >= self.params.min_score]
         wanted = suspicious["community"].unique()
         members = live[live["community"].isin(wanted)]
@@ -143,7 +148,8 @@ class Detection:
             top = group["score"].nlargest(TOP_MEMBERS)
             strong = int((group["score"] >= self.params.min_score).sum())
             value = float(top.mean()) * min(1.0, strong / 3) ** 0.5
-            value = min(1.0, value + 0.05 * min(3, int(group["reported"].sum())))
+            known = int((group["reported"] | (group["decision"] == "confirmed")).sum())  # reports and confirmations
+            value = min(1.0, value + 0.05 * min(3, known))
             counts = group["entity_type"].value_counts()
             reasons = [r for r in group.sort_values("score", ascending=False)["reasons_en"] if r][:3]
             ids = "|".join(sorted(group.index))
@@ -166,6 +172,12 @@ class Detection:
                "started_at": self.started_at, **self.params.as_dict(), **figures}
         members = entities[entities["cluster_id"].notna()]
         lead_rank = pd.Series(np.arange(1, len(entities) + 1), index=entities.index)
+        lead_rows = [
+            {"type": r.entity_type, "id": r.entity_id, "rank": int(lead_rank[r.Index]), "role": r.role,
+             "score": round(float(r.score), 4), "cluster_id": r.cluster_id if isinstance(r.cluster_id, str) else None,
+             "reasons": r.reasons_en, "reasons_zh": r.reasons_zh, "status": r.status}
+            for r in entities[entities["lead"]].itertuples()
+        ]
         member_rows = [
             {"type": r.entity_type, "id": r.entity_id, "cluster_id": r.cluster_id, "role": r.role,
              "score": round(float(r.score), 4), "rank": int(lead_rank[r.Index]), "reasons": r.reasons_en,
@@ -174,22 +186,53 @@ class Detection:
         ]
         cluster_rows = clusters.drop(columns=["community"]).to_dict("records")
         with db.session(self.settings) as sess:
-            db.run(sess, queries.load("detect/write_run"), run=run)
+            db.run(sess, queries.load("pipeline/write_run"), run=run)
             for i in range(0, len(cluster_rows), 5000):
                 db.run(sess, queries.load("detect/write_clusters"), run_id=self.run_id, rows=cluster_rows[i:i + 5000])
             for i in range(0, len(member_rows), 5000):
                 db.run(sess, queries.load("detect/write_members"), run_id=self.run_id, rows=member_rows[i:i + 5000])
+            for i in range(0, len(lead_rows), 5000):
+                db.run(sess, queries.load("detect/write_leads"), run_id=self.run_id, rows=lead_rows[i:i + 5000])
             db.run(sess, queries.load("detect/clear_stale"), run_id=self.run_id)
             self._timed("write_back", began)
             finished = {"run_id": self.run_id, "status": "completed", "finished_at": datetime.now(timezone.utc).isoformat(),
                         **{f"seconds_{k}": v for k, v in self.timings.items()}}
-            db.run(sess, queries.load("detect/write_run"), run=finished)
+            db.run(sess, queries.load("pipeline/write_run"), run=finished)
+        audit.append(self.settings, "detect", run_id=self.run_id, version=__version__, **self.params.as_dict(), **figures)
 
     def run(self) -> DetectResult:
         proj = self.project()
         community = self.communities(proj)
         entities, clusters = self.score(self.facts(), community)
         figures = {"nodes": int(len(proj.keys)), "edges": int(len(proj.sources)), "clusters": int(len(clusters)),
-                   "leads": int((entities["score"] >= self.params.min_score).sum())}
+                   "leads": int(entities["lead"].sum())}
         self.write_back(entities, clusters, figures)
         return DetectResult(self.run_id, self.params, entities, clusters, dict(self.timings), figures)
+
+
+def apply_decisions(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:
+    """Investigators' decisions as feedback: confirmed entities are known positives (like victim reports),
+    dismissed ones known negatives — out of the leads and of their cluster's score."""
+    latest = decisions.set_index("entity").reindex(scored.index)
+    scored["decision"] = latest["status"].to_numpy()
+    scored["suppressed"] = (latest["status"] == "dismissed").to_numpy()
+    scored["status"] = np.select([scored["decision"] == "confirmed", scored["decision"] == "under_review"],
+                                 ["confirmed", "under_review"], "suspected")
+
+
+def reopen_changed(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:
+    """A dismissed entity comes back as a lead only when its evidence changed materially: its score rose by
+    MATERIAL over the score it was dismissed at, or a victim report names it that did not then."""
+    latest = decisions.set_index("entity").reindex(scored.index)
+    rose = scored["score"].to_numpy() >= latest["score_then"].fillna(0).to_numpy() + MATERIAL
+    newly_reported = scored["reported"].to_numpy() & ~latest["reported_then"].fillna(False).astype(bool).to_numpy()
+    reopened = scored["suppressed"].to_numpy() & (rose | newly_reported)
+    for key in scored.index[reopened]:
+        d = latest.loc[key]
+        report = ", newly named in a victim report" if newly_reported[scored.index.get_loc(key)] else ""
+        en = (f"dismissed by {d['by']} on {str(d['at'])[:10]} at score {d['score_then']:.2f}; "
+              f"new evidence since (score {scored.at[key, 'score']:.2f}{report})")
+        zh = f"{str(d['at'])[:10]}曾被{d['by']}排除（当时评分{d['score_then']:.2f}），此后出现新证据"
+        scored.at[key, "reasons_en"] = "; ".join(x for x in (scored.at[key, "reasons_en"], en) if x)
+        scored.at[key, "reasons_zh"] = "；".join(x for x in (scored.at[key, "reasons_zh"], zh) if x)
+    scored.loc[reopened, "suppressed"] = False

@@ -7,7 +7,7 @@ Times are epoch seconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,8 @@ class Facts:
     accounts: pd.DataFrame  # account, holder, kind, opened, bound_msisdn, reported
     used: pd.DataFrame  # account, device, holder, first_seen, last_seen, opened
     transfers: pd.DataFrame  # src, dst, amount, ts
+    decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["entity", "status", "score_then", "reported_then", "by", "at"]))  # investigators' latest
 
 
 def _max_concurrency(windows: pd.DataFrame, group: str) -> pd.Series:

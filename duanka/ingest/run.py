@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from duanka import __version__, db
+from duanka import __version__, audit, db, queries
 from duanka.errors import DuankaError
 from duanka.ingest import read
 from duanka.ingest.contract import FILES, SPECS, FileSpec
@@ -78,6 +78,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def source_digest(paths: dict[str, Path]) -> str:
+    """One checksum for a whole extract: its files' names and contents."""
+    lines = [f"{name}:{path.name}:{sha256_of(path)}" for name, path in sorted(paths.items())]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
 def new_run_id(kind: str) -> str:
     return f"{kind}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
@@ -117,6 +123,12 @@ class Ingestion:
                 if required not in columns:
                     raise DuankaError(f"{path.name} is rejected: its header has no required column {required!r}.")
             self.paths[spec.name] = path
+
+    def loaded_before(self) -> str | None:
+        """The run that already loaded exactly these files into this database, if any."""
+        with db.session(self.settings) as sess:
+            rows = db.read(sess, queries.load("pipeline/ingest_done"), digest=source_digest(self.paths))
+        return rows[0]["run_id"] if rows else None
 
     # -- step 2 -----------------------------------------------------------------------------
     def prepare(self) -> list[str]:
@@ -290,7 +302,22 @@ class Ingestion:
             started_at=self.started_at, finished_at=datetime.now(timezone.utc).isoformat(),
         )
         self.write_manifest(result)
+        self.record(result)
         return result
+
+    def record(self, result: IngestResult) -> None:
+        """The run in the graph (for exports' manifests and `explain`) and in the audit log."""
+        files = [asdict(f) for f in result.files]
+        run = {"run_id": result.run_id, "kind": "ingest", "status": "completed" if result.ok else "failed",
+               "version": __version__, "source": result.source, "started_at": result.started_at,
+               "finished_at": result.finished_at, "files_json": json.dumps(files, ensure_ascii=False),
+               "source_sha256": source_digest(self.paths),
+               "rows_read": sum(f.rows_read for f in result.files),
+               "rows_quarantined": sum(f.rows_quarantined for f in result.files)}
+        with db.session(self.settings) as sess:
+            db.run(sess, queries.load("pipeline/write_run"), run=run)
+        audit.append(self.settings, "ingest", run_id=result.run_id, source=result.source, ok=result.ok,
+                     rows_read=run["rows_read"], rows_quarantined=run["rows_quarantined"], manifest=result.manifest)
 
     def write_manifest(self, result: IngestResult) -> None:
         manifest = {

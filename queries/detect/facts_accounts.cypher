@@ -1,8 +1,15 @@
-// Facts per account: holder, opening, bound number, and the devices it was used from.
-// Parameters: none. One row per account with a record.
+// Facts per account: holder, opening, bound number, and whether a victim report names it.
+// Parameters: none. One row per account with a record; when extracts disagree on the
+// holder or the bound number, the most recently loaded one counts.
 MATCH (a:Account) WHERE a.on_record
-OPTIONAL MATCH (p:Person)-[:HOLDS_ACCOUNT]->(a)
-OPTIONAL MATCH (a)-[:BOUND_TO]->(s:Sim)
-RETURN a.account_id AS account, p.person_id AS holder, a.account_kind AS kind,
-       a.opened_at.epochSeconds AS opened, s.msisdn AS bound_msisdn,
+CALL (a) {
+  OPTIONAL MATCH (p:Person)-[h:HOLDS_ACCOUNT]->(a)
+  RETURN p.person_id AS holder ORDER BY h.load_id DESC LIMIT 1
+}
+CALL (a) {
+  OPTIONAL MATCH (a)-[b:BOUND_TO]->(s:Sim)
+  RETURN s.msisdn AS bound_msisdn ORDER BY b.load_id DESC LIMIT 1
+}
+RETURN a.account_id AS account, holder, a.account_kind AS kind,
+       a.opened_at.epochSeconds AS opened, bound_msisdn,
        EXISTS { (:Report)-[:REPORTS_ACCOUNT]->(a) } AS reported

@@ -1,0 +1,132 @@
+"""The run report: one self-contained HTML page (opens offline) and a PNG per drawn cluster."""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from duanka import queries
+from duanka.detect.score import ROLE_LABELS
+from duanka.draw import ROLE_COLOURS, draw_subgraph
+from duanka.export.mask import mask_id, mask_text
+
+STYLE = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",system-ui,sans-serif;margin:2em auto;
+max-width:1200px;color:#222;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #ccd;padding-bottom:.2em;margin-top:2em}
+.notice{background:#fff4e5;border-left:4px solid #f0a030;padding:.6em 1em;margin:1em 0}
+table{border-collapse:collapse;margin:.6em 0;font-size:.9em}td,th{border:1px solid #ccd;padding:.25em .6em;
+text-align:left;vertical-align:top}th{background:#eef1f6}.num{text-align:right}
+.cluster{margin:2em 0}.cluster img{max-width:100%;border:1px solid #ddd}
+.role{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.3em;vertical-align:middle}
+.meta{color:#666;font-size:.9em}
+"""
+
+
+@dataclass
+class ClusterGraphs:
+    nodes: pd.DataFrame  # cluster_id, kind, id, role, score, reasons
+    links: pd.DataFrame  # cluster_id, a_kind, a, rel, b_kind, b, first, last, days_seen, amount
+    reports: pd.DataFrame  # cluster_id, report_id, reported_at, fraud_type, amount_lost, region_code, names_kind, names
+
+    @classmethod
+    def read(cls, sess: Any, cluster_ids: list[str]) -> "ClusterGraphs":
+        return cls(*(queries.frame(sess, f"export/{name}", cluster_ids=cluster_ids)
+                     for name in ("cluster_nodes", "cluster_links", "cluster_reports")))
+
+    def graph(self, cluster_id: str, masked: bool) -> nx.Graph:
+        show = (lambda v, k: mask_id(v, k)) if masked else (lambda v, k: str(v))
+        g = nx.Graph()
+        for r in self.nodes[self.nodes["cluster_id"] == cluster_id].itertuples():
+            g.add_node(f"{r.kind}:{r.id}", kind=r.kind, role=r.role or "unknown", label=show(r.id, r.kind))
+        for r in self.links[self.links["cluster_id"] == cluster_id].itertuples():
+            g.add_edge(f"{r.a_kind}:{r.a}", f"{r.b_kind}:{r.b}", label=r.rel)
+        for r in self.reports[self.reports["cluster_id"] == cluster_id].itertuples():
+            g.add_node(f"report:{r.report_id}", kind="report", role="benign", label=str(r.report_id))
+            g.add_edge(f"report:{r.report_id}", f"{r.names_kind}:{r.names}", label="REPORTS")
+        return g
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
+    body = []
+    for row in frame[list(columns)].itertuples(index=False):
+        cells = []
+        for value in row:
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else (
+                f"{value:,.4g}" if isinstance(value, float) else str(value))
+            cells.append(f"<td class=num>{html.escape(text)}</td>" if number else f"<td>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def write(out: Path, run: dict[str, Any], clusters: pd.DataFrame, graphs: ClusterGraphs, masked: bool,
+          figures: dict[str, int], sources: list[dict[str, Any]]) -> list[Path]:
+    """Draw each cluster, then the page that embeds the drawings (so the HTML needs no other file)."""
+    (out / "clusters").mkdir(exist_ok=True)
+    written: list[Path] = []
+    sections = []
+    for c in clusters.itertuples():
+        png = out / "clusters" / f"{c.rank:03d}-{c.cluster_id}.png"
+        draw_subgraph(graphs.graph(c.cluster_id, masked), png,
+                      f"#{c.rank} {c.cluster_id}  score {c.score:.2f}  (suspicion, not a determination)")
+        written.append(png)
+        sections.append(_cluster_section(c, png, graphs, masked))
+    rows = [f for s in sources[:1] for f in s["files"]]
+    read_table = _table(pd.DataFrame(rows), {"path": "file 文件", "rows_read": "read 读取", "rows_loaded": "loaded 入库",
+                                             "rows_quarantined": "quarantined 隔离"}) if rows else ""
+    legend = "".join(f'<span class=role style="background:{ROLE_COLOURS[r]}"></span>{r} {ROLE_LABELS.get(r, "")} &nbsp; '
+                     for r in ROLE_LABELS)
+    page = f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
+<title>duanka 断卡 run report {html.escape(run['run_id'])}</title><style>{STYLE}</style></head><body>
+<h1>duanka 断卡 — 线索报告 run report</h1>
+<p class=meta>detection run <b>{html.escape(run['run_id'])}</b>, finished {html.escape(str(run.get('finished_at')))},
+duanka {html.escape(str(run.get('version')))}, engine {html.escape(str(run.get('engine')))}
+(resolution {run.get('resolution')}, seed {run.get('seed')}, lead threshold {run.get('min_score')});
+identifiers {'masked 已脱敏' if masked else '<b>UNMASKED 未脱敏</b>'}</p>
+<div class=notice>Every score here is a <b>suspicion</b> produced by a model, never a determination.
+评分仅为模型给出的可疑线索，不构成认定；认定须由侦查员依法作出并记录依据。</div>
+<h2>Figures 概况</h2>
+<table><tr><th>graph nodes</th><th>edges</th><th>clusters 团伙</th><th>leads 线索</th></tr>
+<tr><td class=num>{run.get('nodes', 0):,}</td><td class=num>{run.get('edges', 0):,}</td>
+<td class=num>{figures['clusters']:,}</td><td class=num>{figures['leads']:,}</td></tr></table>
+{('<p>Latest extract: ' + html.escape(str(sources[0]['source'])) + '</p>' + read_table) if sources else ''}
+<h2>Top clusters 重点团伙</h2>
+{_table(clusters, {"rank": "rank", "cluster_id": "cluster", "score": "score", "persons": "persons", "sims": "sims",
+                   "accounts": "accounts", "devices": "devices", "reports": "reports", "top_reasons": "top reasons"})}
+<p class=meta>{legend}</p>
+{''.join(sections)}
+</body></html>
+"""
+    path = out / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return [path, *written]
+
+
+def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool) -> str:
+    members = graphs.nodes[graphs.nodes["cluster_id"] == c.cluster_id].sort_values("score", ascending=False).head(15)
+    members = members.assign(
+        id=[mask_id(v, k) if masked else v for v, k in zip(members["id"], members["kind"])],
+        role=[f"{r} {ROLE_LABELS.get(r, '')}" for r in members["role"].fillna("unknown")],
+        reasons=[mask_text(r) if masked else (r or "") for r in members["reasons"]],
+    )
+    reports = graphs.reports[graphs.reports["cluster_id"] == c.cluster_id]
+    reports = reports.assign(names=[mask_id(v, k) if masked else v for v, k in zip(reports["names"], reports["names_kind"])])
+    image = base64.b64encode(png.read_bytes()).decode("ascii")
+    reasons = mask_text(c.top_reasons) if masked else c.top_reasons
+    return f"""<div class=cluster><h2>#{c.rank} {html.escape(c.cluster_id)} — score {c.score:.2f}</h2>
+<p>{html.escape(reasons or '')}</p>
+<img alt="cluster {html.escape(c.cluster_id)}" src="data:image/png;base64,{image}">
+<h3>Strongest members 主要成员</h3>
+{_table(members, {"kind": "type", "id": "id", "role": "role", "score": "score", "reasons": "reasons"})}
+<h3>Linked victim reports 关联报案 ({len(reports)})</h3>
+{_table(reports, {"report_id": "report", "reported_at": "reported at", "fraud_type": "fraud type",
+                  "amount_lost": "amount lost (yuan)", "names": "names"}) if len(reports) else '<p>none</p>'}
+</div>"""

@@ -1,0 +1,187 @@
+"""One export: a detection run's clusters and leads, as the leads contract defines them.
+
+Files are staged in a hidden folder inside the export directory and moved in
+when all are written, manifest.json last: an export directory whose manifest
+lists a file is complete; a failed export leaves no manifest behind.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from duanka import __version__, audit, db, queries
+from duanka.detect.score import ROLE_LABELS
+from duanka.errors import DuankaError
+from duanka.export import report, sheets
+from duanka.export.mask import mask_id, mask_text
+from duanka.ingest.run import new_run_id, sha256_of
+from duanka.settings import Settings
+
+LEAD_COLUMNS = ["rank", "entity_type", "entity_id", "role", "role_label", "cluster_id", "score", "reasons",
+                "status", "lead_ref"]
+CLUSTER_COLUMNS = ["rank", "cluster_id", "score", "persons", "sims", "accounts", "devices", "reports", "top_reasons"]
+LABELS = {
+    "rank": "排名 rank", "entity_type": "类型 entity_type", "entity_id": "标识 entity_id", "role": "角色 role",
+    "role_label": "角色（中文）role_label", "cluster_id": "团伙编号 cluster_id", "score": "可疑度 score",
+    "reasons": "依据 reasons", "status": "状态 status", "lead_ref": "线索编号 lead_ref", "persons": "人员 persons",
+    "sims": "号码 sims", "accounts": "账户 accounts", "devices": "设备 devices", "reports": "报案 reports",
+    "top_reasons": "主要依据 top_reasons",
+}
+STATUS_LABELS = {"suspected": "suspected 疑似（未经核实）", "under_review": "under_review 核查中",
+                 "confirmed": "confirmed 已由侦查员确认"}
+
+
+@dataclass(frozen=True)
+class ExportParams:
+    out: Path
+    masked: bool = True
+    lang: str = "zh"  # language of the reasons: zh | en
+    run_id: str | None = None  # the detection run; the latest completed when None
+    top_clusters: int = 10  # clusters drawn in the report
+    by: str | None = None  # who exports; required (with a reason) for unmasked output
+    reason: str | None = None
+
+    def check(self) -> None:
+        if self.lang not in ("zh", "en"):
+            raise DuankaError(f"Unknown language {self.lang!r}: use zh or en.")
+        if not self.masked and not (self.by and self.by.strip() and self.reason and self.reason.strip()):
+            raise DuankaError("Unmasked export refused: name the user (--by) and state the reason (--reason); "
+                              "both are recorded in the manifest and the audit log.")
+
+
+@dataclass
+class ExportResult:
+    export_id: str
+    out: Path
+    detect_run: str
+    files: list[str]
+    leads: int
+    clusters: int
+    masked: bool
+    seconds: float
+    top: pd.DataFrame = field(repr=False)  # the first leads as exported, for the flow's artifact
+
+
+def read_run(settings: Settings, run_id: str | None) -> dict[str, Any]:
+    with db.session(settings) as sess:
+        rows = db.read(sess, queries.load("export/detect_run"), run_id=run_id)
+    if not rows:
+        which = f"run {run_id!r}" if run_id else "completed detection run"
+        raise DuankaError(f"No {which} in the database {settings.connection.uri}: run `duanka detect` first.")
+    return rows[0]["run"]
+
+
+def lead_table(leads: pd.DataFrame, params: ExportParams, run_id: str) -> pd.DataFrame:
+    """The leads contract's columns, then status (suspected/confirmed) and a reference to resolve a masked lead."""
+    out = pd.DataFrame({
+        "rank": leads["rank"].astype(int), "entity_type": leads["entity_type"],
+        "entity_id": [mask_id(v, t) if params.masked else v for v, t in zip(leads["entity_id"], leads["entity_type"])],
+        "role": leads["role"], "role_label": leads["role"].map(ROLE_LABELS).fillna(ROLE_LABELS["unknown"]),
+        "cluster_id": leads["cluster_id"].fillna(""), "score": leads["score"].round(4),
+        "reasons": leads["reasons_zh" if params.lang == "zh" else "reasons"].fillna(""),
+        "status": leads["status"].map(STATUS_LABELS).fillna(leads["status"]),
+        "lead_ref": run_id + "#" + leads["rank"].astype(int).astype(str),
+    })
+    if params.masked:
+        out["reasons"] = [mask_text(r) for r in out["reasons"]]
+    return out[LEAD_COLUMNS]
+
+
+def cluster_table(clusters: pd.DataFrame, params: ExportParams) -> pd.DataFrame:
+    out = clusters[CLUSTER_COLUMNS].copy()
+    out["score"] = out["score"].round(4)
+    if params.masked:
+        out["top_reasons"] = [mask_text(r) for r in out["top_reasons"].fillna("")]
+    return out
+
+
+def source_summary(ingests: pd.DataFrame) -> list[dict[str, Any]]:
+    """The ingest runs behind the graph: source, files with checksums and read/loaded/quarantined counts."""
+    return [{"run_id": r.run_id, "source": r.source, "status": r.status, "finished_at": str(r.finished_at),
+             "files": json.loads(r.files_json or "[]")} for r in ingests.itertuples()]
+
+
+def export(settings: Settings, params: ExportParams) -> ExportResult:
+    params.check()
+    began = time.perf_counter()
+    export_id = new_run_id("export")
+    started = datetime.now(timezone.utc).isoformat()
+    run = read_run(settings, params.run_id)
+    with db.session(settings) as sess:
+        leads = queries.frame(sess, "export/leads", run_id=run["run_id"])
+        clusters = queries.frame(sess, "export/clusters", run_id=run["run_id"])
+        ingests = queries.frame(sess, "export/ingest_runs")
+        drawn = clusters.head(params.top_clusters)
+        graph = report.ClusterGraphs.read(sess, list(drawn["cluster_id"]))
+
+    stage = params.out / f".partial-{export_id}"
+    try:
+        stage.mkdir(parents=True)
+        lead_rows = lead_table(leads, params, run["run_id"])
+        cluster_rows = cluster_table(clusters, params)
+        written = [
+            sheets.write_csv(cluster_rows, stage / "clusters.csv"),
+            sheets.write_csv(lead_rows, stage / "leads.csv"),
+            sheets.write_xlsx({"线索 leads": (lead_rows, LABELS), "团伙 clusters": (cluster_rows, LABELS)},
+                              stage / "leads.xlsx"),
+        ]
+        written += report.write(stage, run, cluster_rows.head(params.top_clusters), graph, params.masked,
+                                figures={"leads": len(lead_rows), "clusters": len(cluster_rows)},
+                                sources=source_summary(ingests))
+        files = [p.relative_to(stage).as_posix() for p in written]
+        manifest = {
+            "export_id": export_id, "kind": "export", "version": __version__,
+            "started_at": started, "finished_at": datetime.now(timezone.utc).isoformat(),
+            "database": settings.connection.uri, "detect_run": run,
+            "algorithm": {k: run.get(k) for k in ("engine", "resolution", "seed", "min_score")},
+            "sources": source_summary(ingests),
+            "masked": params.masked, "exported_by": audit.current_user(params.by),
+            "unmasked_reason": None if params.masked else params.reason, "language": params.lang,
+            "rows": {"leads": len(lead_rows), "clusters": len(cluster_rows)},
+            "files": {name: sha256_of(stage / name) for name in files},
+            "note": "Scores are suspicions produced by a model, never determinations; 'confirmed' only comes "
+                    "from an investigator's recorded decision.",
+        }
+        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
+                                             encoding="utf-8")
+        publish(stage, params.out, [*files, "manifest.json"])
+    except OSError as exc:
+        raise DuankaError(f"Export to {params.out} failed ({exc.strerror or exc}); nothing was published, "
+                          "the previous export there is unchanged.") from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+    audit.append(settings, "export", by=params.by, export_id=export_id, detect_run=run["run_id"],
+                 out=str(params.out.resolve()), masked=params.masked, reason=params.reason,
+                 leads=len(lead_rows), clusters=len(cluster_rows))
+    with db.session(settings) as sess:
+        db.run(sess, queries.load("pipeline/write_run"), run={
+            "run_id": export_id, "kind": "export", "status": "completed", "version": __version__,
+            "started_at": started, "finished_at": manifest["finished_at"], "detect_run": run["run_id"],
+            "masked": params.masked, "out": str(params.out.resolve()), "by": manifest["exported_by"]})
+    return ExportResult(export_id, params.out, run["run_id"], [*files, "manifest.json"], len(lead_rows),
+                        len(cluster_rows), params.masked, round(time.perf_counter() - began, 2), lead_rows.head(20))
+
+
+def publish(stage: Path, out: Path, names: list[str]) -> None:
+    """Move the staged files in; the old manifest goes first, the new one last."""
+    (out / "manifest.json").unlink(missing_ok=True)
+    for name in names:
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (stage / name).replace(target)
+
+
+def as_dict(result: ExportResult) -> dict[str, Any]:
+    data = asdict(result)
+    data.pop("top")
+    data["out"] = str(result.out)
+    return data

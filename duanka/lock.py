@@ -1,0 +1,53 @@
+"""One writer per database: an OS file lock, released by the kernel when its holder exits or crashes.
+
+Two pipeline runs against the same database never write at once: the second
+waits up to its patience, then is refused with who holds the lock. For
+workers on several machines, the Prefect concurrency limit in prefect.yaml
+does the same across hosts (docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from duanka.errors import DuankaError
+from duanka.settings import Settings
+
+
+def lock_path(settings: Settings) -> Path:
+    conn = settings.connection
+    name = hashlib.sha256(f"{conn.uri}|{conn.database}".encode()).hexdigest()[:16]
+    return settings.work_dir / "locks" / f"db-{name}.lock"
+
+
+@contextmanager
+def database_lock(settings: Settings, purpose: str, wait: float = 0.0, poll: float = 1.0) -> Iterator[None]:
+    path = lock_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = Path(path).read_text(encoding="utf-8").strip() or "another process"
+                    raise DuankaError(f"Another run is writing to {settings.connection.uri} ({holder}); "
+                                      f"refused after waiting {wait:.0f} s. Try again when it has finished.") from None
+                time.sleep(poll)
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "purpose": purpose,
+                                 "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode())
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

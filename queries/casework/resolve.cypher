@@ -1,0 +1,18 @@
+// Which entity an investigator means: an id of any type, or a lead reference
+// "RUN_ID#RANK" as printed in exported lead lists.
+// Parameters: $ref.
+CALL () {
+  MATCH (n:Person {person_id: $ref}) RETURN n
+  UNION
+  MATCH (n:Sim {msisdn: $ref}) RETURN n
+  UNION
+  MATCH (n:Account {account_id: $ref}) RETURN n
+  UNION
+  MATCH (n:Device {device_id: $ref}) RETURN n
+  UNION
+  MATCH (n)-[f:FLAGGED_IN]->(:Run {run_id: split($ref, '#')[0]})
+  WHERE $ref CONTAINS '#' AND f.rank = toInteger(split($ref, '#')[1])
+  RETURN n
+}
+RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' ELSE 'device' END AS entity_type,
+       coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS entity_id

@@ -1,0 +1,18 @@
+// The leads of one detection run, each with the evidence it had then: rank, role,
+// score, cluster and reasons. One FLAGGED_IN per entity and run, so `explain` can show
+// an entity's scores over time. A suspicion, never a determination.
+// Parameters: $run_id, $rows (type, id, rank, role, score, cluster_id, reasons, reasons_zh, status).
+MATCH (r:Run {run_id: $run_id})
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (n:Person {person_id: row.id}) WHERE row.type = 'person' RETURN n
+  UNION
+  MATCH (n:Sim {msisdn: row.id}) WHERE row.type = 'sim' RETURN n
+  UNION
+  MATCH (n:Account {account_id: row.id}) WHERE row.type = 'account' RETURN n
+  UNION
+  MATCH (n:Device {device_id: row.id}) WHERE row.type = 'device' RETURN n
+}
+MERGE (n)-[f:FLAGGED_IN]->(r)
+SET f.rank = row.rank, f.role = row.role, f.score = row.score, f.cluster_id = row.cluster_id,
+    f.reasons = row.reasons, f.reasons_zh = row.reasons_zh, f.status = row.status

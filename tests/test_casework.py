@@ -1,0 +1,139 @@
+"""Decisions, feedback into detection, explain, audit log and case files, against the real server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from duanka import audit, db, queries
+from duanka.casework import CaseParams, case_file, decide, explain
+from duanka.detect.run import Detection, DetectParams
+from duanka.errors import DuankaError
+from duanka.export.run import ExportParams, export
+from duanka.generate import generate
+from duanka.ingest.run import ingest_source
+from duanka.settings import Settings
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture(scope="module")
+def world(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = tmp_path_factory.mktemp("casework")
+    generate(source, "demo", persons=1500, seed=8)
+    with db.session(settings) as sess:
+        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    assert ingest_source(source, settings).ok
+    Detection(settings, DetectParams(seed=1)).run()
+    return source
+
+
+def leads(settings: Settings) -> list[dict]:
+    with db.session(settings) as sess:
+        return db.read(sess, queries.load("latest_leads"), limit=100_000)
+
+
+def lead_of(settings: Settings, key: str) -> dict | None:
+    return next((r for r in leads(settings) if f"{r['entity_type']}:{r['entity_id']}" == key), None)
+
+
+def test_decisions_need_a_name_grounds_and_a_known_status(settings: Settings, world: Path) -> None:
+    top = leads(settings)[0]
+    ref = f"{top['entity_type']}:{top['entity_id']}"
+    with pytest.raises(DuankaError, match="--by"):
+        decide(settings, ref, "confirmed", " ", "seen")
+    with pytest.raises(DuankaError, match="grounds"):
+        decide(settings, ref, "confirmed", "王警官", "")
+    with pytest.raises(DuankaError, match="Unknown status"):
+        decide(settings, ref, "guilty", "王警官", "x")
+    with pytest.raises(DuankaError, match="No person, number"):
+        decide(settings, "no-such-id", "dismissed", "王警官", "x")
+
+
+def test_a_confirmed_lead_shows_as_confirmed_and_survives_reload_and_rerun(settings: Settings, world: Path,
+                                                                          tmp_path: Path) -> None:
+    top = leads(settings)[0]
+    ref = f"{top['run_id']}#{top['rank']}"  # as printed in lead lists
+    d = decide(settings, ref, "confirmed", "王警官", "dealer's phone seized, 40 SIMs on site")
+    assert d["entity"] == f"{top['entity_type']}:{top['entity_id']}" and d["run_id"] == top["run_id"]
+    assert ingest_source(world, settings).ok  # the same extract again
+    Detection(settings, DetectParams(seed=1)).run()
+    again = lead_of(settings, d["entity"])
+    assert again is not None and again["status"] == "confirmed" and again["run_id"] != top["run_id"]
+    export(settings, ExportParams(tmp_path))
+    exported = pd.read_csv(tmp_path / "leads.csv", encoding="utf-8-sig")
+    assert exported.loc[exported["rank"] == again["rank"], "status"].iloc[0].startswith("confirmed")
+    assert (exported["status"].str.startswith("confirmed")).sum() == 1  # only what a person confirmed
+
+
+def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(settings: Settings, world: Path, tmp_path: Path) -> None:
+    candidates = [r for r in leads(settings) if r["entity_type"] in ("sim", "account") and r["status"] == "suspected"]
+    target = candidates[0]
+    key = f"{target['entity_type']}:{target['entity_id']}"
+    decide(settings, key, "dismissed", "赵警官", "number belongs to a repair shop, checked")
+    Detection(settings, DetectParams(seed=1)).run()
+    assert lead_of(settings, key) is None, "a dismissed lead came back with unchanged evidence"
+
+    # New evidence: a victim report naming it, in a later extract.
+    later = tmp_path / "later"
+    shutil.copytree(world, later)
+    reports = pd.read_csv(later / "reports.csv", dtype=str)
+    column = "msisdn" if target["entity_type"] == "sim" else "account_id"
+    new = {c: None for c in reports.columns} | {"report_id": "RNEW-0001", column: target["entity_id"],
+                                                 "reported_at": "2026-11-20T10:00:00", "fraud_type": "fake_loan",
+                                                 "amount_lost": "5000"}
+    pd.concat([reports, pd.DataFrame([new])]).to_csv(later / "reports.csv", index=False)
+    assert ingest_source(later, settings).ok
+    Detection(settings, DetectParams(seed=1)).run()
+    back = lead_of(settings, key)
+    assert back is not None, "new evidence did not re-propose the dismissed lead"
+    assert "dismissed by 赵警官" in back["reasons"] and "newly named in a victim report" in back["reasons"]
+
+
+def test_explain_shows_scores_from_several_runs_and_the_decisions(settings: Settings, world: Path) -> None:
+    decided = [e for e in audit.entries(settings) if e["action"] == "decide" and e["status"] == "confirmed"]
+    e = explain(settings, decided[-1]["entity"])
+    assert len({f["run_id"] for f in e["flags"]}) >= 2
+    assert all(f["version"] and f["engine"] == "igraph" and f["reasons"] for f in e["flags"])
+    assert e["decisions"][-1]["by"] == "王警官" and e["decisions"][-1]["status"] == "confirmed"
+    assert e["entity"]["decision_status"] == "confirmed"
+
+
+def test_every_load_run_export_and_decision_is_in_the_audit_log(settings: Settings, world: Path) -> None:
+    log = audit.entries(settings)
+    actions = {e["action"] for e in log}
+    assert {"ingest", "detect", "export", "decide"} <= actions
+    assert all(e["by"] for e in log)
+    assert audit.verify(settings) == len(audit.log_path(settings).read_text(encoding="utf-8").splitlines())
+    assert oct(audit.log_path(settings).stat().st_mode & 0o777) == "0o600"
+
+
+def test_tampering_with_the_audit_log_is_detected(settings: Settings, world: Path, tmp_path: Path) -> None:
+    copy = Settings(settings.local, settings.connection, tmp_path)
+    for i in range(3):
+        audit.append(copy, "export", by=f"user{i}", out=f"/x/{i}")
+    lines = audit.log_path(copy).read_text(encoding="utf-8").splitlines()
+    assert audit.verify(copy) == 3
+    edited = json.loads(lines[1]) | {"by": "someone else"}
+    audit.log_path(copy).write_text("\n".join([lines[0], json.dumps(edited, ensure_ascii=False, sort_keys=True), lines[2]]) + "\n")
+    with pytest.raises(DuankaError, match="altered before line 3"):
+        audit.verify(copy)
+
+
+def test_case_file_is_masked_and_complete(settings: Settings, world: Path, tmp_path: Path) -> None:
+    with db.session(settings) as sess:
+        top = db.read(sess, queries.load("latest_clusters"), limit=1)[0]
+    with pytest.raises(DuankaError, match="--by"):
+        case_file(settings, CaseParams(top["cluster_id"], tmp_path / "x", masked=False))
+    files = case_file(settings, CaseParams(top["cluster_id"], tmp_path / "case"))
+    assert {p.name for p in files} == {"members.csv", "links.csv", "reports.csv", "decisions.csv", "cluster.png", "manifest.json"}
+    members = pd.read_csv(tmp_path / "case" / "members.csv", encoding="utf-8-sig", dtype=str)
+    assert len(members) == top["persons"] + top["sims"] + top["accounts"] + top["devices"]
+    assert members["id"].str.contains(r"\*").all()
+    links = pd.read_csv(tmp_path / "case" / "links.csv", encoding="utf-8-sig", dtype=str)
+    assert len(links) and links["first"].notna().any()
+    assert [e for e in audit.entries(settings) if e["action"] == "case"][-1]["cluster_id"] == top["cluster_id"]
