@@ -114,7 +114,7 @@ def key_conflicts(r: RelSchema) -> Statement:
 
 def loaders() -> list[Statement]:
     """Every statement ingest runs, in the order it runs them."""
-    sources = [n for n in NODES if n.label not in ("Run", "Cluster")]
+    sources = [n for n in NODES if not n.analysis]
     return (
         [merge_nodes(n) for n in sources]
         + [merge_stubs(n) for n in sources if any(r.stub_end or r.stub_start for r in RELATIONSHIPS if n.label in (r.start, r.end))]

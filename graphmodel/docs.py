@@ -9,7 +9,7 @@ from graphmodel.schema import NODES, RELATIONSHIPS
 
 ROLE_COLOURS = {
     "Person": "#4C78A8", "Sim": "#F58518", "Account": "#54A24B", "Device": "#E45756",
-    "Outlet": "#72B7B2", "Report": "#B279A2", "Run": "#9D755D", "Cluster": "#EECA3B",
+    "Outlet": "#72B7B2", "Report": "#B279A2", "Run": "#9D755D", "Cluster": "#EECA3B", "Decision": "#333333",
 }
 # Fixed places so the picture does not move between regenerations.
 LAYOUT = {

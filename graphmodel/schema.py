@@ -30,6 +30,7 @@ class NodeSchema:
     doc: str
     props: tuple[Prop, ...] = ()
     entity_type: str | None = None  # the name leads and truth files use for it
+    analysis: bool = False  # written by duanka's own steps, never loaded from an extract
 
     def has(self, name: str) -> bool:
         return any(p.name == name for p in self.props)
@@ -120,6 +121,7 @@ RUN = NodeSchema(
         Prop("version", doc="duanka version"),
         Prop("status"),
     ),
+    analysis=True,
 )
 CLUSTER = NodeSchema(
     "Cluster", "cluster_id", "A suspected supply-chain cluster found by one detection run.",
@@ -128,6 +130,7 @@ CLUSTER = NodeSchema(
         Prop("score", "float", "suspicion in [0, 1]: a model's output, never a determination"),
         Prop("rank", "int"),
     ),
+    analysis=True,
 )
 
 DECISION = NodeSchema(
@@ -141,6 +144,7 @@ DECISION = NodeSchema(
         Prop("score", "float", "the suspicion score the decision refers to"),
         Prop("reported", "bool", "whether the entity was named in a victim report when decided"),
     ),
+    analysis=True,
 )
 
 NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER, DECISION)
