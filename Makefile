@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test install neo4j clean
+.PHONY: demo test install neo4j clean system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ install: $(STAMP)
 demo: install
 	$(BIN)/duanka demo
 
+# Debian packages the tests look through: Chromium for screenshots, a CJK font for Chinese labels.
+system-packages:
+	@command -v chromium >/dev/null && fc-list | grep -qi "wenquanyi\|noto sans cjk" || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei)
+
 # Tests run against their own server (.neo4j/test, ports 17687/17474) so they never touch the demo's data.
-test: install
+test: install system-packages
 	DUANKA_NEO4J_HOME=$(CURDIR)/.neo4j/test DUANKA_NEO4J_LIB=$(CURDIR)/.neo4j/lib \
 	DUANKA_NEO4J_BOLT_PORT=17687 DUANKA_NEO4J_HTTP_PORT=17474 \
 	DUANKA_NEO4J_HEAP=2g DUANKA_NEO4J_PAGECACHE=2g \

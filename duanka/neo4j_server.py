@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from duanka import browser
 from duanka.errors import DuankaError
 from duanka.settings import LocalServer, Settings, project_root, write_private
 
@@ -99,6 +100,7 @@ def render_config(local: LocalServer) -> str:
         "server.https.enabled=false",
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
+        "client.allow_telemetry=false",
         f"server.memory.heap.initial_size={local.heap}",
         f"server.memory.heap.max_size={local.heap}",
         f"server.memory.pagecache.size={local.pagecache}",
@@ -109,6 +111,9 @@ def render_config(local: LocalServer) -> str:
         f"server.directories.plugins={home / 'plugins'}",
         f"server.directories.import={home / 'import'}",
         f"server.directories.lib={local.lib}",
+        # Investigators land in the duanka guide, with roles coloured (duanka/browser.py).
+        f"browser.remote_content_hostname_whitelist={local.listen_address}",
+        f"browser.post_connect_cmd={browser.post_connect(f'http://{local.listen_address}:{local.http_port}')}",
         "",
     ])
 
@@ -195,6 +200,7 @@ def start(settings: Settings, timeout: float = 120.0) -> float:
                 )
         local.conf_dir.mkdir(parents=True, exist_ok=True)
         (local.conf_dir / "neo4j.conf").write_text(render_config(local))
+        browser.bundle(local.lib)
         if not (local.home / "data" / "databases" / "system").exists():
             result = _java(local, ADMIN, "dbms", "set-initial-password", "--", password)
             if result.returncode != 0:

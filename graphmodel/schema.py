@@ -147,6 +147,17 @@ DECISION = NodeSchema(
     analysis=True,
 )
 
+# Extra labels a detection run puts on its leads so Neo4j Browser can colour them by suspected role
+# (MATCH (n:SuspectedNumberDealer) also works); the next run moves them. A suspicion, not a finding:
+# only an investigator's decision adds CONFIRMED.
+SUSPECT = "Suspect"
+SUSPECT_LABELS: dict[str, str] = {
+    "number_dealer": "SuspectedNumberDealer", "card_collector": "SuspectedCardCollector",
+    "card_farmer": "SuspectedCardFarmer", "device_farm": "SuspectedDeviceFarm",
+    "mule_account": "SuspectedMuleAccount", "fraud_sim": "SuspectedFraudSim", "unknown": SUSPECT,
+}
+CONFIRMED = "Confirmed"
+
 NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER, DECISION)
 
 RELATIONSHIPS: tuple[RelSchema, ...] = (

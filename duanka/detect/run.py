@@ -19,6 +19,9 @@ from duanka.detect import score, signals
 from duanka.detect.communities import partition
 from duanka.ingest.run import new_run_id
 from duanka.settings import Settings
+from graphmodel.schema import SUSPECT, SUSPECT_LABELS
+
+ROLE_NODE_LABELS = sorted(set(SUSPECT_LABELS.values()) - {SUSPECT})
 
 WEIGHTS = {"HOLDS_SIM": 1.0, "HOLDS_ACCOUNT": 1.0, "SEEN_IN": 1.0, "USED_FROM": 1.0, "BOUND_TO": 0.5}
 CONTEXT = 0.2  # share of an entity's final score that comes from its cluster
@@ -174,6 +177,7 @@ class Detection:
         lead_rank = pd.Series(np.arange(1, len(entities) + 1), index=entities.index)
         lead_rows = [
             {"type": r.entity_type, "id": r.entity_id, "rank": int(lead_rank[r.Index]), "role": r.role,
+             "label": SUSPECT_LABELS.get(r.role, SUSPECT),
              "score": round(float(r.score), 4), "cluster_id": r.cluster_id if isinstance(r.cluster_id, str) else None,
              "reasons": r.reasons_en, "reasons_zh": r.reasons_zh, "status": r.status}
             for r in entities[entities["lead"]].itertuples()
@@ -192,8 +196,9 @@ class Detection:
             for i in range(0, len(member_rows), 5000):
                 db.run(sess, queries.load("detect/write_members"), run_id=self.run_id, rows=member_rows[i:i + 5000])
             for i in range(0, len(lead_rows), 5000):
-                db.run(sess, queries.load("detect/write_leads"), run_id=self.run_id, rows=lead_rows[i:i + 5000])
-            db.run(sess, queries.load("detect/clear_stale"), run_id=self.run_id)
+                db.run(sess, queries.load("detect/write_leads"), run_id=self.run_id, rows=lead_rows[i:i + 5000],
+                       role_labels=ROLE_NODE_LABELS)
+            db.run(sess, queries.load("detect/clear_stale"), run_id=self.run_id, role_labels=ROLE_NODE_LABELS)
             self._timed("write_back", began)
             finished = {"run_id": self.run_id, "status": "completed", "finished_at": datetime.now(timezone.utc).isoformat(),
                         **{f"seconds_{k}": v for k, v in self.timings.items()}}

@@ -22,5 +22,7 @@ CREATE (d:Decision {decision_id: randomUUID(), status: $status, by: $by, note: $
                     run_id: lead.run_id, score: lead.score,
                     reported: EXISTS { (:Report)-[:REPORTS_SIM|REPORTS_ACCOUNT]->(n) }})-[:ABOUT]->(n)
 SET n.decision_status = $status, n.decision_by = $by, n.decision_at = d.at
+FOREACH (_ IN CASE WHEN $status = 'confirmed' THEN [1] ELSE [] END | SET n:Confirmed)
+FOREACH (_ IN CASE WHEN $status <> 'confirmed' THEN [1] ELSE [] END | REMOVE n:Confirmed)
 RETURN d.decision_id AS decision_id, d.status AS status, d.by AS by, toString(d.at) AS at,
        d.run_id AS run_id, d.score AS score, d.reported AS reported

@@ -1,7 +1,10 @@
 // The leads of one detection run, each with the evidence it had then: rank, role,
 // score, cluster and reasons. One FLAGGED_IN per entity and run, so `explain` can show
-// an entity's scores over time. A suspicion, never a determination.
-// Parameters: $run_id, $rows (type, id, rank, role, score, cluster_id, reasons, reasons_zh, status).
+// an entity's scores over time. Each lead also gets the label Suspect and one for its
+// suspected role (SuspectedNumberDealer, …) for Neo4j Browser's colours — a suspicion,
+// never a determination.
+// Parameters: $run_id, $rows (type, id, rank, role, label, score, cluster_id, reasons,
+//             reasons_zh, status), $role_labels (every role label, to move them).
 MATCH (r:Run {run_id: $run_id})
 UNWIND $rows AS row
 CALL (row) {
@@ -16,3 +19,5 @@ CALL (row) {
 MERGE (n)-[f:FLAGGED_IN]->(r)
 SET f.rank = row.rank, f.role = row.role, f.score = row.score, f.cluster_id = row.cluster_id,
     f.reasons = row.reasons, f.reasons_zh = row.reasons_zh, f.status = row.status
+REMOVE n:$($role_labels)
+SET n:Suspect:$(row.label)

@@ -1,0 +1,125 @@
+"""Neo4j Browser for investigators: a guide of the saved queries and a style that colours suspected roles.
+
+Both are generated — the guide from queries/, the style from the schema and the
+report's role colours — and served by the project's own Neo4j at
+/browser/duanka/, by adding them to the Browser's jar. The server runs them
+after login (browser.post_connect_cmd), so an investigator lands in the guide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import zipfile
+from pathlib import Path
+
+from duanka.draw import ROLE_COLOURS
+from duanka.queries import QUERIES
+from graphmodel.docs import ROLE_COLOURS as LABEL_COLOURS
+from graphmodel.schema import CONFIRMED, NODES, SUSPECT, SUSPECT_LABELS
+
+PREFIX = "browser/duanka/"
+# The guide's order: triage first, then the ways into one lead, then the decision.
+GUIDE = ("latest_clusters", "cluster", "latest_leads", "shared_device", "identity", "money_path",
+         "neighbourhood", "new_or_grown", "casework/decide")
+# One click fills a parameter with the latest run's strongest example, so every query runs as is.
+LATEST = ("MATCH (r:Run {kind: 'detect', status: 'completed'}) WITH r ORDER BY r.finished_at DESC LIMIT 1 "
+          "MATCH (n)-[f:FLAGGED_IN]->(r) WHERE WHERE_ RETURN VALUE_ ORDER BY f.rank LIMIT 1")
+
+
+def _latest(label: str, key: str) -> str:
+    return "head(COLLECT { " + LATEST.replace("WHERE_", f"n:{label}").replace("VALUE_", f"n.{key}") + " })"
+
+
+EXAMPLES = {
+    "cluster_id": "head(COLLECT { MATCH (r:Run {kind: 'detect', status: 'completed'}) WITH r ORDER BY r.finished_at DESC "
+                  "LIMIT 1 MATCH (c:Cluster)-[f:FOUND_IN]->(r) RETURN c.cluster_id ORDER BY f.rank LIMIT 1 })",
+    "msisdn": _latest("Sim", "msisdn"), "person": _latest("Person", "person_id"),
+    "account_id": _latest("Account", "account_id"), "entity_type": "'sim'", "entity_id": _latest("Sim", "msisdn"),
+    "status": "'under_review'", "by": "'your name'", "note": "'why: what you checked'",
+    "limit": "100", "hours": "72",
+}
+
+
+def _parts(name: str) -> tuple[str, list[str], str]:
+    """A query file's comment (the description), its parameters, and its Cypher."""
+    lines = (QUERIES / f"{name}.cypher").read_text(encoding="utf-8").splitlines()
+    comment = [line[2:].strip() for line in lines if line.startswith("//")]
+    cypher = "\n".join(line for line in lines if not line.startswith("//")).strip()
+    params = [p for p in EXAMPLES if f"${p}" in cypher]
+    about = " ".join(c for c in comment if not c.startswith(("Parameters", ":param")))
+    return about, params, cypher
+
+
+def _runnable(code: str) -> str:
+    return f'<pre mode="cypher" class="pre-scrollable code runnable">{html.escape(code)}</pre>'
+
+
+def guide_html() -> str:
+    slides = ["""<slide class="row-fluid"><div class="col-sm-12">
+<h3>duanka 断卡 — investigator's guide</h3>
+<p class="lead">Saved queries, one click each: click a grey box to put it in the editor, then run it (▶ or Ctrl+Enter).</p>
+<p>Every score is a <b>suspicion</b> from a model, never a determination. Node colours: red shades are suspected
+号商/卡头/卡农, purple a suspected 猫池 device, blue a suspected 涉诈号码, green a suspected 跑分 account; a black
+ring means an investigator <b>confirmed</b> it. Queries with parameters come with a <code>:param</code> box that
+fills in the latest run's strongest example; change the value to look at another.</p></div></slide>"""]
+    for name in GUIDE:
+        about, params, cypher = _parts(name)
+        setters = "".join(_runnable(f":param {p} => {EXAMPLES[p]}") for p in params if p not in ("limit", "hours"))
+        setters += "".join(_runnable(f":param {p} => {EXAMPLES[p]}") for p in params if p in ("limit", "hours"))
+        slides.append(f"""<slide class="row-fluid"><div class="col-sm-12">
+<h3>{html.escape(name.split('/')[-1].replace('_', ' '))}</h3><p>{html.escape(about)}</p>
+{setters}{_runnable(cypher)}
+<p><small>queries/{html.escape(name)}.cypher — also <code>duanka query {html.escape(name)}</code></small></p>
+</div></slide>""")
+    return ('<article class="guide"><carousel class="deck container-fluid">\n'
+            + "\n".join(slides) + "\n</carousel></article>\n")
+
+
+def grass() -> str:
+    """Graph style: a colour and caption per label; suspected roles override; confirmed gets a black ring."""
+    rules = ["node {\n  diameter: 40px;\n  color: #A5ABB6;\n  border-color: #9AA1AC;\n  border-width: 2px;\n"
+             "  text-color-internal: #FFFFFF;\n  font-size: 9px;\n}",
+             "relationship {\n  color: #A5ABB6;\n  shaft-width: 1px;\n  font-size: 8px;\n  padding: 3px;\n"
+             "  text-color-external: #000000;\n  text-color-internal: #FFFFFF;\n  caption: '<type>';\n}"]
+    for n in NODES:
+        colour = LABEL_COLOURS.get(n.label, "#A5ABB6")
+        rules.append(f"node.{n.label} {{\n  color: {colour};\n  border-color: {colour};\n  caption: '{{{n.key}}}';\n}}")
+    rules.append(f"node.{SUSPECT} {{\n  border-color: #B2182B;\n  border-width: 3px;\n}}")
+    for role, label in SUSPECT_LABELS.items():
+        if label != SUSPECT:
+            rules.append(f"node.{label} {{\n  color: {ROLE_COLOURS[role]};\n  diameter: 55px;\n}}")
+    rules.append(f"node.{CONFIRMED} {{\n  border-color: #000000;\n  border-width: 6px;\n}}")
+    return "\n".join(rules) + "\n"
+
+
+def assets() -> dict[str, bytes]:
+    return {PREFIX + "guide.html": guide_html().encode("utf-8"), PREFIX + "duanka.grass": grass().encode("utf-8")}
+
+
+def bundle(lib: Path) -> bool:
+    """Put the guide and style into the Browser jar the server serves; rewrite only when they changed."""
+    jars = sorted(lib.glob("neo4j-browser-*.jar"))
+    if not jars:
+        return False
+    jar = jars[-1]
+    files = assets()
+    digest = hashlib.sha256(b"".join(k.encode() + v for k, v in sorted(files.items()))).hexdigest()
+    with zipfile.ZipFile(jar) as current:
+        names = set(current.namelist())
+        if PREFIX + "digest" in names and current.read(PREFIX + "digest").decode() == digest:
+            return False
+        staged = jar.with_suffix(".jar.partial")
+        with zipfile.ZipFile(staged, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in current.infolist():
+                if not item.filename.startswith(PREFIX):
+                    out.writestr(item, current.read(item.filename))
+            for name, data in {**files, PREFIX + "digest": digest.encode()}.items():
+                out.writestr(name, data)
+    staged.replace(jar)
+    return True
+
+
+def post_connect(http_base: str) -> str:
+    """What Browser runs after login: our style, then our guide."""
+    return f"style {http_base}/browser/duanka/duanka.grass; play {http_base}/browser/duanka/guide.html"
