@@ -21,6 +21,8 @@ from duanka.settings import Settings
 app = typer.Typer(help="断卡 duanka: find the black-market supply chain behind telecom fraud.", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The project's own Neo4j server.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
+prefect_app = typer.Typer(help="A local Prefect server for the UI (loopback, SQLite under .prefect/).", no_args_is_help=True)
+app.add_typer(prefect_app, name="prefect")
 console = Console()
 err = Console(stderr=True)
 
@@ -95,6 +97,46 @@ def neo4j_schema() -> None:
     with db.session(Settings.from_env()) as sess:
         created = apply_schema(sess)
     console.print(f"Schema applied: {len(created)} created" + (f" ({', '.join(created)})" if created else ", nothing to change"))
+
+
+@prefect_app.command("start")
+@friendly
+def prefect_start() -> None:
+    """Start the local Prefect server; flows run from this project then report to it."""
+    from duanka import prefect_server
+
+    url = prefect_server.start()
+    console.print(f"Prefect server at {url.removesuffix('/api')} (API {url}); data in {prefect_server.home()}")
+
+
+@prefect_app.command("stop")
+@friendly
+def prefect_stop() -> None:
+    """Stop the local Prefect server."""
+    from duanka import prefect_server
+
+    console.print("Prefect server stopped." if prefect_server.stop() else "Prefect server was not running.")
+
+
+@app.command("serve")
+@friendly
+def serve_cmd(
+    inbox: Path = typer.Option(..., help="Inbox root: extracts are dropped into INBOX/incoming/<name>/."),
+    out: Path = typer.Option(..., help="Exports go to OUT/<extract name>/."),
+    cron: str = typer.Option("*/15 * * * *", help="When to look in the inbox (cron, Asia/Shanghai time)."),
+    engine: str = typer.Option("igraph"),
+    lang: str = typer.Option("zh"),
+) -> None:
+    """Serve the `process-inbox` deployment on a schedule (one run at a time) until stopped."""
+    from prefect.schedules import Cron
+
+    from duanka.inbox import Inbox
+    from flows.inbox import process_inbox
+
+    Inbox(inbox)  # create the folders, so users see where to drop extracts
+    console.print(f"Serving process-inbox/inbox: {inbox.resolve() / 'incoming'} → {out.resolve()}, cron {cron!r}")
+    process_inbox.serve(name="inbox", schedule=Cron(cron, timezone="Asia/Shanghai"), limit=1, global_limit=1,
+                        parameters={"inbox": str(inbox.resolve()), "out": str(out.resolve()), "engine": engine, "lang": lang})
 
 
 @app.command("stats")

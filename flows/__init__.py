@@ -1,7 +1,8 @@
 """Prefect flows: thin wiring over the plain functions in `duanka`.
 
 Importing this package switches Prefect's analytics off (the machines it runs
-on are often offline) and keeps Prefect's local state in the project folder.
+on are often offline), keeps Prefect's local state in the project folder, and
+uses the local Prefect server when one is running.
 """
 
 import os
@@ -11,3 +12,10 @@ from duanka.settings import project_root
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_HOME", str(project_root() / ".prefect"))
+
+# With the local Prefect server running (`duanka prefect start`), runs go to it and show in its UI.
+if "PREFECT_API_URL" not in os.environ:
+    from duanka import prefect_server
+
+    if prefect_server.running_pid():
+        os.environ["PREFECT_API_URL"] = prefect_server.api_url()

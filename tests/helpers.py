@@ -16,16 +16,16 @@ def _clean(props: dict) -> dict:
 
 
 def graph_snapshot(settings: Settings) -> dict[str, object]:
-    """Every node and relationship with its properties (minus per-run ids), in a stable order."""
+    """Every node and relationship with its properties (minus per-run ids and the runs' own records), in a stable order."""
     with db.session(settings) as sess:
         nodes = sorted(
             json.dumps([r["labels"], _clean(r["props"])], ensure_ascii=False, sort_keys=True)
-            for r in sess.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+            for r in sess.run("MATCH (n) WHERE NOT n:Run RETURN labels(n) AS labels, properties(n) AS props")
         )
         rels = sorted(
             json.dumps([r["t"], r["a"], r["b"], _clean(r["props"])], ensure_ascii=False, sort_keys=True)
             for r in sess.run(
-                "MATCH (a)-[r]->(b) RETURN type(r) AS t, elementId(a) IS NOT NULL AS ok, "
+                "MATCH (a)-[r]->(b) WHERE NOT b:Run RETURN type(r) AS t, elementId(a) IS NOT NULL AS ok, "
                 "coalesce(a.person_id, a.msisdn, a.account_id, a.device_id, a.outlet_id, a.report_id) AS a, "
                 "coalesce(b.person_id, b.msisdn, b.account_id, b.device_id, b.outlet_id, b.report_id) AS b, properties(r) AS props"
             )

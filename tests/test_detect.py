@@ -87,5 +87,10 @@ def test_unknown_engine_says_so(settings: Settings) -> None:
 
     from duanka.detect.communities import partition
 
-    with pytest.raises(DuankaError, match="gds runs inside Neo4j"):
-        partition(2, np.array([0]), np.array([1]), np.array([1.0]), engine="gds")
+    with pytest.raises(DuankaError, match="Unknown engine 'fast'.*gds"):
+        partition(2, np.array([0]), np.array([1]), np.array([1.0]), engine="fast")
+
+
+def test_gds_engine_without_the_plugin_says_it_is_unavailable(settings: Settings, scenario: Path) -> None:
+    with pytest.raises(DuankaError, match="Engine 'gds' is unavailable.*no Graph Data Science plugin"):
+        Detection(settings, DetectParams(engine="gds")).run()

@@ -60,3 +60,26 @@ def test_detect_flow_writes_results_and_top_leads_artifact(prefect_server: None,
     assert top and top[0]["run_id"] == summary["run_id"]
     artifact = Artifact.get("detect-top-leads")
     assert artifact is not None and top[0]["entity_id"] in str(artifact.data)
+
+
+def test_pipeline_flow_and_cli_leave_no_secret_in_the_output(prefect_server: None, empty_db: Settings,
+                                                              tmp_path: Path) -> None:
+    """`duanka run` as a user runs it: leads exported, artifacts made, and neither the password nor any
+    identity number of the source in what it prints (identity numbers stay in quarantine files, 0600)."""
+    from prefect.artifacts import Artifact
+    from typer.testing import CliRunner
+
+    from duanka.cli import app
+
+    source, out = tmp_path / "extract", tmp_path / "out"
+    generate(source, "demo", persons=800, seed=4, dirty_rows=0.02)
+    result = CliRunner().invoke(app, ["run", "--source", str(source), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Top leads" in result.output and (out / "leads.xlsx").exists()
+    printed = result.output
+    assert empty_db.password() not in printed
+    id_numbers = pd.read_csv(source / "persons.csv", dtype=str)["id_number"].dropna()
+    assert not [i for i in id_numbers if i in printed]
+    quarantine = next(empty_db.work_dir.glob("runs/*/quarantine.csv"))
+    assert oct(quarantine.stat().st_mode & 0o777) == "0o600"
+    assert Artifact.get("export-top-leads") is not None and "report.html" in str(Artifact.get("export-report").data)

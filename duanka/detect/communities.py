@@ -52,11 +52,26 @@ def partition(n: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndar
               engine: str = "igraph", resolution: float = 1.0, seed: int = 1) -> np.ndarray:
     """A community number for each of `n` nodes (numbers are unique across components)."""
     if engine not in ENGINES:
-        raise DuankaError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}" +
-                          (" (gds runs inside Neo4j where the Graph Data Science plugin is installed)" if engine == "gds" else ""))
+        raise DuankaError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}, or gds "
+                          "(inside Neo4j, where the Graph Data Science plugin is installed)")
+    g = _graph(n, sources, targets, weights)
+    communities = np.asarray(ENGINES[engine](g, resolution, seed), dtype=np.int64)
+    return _whole_small_components(g, communities)
+
+
+def _graph(n: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> ig.Graph:
     g = ig.Graph(n=n, edges=np.column_stack([sources, targets]).tolist(), directed=False)
     g.es["weight"] = weights.tolist()
-    communities = np.asarray(ENGINES[engine](g, resolution, seed), dtype=np.int64)
+    return g
+
+
+def keep_small_components(proj: "object", communities: np.ndarray) -> np.ndarray:
+    """The same post-processing for communities found elsewhere (in Neo4j with GDS)."""
+    g = _graph(len(proj.keys), proj.sources, proj.targets, proj.weights)  # type: ignore[attr-defined]
+    return _whole_small_components(g, np.asarray(communities, dtype=np.int64))
+
+
+def _whole_small_components(g: ig.Graph, communities: np.ndarray) -> np.ndarray:
     components = np.asarray(g.connected_components().membership, dtype=np.int64)
     small = np.bincount(components)[components] < MIN_COMPONENT
     # A small component is one cluster as it stands; communities never span components anyway.

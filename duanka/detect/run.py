@@ -16,7 +16,8 @@ import pandas as pd
 
 from duanka import __version__, audit, db, queries
 from duanka.detect import score, signals
-from duanka.detect.communities import partition
+from duanka.detect.communities import keep_small_components, partition
+from duanka.errors import DuankaError
 from duanka.ingest.run import new_run_id
 from duanka.settings import Settings
 from graphmodel.schema import SUSPECT, SUSPECT_LABELS
@@ -89,10 +90,31 @@ class Detection:
 
     def communities(self, proj: Projection) -> pd.Series:
         began = time.perf_counter()
+        if self.params.engine == "gds":
+            membership = self._gds_communities(proj)
+            self._timed("communities", began)
+            return pd.Series(membership, index=proj.keys, name="community")
         membership = partition(len(proj.keys), proj.sources, proj.targets, proj.weights,
                                self.params.engine, self.params.resolution, self.params.seed)
         self._timed("communities", began)
         return pd.Series(membership, index=proj.keys, name="community")
+
+    def _gds_communities(self, proj: Projection) -> np.ndarray:
+        """Leiden inside Neo4j (Graph Data Science plugin), seeded; small components stay whole as elsewhere."""
+        graph = f"duanka-{self.run_id}"
+        with db.session(self.settings) as sess:
+            if not db.read(sess, queries.load("detect/gds_available"))[0]["available"]:
+                raise DuankaError(f"Engine 'gds' is unavailable: the Neo4j at {self.settings.connection.uri} has no "
+                                  "Graph Data Science plugin. Use --engine igraph (default), leiden or louvain, or see "
+                                  "docs/deployment.md for a server with GDS.")
+            db.run(sess, queries.load("detect/gds_project"), graph=graph, weights=WEIGHTS)
+            try:
+                rows = queries.frame(sess, "detect/gds_communities", graph=graph, algorithm="leiden",
+                                     resolution=self.params.resolution, seed=self.params.seed)
+            finally:
+                db.run(sess, queries.load("detect/gds_drop"), graph=graph)
+        found = rows.set_index("key")["community"].reindex(proj.keys).fillna(-1).to_numpy()
+        return keep_small_components(proj, found)
 
     def facts(self) -> signals.Facts:
         began = time.perf_counter()

@@ -36,19 +36,26 @@ def find_source_file(source: Path, name: str) -> Path | None:
 
 
 def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
-    """UTF-8 (with or without BOM) when the sample decodes as such, else GB18030 (a superset of GBK)."""
+    """UTF-8 (with or without BOM) unless most of the sample's non-ASCII lines fail as UTF-8: then GB18030.
+
+    Judged line by line, so one GBK row pasted into a UTF-8 file does not turn the whole file
+    into mojibake: that row is quarantined as undecodable and the rest load as written.
+    """
     with path.open("rb") as handle:
         head = handle.read(sample_bytes)
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:  # a character cut by the sample's end
-            return "utf-8"
-        return "gb18030"
-
+    lines = head.splitlines()[:-1] or head.splitlines()  # the last line may be cut by the sample's end
+    utf8 = broken = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            broken += 1
+    return "gb18030" if broken > utf8 else "utf-8"
 
 
 def header(path: Path, encoding: str | None = None) -> list[str]:

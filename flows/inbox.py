@@ -1,0 +1,34 @@
+"""The `process-inbox` flow: what a schedule runs — every new extract in the inbox through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import flows  # noqa: F401  (Prefect environment)
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_table_artifact
+
+from duanka.inbox import Inbox
+from flows.pipeline import pipeline
+
+
+@flow(name="process-inbox", log_prints=True)
+def process_inbox(inbox: str, out: str, engine: str = "igraph", resolution: float = 1.0, seed: int = 1,
+                  min_score: float = 0.35, masked: bool = True, lang: str = "zh") -> list[dict[str, Any]]:
+    """Each new extract in `inbox`/incoming once: pipeline → exports under `out`/<extract>; then done/ or failed/."""
+    box = Inbox(Path(inbox))
+
+    def run(extract: Path) -> dict[str, Any]:
+        return pipeline(str(extract), str(Path(out) / extract.name), engine, resolution, seed, min_score, masked, lang)
+
+    outcomes = [asdict(o) for o in box.process(run)]
+    logger = get_run_logger()
+    for o in outcomes:
+        logger.info("%s: %s (%s)", o["extract"], o["status"], o["detail"])
+    if outcomes:
+        create_table_artifact(key="inbox-outcomes", table=outcomes, description=f"Extracts processed from {inbox}")
+    else:
+        logger.info("Nothing new in %s", Path(inbox) / "incoming")
+    return outcomes

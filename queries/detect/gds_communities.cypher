@@ -1,0 +1,15 @@
+// Louvain or Leiden inside the database; one row per node with its community.
+// Parameters: $graph, $algorithm ('louvain' | 'leiden'), $resolution (Leiden gamma), $seed.
+CALL () {
+  WITH 1 AS _ WHERE $algorithm = 'leiden'
+  CALL gds.leiden.stream($graph, {relationshipWeightProperty: 'weight', gamma: $resolution, randomSeed: $seed,
+                                  concurrency: 1})
+  YIELD nodeId, communityId RETURN nodeId, communityId
+  UNION
+  WITH 1 AS _ WHERE $algorithm = 'louvain'
+  CALL gds.louvain.stream($graph, {relationshipWeightProperty: 'weight', concurrency: 1})
+  YIELD nodeId, communityId RETURN nodeId, communityId
+}
+WITH gds.util.asNode(nodeId) AS n, communityId
+RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' ELSE 'device' END
+         + ':' + coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS key, communityId AS community
