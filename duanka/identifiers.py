@@ -70,7 +70,21 @@ def id_number_valid(values: pd.Series) -> pd.Series:
 
 
 def normalise_msisdn(values: pd.Series) -> pd.Series:
-    """Mainland mobile numbers to 11 digits; anything else becomes NA."""
+    """Mainland mobile numbers to 11 digits; anything else becomes NA.
+
+    Numbers already in shape (nearly all, in practice) skip the cleaning regexes.
+    """
+    shaped = values.str.fullmatch(r"1[3-9]\d{9}").fillna(False).astype(bool)
+    if shaped.all():
+        return values
+    out = values.where(shaped)
+    rest = values[~shaped & values.notna()]
+    if len(rest):
+        out.loc[rest.index] = _clean_msisdn(rest)
+    return out
+
+
+def _clean_msisdn(values: pd.Series) -> pd.Series:
     cleaned = values.str.replace(_MSISDN_NOISE, "", regex=True)
     cleaned = cleaned.str.replace(r"^(?:\+?86|0086)(?=1\d{10}$)", "", regex=True)
     return cleaned.where(cleaned.str.fullmatch(r"1[3-9]\d{9}").fillna(False).astype(bool))

@@ -116,6 +116,9 @@ def test_export_writes_the_contract_files(masked: Path) -> None:
     assert set(leads["role_label"]) <= {"卡农", "号商", "卡头", "猫池设备", "跑分账户", "涉诈号码", "待定"}
     assert set(leads["cluster_id"].dropna()) <= set(clusters["cluster_id"])
     manifest = json.loads((masked / "manifest.json").read_text(encoding="utf-8"))
+    for table in (leads, clusters):  # every row says which run, software, settings and time it came from
+        assert (table["run_id"] == manifest["detect_run"]["run_id"]).all()
+        assert table["model"].str.contains("igraph resolution=1.0 seed=2").all() and table["scored_at"].notna().all()
     assert manifest["masked"] is True and manifest["algorithm"]["engine"] == "igraph"
     files = manifest["sources"][0]["files"]
     assert {f["file"] for f in files} >= {"persons", "sims", "bank_accounts"}

@@ -25,15 +25,18 @@ from duanka.export.mask import mask_id, mask_text
 from duanka.ingest.run import new_run_id, sha256_of
 from duanka.settings import Settings
 
+EVIDENCE = ["run_id", "model", "scored_at"]  # which run, which software and settings, when: on every row
 LEAD_COLUMNS = ["rank", "entity_type", "entity_id", "role", "role_label", "cluster_id", "score", "reasons",
-                "status", "lead_ref"]
-CLUSTER_COLUMNS = ["rank", "cluster_id", "score", "persons", "sims", "accounts", "devices", "reports", "top_reasons"]
+                "status", "lead_ref", *EVIDENCE]
+CLUSTER_COLUMNS = ["rank", "cluster_id", "score", "persons", "sims", "accounts", "devices", "reports", "top_reasons",
+                   *EVIDENCE]
 LABELS = {
     "rank": "排名 rank", "entity_type": "类型 entity_type", "entity_id": "标识 entity_id", "role": "角色 role",
     "role_label": "角色（中文）role_label", "cluster_id": "团伙编号 cluster_id", "score": "可疑度 score",
     "reasons": "依据 reasons", "status": "状态 status", "lead_ref": "线索编号 lead_ref", "persons": "人员 persons",
     "sims": "号码 sims", "accounts": "账户 accounts", "devices": "设备 devices", "reports": "报案 reports",
-    "top_reasons": "主要依据 top_reasons",
+    "top_reasons": "主要依据 top_reasons", "run_id": "运行编号 run_id", "model": "模型与参数 model",
+    "scored_at": "评分时间 scored_at",
 }
 STATUS_LABELS = {"suspected": "suspected 疑似（未经核实）", "under_review": "under_review 核查中",
                  "confirmed": "confirmed 已由侦查员确认"}
@@ -79,7 +82,13 @@ def read_run(settings: Settings, run_id: str | None) -> dict[str, Any]:
     return rows[0]["run"]
 
 
-def lead_table(leads: pd.DataFrame, params: ExportParams, run_id: str) -> pd.DataFrame:
+def evidence(run: dict[str, Any]) -> dict[str, str]:
+    model = (f"duanka {run.get('version')} {run.get('engine')} resolution={run.get('resolution')} "
+             f"seed={run.get('seed')} min_score={run.get('min_score')}")
+    return {"run_id": run["run_id"], "model": model, "scored_at": str(run.get("finished_at", ""))[:19]}
+
+
+def lead_table(leads: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -> pd.DataFrame:
     """The leads contract's columns, then status (suspected/confirmed) and a reference to resolve a masked lead."""
     out = pd.DataFrame({
         "rank": leads["rank"].astype(int), "entity_type": leads["entity_type"],
@@ -88,15 +97,16 @@ def lead_table(leads: pd.DataFrame, params: ExportParams, run_id: str) -> pd.Dat
         "cluster_id": leads["cluster_id"].fillna(""), "score": leads["score"].round(4),
         "reasons": leads["reasons_zh" if params.lang == "zh" else "reasons"].fillna(""),
         "status": leads["status"].map(STATUS_LABELS).fillna(leads["status"]),
-        "lead_ref": run_id + "#" + leads["rank"].astype(int).astype(str),
+        "lead_ref": run["run_id"] + "#" + leads["rank"].astype(int).astype(str),
+        **evidence(run),
     })
     if params.masked:
         out["reasons"] = [mask_text(r) for r in out["reasons"]]
     return out[LEAD_COLUMNS]
 
 
-def cluster_table(clusters: pd.DataFrame, params: ExportParams) -> pd.DataFrame:
-    out = clusters[CLUSTER_COLUMNS].copy()
+def cluster_table(clusters: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -> pd.DataFrame:
+    out = clusters.assign(**evidence(run))[CLUSTER_COLUMNS].copy()
     out["score"] = out["score"].round(4)
     if params.masked:
         out["top_reasons"] = [mask_text(r) for r in out["top_reasons"].fillna("")]
@@ -125,8 +135,8 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
     stage = params.out / f".partial-{export_id}"
     try:
         stage.mkdir(parents=True)
-        lead_rows = lead_table(leads, params, run["run_id"])
-        cluster_rows = cluster_table(clusters, params)
+        lead_rows = lead_table(leads, params, run)
+        cluster_rows = cluster_table(clusters, params, run)
         written = [
             sheets.write_csv(cluster_rows, stage / "clusters.csv"),
             sheets.write_csv(lead_rows, stage / "leads.csv"),
