@@ -173,7 +173,8 @@ class Ingestion:
             good = frame.drop(index=problems["line"].unique()) if len(problems) else frame
             typed = self._typed(spec, good)
             extra = self._references(sess, spec, typed) + self._duplicates(spec, typed, seen)
-            extra += self._key_conflicts(sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed)
+            if not self.bulk:  # an empty database holds no transfer id to conflict with
+                extra += self._key_conflicts(sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed)
             if extra:
                 problems = pd.concat([problems, *extra], ignore_index=True)
                 typed = typed.drop(index=pd.concat(extra)["line"].unique())
@@ -213,9 +214,9 @@ class Ingestion:
             assert isinstance(target, NodeWrite)
             known = self.keys.setdefault(target.node.label, set())
             unknown = sorted(set(values) - known)
-            if unknown:
+            if unknown and not self.bulk:  # a bulk load starts from an empty database: nothing to look up
                 known.update(self._in_database(sess, target.node, unknown))
-            bad = values[~values.isin(known)]
+            bad = values[[v not in known for v in values]]  # set lookups: isin would copy the whole set per chunk
             if len(bad):
                 out.append(pd.DataFrame({"line": bad.index, "column": column, "value": bad.to_numpy(),
                                          "reason": f"reference to nothing: not in {parent} of this extract or the graph"}))
