@@ -13,7 +13,7 @@ import resource
 import time
 from pathlib import Path
 
-from duanka import db
+from duanka import db, neo4j_server
 from duanka.generate import generate
 from duanka.ingest import load
 from duanka.ingest.mapping import WRITES, NodeWrite
@@ -41,6 +41,10 @@ def main() -> None:
         generate(source, args.profile, seed=1)
         print(f"generated {args.profile} in {time.perf_counter() - t:.1f} s")
     settings = Settings.from_env()
+    if args.bulk and settings.connection.is_local:  # dropping the store is instant; deleting 20 M rows is not
+        neo4j_server.stop(settings.local)
+        neo4j_server.drop_store(settings.local)
+        neo4j_server.start(settings)
     with db.session(settings) as sess:
         sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from duanka import neo4j_server
+from duanka import neo4j_server, progress
 from duanka.errors import DuankaError
 from duanka.settings import Settings
 
@@ -188,7 +188,8 @@ def ingest_cmd(
     """Validate, quarantine and load one extract into Neo4j (the `ingest` flow)."""
     from flows.ingest import ingest
 
-    summary = ingest(str(source), encoding, bulk, force)
+    with progress.bars(console):
+        summary = ingest(str(source), encoding, bulk, force)
     print_ingest(summary)
 
 
@@ -430,7 +431,8 @@ def demo(
 def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
     from flows.pipeline import pipeline
 
-    result = pipeline(str(source), str(out), **options)
+    with progress.bars(console):
+        result = pipeline(str(source), str(out), **options)
     print_ingest(result["ingest"])
     det = result["detect"]
     console.print(f"[green]✓[/] Detection run {det['run_id']}: {det['figures']['clusters']:,} clusters, "

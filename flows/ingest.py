@@ -10,6 +10,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from duanka import progress
 from duanka.errors import DuankaError
 from duanka.ingest.run import IngestResult, Ingestion
 from duanka.settings import Settings
@@ -30,7 +31,12 @@ def prepare_database(run: Ingestion) -> list[str]:
 def load_files(run: Ingestion) -> None:
     """Every write is a MERGE, so a retry after a dropped connection converges on the same graph."""
     logger = get_run_logger()
-    run.progress = lambda name, rows: logger.debug("%s: %d more rows", name, rows)
+
+    def advance(name: str, rows: int) -> None:
+        logger.debug("%s: %d more rows", name, rows)
+        progress.report(name, rows)
+
+    run.progress = advance
     run.load_all()
     for r in run.reports:
         logger.info("%s: read %d, loaded %d, quarantined %d", r.file, r.rows_read, r.rows_loaded, r.rows_quarantined)
