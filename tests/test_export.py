@@ -37,6 +37,8 @@ def test_masks_follow_the_contract_formats() -> None:
     masked = mask.mask_text(text)
     assert "868915039137963" not in masked and "13812345678" not in masked and "11010519491231002X" not in masked
     assert "138****5678" in masked
+    fingerprint = mask.mask_text("operated from device DEV-a81f0c77", mask.known_ids(["DEV-a81f0c77"]))
+    assert "DEV-a81f0c77" not in fingerprint and fingerprint.endswith("DE********77")
 
 
 @pytest.mark.parametrize("value", [HYPERLINK, "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"])

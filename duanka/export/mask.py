@@ -54,12 +54,15 @@ def mask_id(value: str | None, entity_type: str | None = None) -> str:
     return mask_other(v)
 
 
-def mask_text(text: str | None, known: Iterable[str] = ()) -> str:
-    """Mask every identifier quoted in a sentence: long digit runs, and the export's own ids."""
+def mask_text(text: str | None, known: re.Pattern[str] | None = None) -> str:
+    """Mask every identifier quoted in a sentence: long digit runs, and the export's own ids (`known_ids`)."""
     if not text:
         return text or ""
     out = DIGITS.sub(lambda m: mask_id(m.group(0).upper()), text)
-    for ident in sorted({k for k in known if k and len(k) >= 4}, key=len, reverse=True):
-        if ident in out:
-            out = out.replace(ident, mask_id(ident))
-    return out
+    return known.sub(lambda m: mask_id(m.group(0)), out) if known is not None else out
+
+
+def known_ids(ids: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern for the ids that the digit rule cannot see (fingerprints like 'DEV-a81f…'), longest first."""
+    words = sorted({i for i in ids if i and len(i) >= 4 and not DIGITS.fullmatch(i)}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None

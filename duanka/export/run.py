@@ -21,7 +21,7 @@ from duanka import __version__, audit, db, queries
 from duanka.detect.score import ROLE_LABELS
 from duanka.errors import DuankaError
 from duanka.export import report, sheets
-from duanka.export.mask import mask_id, mask_text
+from duanka.export.mask import known_ids, mask_id, mask_text
 from duanka.ingest.run import new_run_id, sha256_of
 from duanka.settings import Settings
 
@@ -100,8 +100,9 @@ def lead_table(leads: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -
         "lead_ref": run["run_id"] + "#" + leads["rank"].astype(int).astype(str),
         **evidence(run),
     })
-    if params.masked:
-        out["reasons"] = [mask_text(r) for r in out["reasons"]]
+    if params.masked:  # reasons cite devices by id: mask those too
+        cited = known_ids(leads.loc[leads["entity_type"] == "device", "entity_id"])
+        out["reasons"] = [mask_text(r, cited) for r in out["reasons"]]
     return out[LEAD_COLUMNS]
 
 
