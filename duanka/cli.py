@@ -207,7 +207,7 @@ def print_ingest(summary: dict[str, Any]) -> None:
 @app.command("detect")
 @friendly
 def detect_cmd(
-    engine: str = typer.Option("igraph", help="igraph (fast, multilevel) | leiden | louvain (reference, python-louvain)"),
+    engine: str = typer.Option("igraph", help="igraph (fast, multilevel) | leiden | louvain (reference) | gds (in Neo4j, needs GDS)"),
     resolution: float = typer.Option(1.0, help="Community resolution: higher gives smaller clusters."),
     seed: int = typer.Option(1, help="Same data, parameters and seed give the same clusters and ranks."),
     min_score: float = typer.Option(0.35, help="Entities at or above this score are leads."),
