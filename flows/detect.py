@@ -10,7 +10,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from duanka.detect.run import DetectParams, DetectResult, Detection, Projection
+from duanka.detect.run import DetectParams, DetectResult, Detection, Projection, run_figures
 from duanka.detect.signals import Facts
 from duanka.settings import Settings
 
@@ -48,8 +48,7 @@ def detect(engine: str = "igraph", resolution: float = 1.0, seed: int = 1, min_s
     projection = project(run)
     community = find_communities(run, projection)
     entities, clusters = score(run, read_facts(run), community)
-    figures = {"nodes": int(len(projection.keys)), "edges": int(len(projection.sources)),
-               "clusters": int(len(clusters)), "leads": int(entities["lead"].sum())}
+    figures = run_figures(projection, entities, clusters)
     write_back(run, entities, clusters, figures)
     result = DetectResult(run.run_id, run.params, entities, clusters, dict(run.timings), figures)
     get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, run.timings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from duanka import db
 from duanka.settings import Settings
@@ -32,3 +33,13 @@ def graph_snapshot(settings: Settings) -> dict[str, object]:
         )
     return {"nodes": len(nodes), "relationships": len(rels),
             "digest": hashlib.sha256("\n".join(nodes + rels).encode()).hexdigest()}
+
+
+def load_into_empty(settings: Settings, source: Path) -> Path:
+    """Empty the test database and load one extract into it, checking it reconciles."""
+    from duanka.ingest.run import ingest_source
+
+    with db.session(settings) as sess:
+        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    assert ingest_source(source, settings).ok
+    return source

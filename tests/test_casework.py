@@ -17,6 +17,7 @@ from duanka.export.run import ExportParams, export
 from duanka.generate import generate
 from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
+from helpers import load_into_empty
 
 pytestmark = pytest.mark.neo4j
 
@@ -25,9 +26,7 @@ pytestmark = pytest.mark.neo4j
 def world(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("casework")
     generate(source, "demo", persons=1500, seed=8)
-    with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    assert ingest_source(source, settings).ok
+    load_into_empty(settings, source)
     Detection(settings, DetectParams(seed=1)).run()
     return source
 

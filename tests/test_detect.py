@@ -11,8 +11,8 @@ from duanka.detect import evaluate as ev
 from duanka.detect.run import Detection, DetectParams
 from duanka.errors import DuankaError
 from duanka.generate import generate
-from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
+from helpers import load_into_empty
 
 pytestmark = pytest.mark.neo4j
 
@@ -21,9 +21,7 @@ pytestmark = pytest.mark.neo4j
 def scenario(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("detect")
     generate(source, "demo", persons=3000, seed=5, difficulty="hard")
-    with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    assert ingest_source(source, settings).ok
+    load_into_empty(settings, source)
     return source
 
 

@@ -17,9 +17,9 @@ from duanka.export import mask, sheets
 from duanka.export.run import CLUSTER_COLUMNS, ExportParams, export
 from duanka.generate import generate
 from duanka.identifiers import normalise_msisdn
-from duanka.ingest.run import ingest_source
 from duanka.querytool import parse_params, run_query
 from duanka.settings import Settings
+from helpers import load_into_empty
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click")'
 CONTRACT_LEADS = ["rank", "entity_type", "entity_id", "role", "role_label", "cluster_id", "score", "reasons"]
@@ -69,9 +69,7 @@ def scenario(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Pa
         frame.to_csv(source / f"{name}.csv", index=False)
     truth["entity_id"] = truth["entity_id"].replace(dealer, HYPERLINK)
     truth.to_csv(source / "truth.csv", index=False)
-    with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    assert ingest_source(source, settings).ok
+    load_into_empty(settings, source)
     Detection(settings, DetectParams(seed=2)).run()
     return source
 

@@ -10,13 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from duanka import db
 from duanka.detect.run import Detection, DetectParams
 from duanka.draw import ROLE_COLOURS
 from duanka.export.run import ExportParams, export
 from duanka.generate import generate
-from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
+from helpers import load_into_empty
 
 pytestmark = pytest.mark.neo4j
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -38,9 +37,7 @@ def browser() -> Iterator[object]:
 def exported(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("pictures")
     generate(source, "demo", persons=1200, seed=3)
-    with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    assert ingest_source(source, settings).ok
+    load_into_empty(settings, source)
     Detection(settings, DetectParams(seed=1)).run()
     out = tmp_path_factory.mktemp("export")
     export(settings, ExportParams(out, top_clusters=3))

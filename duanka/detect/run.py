@@ -231,10 +231,14 @@ class Detection:
         proj = self.project()
         community = self.communities(proj)
         entities, clusters = self.score(self.facts(), community)
-        figures = {"nodes": int(len(proj.keys)), "edges": int(len(proj.sources)), "clusters": int(len(clusters)),
-                   "leads": int(entities["lead"].sum())}
+        figures = run_figures(proj, entities, clusters)
         self.write_back(entities, clusters, figures)
         return DetectResult(self.run_id, self.params, entities, clusters, dict(self.timings), figures)
+
+
+def run_figures(proj: Projection, entities: pd.DataFrame, clusters: pd.DataFrame) -> dict[str, int]:
+    return {"nodes": int(len(proj.keys)), "edges": int(len(proj.sources)), "clusters": int(len(clusters)),
+            "leads": int(entities["lead"].sum())}
 
 
 def apply_decisions(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:

@@ -144,16 +144,16 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             sheets.write_xlsx({"线索 leads": (lead_rows, LABELS), "团伙 clusters": (cluster_rows, LABELS)},
                               stage / "leads.xlsx"),
         ]
+        sources = source_summary(ingests)
         written += report.write(stage, run, cluster_rows.head(params.top_clusters), graph, params.masked,
-                                figures={"leads": len(lead_rows), "clusters": len(cluster_rows)},
-                                sources=source_summary(ingests))
+                                figures={"leads": len(lead_rows), "clusters": len(cluster_rows)}, sources=sources)
         files = [p.relative_to(stage).as_posix() for p in written]
         manifest = {
             "export_id": export_id, "kind": "export", "version": __version__,
             "started_at": started, "finished_at": datetime.now(timezone.utc).isoformat(),
             "database": settings.connection.uri, "detect_run": run,
             "algorithm": {k: run.get(k) for k in ("engine", "resolution", "seed", "min_score")},
-            "sources": source_summary(ingests),
+            "sources": sources,
             "masked": params.masked, "exported_by": audit.current_user(params.by),
             "unmasked_reason": None if params.masked else params.reason, "language": params.lang,
             "rows": {"leads": len(lead_rows), "clusters": len(cluster_rows)},

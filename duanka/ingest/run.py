@@ -78,9 +78,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def source_digest(paths: dict[str, Path]) -> str:
+def source_digest(paths: dict[str, Path], checksum: Callable[[Path], str] = sha256_of) -> str:
     """One checksum for a whole extract: its files' names and contents."""
-    lines = [f"{name}:{path.name}:{sha256_of(path)}" for name, path in sorted(paths.items())]
+    lines = [f"{name}:{path.name}:{checksum(path)}" for name, path in sorted(paths.items())]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -102,6 +102,12 @@ class Ingestion:
     keys: dict[str, set[Any]] = field(default_factory=dict)  # parent keys seen this run, for references
     loaded: dict[str, set[int]] = field(default_factory=dict)  # label/type -> element identities
     started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    checksums: dict[Path, str] = field(default_factory=dict)  # each file hashed once per run
+
+    def checksum(self, path: Path) -> str:
+        if path not in self.checksums:
+            self.checksums[path] = sha256_of(path)
+        return self.checksums[path]
 
     @property
     def run_dir(self) -> Path:
@@ -127,7 +133,7 @@ class Ingestion:
     def loaded_before(self) -> str | None:
         """The run that already loaded exactly these files into this database, if any."""
         with db.session(self.settings) as sess:
-            rows = db.read(sess, queries.load("pipeline/ingest_done"), digest=source_digest(self.paths))
+            rows = db.read(sess, queries.load("pipeline/ingest_done"), digest=source_digest(self.paths, self.checksum))
         return rows[0]["run_id"] if rows else None
 
     # -- step 2 -----------------------------------------------------------------------------
@@ -160,7 +166,7 @@ class Ingestion:
 
     def load_file(self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine) -> FileReport:
         path = self.paths[spec.name]
-        report = FileReport(spec.name, path.name, sha256_of(path))
+        report = FileReport(spec.name, path.name, self.checksum(path))
         seen: set[Any] = set()
         for chunk in read.chunks(path, self.encoding):
             raw = chunk.rows
@@ -312,7 +318,7 @@ class Ingestion:
         run = {"run_id": result.run_id, "kind": "ingest", "status": "completed" if result.ok else "failed",
                "version": __version__, "source": result.source, "started_at": result.started_at,
                "finished_at": result.finished_at, "files_json": json.dumps(files, ensure_ascii=False),
-               "source_sha256": source_digest(self.paths),
+               "source_sha256": source_digest(self.paths, self.checksum),
                "rows_read": sum(f.rows_read for f in result.files),
                "rows_quarantined": sum(f.rows_quarantined for f in result.files)}
         with db.session(self.settings) as sess:
