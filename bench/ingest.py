@@ -1,6 +1,6 @@
 """Ingest throughput: rows/s for node and relationship writes, over Bolt, into an empty database.
 
-    python bench/ingest.py --profile medium --empty-the-database [--batch 5000]
+    python bench/ingest.py --profile medium --empty-the-database [--batch 5000] [--bulk | --again] [--merge-only]
 
 Generates the scenario once under data/generated/bench-<profile>, EMPTIES the
 configured database (the local server by default), loads, and prints figures.
@@ -9,6 +9,7 @@ configured database (the local server by default), loads, and prints figures.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 from pathlib import Path
@@ -21,6 +22,14 @@ from duanka.ingest.run import Ingestion
 from duanka.settings import Settings, project_root
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process so far (0 when it is not a local process)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_seconds_import(run: Ingestion) -> float:
     return run.bulk_sink.seconds_import if run.bulk_sink else 0.0
 
@@ -30,6 +39,10 @@ def main() -> None:
     parser.add_argument("--profile", default="medium")
     parser.add_argument("--batch", type=int, default=load.BATCH_ROWS)
     parser.add_argument("--bulk", action="store_true", help="neo4j-admin import instead of Bolt")
+    parser.add_argument("--prepare", choices=("auto", "inline", "background"), default="auto",
+                        help="validate in this process or in a second one (auto: by extract size)")
+    parser.add_argument("--again", action="store_true", help="then load the same extract again (all MERGE matches)")
+    parser.add_argument("--merge-only", action="store_true", help="never the first-load CREATE path")
     parser.add_argument("--empty-the-database", action="store_true", required=True,
                         help="say so: the benchmark deletes everything in the configured database")
     args = parser.parse_args()
@@ -41,26 +54,38 @@ def main() -> None:
         generate(source, args.profile, seed=1)
         print(f"generated {args.profile} in {time.perf_counter() - t:.1f} s")
     settings = Settings.from_env()
-    if args.bulk and settings.connection.is_local:  # dropping the store is instant; deleting 20 M rows is not
+    if settings.connection.is_local:  # dropping the store is instant; deleting 20 M rows is not
         neo4j_server.stop(settings.local)
         neo4j_server.drop_store(settings.local)
         neo4j_server.start(settings)
     with db.session(settings) as sess:
         sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
-    run = Ingestion(source=Path(source), settings=settings, bulk=args.bulk)
+    parallel = {"auto": None, "inline": False, "background": True}[args.prepare]
+    measure(Ingestion(source=Path(source), settings=settings, bulk=args.bulk, parallel=parallel), args, "first load")
+    if args.again:  # every row now matches what the first load wrote: the MERGE path throughout
+        measure(Ingestion(source=Path(source), settings=settings, parallel=parallel), args, "the same extract again")
+
+
+def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
+    if args.merge_only:  # as if every label and type were already in the graph: MERGE, lookups, conflict checks
+        run._absent = lambda sess: set()  # type: ignore[method-assign]  # noqa: SLF001
     run.check()
     run.prepare()
     per_file: dict[str, float] = {}
+    cores: dict[str, tuple[float, float]] = {}  # file -> (this process, Neo4j) in cores busy
+    local = run.settings.local if run.settings.connection.is_local else None
+    server = neo4j_server.server_pid(local) if local else None
     began = time.perf_counter()
     original = run.load_file
 
-    def timed(sess, writer, spec, quarantine):  # type: ignore[no-untyped-def]
-        t = time.perf_counter()
-        report = original(sess, writer, spec, quarantine)
+    def timed(sess, writer, spec, quarantine, chunks):  # type: ignore[no-untyped-def]
+        t, own, neo = time.perf_counter(), time.process_time(), cpu_seconds(server)
+        report = original(sess, writer, spec, quarantine, chunks)
         if hasattr(writer, "flush"):
             writer.flush()
-        per_file[spec.name] = time.perf_counter() - t
+        per_file[spec.name] = elapsed = time.perf_counter() - t
+        cores[spec.name] = ((time.process_time() - own) / elapsed, (cpu_seconds(server) - neo) / elapsed)
         return report
 
     run.load_file = timed  # type: ignore[method-assign]
@@ -72,17 +97,21 @@ def main() -> None:
     node_writes = sum(result.expected[w.node.label] for f in WRITES.values() for w in f if isinstance(w, NodeWrite))
     rel_writes = sum(n for name, n in result.expected.items() if name.isupper())
     rel_seconds = sum(per_file[f] for f in ("sim_device_links", "account_device_links", "transfers", "calls"))
-    if args.bulk:  # files are written as rows pass; the graph is built at the end, offline
+    if run.bulk:  # files are written as rows pass; the graph is built at the end, offline
         print(f"  validation and import files: {total - run_seconds_import(run):.1f} s, "
               f"neo4j-admin import with server stop/start: {run_seconds_import(run):.1f} s")
         rel_seconds = total
     rel_only = sum(result.expected[t] for t in ("SEEN_IN", "USED_FROM", "TRANSFER", "CALLED"))
-    print(f"profile {args.profile}, " + ("bulk: neo4j-admin import" if args.bulk else f"Bolt, batch {args.batch}"))
+    how = "bulk: neo4j-admin import" if run.bulk else f"Bolt, batch {args.batch}" + (", MERGE only" if args.merge_only else "")
+    print(f"profile {args.profile}, {title}, {how}")
+    print(f"  {'file':22s} {'rows':>10s}      {'seconds':>7s} {'rows/s':>10s}   cores busy: duanka, Neo4j")
     for f in result.files:
-        print(f"  {f.file:22s} {f.rows_read:>10,} rows {per_file[f.file]:7.1f} s {f.rows_read / per_file[f.file]:>10,.0f} rows/s")
+        own, neo = cores[f.file]
+        print(f"  {f.file:22s} {f.rows_read:>10,} rows {per_file[f.file]:7.1f} s {f.rows_read / per_file[f.file]:>10,.0f} rows/s"
+              f"   {own:4.2f} {neo:4.2f}")
     print(f"total {sum(f.rows_read for f in result.files):,} rows in {total:.1f} s "
           f"({node_writes:,} nodes, {rel_writes:,} relationships written)")
-    label = "all files, end to end" if args.bulk else "relationship files"
+    label = "all files, end to end" if run.bulk else "relationship files"
     print(f"{label}: {rel_only:,} relationships in {rel_seconds:.1f} s = {rel_only / rel_seconds:,.0f} relationships/s")
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 

@@ -35,7 +35,7 @@ def timed(label: str, command: list[str]) -> None:
 
 
 def neo4j_rss() -> float:
-    pid = neo4j_server._pid(Settings.from_env().local)  # noqa: SLF001
+    pid = neo4j_server.server_pid(Settings.from_env().local)
     if pid is None:
         return 0.0
     status = Path(f"/proc/{pid}/status").read_text()

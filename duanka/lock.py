@@ -1,7 +1,8 @@
 """One writer per database: an OS file lock, released by the kernel when its holder exits or crashes.
 
-Two pipeline runs against the same database never write at once: the second
-waits up to its patience, then is refused with who holds the lock. For
+Two runs against the same database never write at once: the second waits up
+to its patience, then is refused with who holds the lock. Within one
+thread the lock is re-entrant (the pipeline holds it around its own ingest). For
 workers on several machines, the Prefect concurrency limit in prefect.yaml
 does the same across hosts (docs/deployment.md).
 """
@@ -12,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,9 +30,20 @@ def lock_path(settings: Settings) -> Path:
     return settings.work_dir / "locks" / f"db-{name}.lock"
 
 
+_held: dict[tuple[Path, int], int] = {}  # (lock, thread) -> depth: a pipeline's own ingest re-enters
+
+
 @contextmanager
 def database_lock(settings: Settings, purpose: str, wait: float = 0.0, poll: float = 1.0) -> Iterator[None]:
     path = lock_path(settings)
+    mine = (path, threading.get_ident())
+    if mine in _held:
+        _held[mine] += 1
+        try:
+            yield
+        finally:
+            _held[mine] -= 1
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + wait
@@ -48,6 +61,10 @@ def database_lock(settings: Settings, purpose: str, wait: float = 0.0, poll: flo
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "purpose": purpose,
                                  "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode())
-        yield
+        _held[mine] = 1
+        try:
+            yield
+        finally:
+            del _held[mine]
     finally:
         os.close(fd)  # closing releases the lock

@@ -143,7 +143,7 @@ def drop_store(local: LocalServer, database: str = "neo4j") -> None:
         shutil.rmtree(local.home / "data" / folder / database, ignore_errors=True)
 
 
-def _pid(local: LocalServer) -> int | None:
+def server_pid(local: LocalServer) -> int | None:
     pid_file = local.home / "run" / "neo4j.pid"
     try:
         pid = int(pid_file.read_text().strip())
@@ -179,7 +179,7 @@ def log_tail(local: LocalServer, lines: int = 20) -> str:
 
 
 def is_running(local: LocalServer) -> bool:
-    return _pid(local) is not None
+    return server_pid(local) is not None
 
 
 def start(settings: Settings, timeout: float = 120.0) -> float:

@@ -29,7 +29,7 @@ def prepare_database(run: Ingestion) -> list[str]:
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20])
 def load_files(run: Ingestion) -> None:
-    """Every write is a MERGE, so a retry after a dropped connection converges on the same graph."""
+    """A retry converges on the same graph: it finds what the failed attempt wrote and MERGEs into it."""
     logger = get_run_logger()
 
     def advance(name: str, rows: int) -> None:

@@ -1,9 +1,10 @@
 """Cypher generated from the schema: constraints, indexes and batched MERGE loaders.
 
 Only names from the declaration (labels, types, property names) are placed
-into the text; every value travels as a parameter. Temporal values travel as
-ISO 8601 strings and become Neo4j DateTime/Date here: the driver's own
-temporal encoding costs ~100 µs a value, parsing in the server next to nothing.
+into the text; every value travels as a parameter. Loader rows travel as
+lists laid out by `node_fields`/`rel_fields`, and temporal values as ISO 8601
+strings that become Neo4j DateTime/Date here: the driver's own temporal
+encoding costs ~100 µs a value, parsing in the server a few.
 """
 
 from __future__ import annotations
@@ -37,39 +38,54 @@ def temporal(p: Prop) -> bool:
     return p.kind in ("datetime", "date")
 
 
-def _value(p: Prop, source: str) -> str:
-    ref = f"{source}.{p.name}"
-    return f"{p.kind}({ref})" if temporal(p) else ref  # datetime(null) and date(null) are null
+def node_fields(n: NodeSchema) -> tuple[Prop, ...]:
+    """The layout of one loader row for `n`: its key, then every property ingest writes."""
+    return (Prop(n.key), *(p for p in n.props if p.name not in (n.key, "on_record")))
 
 
-def _sets(var: str, props: tuple[Prop, ...], skip: str | None = None) -> str:
-    """One SET clause naming every declared property: a missing value keeps the stored one.
+def rel_fields(r: RelSchema) -> tuple[Prop, ...]:
+    """The layout of one loader row for `r`: start key, end key, then its properties."""
+    return (Prop("start_key"), Prop("end_key"), *r.props)
 
-    Plain values arrive in row.props, temporal ones in row.t, min/max-merged ones
-    in row.range. Naming properties one by one (never ``SET x += map``) lets the
-    planner see that no write touches the key a MERGE reads, so it plans no Eager.
-    """
+
+def _bind(fields: tuple[Prop, ...]) -> str:
+    """Name each position of a row once; temporal text becomes a DateTime/Date here, once per row."""
+    names = [f"{p.kind}(row[{i}]) AS {p.name}" if temporal(p) else f"row[{i}] AS {p.name}" for i, p in enumerate(fields)]
+    return "UNWIND $rows AS row\nWITH " + ", ".join(names)
+
+
+def _on_create(var: str, props: tuple[Prop, ...], fixed: tuple[str, ...] = ()) -> str:
+    items = [f"{var}.load_id = $load_id", *(f"{var}.{p.name} = {p.name}" for p in props), *fixed]
+    return "ON CREATE SET " + ",\n    ".join(items)
+
+
+def _on_match(var: str, props: tuple[Prop, ...], fixed: tuple[str, ...] = ()) -> str:
+    """A repeated observation: a null keeps the stored value; min/max properties only ever widen."""
     items = [f"{var}.load_id = $load_id"]
     for p in props:
-        if p.name == skip:
-            continue
-        current = f"{var}.{p.name}"
+        stored = f"{var}.{p.name}"
         if p.merge == "replace":
-            items.append(f"{current} = coalesce({_value(p, 'row.t' if temporal(p) else 'row.props')}, {current})")
+            items.append(f"{stored} = coalesce({p.name}, {stored})")
         else:
-            new = _value(p, "row.range")
-            better = "<" if p.merge == "min" else ">"
-            items.append(f"{current} = CASE WHEN {current} IS NULL OR {new} {better} {current} THEN coalesce({new}, {current}) ELSE {current} END")
-    return "SET " + ",\n    ".join(items)
+            keep = "<" if p.merge == "min" else ">"
+            items.append(f"{stored} = CASE WHEN {stored} {keep} {p.name} THEN {stored} ELSE coalesce({p.name}, {stored}) END")
+    return "ON MATCH SET " + ",\n    ".join(items + list(fixed))
 
 
 def merge_nodes(n: NodeSchema) -> Statement:
-    """Upsert a batch of source records: ``$rows`` of ``{key, props, t}`` (no nulls in the maps)."""
+    """Upsert a batch of source records: ``$rows`` of lists laid out as `node_fields`.
+
+    Rows are lists, not maps, and every property is named (never ``SET x += map``):
+    both measured cheaper in the server (docs/benchmarks.md).
+    """
+    fields = node_fields(n)
+    fixed = ("n.on_record = true",) if n.has("on_record") else ()  # a source record, not just a link's end
     cypher = "\n".join([
-        f"// Upsert {n.label} nodes from source records; absent values keep what the graph had.",
-        "UNWIND $rows AS row",
-        f"MERGE (n:{n.label} {{{n.key}: row.key}})",
-        _sets("n", tuple(p for p in n.props if p.name != "on_record")) + (",\n    n.on_record = true" if n.has("on_record") else ""),
+        f"// Upsert {n.label} nodes from source records; a null keeps what the graph had.",
+        _bind(fields),
+        f"MERGE (n:{n.label} {{{n.key}: {n.key}}})",
+        _on_create("n", fields[1:], fixed),
+        _on_match("n", fields[1:], fixed),
     ])
     return Statement(f"load_{_snake(n.label)}", cypher, ("rows", "load_id"))
 
@@ -85,18 +101,47 @@ def merge_stubs(n: NodeSchema) -> Statement:
 
 
 def merge_relationships(r: RelSchema) -> Statement:
-    """Upsert a batch of ``{start, end, props, t, range}`` between nodes that exist (stubs come first)."""
+    """Upsert a batch of rows laid out as `rel_fields`, between nodes that exist (stubs come first)."""
     start, end = node(r.start), node(r.end)
-    key = f" {{{r.key}: row.props.{r.key}}}" if r.key else ""
+    key = f" {{{r.key}: {r.key}}}" if r.key else ""
+    props = tuple(p for p in r.props if p.name != r.key)
     lines = [
         f"// Upsert {r.name}; a repeated observation widens first/last seen instead of doubling.",
-        "UNWIND $rows AS row",
-        f"MATCH (a:{start.label} {{{start.key}: row.start}})",
-        f"MATCH (b:{end.label} {{{end.key}: row.end}})",
+        _bind(rel_fields(r)),
+        f"MATCH (a:{start.label} {{{start.key}: start_key}})",
+        f"MATCH (b:{end.label} {{{end.key}: end_key}})",
         f"MERGE (a)-[r:{r.type}{key}]->(b)",
-        _sets("r", r.props, skip=r.key),
+        _on_create("r", props),
+        _on_match("r", props),
     ]
     return Statement(f"load_{r.type.lower()}", "\n".join(lines), ("rows", "load_id"))
+
+
+def create_relationships(r: RelSchema) -> Statement:
+    """First load of a type: rows `merge_relationships` would only ever create, written without MERGE's checks.
+
+    Ingest uses it only for a type the graph held none of when the load began,
+    and only for a row's first sighting in that load; a retried batch falls back
+    to the MERGE, so a commit whose answer was lost cannot write a row twice.
+    """
+    start, end = node(r.start), node(r.end)
+    props = ", ".join(["load_id: $load_id", *(f"{p.name}: {p.name}" for p in r.props)])
+    lines = [
+        f"// Create {r.name} on its first load; rows that may exist already go through load_{r.type.lower()}.",
+        _bind(rel_fields(r)),
+        f"MATCH (a:{start.label} {{{start.key}: start_key}})",
+        f"MATCH (b:{end.label} {{{end.key}: end_key}})",
+        f"CREATE (a)-[r:{r.type} {{{props}}}]->(b)",
+    ]
+    return Statement(f"create_{r.type.lower()}", "\n".join(lines), ("rows", "load_id"))
+
+
+def present() -> Statement:
+    """How many of each loaded label and type the graph holds: read from the count store, instantly."""
+    counts = [f"COUNT {{ (:{n.label}) }} AS {n.label}" for n in NODES if not n.analysis]
+    counts += [f"COUNT {{ ()-[:{r.type}]->() }} AS {r.type}" for r in RELATIONSHIPS if not r.analysis]
+    cypher = "// What an ingest finds before it writes: labels and types at 0 can be loaded by CREATE.\nRETURN " + ",\n       ".join(counts)
+    return Statement("present", cypher)
 
 
 def key_conflicts(r: RelSchema) -> Statement:
@@ -119,4 +164,5 @@ def loaders() -> list[Statement]:
         [merge_nodes(n) for n in sources]
         + [merge_stubs(n) for n in sources if any(r.stub_end or r.stub_start for r in RELATIONSHIPS if n.label in (r.start, r.end))]
         + [merge_relationships(r) for r in RELATIONSHIPS if not r.analysis]
+        + [create_relationships(r) for r in RELATIONSHIPS if not r.analysis]
     )

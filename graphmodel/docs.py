@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphmodel.cypher import constraints, loaders
+from graphmodel.cypher import constraints, loaders, present
 from graphmodel.schema import NODES, RELATIONSHIPS
 
 ROLE_COLOURS = {
@@ -96,7 +96,7 @@ def draw(path: Path) -> None:
 
 def cypher_files() -> dict[str, str]:
     """queries/load/*.cypher and queries/schema/constraints.cypher: what ingest runs, readable."""
-    files = {f"load/{s.name}.cypher": s.cypher + "\n" for s in loaders()}
+    files = {f"load/{s.name}.cypher": s.cypher + "\n" for s in [*loaders(), present()]}
     files["schema/constraints.cypher"] = (
         "// Constraints and indexes every duanka database has (applied by `duanka neo4j schema`).\n"
         + "\n".join(c.cypher + ";" for c in constraints()) + "\n"

@@ -226,6 +226,27 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_database(loaded: S
         pass
 
 
+def test_the_lock_is_reentrant_within_its_thread(loaded: Settings) -> None:
+    """The pipeline holds the lock around its own ingest, which takes it again."""
+    with database_lock(loaded, "pipeline"):
+        with database_lock(loaded, "its ingest", wait=0):
+            assert "pipeline" in _lock_text(loaded)
+        assert "pipeline" in _lock_text(loaded)  # the inner exit did not release it
+        holder_refused: list[str] = []
+
+        def other() -> None:
+            try:
+                with database_lock(loaded, "other thread", wait=0):
+                    pass
+            except DuankaError as exc:
+                holder_refused.append(str(exc))
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        assert holder_refused and "pipeline" in holder_refused[0]
+
+
 def _hold_forever(settings: Settings) -> None:
     with database_lock(settings, "crashing run"):
         time.sleep(600)

@@ -219,3 +219,82 @@ def test_bulk_import_builds_the_same_graph_as_bolt(empty_db: Settings, tmp_path:
     assert not (Path(result.quarantine).parent / "import").exists()  # no copy of raw data left behind
     with pytest.raises(DuankaError, match="--bulk is for an empty database"):
         ingest_source(tmp_path, empty_db, bulk=True)
+
+
+def test_repeats_within_a_first_load_merge_into_one_relationship(empty_db: Settings, tmp_path: Path) -> None:
+    """A first load CREATEs a pairing's first sighting; its repeats in the same load widen it, over Bolt and bulk."""
+    generate(tmp_path, "demo", persons=300, seed=17)
+    links = csv(tmp_path / "sim_device_links.csv")
+    pair = links.iloc[0]
+    repeats = pd.DataFrame([pair.to_dict() | {"first_seen": "2010-05-01T08:00:00", "days_seen": "1"},
+                            pair.to_dict() | {"last_seen": "2026-12-31T23:00:00", "days_seen": "999999"}])
+    _write(pd.concat([links, repeats], ignore_index=True), tmp_path / "sim_device_links.csv")
+    query = ("MATCH (:Sim {msisdn: $m})-[r:SEEN_IN]->(:Device {device_id: $d}) "
+             "RETURN count(r) AS n, toString(min(r.first_seen)) AS first, toString(max(r.last_seen)) AS last, max(r.days_seen) AS days")
+    for bulk in (False, True):
+        with db.session(empty_db) as sess:
+            sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        assert ingest_source(tmp_path, empty_db, bulk=bulk).ok
+        with db.session(empty_db) as sess:
+            got = sess.run(query, m=pair.msisdn, d=pair.device_id).single()
+        assert got["n"] == 1, bulk
+        assert got["first"] == "2010-05-01T08:00:00+08:00" and got["last"] == "2026-12-31T23:00:00+08:00", bulk
+        assert got["days"] == 999999, bulk
+
+
+class _CommitsThenRetries:
+    """A session whose first attempt commits and whose answer is 'lost': the driver's retry runs the work again."""
+
+    def __init__(self, session: object) -> None:
+        self.session = session
+
+    def execute_write(self, work):  # type: ignore[no-untyped-def]
+        self.session.execute_write(work)  # type: ignore[attr-defined]
+        return self.session.execute_write(work)  # type: ignore[attr-defined]
+
+
+def test_a_retried_create_batch_merges_instead_of_writing_twice(empty_db: Settings) -> None:
+    from duanka.ingest.load import BatchWriter, create_statement, rel_rows, statement
+    from duanka.ingest.mapping import WRITES
+
+    write = WRITES["sim_device_links"][0]
+    frame = pd.DataFrame({"msisdn": ["13800000001", "13800000002"], "device_id": ["D1", "D1"],
+                          "first_seen": ["2026-01-01T00:00:00+08:00"] * 2, "last_seen": [None, None],
+                          "days_seen": [3, 4]}).astype(object)
+    rows = rel_rows(write, frame)
+
+    def seen_in() -> int:
+        return db.read(sess, "MATCH ()-[r:SEEN_IN]->() RETURN count(r) AS n")[0]["n"]
+
+    with db.session(empty_db) as sess:
+        sess.run("UNWIND ['13800000001', '13800000002'] AS m MERGE (:Sim {msisdn: m}) MERGE (:Device {device_id: 'D1'})").consume()
+        with BatchWriter(_CommitsThenRetries(sess), "t") as writer:  # type: ignore[arg-type]
+            writer.submit(create_statement(write), rows, retry_with=statement(write))
+        assert seen_in() == 2
+        with BatchWriter(_CommitsThenRetries(sess), "t") as writer:  # type: ignore[arg-type]
+            writer.submit(create_statement(write), rows)  # without the fallback the retry writes them again
+        assert seen_in() == 6
+
+
+def test_preparing_in_a_second_process_gives_the_same_run(empty_db: Settings, dirty_world: Path) -> None:
+    inline = ingest_source(dirty_world, empty_db, parallel=False)
+    graph = graph_snapshot(empty_db)
+    with db.session(empty_db) as sess:
+        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    background = ingest_source(dirty_world, empty_db, parallel=True)
+    assert background.ok and background.table() == inline.table()
+    assert csv(Path(background.quarantine)).equals(csv(Path(inline.quarantine)))
+    assert graph_snapshot(empty_db) == graph
+
+
+def test_a_failure_while_preparing_names_its_cause(tmp_path: Path) -> None:
+    """The second process fails (here: its file is gone); the loader raises its cause instead of waiting."""
+    from duanka.ingest.prepare import Preparation
+
+    generate(tmp_path, "demo", persons=200, seed=19)
+    jobs = [("persons", tmp_path / "persons.csv"), ("calls", tmp_path / "calls.csv")]
+    (tmp_path / "calls.csv").unlink()
+    with Preparation(jobs, None, background=True) as prepared:
+        assert sum(chunk.rows_read for chunk in prepared.chunks("persons")) == len(csv(tmp_path / "persons.csv"))
+        with pytest.raises(DuankaError, match="Preparing the extract failed.*calls.csv"):
+            list(prepared.chunks("calls"))

@@ -8,12 +8,20 @@ from functools import cache
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import ClientError
 import pandas as pd
+from neo4j.exceptions import ClientError
 
 from duanka.errors import DuankaError
 from duanka.ingest.mapping import NodeWrite, RelWrite, Write
-from graphmodel.cypher import merge_nodes, merge_relationships, merge_stubs, temporal
+from duanka.ingest.read import CHUNK_ROWS
+from graphmodel.cypher import (
+    create_relationships,
+    merge_nodes,
+    merge_relationships,
+    merge_stubs,
+    node_fields,
+    rel_fields,
+)
 from graphmodel.schema import NodeSchema
 
 BATCH_ROWS = 5_000  # measured: see docs/benchmarks.md
@@ -25,35 +33,40 @@ def statement(write: Write) -> str:
 
 
 @cache
+def create_statement(write: RelWrite) -> str:
+    return create_relationships(write.rel).cypher
+
+
+@cache
 def stub_statement(n: NodeSchema) -> str:
     return merge_stubs(n).cypher
 
 
-def _present(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if v is not None}
+def _lists(columns: list[list[Any]]) -> list[list[Any]]:
+    return [list(r) for r in zip(*columns)]
 
 
-def _records(frame: pd.DataFrame, names: list[str]) -> list[dict[str, Any]]:
-    return [_present(r) for r in frame[names].to_dict("records")] if names else [{}] * len(frame)
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    """A column's values (None for missing); a column the extract lacks is all None: nothing overwritten."""
+    if name not in frame.columns:
+        return [None] * len(frame)
+    values = frame[name]
+    if values.dtype != object:  # normalise gives object columns with None; anything else must not send NaN
+        values = values.astype(object).where(values.notna(), None)
+    return values.tolist()
 
 
-def node_rows(write: NodeWrite, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    props = [p for p in write.node.props if p.name in frame.columns and p.name != write.key]
-    plain = _records(frame, [p.name for p in props if not temporal(p)])
-    times = _records(frame, [p.name for p in props if temporal(p)])
-    return [{"key": k, "props": p, "t": t} for k, p, t in zip(frame[write.key].tolist(), plain, times)]
+def node_rows(write: NodeWrite, frame: pd.DataFrame) -> list[list[Any]]:
+    """Rows laid out as the loader statement reads them (graphmodel.cypher.node_fields)."""
+    _, *props = node_fields(write.node)
+    return _lists([frame[write.key].tolist()] + [_column(frame, p.name) for p in props])
 
 
-def rel_rows(write: RelWrite, frame: pd.DataFrame) -> list[dict[str, Any]]:
+def rel_rows(write: RelWrite, frame: pd.DataFrame) -> list[list[Any]]:
+    """Rows laid out as the loader statement reads them (graphmodel.cypher.rel_fields); unlinked rows skipped."""
     sub = frame[frame[write.start].notna() & frame[write.end].notna()]
-    props = [p for p in write.rel.props if p.name in sub.columns]
-    plain = _records(sub, [p.name for p in props if p.merge == "replace" and not temporal(p)])
-    times = _records(sub, [p.name for p in props if p.merge == "replace" and temporal(p)])
-    ranged = _records(sub, [p.name for p in props if p.merge != "replace"])
-    return [
-        {"start": s, "end": e, "props": p, "t": t, "range": r}
-        for s, e, p, t, r in zip(sub[write.start].tolist(), sub[write.end].tolist(), plain, times, ranged)
-    ]
+    _, _, *props = rel_fields(write.rel)
+    return _lists([sub[write.start].tolist(), sub[write.end].tolist()] + [_column(sub, p.name) for p in props])
 
 
 def element_ids(write: Write, frame: pd.DataFrame) -> list[int]:
@@ -74,21 +87,36 @@ class BatchWriter:
     a run that dies part-way leaves whole batches behind, and a re-run converges.
     """
 
-    def __init__(self, session: neo4j.Session, load_id: str, batch: int | None = None, depth: int = 3) -> None:
-        self.session, self.load_id, self.batch, self.depth = session, load_id, batch or BATCH_ROWS, depth
+    def __init__(self, session: neo4j.Session, load_id: str, batch: int | None = None, depth: int | None = None) -> None:
+        self.session, self.load_id, self.batch = session, load_id, batch or BATCH_ROWS
+        # Two chunks' worth of batches in flight: Neo4j keeps writing while the next chunk is validated
+        # (with 3 it sat idle a quarter of the time; docs/benchmarks.md).
+        self.depth = depth or max(3, 2 * CHUNK_ROWS // self.batch)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-writer")
         self._pending: deque[Future[None]] = deque()
 
-    def _send(self, cypher: str, params: dict[str, Any]) -> None:
+    def _send(self, cypher: str, params: dict[str, Any], retry_with: str | None = None) -> None:
+        """One batch, one transaction; a retry runs `retry_with` (the MERGE of a CREATE batch) if given.
+
+        The driver retries a batch whose connection dropped, and that batch may
+        have committed before it dropped: run again as CREATE it would write twice.
+        """
+        attempts = 0
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            nonlocal attempts
+            attempts += 1
+            tx.run(cypher if attempts == 1 or retry_with is None else retry_with, params).consume()
+
         try:
-            self.session.execute_write(lambda tx: tx.run(cypher, params).consume())
+            self.session.execute_write(work)
         except ClientError as exc:  # not transient: the driver already retried what can be retried
             raise DuankaError(f"Neo4j refused a batch ({cypher.splitlines()[0].lstrip('/ ')}): {exc.message}") from exc
 
-    def submit(self, cypher: str, items: list[Any], name: str = "rows") -> None:
+    def submit(self, cypher: str, items: list[Any], name: str = "rows", retry_with: str | None = None) -> None:
         for i in range(0, len(items), self.batch):
             params = {name: items[i:i + self.batch], "load_id": self.load_id}
-            self._pending.append(self._pool.submit(self._send, cypher, params))
+            self._pending.append(self._pool.submit(self._send, cypher, params, retry_with))
             while len(self._pending) > self.depth:
                 self._pending.popleft().result()  # re-raises a failed batch here
 
@@ -103,8 +131,12 @@ class BatchWriter:
     def stubs(self, target: NodeSchema, keys: list[Any]) -> None:
         self.submit(stub_statement(target), keys, name="keys")
 
-    def relationships(self, write: RelWrite, frame: pd.DataFrame) -> None:
-        self.submit(statement(write), rel_rows(write, frame))
+    def relationships(self, write: RelWrite, frame: pd.DataFrame, new: bool = False) -> None:
+        """`new`: none of these can exist yet (see Ingestion.first_load), so CREATE them."""
+        if new:
+            self.submit(create_statement(write), rel_rows(write, frame), retry_with=statement(write))
+        else:
+            self.submit(statement(write), rel_rows(write, frame))
 
     def close(self) -> None:
         try:

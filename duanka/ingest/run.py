@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from duanka import __version__, audit, db, queries
@@ -22,14 +23,14 @@ from duanka.errors import DuankaError
 from duanka.ingest import read
 from duanka.ingest.contract import FILES, SPECS, FileSpec
 from duanka.ingest.load import BatchWriter, element_ids
-from duanka.ingest.mapping import WRITES, NodeWrite
-from duanka.ingest.normalise import derive_carrier, normalise
+from duanka.ingest.mapping import WRITES, NodeWrite, RelWrite
+from duanka.ingest.prepare import Preparation, Prepared
 from duanka.ingest.quarantine import Quarantine
-from duanka.ingest.validate import clean_strings, failures
+from duanka.lock import database_lock
 from duanka.settings import Settings, write_private
 from graphmodel.apply import apply_schema
 from graphmodel.cypher import key_conflicts
-from graphmodel.schema import NodeSchema, node
+from graphmodel.schema import NODES, RELATIONSHIPS, NodeSchema, node
 
 LOAD_ORDER = ("persons", "outlets", "devices", "sims", "bank_accounts",
               "sim_device_links", "account_device_links", "transfers", "calls", "reports")
@@ -95,6 +96,9 @@ class Ingestion:
     encoding: str | None = None
     bulk: bool = False  # an empty local database: write import files, load with neo4j-admin
     bulk_sink: Any = None  # the BulkSink of a --bulk run, for its import timing
+    parallel: bool | None = None  # prepare chunks in a second process; None: when the extract is big
+    wait_for_lock: float = 600.0  # seconds to wait for another run writing to the same database
+    first_load: set[str] = field(default_factory=set)  # labels/types the graph held none of when this load began
     run_id: str = field(default_factory=lambda: new_run_id("ingest"))
     progress: Callable[[str, int], None] | None = None
     paths: dict[str, Path] = field(default_factory=dict)
@@ -143,18 +147,33 @@ class Ingestion:
 
     # -- step 3 -----------------------------------------------------------------------------
     def load_all(self) -> None:
-        """Load every file; called again after a failure it starts over and converges."""
+        """Load every file; called again after a failure it starts over and converges.
+
+        It holds the database's writer lock: what `first_load` finds empty stays
+        empty for anyone but this load.
+        """
         self.reports, self.keys, self.loaded = [], {}, {}
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        jobs = [(name, self.paths[name]) for name in LOAD_ORDER if name in self.paths]
+        background = self.parallel if self.parallel is not None else Preparation.wanted([path for _, path in jobs])
         with (
+            database_lock(self.settings, f"ingest {self.source}", wait=self.wait_for_lock),
+            Preparation(jobs, self.encoding, background) as prepared,
             Quarantine(self.run_dir / "quarantine.csv") as quarantine,
             db.session(self.settings) as sess,
             db.session(self.settings) as write_session,
             self._sink(write_session) as sink,
         ):
-            for name in LOAD_ORDER:
-                if name in self.paths:
-                    self.reports.append(self.load_file(sess, sink, SPECS[name], quarantine))
+            self.first_load = self._absent(sess)
+            for name, _ in jobs:
+                self.reports.append(self.load_file(sess, sink, SPECS[name], quarantine, prepared.chunks(name)))
+
+    def _absent(self, sess: Any) -> set[str]:
+        """Labels and types the graph holds none of (all of them for --bulk, which starts from nothing)."""
+        if self.bulk:
+            return {n.label for n in NODES} | {r.type for r in RELATIONSHIPS}
+        counts = db.read(sess, queries.load("load/present"))[0]
+        return {name for name, count in counts.items() if count == 0}
 
     def _sink(self, write_session: Any) -> Any:
         if not self.bulk:
@@ -164,53 +183,26 @@ class Ingestion:
         self.bulk_sink = BulkSink(self.settings, self.run_id, self.run_dir / "import")
         return self.bulk_sink
 
-    def load_file(self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine) -> FileReport:
+    def load_file(self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine,
+                  chunks: Iterable[Prepared]) -> FileReport:
+        """The stateful half: references, repeats and key conflicts need what came before."""
         path = self.paths[spec.name]
         report = FileReport(spec.name, path.name, self.checksum(path))
         seen: set[Any] = set()
-        for chunk in read.chunks(path, self.encoding):
-            raw = chunk.rows
-            report.rows_read += len(raw) + len(chunk.malformed)
-            if chunk.malformed:
-                bad = pd.DataFrame(chunk.malformed, columns=["line", "value", "reason"]).assign(column="")
-                report.rows_quarantined += quarantine.add(path.name, bad[["line", "column", "value", "reason"]], raw)
-            frame = self._with_defaults(spec, clean_strings(raw))
-            problems = failures(spec, frame)
-            good = frame.drop(index=problems["line"].unique()) if len(problems) else frame
-            typed = self._typed(spec, good)
+        for chunk in chunks:
+            typed, problems = chunk.typed, chunk.problems
             extra = self._references(sess, spec, typed) + self._duplicates(spec, typed, seen)
-            if not self.bulk:  # an empty database holds no transfer id to conflict with
-                extra += self._key_conflicts(sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed)
+            extra += self._key_conflicts(sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed)
             if extra:
                 problems = pd.concat([problems, *extra], ignore_index=True)
                 typed = typed.drop(index=pd.concat(extra)["line"].unique())
-            report.rows_quarantined += quarantine.add(path.name, problems, raw)
+            report.rows_read += chunk.rows_read
+            report.rows_quarantined += quarantine.add(path.name, problems, chunk.raw)
             self._write(writer, spec, typed)
             report.rows_loaded += len(typed)
             if self.progress:
-                self.progress(spec.name, len(raw) + len(chunk.malformed))
+                self.progress(spec.name, chunk.rows_read)
         return report
-
-    def _with_defaults(self, spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
-        for column in spec.columns:
-            if column.name not in frame.columns:
-                frame[column.name] = pd.Series(pd.NA, index=frame.index, dtype="string")
-            if column.default is not None:
-                frame[column.name] = frame[column.name].fillna(column.default)
-        return frame[[c.name for c in spec.columns]]
-
-    def _typed(self, spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
-        typed = pd.DataFrame({c.name: normalise(c.name, c.kind, frame[c.name]) for c in spec.columns}, index=frame.index)
-        if spec.name == "sims":
-            typed = derive_carrier(typed)
-        if spec.name == "transfers":
-            missing = typed["transfer_id"].isna()
-            if missing.any():
-                typed.loc[missing, "transfer_id"] = [
-                    "h:" + hashlib.sha1("|".join(map(str, (r.from_account, r.to_account, r.amount, r.ts))).encode()).hexdigest()[:20]
-                    for r in typed[missing].itertuples()
-                ]
-        return typed
 
     def _references(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> list[pd.DataFrame]:
         out = []
@@ -220,7 +212,7 @@ class Ingestion:
             assert isinstance(target, NodeWrite)
             known = self.keys.setdefault(target.node.label, set())
             unknown = sorted(set(values) - known)
-            if unknown and not self.bulk:  # a bulk load starts from an empty database: nothing to look up
+            if unknown and target.node.label not in self.first_load:  # else the graph has none to look up
                 known.update(self._in_database(sess, target.node, unknown))
             bad = values[[v not in known for v in values]]  # set lookups: isin would copy the whole set per chunk
             if len(bad):
@@ -250,12 +242,14 @@ class Ingestion:
         return [pd.DataFrame({"line": dup_lines, "column": spec.key[0], "value": dup_values,
                               "reason": f"duplicate key {'/'.join(spec.key)}: an earlier row of this file has it"})]
 
-    @staticmethod
-    def _key_conflicts(sess: Any, spec: FileSpec, typed: pd.DataFrame) -> list[pd.DataFrame]:
-        """A transfer id the graph already holds between other accounts is a conflict, not an update."""
+    def _key_conflicts(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> list[pd.DataFrame]:
+        """A transfer id the graph already holds between other accounts is a conflict, not an update.
+
+        Not asked on a first load of the type: this load's own repeats are caught by `_duplicates`.
+        """
         out = []
         for write in WRITES[spec.name]:
-            if isinstance(write, NodeWrite) or not write.rel.key_unique or typed.empty:
+            if isinstance(write, NodeWrite) or not write.rel.key_unique or typed.empty or write.rel.type in self.first_load:
                 continue
             key = write.rel.key
             rows = [{"key": k, "start": a, "end": b} for k, a, b in zip(typed[key], typed[write.start], typed[write.end])]
@@ -283,8 +277,24 @@ class Ingestion:
             for column, label, stub in ((write.start, write.rel.start, write.rel.stub_start), (write.end, write.rel.end, write.rel.stub_end)):
                 if stub:
                     self._stubs(sink, node(label), set(linked[column].tolist()))
+            self._relationships(sink, write, linked)
+
+    def _relationships(self, sink: Any, write: RelWrite, linked: pd.DataFrame) -> None:
+        """On a first load of the type, a row's first sighting is created; later sightings merge into it."""
+        loaded = self.loaded.setdefault(write.rel.type, set())
+        ids = element_ids(write, linked)
+        if write.rel.type not in self.first_load:
             sink.relationships(write, linked)
-            self.loaded.setdefault(write.rel.type, set()).update(element_ids(write, linked))
+            loaded.update(ids)
+            return
+        first = np.zeros(len(ids), dtype=bool)
+        for i, element in enumerate(ids):
+            if element not in loaded:
+                loaded.add(element)
+                first[i] = True
+        sink.relationships(write, linked[first], new=True)  # before the repeats that MERGE into them
+        if not first.all():
+            sink.relationships(write, linked[~first])
 
     def _stubs(self, sink: Any, target: NodeSchema, keys: set[Any]) -> None:
         """Create, key only, the link ends no file describes (another operator's number, an unlisted device)."""
@@ -338,9 +348,10 @@ class Ingestion:
 
 
 def ingest_source(source: Path, settings: Settings, encoding: str | None = None,
-                  progress: Callable[[str, int], None] | None = None, bulk: bool = False) -> IngestResult:
+                  progress: Callable[[str, int], None] | None = None, bulk: bool = False,
+                  parallel: bool | None = None) -> IngestResult:
     """The whole run without Prefect: check, prepare, load, reconcile."""
-    run = Ingestion(source=source, settings=settings, encoding=encoding, progress=progress, bulk=bulk)
+    run = Ingestion(source=source, settings=settings, encoding=encoding, progress=progress, bulk=bulk, parallel=parallel)
     run.check()
     run.prepare()
     run.load_all()

@@ -1,6 +1,8 @@
 // Upsert (Account)-[:BOUND_TO]->(Sim); a repeated observation widens first/last seen instead of doubling.
 UNWIND $rows AS row
-MATCH (a:Account {account_id: row.start})
-MATCH (b:Sim {msisdn: row.end})
+WITH row[0] AS start_key, row[1] AS end_key
+MATCH (a:Account {account_id: start_key})
+MATCH (b:Sim {msisdn: end_key})
 MERGE (a)-[r:BOUND_TO]->(b)
-SET r.load_id = $load_id
+ON CREATE SET r.load_id = $load_id
+ON MATCH SET r.load_id = $load_id

@@ -1,10 +1,16 @@
 // Upsert (Sim)-[:CALLED]->(Sim); a repeated observation widens first/last seen instead of doubling.
 UNWIND $rows AS row
-MATCH (a:Sim {msisdn: row.start})
-MATCH (b:Sim {msisdn: row.end})
-MERGE (a)-[r:CALLED {kind: row.props.kind}]->(b)
-SET r.load_id = $load_id,
-    r.count = coalesce(row.props.count, r.count),
-    r.total_duration_s = coalesce(row.props.total_duration_s, r.total_duration_s),
-    r.first_ts = CASE WHEN r.first_ts IS NULL OR datetime(row.range.first_ts) < r.first_ts THEN coalesce(datetime(row.range.first_ts), r.first_ts) ELSE r.first_ts END,
-    r.last_ts = CASE WHEN r.last_ts IS NULL OR datetime(row.range.last_ts) > r.last_ts THEN coalesce(datetime(row.range.last_ts), r.last_ts) ELSE r.last_ts END
+WITH row[0] AS start_key, row[1] AS end_key, row[2] AS kind, row[3] AS count, row[4] AS total_duration_s, datetime(row[5]) AS first_ts, datetime(row[6]) AS last_ts
+MATCH (a:Sim {msisdn: start_key})
+MATCH (b:Sim {msisdn: end_key})
+MERGE (a)-[r:CALLED {kind: kind}]->(b)
+ON CREATE SET r.load_id = $load_id,
+    r.count = count,
+    r.total_duration_s = total_duration_s,
+    r.first_ts = first_ts,
+    r.last_ts = last_ts
+ON MATCH SET r.load_id = $load_id,
+    r.count = coalesce(count, r.count),
+    r.total_duration_s = coalesce(total_duration_s, r.total_duration_s),
+    r.first_ts = CASE WHEN r.first_ts < first_ts THEN r.first_ts ELSE coalesce(first_ts, r.first_ts) END,
+    r.last_ts = CASE WHEN r.last_ts > last_ts THEN r.last_ts ELSE coalesce(last_ts, r.last_ts) END

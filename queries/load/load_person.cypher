@@ -1,8 +1,14 @@
-// Upsert Person nodes from source records; absent values keep what the graph had.
+// Upsert Person nodes from source records; a null keeps what the graph had.
 UNWIND $rows AS row
-MERGE (n:Person {person_id: row.key})
-SET n.load_id = $load_id,
-    n.id_number = coalesce(row.props.id_number, n.id_number),
-    n.name = coalesce(row.props.name, n.name),
-    n.birth_date = coalesce(date(row.t.birth_date), n.birth_date),
-    n.region_code = coalesce(row.props.region_code, n.region_code)
+WITH row[0] AS person_id, row[1] AS id_number, row[2] AS name, date(row[3]) AS birth_date, row[4] AS region_code
+MERGE (n:Person {person_id: person_id})
+ON CREATE SET n.load_id = $load_id,
+    n.id_number = id_number,
+    n.name = name,
+    n.birth_date = birth_date,
+    n.region_code = region_code
+ON MATCH SET n.load_id = $load_id,
+    n.id_number = coalesce(id_number, n.id_number),
+    n.name = coalesce(name, n.name),
+    n.birth_date = coalesce(birth_date, n.birth_date),
+    n.region_code = coalesce(region_code, n.region_code)

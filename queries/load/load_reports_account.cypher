@@ -1,6 +1,8 @@
 // Upsert (Report)-[:REPORTS_ACCOUNT]->(Account); a repeated observation widens first/last seen instead of doubling.
 UNWIND $rows AS row
-MATCH (a:Report {report_id: row.start})
-MATCH (b:Account {account_id: row.end})
+WITH row[0] AS start_key, row[1] AS end_key
+MATCH (a:Report {report_id: start_key})
+MATCH (b:Account {account_id: end_key})
 MERGE (a)-[r:REPORTS_ACCOUNT]->(b)
-SET r.load_id = $load_id
+ON CREATE SET r.load_id = $load_id
+ON MATCH SET r.load_id = $load_id

@@ -1,8 +1,12 @@
 // Upsert (Account)-[:USED_FROM]->(Device); a repeated observation widens first/last seen instead of doubling.
 UNWIND $rows AS row
-MATCH (a:Account {account_id: row.start})
-MATCH (b:Device {device_id: row.end})
+WITH row[0] AS start_key, row[1] AS end_key, datetime(row[2]) AS first_seen, datetime(row[3]) AS last_seen
+MATCH (a:Account {account_id: start_key})
+MATCH (b:Device {device_id: end_key})
 MERGE (a)-[r:USED_FROM]->(b)
-SET r.load_id = $load_id,
-    r.first_seen = CASE WHEN r.first_seen IS NULL OR datetime(row.range.first_seen) < r.first_seen THEN coalesce(datetime(row.range.first_seen), r.first_seen) ELSE r.first_seen END,
-    r.last_seen = CASE WHEN r.last_seen IS NULL OR datetime(row.range.last_seen) > r.last_seen THEN coalesce(datetime(row.range.last_seen), r.last_seen) ELSE r.last_seen END
+ON CREATE SET r.load_id = $load_id,
+    r.first_seen = first_seen,
+    r.last_seen = last_seen
+ON MATCH SET r.load_id = $load_id,
+    r.first_seen = CASE WHEN r.first_seen < first_seen THEN r.first_seen ELSE coalesce(first_seen, r.first_seen) END,
+    r.last_seen = CASE WHEN r.last_seen > last_seen THEN r.last_seen ELSE coalesce(last_seen, r.last_seen) END

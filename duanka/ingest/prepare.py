@@ -1,0 +1,156 @@
+"""Read, validate and type a file chunk by chunk: the stateless half of ingest.
+
+Nothing here depends on what came before (earlier chunks, other files, the
+graph), so on a big extract it runs in a second process, one chunk ahead of
+the loader: validation and loading then use both cores instead of taking
+turns on one (docs/benchmarks.md). Small extracts are prepared in-process,
+where a second Python would cost more to start than it saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import queue
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import pandas as pd
+
+from duanka.errors import DuankaError
+from duanka.ingest import read
+from duanka.ingest.contract import SPECS, FileSpec
+from duanka.ingest.normalise import derive_carrier, normalise
+from duanka.ingest.validate import clean_strings, failures
+
+BACKGROUND_BYTES = 64 << 20  # extracts above this are prepared in a second process
+AHEAD = 4  # chunks prepared ahead of the loader, at most
+
+
+@dataclass
+class Prepared:
+    """One chunk: every row it read is either in `typed` or named in `problems`."""
+
+    rows_read: int
+    raw: pd.DataFrame  # the rows as read (strings), index = line; the quarantine quotes them
+    problems: pd.DataFrame  # line, column, value, reason
+    typed: pd.DataFrame  # the rows that passed, as the graph stores them
+
+
+def prepare(spec: FileSpec, chunk: read.Chunk) -> Prepared:
+    raw = chunk.rows
+    problems = failures(spec, frame := _with_defaults(spec, clean_strings(raw)))
+    if chunk.malformed:
+        bad = pd.DataFrame(chunk.malformed, columns=["line", "value", "reason"]).assign(column="")
+        problems = pd.concat([bad[["line", "column", "value", "reason"]], problems], ignore_index=True)
+    good = frame.drop(index=problems["line"].unique(), errors="ignore") if len(problems) else frame
+    return Prepared(len(raw) + len(chunk.malformed), raw, problems, typed(spec, good))
+
+
+def _with_defaults(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    for column in spec.columns:
+        if column.name not in frame.columns:
+            frame[column.name] = pd.Series(pd.NA, index=frame.index, dtype="string")
+        if column.default is not None:
+            frame[column.name] = frame[column.name].fillna(column.default)
+    return frame[[c.name for c in spec.columns]]
+
+
+def typed(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({c.name: normalise(c.name, c.kind, frame[c.name]) for c in spec.columns}, index=frame.index)
+    if spec.name == "sims":
+        out = derive_carrier(out)
+    if spec.name == "transfers":  # a transfer without an id gets one from what it is, so a reload matches it
+        missing = out["transfer_id"].isna()
+        if missing.any():
+            out.loc[missing, "transfer_id"] = [
+                "h:" + hashlib.sha1("|".join(map(str, (r.from_account, r.to_account, r.amount, r.ts))).encode()).hexdigest()[:20]
+                for r in out[missing].itertuples()
+            ]
+    return out
+
+
+def prepared_chunks(name: str, path: Path, encoding: str | None) -> Iterator[Prepared]:
+    spec = SPECS[name]
+    for chunk in read.chunks(path, encoding):
+        yield prepare(spec, chunk)
+
+
+Job = tuple[str, Path]  # (contract file name, its path)
+
+
+def _produce(jobs: list[Job], encoding: str | None, out: "mp.Queue[tuple[str, str, object]]") -> None:
+    """The second process: every file in order, each chunk as it is ready, then an end mark."""
+    for name, path in jobs:
+        try:
+            for prepared in prepared_chunks(name, path, encoding):
+                out.put(("chunk", name, prepared))
+        except BaseException as exc:  # noqa: BLE001  (handed to the loader, which raises it)
+            error = exc if isinstance(exc, DuankaError) else DuankaError(
+                f"Preparing the extract failed at {path.name}: {type(exc).__name__}: {exc}")
+            out.put(("error", name, error))
+            return
+        out.put(("end", name, None))
+
+
+class Preparation:
+    """Prepared chunks for each file of a run, in order; from a second process when `background`."""
+
+    def __init__(self, jobs: list[Job], encoding: str | None, background: bool) -> None:
+        self.jobs, self.encoding = jobs, encoding
+        self._process: mp.process.BaseProcess | None = None
+        if background:
+            context = mp.get_context("spawn")  # a clean interpreter: the loader's threads are not forked
+            self._queue: mp.Queue[tuple[str, str, object]] = context.Queue(maxsize=AHEAD)
+            self._process = context.Process(target=_produce, args=(jobs, encoding, self._queue),
+                                            name="duanka-prepare", daemon=True)
+            self._process.start()
+
+    @staticmethod
+    def wanted(paths: list[Path]) -> bool:
+        return sum(p.stat().st_size for p in paths) > BACKGROUND_BYTES
+
+    def chunks(self, name: str) -> Iterator[Prepared]:
+        """The next file's chunks; files must be asked for in the order of `jobs`."""
+        if self._process is None:
+            path = dict(self.jobs)[name]
+            yield from prepared_chunks(name, path, self.encoding)
+            return
+        while True:
+            kind, got, item = self._next()
+            if kind == "error":
+                assert isinstance(item, DuankaError)
+                raise item
+            if got != name:
+                raise DuankaError(f"Preparation is out of order: expected {name}, got {got}.")
+            if kind == "end":
+                return
+            assert isinstance(item, Prepared)
+            yield item
+
+    def _next(self) -> tuple[str, str, object]:
+        assert self._process is not None
+        while True:
+            try:
+                return self._queue.get(timeout=1.0)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    raise DuankaError(f"The process preparing the extract stopped (exit code {self._process.exitcode}).") from None
+
+    def close(self) -> None:
+        """Stops a process still preparing (the load failed or ended early)."""
+        if self._process is None:
+            return
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=10)
+        self._queue.close()
+        self._process = None
+
+    def __enter__(self) -> "Preparation":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,6 @@
+// Create (Sim)-[:CALLED]->(Sim) on its first load; rows that may exist already go through load_called.
+UNWIND $rows AS row
+WITH row[0] AS start_key, row[1] AS end_key, row[2] AS kind, row[3] AS count, row[4] AS total_duration_s, datetime(row[5]) AS first_ts, datetime(row[6]) AS last_ts
+MATCH (a:Sim {msisdn: start_key})
+MATCH (b:Sim {msisdn: end_key})
+CREATE (a)-[r:CALLED {load_id: $load_id, kind: kind, count: count, total_duration_s: total_duration_s, first_ts: first_ts, last_ts: last_ts}]->(b)

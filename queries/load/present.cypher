@@ -1,0 +1,18 @@
+// What an ingest finds before it writes: labels and types at 0 can be loaded by CREATE.
+RETURN COUNT { (:Person) } AS Person,
+       COUNT { (:Sim) } AS Sim,
+       COUNT { (:Account) } AS Account,
+       COUNT { (:Device) } AS Device,
+       COUNT { (:Outlet) } AS Outlet,
+       COUNT { (:Report) } AS Report,
+       COUNT { ()-[:HOLDS_SIM]->() } AS HOLDS_SIM,
+       COUNT { ()-[:HOLDS_ACCOUNT]->() } AS HOLDS_ACCOUNT,
+       COUNT { ()-[:ACTIVATED_AT]->() } AS ACTIVATED_AT,
+       COUNT { ()-[:OPENED_AT]->() } AS OPENED_AT,
+       COUNT { ()-[:BOUND_TO]->() } AS BOUND_TO,
+       COUNT { ()-[:SEEN_IN]->() } AS SEEN_IN,
+       COUNT { ()-[:USED_FROM]->() } AS USED_FROM,
+       COUNT { ()-[:TRANSFER]->() } AS TRANSFER,
+       COUNT { ()-[:CALLED]->() } AS CALLED,
+       COUNT { ()-[:REPORTS_SIM]->() } AS REPORTS_SIM,
+       COUNT { ()-[:REPORTS_ACCOUNT]->() } AS REPORTS_ACCOUNT
