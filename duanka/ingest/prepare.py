@@ -10,6 +10,7 @@ where a second Python would cost more to start than it saves.
 from __future__ import annotations
 
 import hashlib
+import os
 import multiprocessing as mp
 import queue
 from collections.abc import Iterator
@@ -83,6 +84,7 @@ Job = tuple[str, Path]  # (contract file name, its path)
 
 def _produce(jobs: list[Job], encoding: str | None, out: "mp.Queue[tuple[str, str, object]]") -> None:
     """The second process: every file in order, each chunk as it is ready, then an end mark."""
+    os.nice(10)  # it runs ahead: the loader and Neo4j come first for the CPU (docs/benchmarks.md)
     for name, path in jobs:
         try:
             for prepared in prepared_chunks(name, path, encoding):
