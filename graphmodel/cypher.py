@@ -100,16 +100,23 @@ def merge_stubs(n: NodeSchema) -> Statement:
     return Statement(f"stub_{_snake(n.label)}", cypher, ("keys",))
 
 
+def _rows_between(r: RelSchema) -> list[str]:
+    """Name each row's values and find its two ends (which exist: stubs come first)."""
+    start, end = node(r.start), node(r.end)
+    return [
+        _bind(rel_fields(r)),
+        f"MATCH (a:{start.label} {{{start.key}: start_key}})",
+        f"MATCH (b:{end.label} {{{end.key}: end_key}})",
+    ]
+
+
 def merge_relationships(r: RelSchema) -> Statement:
     """Upsert a batch of rows laid out as `rel_fields`, between nodes that exist (stubs come first)."""
-    start, end = node(r.start), node(r.end)
     key = f" {{{r.key}: {r.key}}}" if r.key else ""
     props = tuple(p for p in r.props if p.name != r.key)
     lines = [
         f"// Upsert {r.name}; a repeated observation widens first/last seen instead of doubling.",
-        _bind(rel_fields(r)),
-        f"MATCH (a:{start.label} {{{start.key}: start_key}})",
-        f"MATCH (b:{end.label} {{{end.key}: end_key}})",
+        *_rows_between(r),
         f"MERGE (a)-[r:{r.type}{key}]->(b)",
         _on_create("r", props),
         _on_match("r", props),
@@ -124,13 +131,10 @@ def create_relationships(r: RelSchema) -> Statement:
     and only for a row's first sighting in that load; a retried batch falls back
     to the MERGE, so a commit whose answer was lost cannot write a row twice.
     """
-    start, end = node(r.start), node(r.end)
     props = ", ".join(["load_id: $load_id", *(f"{p.name}: {p.name}" for p in r.props)])
     lines = [
         f"// Create {r.name} on its first load; rows that may exist already go through load_{r.type.lower()}.",
-        _bind(rel_fields(r)),
-        f"MATCH (a:{start.label} {{{start.key}: start_key}})",
-        f"MATCH (b:{end.label} {{{end.key}: end_key}})",
+        *_rows_between(r),
         f"CREATE (a)-[r:{r.type} {{{props}}}]->(b)",
     ]
     return Statement(f"create_{r.type.lower()}", "\n".join(lines), ("rows", "load_id"))

@@ -35,11 +35,16 @@ def graph_snapshot(settings: Settings) -> dict[str, object]:
             "digest": hashlib.sha256("\n".join(nodes + rels).encode()).hexdigest()}
 
 
+def empty(settings: Settings) -> None:
+    """Delete everything in the test database."""
+    with db.session(settings) as sess:
+        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
 def load_into_empty(settings: Settings, source: Path) -> Path:
     """Empty the test database and load one extract into it, checking it reconciles."""
     from duanka.ingest.run import ingest_source
 
-    with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    empty(settings)
     assert ingest_source(source, settings).ok
     return source

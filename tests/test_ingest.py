@@ -18,7 +18,7 @@ from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
-from helpers import graph_snapshot
+from helpers import empty, graph_snapshot
 
 pytestmark = pytest.mark.neo4j
 
@@ -139,8 +139,7 @@ def test_killed_load_converges_on_rerun(empty_db: Settings, tmp_path: Path) -> N
     generate(source, "demo", persons=4000, seed=31)
     ingest_source(source, empty_db)
     reference = graph_snapshot(empty_db)
-    with db.session(empty_db) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    empty(empty_db)
 
     code = f"from pathlib import Path; from duanka.ingest.run import ingest_source; from duanka.settings import Settings; ingest_source(Path({str(source)!r}), Settings.from_env())"
     proc = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
@@ -211,8 +210,7 @@ def test_bulk_import_builds_the_same_graph_as_bolt(empty_db: Settings, tmp_path:
     generate(tmp_path, "demo", persons=600, seed=13, dirty_rows=0.01)
     assert ingest_source(tmp_path, empty_db).ok
     over_bolt = graph_snapshot(empty_db)
-    with db.session(empty_db) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    empty(empty_db)
     result = ingest_source(tmp_path, empty_db, bulk=True)
     assert result.ok and result.expected == result.found
     assert graph_snapshot(empty_db) == over_bolt
@@ -232,8 +230,7 @@ def test_repeats_within_a_first_load_merge_into_one_relationship(empty_db: Setti
     query = ("MATCH (:Sim {msisdn: $m})-[r:SEEN_IN]->(:Device {device_id: $d}) "
              "RETURN count(r) AS n, toString(min(r.first_seen)) AS first, toString(max(r.last_seen)) AS last, max(r.days_seen) AS days")
     for bulk in (False, True):
-        with db.session(empty_db) as sess:
-            sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        empty(empty_db)
         assert ingest_source(tmp_path, empty_db, bulk=bulk).ok
         with db.session(empty_db) as sess:
             got = sess.run(query, m=pair.msisdn, d=pair.device_id).single()
@@ -279,8 +276,7 @@ def test_a_retried_create_batch_merges_instead_of_writing_twice(empty_db: Settin
 def test_preparing_in_a_second_process_gives_the_same_run(empty_db: Settings, dirty_world: Path) -> None:
     inline = ingest_source(dirty_world, empty_db, parallel=False)
     graph = graph_snapshot(empty_db)
-    with db.session(empty_db) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    empty(empty_db)
     background = ingest_source(dirty_world, empty_db, parallel=True)
     assert background.ok and background.table() == inline.table()
     assert csv(Path(background.quarantine)).equals(csv(Path(inline.quarantine)))

@@ -1,8 +1,8 @@
 """Read, validate and type a file chunk by chunk: the stateless half of ingest.
 
 Nothing here depends on what came before (earlier chunks, other files, the
-graph), so on a big extract it runs in a second process, one chunk ahead of
-the loader: validation and loading then use both cores instead of taking
+graph), so on a big extract it runs in a second process, a few chunks ahead
+of the loader: validation and loading then use both cores instead of taking
 turns on one (docs/benchmarks.md). Small extracts are prepared in-process,
 where a second Python would cost more to start than it saves.
 """
