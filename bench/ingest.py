@@ -30,6 +30,19 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def helpers_cpu_seconds() -> float:
+    """CPU so far of this process's live children: the processes preparing and writing batches."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def run_seconds_import(run: Ingestion) -> float:
     return run.bulk_sink.seconds_import if run.bulk_sink else 0.0
 
@@ -73,19 +86,20 @@ def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
     run.check()
     run.prepare()
     per_file: dict[str, float] = {}
-    cores: dict[str, tuple[float, float]] = {}  # file -> (this process, Neo4j) in cores busy
+    cores: dict[str, tuple[float, float, float]] = {}  # file -> (this process, its helpers, Neo4j) in cores busy
     local = run.settings.local if run.settings.connection.is_local else None
     server = neo4j_server.server_pid(local) if local else None
     began = time.perf_counter()
     original = run.load_file
 
     def timed(sess, writer, spec, quarantine, chunks):  # type: ignore[no-untyped-def]
-        t, own, neo = time.perf_counter(), time.process_time(), cpu_seconds(server)
+        t, own, helpers, neo = time.perf_counter(), time.process_time(), helpers_cpu_seconds(), cpu_seconds(server)
         report = original(sess, writer, spec, quarantine, chunks)
         if hasattr(writer, "flush"):
             writer.flush()
         per_file[spec.name] = elapsed = time.perf_counter() - t
-        cores[spec.name] = ((time.process_time() - own) / elapsed, (cpu_seconds(server) - neo) / elapsed)
+        cores[spec.name] = ((time.process_time() - own) / elapsed, (helpers_cpu_seconds() - helpers) / elapsed,
+                            (cpu_seconds(server) - neo) / elapsed)
         return report
 
     run.load_file = timed  # type: ignore[method-assign]
@@ -104,11 +118,11 @@ def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
     rel_only = sum(result.expected[t] for t in ("SEEN_IN", "USED_FROM", "TRANSFER", "CALLED"))
     how = "bulk: neo4j-admin import" if run.bulk else f"Bolt, batch {args.batch}" + (", MERGE only" if args.merge_only else "")
     print(f"profile {args.profile}, {title}, {how}")
-    print(f"  {'file':22s} {'rows':>10s}      {'seconds':>7s} {'rows/s':>10s}   cores busy: duanka, Neo4j")
+    print(f"  {'file':22s} {'rows':>10s}      {'seconds':>7s} {'rows/s':>10s}   cores busy: loader, its helpers, Neo4j")
     for f in result.files:
-        own, neo = cores[f.file]
+        own, helpers, neo = cores[f.file]
         print(f"  {f.file:22s} {f.rows_read:>10,} rows {per_file[f.file]:7.1f} s {f.rows_read / per_file[f.file]:>10,.0f} rows/s"
-              f"   {own:4.2f} {neo:4.2f}")
+              f"   {own:4.2f} {helpers:4.2f} {neo:4.2f}")
     print(f"total {sum(f.rows_read for f in result.files):,} rows in {total:.1f} s "
           f"({node_writes:,} nodes, {rel_writes:,} relationships written)")
     label = "all files, end to end" if run.bulk else "relationship files"

@@ -134,6 +134,20 @@ def test_incremental_extract_updates_in_place(empty_db: Settings, tmp_path: Path
         assert holder == "PNEW0001"
 
 
+def children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (spawn's resource tracker aside)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"resource_tracker" not in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_killed_load_converges_on_rerun(empty_db: Settings, tmp_path: Path) -> None:
     source = tmp_path / "src"
     generate(source, "demo", persons=4000, seed=31)
@@ -141,7 +155,9 @@ def test_killed_load_converges_on_rerun(empty_db: Settings, tmp_path: Path) -> N
     reference = graph_snapshot(empty_db)
     empty(empty_db)
 
-    code = f"from pathlib import Path; from duanka.ingest.run import ingest_source; from duanka.settings import Settings; ingest_source(Path({str(source)!r}), Settings.from_env())"
+    # parallel: preparing and writing in processes of their own, which must go with the killed loader
+    code = ("from pathlib import Path; from duanka.ingest.run import ingest_source; from duanka.settings import Settings; "
+            f"ingest_source(Path({str(source)!r}), Settings.from_env(), parallel=True)")
     proc = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
     deadline = time.monotonic() + 120
     with db.session(empty_db) as sess:
@@ -149,8 +165,14 @@ def test_killed_load_converges_on_rerun(empty_db: Settings, tmp_path: Path) -> N
             if sess.run("MATCH ()-[r:SEEN_IN]->() RETURN count(r) AS c").single()["c"] > 0:
                 break
             time.sleep(0.2)
+    helpers = children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert len(helpers) == 2
+    gone = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in helpers) and time.monotonic() < gone:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in helpers), "a helper process outlived the killed loader"
     partial = graph_snapshot(empty_db)
     assert 0 < partial["relationships"] < reference["relationships"]
     assert ingest_source(source, empty_db).ok
@@ -249,28 +271,52 @@ class _CommitsThenRetries:
         self.session.execute_write(work)  # type: ignore[attr-defined]
         return self.session.execute_write(work)  # type: ignore[attr-defined]
 
+    def execute_read(self, work):  # type: ignore[no-untyped-def]
+        return self.session.execute_read(work)  # type: ignore[attr-defined]
+
 
 def test_a_retried_create_batch_merges_instead_of_writing_twice(empty_db: Settings) -> None:
-    from duanka.ingest.load import BatchWriter, create_statement, rel_rows, statement
+    from duanka.ingest.load import create_statement, rel_rows, statement
     from duanka.ingest.mapping import WRITES
+    from duanka.ingest.send import Batch, BatchSender
 
     write = WRITES["sim_device_links"][0]
     frame = pd.DataFrame({"msisdn": ["13800000001", "13800000002"], "device_id": ["D1", "D1"],
                           "first_seen": ["2026-01-01T00:00:00+08:00"] * 2, "last_seen": [None, None],
                           "days_seen": [3, 4]}).astype(object)
-    rows = rel_rows(write, frame)
+    params = {"rows": rel_rows(write, frame), "load_id": "t"}
 
     def seen_in() -> int:
         return db.read(sess, "MATCH ()-[r:SEEN_IN]->() RETURN count(r) AS n")[0]["n"]
 
     with db.session(empty_db) as sess:
         sess.run("UNWIND ['13800000001', '13800000002'] AS m MERGE (:Sim {msisdn: m}) MERGE (:Device {device_id: 'D1'})").consume()
-        with BatchWriter(_CommitsThenRetries(sess), "t") as writer:  # type: ignore[arg-type]
-            writer.submit(create_statement(write), rows, retry_with=statement(write))
+        sender = BatchSender(_CommitsThenRetries(sess))  # type: ignore[arg-type]
+        sender.send(Batch(create_statement(write), params, retry_with=statement(write), ends=("Sim", "Device")))
         assert seen_in() == 2
-        with BatchWriter(_CommitsThenRetries(sess), "t") as writer:  # type: ignore[arg-type]
-            writer.submit(create_statement(write), rows)  # without the fallback the retry writes them again
+        sender.send(Batch(create_statement(write), params, ends=("Sim", "Device")))  # without the fallback: twice
         assert seen_in() == 6
+
+
+def test_relationship_rows_find_their_ends_by_element_id(empty_db: Settings) -> None:
+    """Ends written by this sender are remembered; ends an earlier load wrote are looked up; absent ends join nothing."""
+    from duanka.ingest.load import node_rows, rel_rows, statement
+    from duanka.ingest.mapping import WRITES
+    from duanka.ingest.send import Batch, BatchSender
+
+    sims, seen_in = WRITES["sims"][0], WRITES["sim_device_links"][0]
+    with db.session(empty_db) as sess:
+        sess.run("MERGE (:Device {device_id: 'D-earlier'})").consume()  # an earlier load's node
+        sender = BatchSender(sess)
+        sim_frame = pd.DataFrame({"msisdn": ["13800000001"]}).astype(object)
+        sender.send(Batch(statement(sims), {"rows": node_rows(sims, sim_frame), "load_id": "t"}, of="Sim"))
+        assert set(sender.element_ids["Sim"]) == {"13800000001"}
+        links = pd.DataFrame({"msisdn": ["13800000001", "13800000001"], "device_id": ["D-earlier", "D-nowhere"],
+                              "first_seen": [None, None], "last_seen": [None, None], "days_seen": [1, 1]}).astype(object)
+        sender.send(Batch(statement(seen_in), {"rows": rel_rows(seen_in, links), "load_id": "t"}, ends=("Sim", "Device")))
+        got = db.read(sess, "MATCH (s:Sim)-[:SEEN_IN]->(d:Device) RETURN s.msisdn AS m, d.device_id AS d")
+    assert got == [{"m": "13800000001", "d": "D-earlier"}]
+    assert "D-nowhere" not in sender.element_ids["Device"]
 
 
 def test_preparing_in_a_second_process_gives_the_same_run(empty_db: Settings, dirty_world: Path) -> None:
@@ -294,3 +340,28 @@ def test_a_failure_while_preparing_names_its_cause(tmp_path: Path) -> None:
         assert sum(chunk.rows_read for chunk in prepared.chunks("persons")) == len(csv(tmp_path / "persons.csv"))
         with pytest.raises(DuankaError, match="Preparing the extract failed.*calls.csv"):
             list(prepared.chunks("calls"))
+
+
+@pytest.mark.parametrize("outbox", ["ThreadOutbox", "ProcessOutbox"])
+def test_a_refused_batch_stops_the_load_with_neo4j_s_reason(empty_db: Settings, outbox: str) -> None:
+    from duanka.ingest import send
+
+    box = getattr(send, outbox)(empty_db)
+    box.put(send.Batch("UNWIND $rows AS k CREATE (:Person {person_id: k})", {"rows": ["P1"]}))
+    box.put(send.Batch("UNWIND $rows AS k CREATE (:Person {person_id: k})", {"rows": ["P1"]}))  # the key again
+    with pytest.raises(DuankaError, match="Neo4j refused a batch.*already exists"):
+        box.wait(0)
+    box.close(abort=True)
+    with db.session(empty_db) as sess:
+        assert db.read(sess, "MATCH (p:Person) RETURN count(p) AS n")[0]["n"] == 1
+
+
+def test_a_dead_writing_process_is_reported_not_waited_on(empty_db: Settings) -> None:
+    from duanka.ingest.send import Batch, ProcessOutbox
+
+    box = ProcessOutbox(empty_db)
+    box._process.kill()  # noqa: SLF001
+    box.put(Batch("RETURN 1", {}))
+    with pytest.raises(DuankaError, match="process writing to Neo4j stopped"):
+        box.wait(0)
+    box.close(abort=True)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
-import neo4j
 import pandas as pd
-from neo4j.exceptions import ClientError
 
-from duanka.errors import DuankaError
 from duanka.ingest.mapping import NodeWrite, RelWrite, Write
 from duanka.ingest.read import CHUNK_ROWS
+from duanka.ingest.send import Batch, Outbox, ProcessOutbox, ThreadOutbox
+from duanka.settings import Settings
 from graphmodel.cypher import (
     create_relationships,
     merge_nodes,
@@ -63,7 +60,10 @@ def node_rows(write: NodeWrite, frame: pd.DataFrame) -> list[list[Any]]:
 
 
 def rel_rows(write: RelWrite, frame: pd.DataFrame) -> list[list[Any]]:
-    """Rows laid out as the loader statement reads them (graphmodel.cypher.rel_fields); unlinked rows skipped."""
+    """Rows laid out as `rel_fields`, with the ends' keys where their element ids go; unlinked rows skipped.
+
+    send.BatchSender puts the element ids in just before it writes the batch.
+    """
     sub = frame[frame[write.start].notna() & frame[write.end].notna()]
     _, _, *props = rel_fields(write.rel)
     return _lists([sub[write.start].tolist(), sub[write.end].tolist()] + [_column(sub, p.name) for p in props])
@@ -79,70 +79,55 @@ def element_ids(write: Write, frame: pd.DataFrame) -> list[int]:
 
 
 class BatchWriter:
-    """Sends batches from one background thread, so Python prepares the next batch while Neo4j writes.
+    """The Bolt sink: turns rows into batches and keeps a few in flight while the next chunk is validated.
 
-    One thread keeps batches in order (stubs and nodes before the relationships
-    that MATCH them); a second concurrent writer measured slower, its MERGEs
-    waiting on each other's locks. Each batch is its own retried transaction:
-    a run that dies part-way leaves whole batches behind, and a re-run converges.
+    One writer keeps batches in order (stubs and nodes before the relationships
+    that MATCH them); a second concurrent writer measured slower, even with
+    batches cut so no two touched the same nodes: they waited on each other's
+    relationship-chain locks. Each batch is its own retried transaction: a run
+    that dies part-way leaves whole batches behind, and a re-run converges.
+    `background`: the batches are written by a second process (send.ProcessOutbox).
     """
 
-    def __init__(self, session: neo4j.Session, load_id: str, batch: int | None = None, depth: int | None = None) -> None:
-        self.session, self.load_id, self.batch = session, load_id, batch or BATCH_ROWS
+    def __init__(self, settings: Settings, load_id: str, background: bool = False, batch: int | None = None,
+                 depth: int | None = None) -> None:
+        self.load_id, self.batch = load_id, batch or BATCH_ROWS
         # Two chunks' worth of batches in flight: Neo4j keeps writing while the next chunk is validated
         # (with 3 it sat idle a quarter of the time; docs/benchmarks.md).
         self.depth = depth or max(3, 2 * CHUNK_ROWS // self.batch)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-writer")
-        self._pending: deque[Future[None]] = deque()
+        self.outbox: Outbox = ProcessOutbox(settings) if background else ThreadOutbox(settings)
 
-    def _send(self, cypher: str, params: dict[str, Any], retry_with: str | None = None) -> None:
-        """One batch, one transaction; a retry runs `retry_with` (the MERGE of a CREATE batch) if given.
-
-        The driver retries a batch whose connection dropped, and that batch may
-        have committed before it dropped: run again as CREATE it would write twice.
-        """
-        attempts = 0
-
-        def work(tx: neo4j.ManagedTransaction) -> None:
-            nonlocal attempts
-            attempts += 1
-            tx.run(cypher if attempts == 1 or retry_with is None else retry_with, params).consume()
-
-        try:
-            self.session.execute_write(work)
-        except ClientError as exc:  # not transient: the driver already retried what can be retried
-            raise DuankaError(f"Neo4j refused a batch ({cypher.splitlines()[0].lstrip('/ ')}): {exc.message}") from exc
-
-    def submit(self, cypher: str, items: list[Any], name: str = "rows", retry_with: str | None = None) -> None:
+    def submit(self, cypher: str, items: list[Any], name: str = "rows", **how: Any) -> None:
+        """`items` in batches; `how`: the rest of send.Batch (retry_with, ends, of)."""
         for i in range(0, len(items), self.batch):
-            params = {name: items[i:i + self.batch], "load_id": self.load_id}
-            self._pending.append(self._pool.submit(self._send, cypher, params, retry_with))
-            while len(self._pending) > self.depth:
-                self._pending.popleft().result()  # re-raises a failed batch here
+            self.outbox.put(Batch(cypher, {name: items[i:i + self.batch], "load_id": self.load_id}, **how))
+            self.outbox.wait(self.depth)  # raises a failed batch's error here
 
     def flush(self) -> None:
-        while self._pending:
-            self._pending.popleft().result()
+        self.outbox.wait(0)
 
     # The sink interface Ingestion writes through (BulkSink in bulk.py is the other one).
     def nodes(self, write: NodeWrite, frame: pd.DataFrame) -> None:
-        self.submit(statement(write), node_rows(write, frame))
+        self.submit(statement(write), node_rows(write, frame), of=write.node.label)
 
     def stubs(self, target: NodeSchema, keys: list[Any]) -> None:
-        self.submit(stub_statement(target), keys, name="keys")
+        self.submit(stub_statement(target), keys, name="keys", of=target.label)
 
     def relationships(self, write: RelWrite, frame: pd.DataFrame, new: bool = False) -> None:
         """`new`: none of these can exist yet (see Ingestion.first_load), so CREATE them."""
+        ends = (write.rel.start, write.rel.end)
         if new:
-            self.submit(create_statement(write), rel_rows(write, frame), retry_with=statement(write))
+            self.submit(create_statement(write), rel_rows(write, frame), retry_with=statement(write), ends=ends)
         else:
-            self.submit(statement(write), rel_rows(write, frame))
+            self.submit(statement(write), rel_rows(write, frame), ends=ends)
 
     def close(self) -> None:
         try:
             self.flush()
-        finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:
+            self.outbox.close(abort=True)
+            raise
+        self.outbox.close(abort=False)
 
     def __enter__(self) -> "BatchWriter":
         return self

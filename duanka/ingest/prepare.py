@@ -25,6 +25,7 @@ from duanka.ingest import read
 from duanka.ingest.contract import SPECS, FileSpec
 from duanka.ingest.normalise import derive_carrier, normalise
 from duanka.ingest.validate import clean_strings, failures
+from duanka.orphans import die_with_parent
 
 BACKGROUND_BYTES = 64 << 20  # extracts above this are prepared in a second process
 AHEAD = 4  # chunks prepared ahead of the loader, at most
@@ -84,6 +85,7 @@ Job = tuple[str, Path]  # (contract file name, its path)
 
 def _produce(jobs: list[Job], encoding: str | None, out: "mp.Queue[tuple[str, str, object]]") -> None:
     """The second process: every file in order, each chunk as it is ready, then an end mark."""
+    die_with_parent()  # a killed loader must not leave it blocked on a full queue
     os.nice(10)  # it runs ahead: the loader and Neo4j come first for the CPU (docs/benchmarks.md)
     for name, path in jobs:
         try:

@@ -96,7 +96,7 @@ class Ingestion:
     encoding: str | None = None
     bulk: bool = False  # an empty local database: write import files, load with neo4j-admin
     bulk_sink: Any = None  # the BulkSink of a --bulk run, for its import timing
-    parallel: bool | None = None  # prepare chunks in a second process; None: when the extract is big
+    parallel: bool | None = None  # prepare and write in processes of their own; None: when the extract is big
     wait_for_lock: float = 600.0  # seconds to wait for another run writing to the same database
     first_load: set[str] = field(default_factory=set)  # labels/types the graph held none of when this load began
     run_id: str = field(default_factory=lambda: new_run_id("ingest"))
@@ -161,8 +161,7 @@ class Ingestion:
             Preparation(jobs, self.encoding, background) as prepared,
             Quarantine(self.run_dir / "quarantine.csv") as quarantine,
             db.session(self.settings) as sess,
-            db.session(self.settings) as write_session,
-            self._sink(write_session) as sink,
+            self._sink(background) as sink,
         ):
             self.first_load = self._absent(sess)
             for name, _ in jobs:
@@ -175,9 +174,9 @@ class Ingestion:
         counts = db.read(sess, queries.load("load/present"))[0]
         return {name for name, count in counts.items() if count == 0}
 
-    def _sink(self, write_session: Any) -> Any:
+    def _sink(self, background: bool) -> Any:
         if not self.bulk:
-            return BatchWriter(write_session, self.run_id)
+            return BatchWriter(self.settings, self.run_id, background=background)
         from duanka.ingest.bulk import BulkSink
 
         self.bulk_sink = BulkSink(self.settings, self.run_id, self.run_dir / "import")

@@ -1,6 +1,7 @@
 // Create (Sim)-[:CALLED]->(Sim) on its first load; rows that may exist already go through load_called.
+// start_id, end_id: element ids of the Sim and Sim the row's keys name (resolved once per load).
 UNWIND $rows AS row
-WITH row[0] AS start_key, row[1] AS end_key, row[2] AS kind, row[3] AS count, row[4] AS total_duration_s, datetime(row[5]) AS first_ts, datetime(row[6]) AS last_ts
-MATCH (a:Sim {msisdn: start_key})
-MATCH (b:Sim {msisdn: end_key})
+WITH row[0] AS start_id, row[1] AS end_id, row[2] AS kind, row[3] AS count, row[4] AS total_duration_s, datetime(row[5]) AS first_ts, datetime(row[6]) AS last_ts
+MATCH (a:Sim) WHERE elementId(a) = start_id
+MATCH (b:Sim) WHERE elementId(b) = end_id
 CREATE (a)-[r:CALLED {load_id: $load_id, kind: kind, count: count, total_duration_s: total_duration_s, first_ts: first_ts, last_ts: last_ts}]->(b)

@@ -1,6 +1,7 @@
 // Create (Account)-[:OPENED_AT]->(Outlet) on its first load; rows that may exist already go through load_opened_at.
+// start_id, end_id: element ids of the Account and Outlet the row's keys name (resolved once per load).
 UNWIND $rows AS row
-WITH row[0] AS start_key, row[1] AS end_key, datetime(row[2]) AS opened_at
-MATCH (a:Account {account_id: start_key})
-MATCH (b:Outlet {outlet_id: end_key})
+WITH row[0] AS start_id, row[1] AS end_id, datetime(row[2]) AS opened_at
+MATCH (a:Account) WHERE elementId(a) = start_id
+MATCH (b:Outlet) WHERE elementId(b) = end_id
 CREATE (a)-[r:OPENED_AT {load_id: $load_id, opened_at: opened_at}]->(b)

@@ -1,6 +1,7 @@
 // Create (Report)-[:REPORTS_ACCOUNT]->(Account) on its first load; rows that may exist already go through load_reports_account.
+// start_id, end_id: element ids of the Report and Account the row's keys name (resolved once per load).
 UNWIND $rows AS row
-WITH row[0] AS start_key, row[1] AS end_key
-MATCH (a:Report {report_id: start_key})
-MATCH (b:Account {account_id: end_key})
+WITH row[0] AS start_id, row[1] AS end_id
+MATCH (a:Report) WHERE elementId(a) = start_id
+MATCH (b:Account) WHERE elementId(b) = end_id
 CREATE (a)-[r:REPORTS_ACCOUNT {load_id: $load_id}]->(b)

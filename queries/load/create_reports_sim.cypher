@@ -1,6 +1,7 @@
 // Create (Report)-[:REPORTS_SIM]->(Sim) on its first load; rows that may exist already go through load_reports_sim.
+// start_id, end_id: element ids of the Report and Sim the row's keys name (resolved once per load).
 UNWIND $rows AS row
-WITH row[0] AS start_key, row[1] AS end_key
-MATCH (a:Report {report_id: start_key})
-MATCH (b:Sim {msisdn: end_key})
+WITH row[0] AS start_id, row[1] AS end_id
+MATCH (a:Report) WHERE elementId(a) = start_id
+MATCH (b:Sim) WHERE elementId(b) = end_id
 CREATE (a)-[r:REPORTS_SIM {load_id: $load_id}]->(b)

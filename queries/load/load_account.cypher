@@ -14,3 +14,4 @@ ON MATCH SET n.load_id = $load_id,
     n.opened_at = coalesce(opened_at, n.opened_at),
     n.status = coalesce(status, n.status),
     n.on_record = true
+RETURN collect([account_id, elementId(n)]) AS ids

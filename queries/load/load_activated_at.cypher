@@ -1,8 +1,9 @@
 // Upsert (Sim)-[:ACTIVATED_AT]->(Outlet); a repeated observation widens first/last seen instead of doubling.
+// start_id, end_id: element ids of the Sim and Outlet the row's keys name (resolved once per load).
 UNWIND $rows AS row
-WITH row[0] AS start_key, row[1] AS end_key, datetime(row[2]) AS activated_at
-MATCH (a:Sim {msisdn: start_key})
-MATCH (b:Outlet {outlet_id: end_key})
+WITH row[0] AS start_id, row[1] AS end_id, datetime(row[2]) AS activated_at
+MATCH (a:Sim) WHERE elementId(a) = start_id
+MATCH (b:Outlet) WHERE elementId(b) = end_id
 MERGE (a)-[r:ACTIVATED_AT]->(b)
 ON CREATE SET r.load_id = $load_id,
     r.activated_at = activated_at

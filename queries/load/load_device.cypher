@@ -8,3 +8,4 @@ ON CREATE SET n.load_id = $load_id,
 ON MATCH SET n.load_id = $load_id,
     n.device_kind = coalesce(device_kind, n.device_kind),
     n.model = coalesce(model, n.model)
+RETURN collect([device_id, elementId(n)]) AS ids

@@ -1,8 +1,9 @@
 // Upsert (Person)-[:HOLDS_ACCOUNT]->(Account); a repeated observation widens first/last seen instead of doubling.
+// start_id, end_id: element ids of the Person and Account the row's keys name (resolved once per load).
 UNWIND $rows AS row
-WITH row[0] AS start_key, row[1] AS end_key
-MATCH (a:Person {person_id: start_key})
-MATCH (b:Account {account_id: end_key})
+WITH row[0] AS start_id, row[1] AS end_id
+MATCH (a:Person) WHERE elementId(a) = start_id
+MATCH (b:Account) WHERE elementId(b) = end_id
 MERGE (a)-[r:HOLDS_ACCOUNT]->(b)
 ON CREATE SET r.load_id = $load_id
 ON MATCH SET r.load_id = $load_id

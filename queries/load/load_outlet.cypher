@@ -10,3 +10,4 @@ ON MATCH SET n.load_id = $load_id,
     n.outlet_kind = coalesce(outlet_kind, n.outlet_kind),
     n.name = coalesce(name, n.name),
     n.region_code = coalesce(region_code, n.region_code)
+RETURN collect([outlet_id, elementId(n)]) AS ids

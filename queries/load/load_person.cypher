@@ -12,3 +12,4 @@ ON MATCH SET n.load_id = $load_id,
     n.name = coalesce(name, n.name),
     n.birth_date = coalesce(birth_date, n.birth_date),
     n.region_code = coalesce(region_code, n.region_code)
+RETURN collect([person_id, elementId(n)]) AS ids

@@ -12,3 +12,4 @@ ON MATCH SET n.load_id = $load_id,
     n.fraud_type = coalesce(fraud_type, n.fraud_type),
     n.amount_lost = coalesce(amount_lost, n.amount_lost),
     n.region_code = coalesce(region_code, n.region_code)
+RETURN collect([report_id, elementId(n)]) AS ids

@@ -1,8 +1,9 @@
 // Upsert (Report)-[:REPORTS_SIM]->(Sim); a repeated observation widens first/last seen instead of doubling.
+// start_id, end_id: element ids of the Report and Sim the row's keys name (resolved once per load).
 UNWIND $rows AS row
-WITH row[0] AS start_key, row[1] AS end_key
-MATCH (a:Report {report_id: start_key})
-MATCH (b:Sim {msisdn: end_key})
+WITH row[0] AS start_id, row[1] AS end_id
+MATCH (a:Report) WHERE elementId(a) = start_id
+MATCH (b:Sim) WHERE elementId(b) = end_id
 MERGE (a)-[r:REPORTS_SIM]->(b)
 ON CREATE SET r.load_id = $load_id
 ON MATCH SET r.load_id = $load_id

@@ -18,3 +18,4 @@ ON MATCH SET n.load_id = $load_id,
     n.activated_at = coalesce(activated_at, n.activated_at),
     n.status = coalesce(status, n.status),
     n.on_record = true
+RETURN collect([msisdn, elementId(n)]) AS ids

@@ -1,8 +1,9 @@
 // Upsert (Account)-[:USED_FROM]->(Device); a repeated observation widens first/last seen instead of doubling.
+// start_id, end_id: element ids of the Account and Device the row's keys name (resolved once per load).
 UNWIND $rows AS row
-WITH row[0] AS start_key, row[1] AS end_key, datetime(row[2]) AS first_seen, datetime(row[3]) AS last_seen
-MATCH (a:Account {account_id: start_key})
-MATCH (b:Device {device_id: end_key})
+WITH row[0] AS start_id, row[1] AS end_id, datetime(row[2]) AS first_seen, datetime(row[3]) AS last_seen
+MATCH (a:Account) WHERE elementId(a) = start_id
+MATCH (b:Device) WHERE elementId(b) = end_id
 MERGE (a)-[r:USED_FROM]->(b)
 ON CREATE SET r.load_id = $load_id,
     r.first_seen = first_seen,

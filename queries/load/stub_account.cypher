@@ -1,3 +1,4 @@
 // Account nodes known only as the end of a link: key only; on_record stays unset.
 UNWIND $keys AS key
-MERGE (:Account {account_id: key})
+MERGE (n:Account {account_id: key})
+RETURN collect([key, elementId(n)]) AS ids

@@ -1,3 +1,4 @@
 // Device nodes known only as the end of a link: key only; on_record stays unset.
 UNWIND $keys AS key
-MERGE (:Device {device_id: key})
+MERGE (n:Device {device_id: key})
+RETURN collect([key, elementId(n)]) AS ids

@@ -1,3 +1,4 @@
 // Outlet nodes known only as the end of a link: key only; on_record stays unset.
 UNWIND $keys AS key
-MERGE (:Outlet {outlet_id: key})
+MERGE (n:Outlet {outlet_id: key})
+RETURN collect([key, elementId(n)]) AS ids

@@ -1,3 +1,4 @@
 // Report nodes known only as the end of a link: key only; on_record stays unset.
 UNWIND $keys AS key
-MERGE (:Report {report_id: key})
+MERGE (n:Report {report_id: key})
+RETURN collect([key, elementId(n)]) AS ids

@@ -1,3 +1,4 @@
 // Sim nodes known only as the end of a link: key only; on_record stays unset.
 UNWIND $keys AS key
-MERGE (:Sim {msisdn: key})
+MERGE (n:Sim {msisdn: key})
+RETURN collect([key, elementId(n)]) AS ids

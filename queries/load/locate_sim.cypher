@@ -1,0 +1,4 @@
+// Sim nodes by key, for relationship rows whose ends this load did not write itself.
+UNWIND $keys AS key
+MATCH (n:Sim {msisdn: key})
+RETURN collect([key, elementId(n)]) AS ids
