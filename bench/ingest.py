@@ -127,7 +127,8 @@ def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
           f"({node_writes:,} nodes, {rel_writes:,} relationships written)")
     label = "all files, end to end" if run.bulk else "relationship files"
     print(f"{label}: {rel_only:,} relationships in {rel_seconds:.1f} s = {rel_only / rel_seconds:,.0f} relationships/s")
-    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+          f"of its largest helper so far: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -172,17 +172,21 @@ def present() -> Statement:
     return Statement("present", cypher)
 
 
-def key_conflicts(r: RelSchema) -> Statement:
-    """Rows whose globally unique key is already in the graph between other nodes."""
+def known_keys(r: RelSchema) -> Statement:
+    """Which of a batch's globally unique keys the graph holds already, and between which ends.
+
+    The loader sorts each row by the answer: a key between the same ends is an
+    update (MERGE), between other ends a conflict (quarantined), absent a new
+    relationship (CREATE).
+    """
     start, end = node(r.start), node(r.end)
     cypher = "\n".join([
-        f"// {r.type} keys this extract reuses for other endpoints: such rows are quarantined, not loaded.",
-        "UNWIND $rows AS row",
-        f"MATCH (a:{start.label})-[r:{r.type} {{{r.key}: row.key}}]->(b:{end.label})",
-        f"WHERE a.{start.key} <> row.start OR b.{end.key} <> row.end",
-        f"RETURN row.key AS key, a.{start.key} AS start, b.{end.key} AS end",
+        f"// {r.type} keys of an extract already in the graph, with the ends they join.",
+        "UNWIND $keys AS key",
+        f"MATCH (a:{start.label})-[r:{r.type} {{{r.key}: key}}]->(b:{end.label})",
+        f"RETURN key, a.{start.key} AS start, b.{end.key} AS end",
     ])
-    return Statement(f"conflicts_{r.type.lower()}", cypher, ("rows",))
+    return Statement(f"known_{r.type.lower()}", cypher, ("keys",))
 
 
 def loaders() -> list[Statement]:
@@ -194,4 +198,5 @@ def loaders() -> list[Statement]:
         + [locate_nodes(n) for n in sources]
         + [merge_relationships(r) for r in RELATIONSHIPS if not r.analysis]
         + [create_relationships(r) for r in RELATIONSHIPS if not r.analysis]
+        + [known_keys(r) for r in RELATIONSHIPS if r.key_unique and not r.analysis]
     )

@@ -211,21 +211,34 @@ def test_unreachable_neo4j_names_the_uri(tmp_path: Path) -> None:
             pass
 
 
-def test_reused_transfer_id_for_other_accounts_is_quarantined(empty_db: Settings, tmp_path: Path) -> None:
+def test_later_transfers_are_new_updated_or_conflicting_by_id(empty_db: Settings, tmp_path: Path) -> None:
+    """Into a graph that holds transfers: a new id is created once, a known id updated, a reused one quarantined."""
     generate(tmp_path / "a", "demo", persons=200, seed=41)
     assert ingest_source(tmp_path / "a", empty_db).ok
+    with db.session(empty_db) as sess:
+        before = db.read(sess, "MATCH ()-[t:TRANSFER]->() RETURN count(t) AS n")[0]["n"]
     later = tmp_path / "b"
     later.mkdir()
     for name in ("persons", "sims", "bank_accounts"):
         (later / f"{name}.csv").write_bytes((tmp_path / "a" / f"{name}.csv").read_bytes())
-    transfers = csv(tmp_path / "a" / "transfers.csv").head(3)
+    old = csv(tmp_path / "a" / "transfers.csv")
+    transfers = old.head(3).copy()
     transfers.loc[0, "to_account"] = transfers.loc[1, "to_account"] if transfers.loc[1, "to_account"] != transfers.loc[0, "to_account"] else transfers.loc[2, "to_account"]
-    _write(transfers, later / "transfers.csv")
+    transfers.loc[1, "amount"] = "12345.00"  # the same transfer, corrected
+    fresh = old.iloc[3:6].assign(transfer_id=["T-new-1", "T-new-2", "T-new-3"])
+    _write(pd.concat([transfers, fresh], ignore_index=True), later / "transfers.csv")
     result = ingest_source(later, empty_db)
     report = next(f for f in result.files if f.file == "transfers")
-    assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
+    assert (report.rows_loaded, report.rows_quarantined) == (5, 1)
     reason = csv(Path(result.quarantine)).query("file == 'transfers.csv'").reason.iloc[0]
     assert "transfer_id already in the graph" in reason
+    with db.session(empty_db) as sess:
+        after = db.read(sess, "MATCH ()-[t:TRANSFER]->() RETURN count(t) AS n")[0]["n"]
+        copies = db.read(sess, "UNWIND $ids AS id MATCH ()-[t:TRANSFER {transfer_id: id}]->() RETURN id, count(t) AS n, "
+                               "collect(t.amount)[0] AS amount", ids=[*fresh.transfer_id, transfers.transfer_id[1]])
+    assert after == before + 3
+    assert {r["id"]: r["n"] for r in copies} == {"T-new-1": 1, "T-new-2": 1, "T-new-3": 1, transfers.transfer_id[1]: 1}
+    assert next(r["amount"] for r in copies if r["id"] == transfers.transfer_id[1]) == 12345.0
 
 
 def test_bulk_import_builds_the_same_graph_as_bolt(empty_db: Settings, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from duanka.ingest.quarantine import Quarantine
 from duanka.lock import database_lock
 from duanka.settings import Settings, write_private
 from graphmodel.apply import apply_schema
-from graphmodel.cypher import key_conflicts
+from graphmodel.cypher import known_keys
 from graphmodel.schema import NODES, RELATIONSHIPS, NodeSchema, node
 
 LOAD_ORDER = ("persons", "outlets", "devices", "sims", "bank_accounts",
@@ -191,13 +191,14 @@ class Ingestion:
         for chunk in chunks:
             typed, problems = chunk.typed, chunk.problems
             extra = self._references(sess, spec, typed) + self._duplicates(spec, typed, seen)
-            extra += self._key_conflicts(sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed)
+            conflicts, in_graph = self._known_keys(sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed)
+            extra += conflicts
             if extra:
                 problems = pd.concat([problems, *extra], ignore_index=True)
                 typed = typed.drop(index=pd.concat(extra)["line"].unique())
             report.rows_read += chunk.rows_read
             report.rows_quarantined += quarantine.add(path.name, problems, chunk.raw)
-            self._write(writer, spec, typed)
+            self._write(writer, spec, typed, in_graph)
             report.rows_loaded += len(typed)
             if self.progress:
                 self.progress(spec.name, chunk.rows_read)
@@ -241,27 +242,31 @@ class Ingestion:
         return [pd.DataFrame({"line": dup_lines, "column": spec.key[0], "value": dup_values,
                               "reason": f"duplicate key {'/'.join(spec.key)}: an earlier row of this file has it"})]
 
-    def _key_conflicts(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> list[pd.DataFrame]:
-        """A transfer id the graph already holds between other accounts is a conflict, not an update.
+    def _known_keys(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> tuple[list[pd.DataFrame], dict[str, set[Any]]]:
+        """Rows whose unique key the graph holds between other ends (conflicts), and the keys it holds as given.
 
-        Not asked on a first load of the type: this load's own repeats are caught by `_duplicates`.
+        A transfer id the graph holds between other accounts is a conflict, not an
+        update. Not asked on a first load of the type: this load's own repeats are
+        caught by `_duplicates`.
         """
-        out = []
+        conflicts, in_graph = [], {}
         for write in WRITES[spec.name]:
             if isinstance(write, NodeWrite) or not write.rel.key_unique or typed.empty or write.rel.type in self.first_load:
                 continue
             key = write.rel.key
-            rows = [{"key": k, "start": a, "end": b} for k, a, b in zip(typed[key], typed[write.start], typed[write.end])]
-            clashes = {r["key"]: r for r in sess.run(key_conflicts(write.rel).cypher, rows=rows)}
+            given = dict(zip(typed[key], zip(typed[write.start], typed[write.end])))
+            found = {r["key"]: (r["start"], r["end"]) for r in sess.run(known_keys(write.rel).cypher, keys=list(given))}
+            clashes = {k: ends for k, ends in found.items() if ends != given[k]}
+            in_graph[write.rel.type] = set(found) - set(clashes)
             if clashes:
                 bad = typed[typed[key].isin(clashes)]
-                out.append(pd.DataFrame({
+                conflicts.append(pd.DataFrame({
                     "line": bad.index, "column": key, "value": bad[key].to_numpy(),
-                    "reason": [f"{key} already in the graph for {clashes[k]['start']} → {clashes[k]['end']}" for k in bad[key]],
+                    "reason": [f"{key} already in the graph for {clashes[k][0]} → {clashes[k][1]}" for k in bad[key]],
                 }))
-        return out
+        return conflicts, in_graph
 
-    def _write(self, sink: Any, spec: FileSpec, typed: pd.DataFrame) -> None:
+    def _write(self, sink: Any, spec: FileSpec, typed: pd.DataFrame, in_graph: dict[str, set[Any]]) -> None:
         """Hand the rows to the sink (Bolt batches, or files for bulk import), stubs first."""
         if typed.empty:
             return
@@ -276,24 +281,32 @@ class Ingestion:
             for column, label, stub in ((write.start, write.rel.start, write.rel.stub_start), (write.end, write.rel.end, write.rel.stub_end)):
                 if stub:
                     self._stubs(sink, node(label), set(linked[column].tolist()))
-            self._relationships(sink, write, linked)
+            self._relationships(sink, write, linked, in_graph.get(write.rel.type))
 
-    def _relationships(self, sink: Any, write: RelWrite, linked: pd.DataFrame) -> None:
-        """On a first load of the type, a row's first sighting is created; later sightings merge into it."""
+    def _relationships(self, sink: Any, write: RelWrite, linked: pd.DataFrame, in_graph: set[Any] | None) -> None:
+        """A row that cannot exist yet is created; any other merges.
+
+        It cannot exist if it is its pairing's first sighting in this load and
+        either the graph held none of its type when the load began or (a
+        uniquely keyed type) the graph does not hold its key: a day's new
+        transfers are created even into a full graph.
+        """
         loaded = self.loaded.setdefault(write.rel.type, set())
         ids = element_ids(write, linked)
-        if write.rel.type not in self.first_load:
+        if write.rel.type not in self.first_load and in_graph is None:
             sink.relationships(write, linked)
             loaded.update(ids)
             return
-        first = np.zeros(len(ids), dtype=bool)
+        new = np.zeros(len(ids), dtype=bool)
         for i, element in enumerate(ids):
             if element not in loaded:
                 loaded.add(element)
-                first[i] = True
-        sink.relationships(write, linked[first], new=True)  # before the repeats that MERGE into them
-        if not first.all():
-            sink.relationships(write, linked[~first])
+                new[i] = True
+        if in_graph:
+            new &= ~linked[write.rel.key].isin(in_graph).to_numpy()
+        sink.relationships(write, linked[new], new=True)  # before the repeats that MERGE into them
+        if not new.all():
+            sink.relationships(write, linked[~new])
 
     def _stubs(self, sink: Any, target: NodeSchema, keys: set[Any]) -> None:
         """Create, key only, the link ends no file describes (another operator's number, an unlisted device)."""
