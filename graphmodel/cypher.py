@@ -93,24 +93,19 @@ def merge_nodes(n: NodeSchema) -> Statement:
 
 def merge_stubs(n: NodeSchema) -> Statement:
     """Nodes named only by a link (a callee of another operator, a device seen only in a link)."""
-    cypher = "\n".join([
-        f"// {n.label} nodes known only as the end of a link: key only; on_record stays unset.",
-        "UNWIND $keys AS key",
-        f"MERGE (n:{n.label} {{{n.key}: key}})",
-        _element_ids("key"),
-    ])
-    return Statement(f"stub_{_snake(n.label)}", cypher, ("keys",))
+    comment = f"// {n.label} nodes known only as the end of a link: key only; on_record stays unset."
+    return Statement(f"stub_{_snake(n.label)}", _by_key(n, "MERGE", comment), ("keys",))
 
 
 def locate_nodes(n: NodeSchema) -> Statement:
     """Element ids of nodes an earlier load wrote, for the relationships this load hangs on them."""
-    cypher = "\n".join([
-        f"// {n.label} nodes by key, for relationship rows whose ends this load did not write itself.",
-        "UNWIND $keys AS key",
-        f"MATCH (n:{n.label} {{{n.key}: key}})",
-        _element_ids("key"),
-    ])
-    return Statement(f"locate_{_snake(n.label)}", cypher, ("keys",))
+    comment = f"// {n.label} nodes by key, for relationship rows whose ends this load did not write itself."
+    return Statement(f"locate_{_snake(n.label)}", _by_key(n, "MATCH", comment), ("keys",))
+
+
+def _by_key(n: NodeSchema, clause: str, comment: str) -> str:
+    """`clause` (MATCH or MERGE) each of ``$keys`` as an `n`, answering with its element id."""
+    return "\n".join([comment, "UNWIND $keys AS key", f"{clause} (n:{n.label} {{{n.key}: key}})", _element_ids("key")])
 
 
 def _element_ids(key: str) -> str:

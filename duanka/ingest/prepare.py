@@ -10,9 +10,8 @@ where a second Python would cost more to start than it saves.
 from __future__ import annotations
 
 import hashlib
-import os
 import multiprocessing as mp
-import queue
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from duanka.ingest import read
 from duanka.ingest.contract import SPECS, FileSpec
 from duanka.ingest.normalise import derive_carrier, normalise
 from duanka.ingest.validate import clean_strings, failures
-from duanka.orphans import die_with_parent
+from duanka.subprocesses import channel, die_with_parent, receive, start
 
 BACKGROUND_BYTES = 64 << 20  # extracts above this are prepared in a second process
 AHEAD = 4  # chunks prepared ahead of the loader, at most
@@ -106,11 +105,8 @@ class Preparation:
         self.jobs, self.encoding = jobs, encoding
         self._process: mp.process.BaseProcess | None = None
         if background:
-            context = mp.get_context("spawn")  # a clean interpreter: the loader's threads are not forked
-            self._queue: mp.Queue[tuple[str, str, object]] = context.Queue(maxsize=AHEAD)
-            self._process = context.Process(target=_produce, args=(jobs, encoding, self._queue),
-                                            name="duanka-prepare", daemon=True)
-            self._process.start()
+            self._queue: mp.Queue[tuple[str, str, object]] = channel(maxsize=AHEAD)
+            self._process = start(_produce, (jobs, encoding, self._queue), "duanka-prepare")
 
     @staticmethod
     def wanted(paths: list[Path]) -> bool:
@@ -123,7 +119,7 @@ class Preparation:
             yield from prepared_chunks(name, path, self.encoding)
             return
         while True:
-            kind, got, item = self._next()
+            kind, got, item = receive(self._queue, self._process, "preparing the extract")
             if kind == "error":
                 assert isinstance(item, DuankaError)
                 raise item
@@ -133,15 +129,6 @@ class Preparation:
                 return
             assert isinstance(item, Prepared)
             yield item
-
-    def _next(self) -> tuple[str, str, object]:
-        assert self._process is not None
-        while True:
-            try:
-                return self._queue.get(timeout=1.0)
-            except queue.Empty:
-                if not self._process.is_alive():
-                    raise DuankaError(f"The process preparing the extract stopped (exit code {self._process.exitcode}).") from None
 
     def close(self) -> None:
         """Stops a process still preparing (the load failed or ended early)."""

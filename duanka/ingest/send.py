@@ -10,7 +10,6 @@ second process that does nothing else.
 from __future__ import annotations
 
 import multiprocessing as mp
-import queue
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
@@ -23,8 +22,8 @@ from neo4j.exceptions import ClientError
 
 from duanka import db
 from duanka.errors import DuankaError
-from duanka.orphans import die_with_parent
 from duanka.settings import Settings
+from duanka.subprocesses import channel, die_with_parent, receive, start
 from graphmodel.cypher import locate_nodes
 from graphmodel.schema import node
 
@@ -157,12 +156,9 @@ class ProcessOutbox:
     """A second process that only writes: the Bolt client never waits for this one's interpreter lock."""
 
     def __init__(self, settings: Settings) -> None:
-        context = mp.get_context("spawn")  # a clean interpreter: the loader's threads are not forked
-        self._inbox: mp.Queue[Batch | None] = context.Queue()
-        self._answers: mp.Queue[DuankaError | None] = context.Queue()
-        self._process = context.Process(target=_serve, args=(settings, self._inbox, self._answers),
-                                        name="duanka-write", daemon=True)
-        self._process.start()
+        self._inbox: mp.Queue[Batch | None] = channel()
+        self._answers: mp.Queue[DuankaError | None] = channel()
+        self._process = start(_serve, (settings, self._inbox, self._answers), "duanka-write")
         self._unanswered = 0
 
     def put(self, batch: Batch) -> None:
@@ -171,18 +167,10 @@ class ProcessOutbox:
 
     def wait(self, most: int) -> None:
         while self._unanswered > most:
-            error = self._answer()
+            error = receive(self._answers, self._process, "writing to Neo4j")
             self._unanswered -= 1
             if error is not None:
                 raise error
-
-    def _answer(self) -> DuankaError | None:
-        while True:
-            try:
-                return self._answers.get(timeout=1.0)
-            except queue.Empty:
-                if not self._process.is_alive():
-                    raise DuankaError(f"The process writing to Neo4j stopped (exit code {self._process.exitcode}).") from None
 
     def close(self, abort: bool) -> None:
         if abort:
