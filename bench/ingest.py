@@ -17,7 +17,7 @@ from pathlib import Path
 from duanka import db, neo4j_server
 from duanka.generate import generate
 from duanka.ingest import load
-from duanka.ingest.mapping import WRITES, NodeWrite
+from duanka.ingest.writes import WRITES, NodeWrite
 from duanka.ingest.run import Ingestion
 from duanka.settings import Settings, project_root
 

@@ -177,6 +177,10 @@ def generate_cmd(
                   f"({summary['persons']:,} persons, {summary['rings']} planted rings, {difficulty}).")
 
 
+MAPPING_HELP = ("TOML or YAML file mapping the source's own file names, headers and codes onto the contract "
+                "(docs/mapping.md); default: the extract's own mapping.toml, if it has one.")
+
+
 @app.command("ingest")
 @friendly
 def ingest_cmd(
@@ -184,12 +188,13 @@ def ingest_cmd(
     encoding: Optional[str] = typer.Option(None, help="CSV encoding (utf-8, gb18030…); detected when omitted."),
     bulk: bool = typer.Option(False, help="First load into an empty local database: neo4j-admin import, offline and faster."),
     force: bool = typer.Option(False, help="Load again even if this database already holds this exact extract."),
+    mapping: Optional[Path] = typer.Option(None, help=MAPPING_HELP),
 ) -> None:
     """Validate, quarantine and load one extract into Neo4j (the `ingest` flow)."""
     from flows.ingest import ingest
 
     with progress.bars(console):
-        summary = ingest(str(source), encoding, bulk, force)
+        summary = ingest(str(source), encoding, bulk, force, str(mapping) if mapping else None)
     print_ingest(summary)
 
 
@@ -463,10 +468,11 @@ def run_cmd(
     by: Optional[str] = typer.Option(None),
     reason: Optional[str] = typer.Option(None),
     lang: str = typer.Option("zh", help="Language of the exported reasons: zh | en"),
+    mapping: Optional[Path] = typer.Option(None, help=MAPPING_HELP),
 ) -> None:
     """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""
     run_pipeline(source, out, engine=engine, resolution=resolution, seed=seed, min_score=min_score,
-                 masked=not unmasked, by=by, reason=reason, lang=lang)
+                 masked=not unmasked, by=by, reason=reason, lang=lang, mapping=str(mapping) if mapping else None)
 
 
 @app.command("docs")

@@ -10,7 +10,7 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
 
-from duanka.errors import DuankaError
+from duanka.errors import DuankaError, Unavailable
 from duanka.settings import Settings
 
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, ConnectionError, OSError)
@@ -40,7 +40,7 @@ def wait_for_bolt(settings: Settings, password: str, deadline: float) -> None:
         except RETRYABLE as exc:
             last = exc
             time.sleep(0.5)
-    raise DuankaError(f"Neo4j at {settings.connection.uri} did not answer in time ({last}).")
+    raise Unavailable(f"Neo4j at {settings.connection.uri} did not answer in time ({last}).")
 
 
 def _auth_message(settings: Settings) -> str:
@@ -76,7 +76,7 @@ def connection(settings: Settings, *, retries: int = 5, backoff: float = 1.0) ->
         except RETRYABLE as exc:
             drv.close()
             if attempt == retries:
-                raise DuankaError(
+                raise Unavailable(
                     f"Neo4j at {settings.connection.uri} is unreachable after {retries + 1} tries: {exc}"
                 ) from exc
             time.sleep(delay)

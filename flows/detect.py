@@ -12,10 +12,11 @@ from prefect.cache_policies import NO_CACHE
 
 from duanka.detect.run import DetectParams, DetectResult, Detection, Projection, run_figures
 from duanka.detect.signals import Facts
+from duanka.errors import retry_if_transient
 from duanka.settings import Settings
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20])
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def project(run: Detection) -> Projection:
     return run.project()
 
@@ -25,7 +26,7 @@ def find_communities(run: Detection, projection: Projection) -> pd.Series:
     return run.communities(projection)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20])
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def read_facts(run: Detection) -> Facts:
     return run.facts()
 
@@ -35,7 +36,7 @@ def score(run: Detection, facts: Facts, community: pd.Series) -> tuple[pd.DataFr
     return run.score(facts, community)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20])
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def write_back(run: Detection, entities: pd.DataFrame, clusters: pd.DataFrame, figures: dict[str, int]) -> None:
     """MERGEs keyed by run and cluster id: a retry rewrites the same results."""
     run.write_back(entities, clusters, figures)

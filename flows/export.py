@@ -12,10 +12,11 @@ from prefect.cache_policies import NO_CACHE
 
 from duanka.export.run import ExportParams, ExportResult, as_dict
 from duanka.export.run import export as export_leads
+from duanka.errors import retry_if_transient
 from duanka.settings import Settings
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20])
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def write_export(params: ExportParams) -> ExportResult:
     """Staged and published whole, so a retry after a dropped connection writes one complete export."""
     return export_leads(Settings.from_env(), params)

@@ -29,7 +29,8 @@ CONTRACT_LEADS = ["rank", "entity_type", "entity_id", "role", "role_label", "clu
 
 def test_masks_follow_the_contract_formats() -> None:
     assert mask.mask_id("13812345678", "sim") == "138****5678"
-    assert mask.mask_id("6222021234561234", "account") == "6222 **** **** 1234"
+    assert mask.mask_id("6222021234561234", "account") == "622202******1234"  # issuer (BIN) and last four
+    assert mask.mask_id("6222021234561234567", "account") == "622202*********4567"
     assert mask.mask_id("11010519491231002X", "person") == "110***********002X"
     assert mask.mask_id("P00000123", "person") == "P0*****23"
     assert mask.mask_name("张三丰") == "张**"

@@ -290,7 +290,7 @@ class _CommitsThenRetries:
 
 def test_a_retried_create_batch_merges_instead_of_writing_twice(empty_db: Settings) -> None:
     from duanka.ingest.load import create_statement, rel_rows, statement
-    from duanka.ingest.mapping import WRITES
+    from duanka.ingest.writes import WRITES
     from duanka.ingest.send import Batch, BatchSender
 
     write = WRITES["sim_device_links"][0]
@@ -314,7 +314,7 @@ def test_a_retried_create_batch_merges_instead_of_writing_twice(empty_db: Settin
 def test_relationship_rows_find_their_ends_by_element_id(empty_db: Settings) -> None:
     """Ends written by this sender are remembered; ends an earlier load wrote are looked up; absent ends join nothing."""
     from duanka.ingest.load import node_rows, rel_rows, statement
-    from duanka.ingest.mapping import WRITES
+    from duanka.ingest.writes import WRITES
     from duanka.ingest.send import Batch, BatchSender
 
     sims, seen_in = WRITES["sims"][0], WRITES["sim_device_links"][0]

@@ -69,7 +69,11 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
     burst = logistic(p["sim_burst"], 3.5, 0.6)
     away = np.where(p["sims"] > 0, p["sims_away"] / p["sims"].clip(lower=1), 0.0)
     account_burst = logistic(p["account_burst"], 2.5, 0.6)
-    farmer = burst * (0.15 + 0.85 * away) * (0.7 + 0.3 * account_burst)
+    sim_farmer = burst * (0.15 + 0.85 * away) * (0.7 + 0.3 * account_burst)
+    # Bank cards alone (a bank's extract has no SIMs): a burst of openings, the cards then worked from others' devices.
+    accounts_away = np.where(p["accounts"] > 0, p["accounts_away"] / p["accounts"].clip(lower=1), 0.0)
+    account_farmer = logistic(p["account_burst"], 1.5, 0.5) * accounts_away
+    farmer = noisy_or(sim_farmer, account_farmer)
     collector = logistic(p["early_touches"] + p["account_setups"], 5, 1.5)
     dealer = logistic(p["controlled_holders"], 3, 0.8)
     scores = pd.DataFrame({"card_farmer": farmer, "card_collector": collector, "number_dealer": dealer}, index=p.index)
@@ -92,9 +96,18 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
         if r["account_burst"] >= 2:
             why.add(f"opened {r['account_burst']} bank cards within 7 days ({day(r['account_burst_start'])})",
                     f"7天内开立银行卡{r['account_burst']}张（{day(r['account_burst_start'])}起）")
-        if r["early_touches"] + r["account_setups"]:
+        if r["accounts_away"]:
+            why.add(f"{r['accounts_away']} of {r['accounts']} own bank cards operated for weeks from other people's devices",
+                    f"名下{r['accounts']}张银行卡中{r['accounts_away']}张长期由他人设备操作")
+        if r["early_touches"] and r["account_setups"]:
             why.add(f"own device handled {r['early_touches']} new cards and set up {r['account_setups']} new accounts of other people within days of opening",
                     f"本人设备在他人开卡后数日内接触新卡{r['early_touches']}张、开通新账户{r['account_setups']}个")
+        elif r["early_touches"]:
+            why.add(f"own device handled {r['early_touches']} new cards of other people within days of opening",
+                    f"本人设备在他人开卡后数日内接触新卡{r['early_touches']}张")
+        elif r["account_setups"]:
+            why.add(f"own device set up {r['account_setups']} new accounts of other people within days of opening",
+                    f"本人设备在他人开户后数日内开通新账户{r['account_setups']}个")
         if r["controlled_holders"]:
             why.add(f"own device operated {r['controlled_accounts']} accounts of {r['controlled_holders']} other holders for weeks",
                     f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户")

@@ -22,15 +22,52 @@ FARM_SIMS = 8  # SIM boxes hold from 8 cards (domain brief); a handset or a fami
 FARM_HOLDERS = 3  # ...of several holders at once
 
 
+# The columns of each fact table and their types. A partial extract leaves some tables empty (an
+# operator has no transfers): typed, an empty table still has numeric columns, so every signal
+# computes to "no evidence" instead of failing on an untyped column.
+TEXT, TIME, NUMBER, FLAG = "object", "float64", "float64", "bool"
+FACT_COLUMNS: dict[str, dict[str, str]] = {
+    "sims": {"msisdn": TEXT, "holder": TEXT, "activated": TIME, "outlet": TEXT, "virtual": FLAG,
+             "callees": NUMBER, "calls": NUMBER, "call_seconds": NUMBER, "reported": FLAG},
+    "seen": {"msisdn": TEXT, "device": TEXT, "holder": TEXT, "device_kind": TEXT,
+             "first_seen": TIME, "last_seen": TIME, "activated": TIME},
+    "accounts": {"account": TEXT, "holder": TEXT, "kind": TEXT, "opened": TIME, "bound_msisdn": TEXT, "reported": FLAG},
+    "used": {"account": TEXT, "device": TEXT, "holder": TEXT, "first_seen": TIME, "last_seen": TIME, "opened": TIME},
+    "transfers": {"src": TEXT, "dst": TEXT, "amount": NUMBER, "ts": TIME},
+    "decisions": {"entity": TEXT, "status": TEXT, "score_then": NUMBER, "reported_then": TEXT, "by": TEXT, "at": TEXT},
+}
+
+
+def typed(table: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A fact table with its declared columns and types, whatever the query returned (or nothing)."""
+    columns = FACT_COLUMNS[table]
+    frame = pd.DataFrame(columns=list(columns)) if frame is None else frame
+    out = pd.DataFrame(index=frame.index)
+    for name, kind in columns.items():
+        values = frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        if kind == FLAG:
+            out[name] = values.fillna(False).astype(bool)
+        elif kind == TEXT:
+            out[name] = values.astype(object).where(values.notna(), None)
+        else:
+            out[name] = pd.to_numeric(values, errors="coerce").astype(kind)
+    return out
+
+
 @dataclass
 class Facts:
-    sims: pd.DataFrame  # msisdn, holder, activated, outlet, virtual, callees, calls, call_seconds, reported
-    seen: pd.DataFrame  # msisdn, device, holder, device_kind, first_seen, last_seen, activated
-    accounts: pd.DataFrame  # account, holder, kind, opened, bound_msisdn, reported
-    used: pd.DataFrame  # account, device, holder, first_seen, last_seen, opened
-    transfers: pd.DataFrame  # src, dst, amount, ts
-    decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["entity", "status", "score_then", "reported_then", "by", "at"]))  # investigators' latest
+    """What the graph says, per table (FACT_COLUMNS); times are epoch seconds."""
+
+    sims: pd.DataFrame = field(default_factory=lambda: typed("sims"))
+    seen: pd.DataFrame = field(default_factory=lambda: typed("seen"))
+    accounts: pd.DataFrame = field(default_factory=lambda: typed("accounts"))
+    used: pd.DataFrame = field(default_factory=lambda: typed("used"))
+    transfers: pd.DataFrame = field(default_factory=lambda: typed("transfers"))
+    decisions: pd.DataFrame = field(default_factory=lambda: typed("decisions"))  # investigators' latest
+
+    def __post_init__(self) -> None:
+        for table in FACT_COLUMNS:
+            setattr(self, table, typed(table, getattr(self, table)))
 
 
 def _max_concurrency(windows: pd.DataFrame, group: str) -> pd.Series:
@@ -77,8 +114,10 @@ def device_signals(f: Facts) -> pd.DataFrame:
     counts = ["holders", "holders_at_once", "sims", "sims_at_once", "early_touches", "controlled_accounts", "controlled_holders", "account_setups"]
     out[counts] = out[counts].fillna(0).astype(int)
     out["brief_share"] = out["brief_share"].fillna(0.0)
-    # A device that never hosted a card belongs to whoever's accounts it serves most.
-    usual = used.groupby(["device", "holder"]).size().sort_values(ascending=False, kind="stable").reset_index()
+    # A device that never hosted a card belongs to the holder of most of the accounts it serves — if one
+    # holds more than half: a phone working a dozen holders' accounts two apiece has no owner we can name.
+    usual = used.groupby(["device", "holder"])["account"].nunique().rename("n").reset_index()
+    usual = usual[usual["n"] > 0.5 * usual.groupby("device")["n"].transform("sum")]
     usual = usual.drop_duplicates("device").set_index("device")["holder"]
     out["owner"] = out["owner"].where(out["owner"].notna(), usual.reindex(out.index))
     out["farm"] = (out["sims_at_once"] >= FARM_SIMS) & (out["holders_at_once"] >= FARM_HOLDERS)
@@ -115,13 +154,16 @@ def person_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     seen = f.seen.dropna(subset=["holder"]).join(devices[["owner", "farm"]], on="device")
     away = seen[seen["owner"] != seen["holder"]]
     out["sims_away"] = away.groupby("holder")["msisdn"].nunique()
+    used = f.used.dropna(subset=["holder", "first_seen", "last_seen"]).join(devices["owner"], on="device")
+    long = used[(used["last_seen"] - used["first_seen"]) >= CONTROL]
+    out["accounts_away"] = long[long["owner"] != long["holder"]].groupby("holder")["account"].nunique()
     out["sims_in_farms"] = seen[seen["farm"].fillna(False).astype(bool)].groupby("holder")["msisdn"].nunique()
     owned = devices.dropna(subset=["owner"]).groupby("owner").agg(
         early_touches=("early_touches", "sum"), account_setups=("account_setups", "sum"),
         controlled_accounts=("controlled_accounts", "sum"), controlled_holders=("controlled_holders", "max"),
     )
     out = out.join(owned, how="left")
-    counts = ["sims", "accounts", "sim_burst", "account_burst", "sims_away", "sims_in_farms",
+    counts = ["sims", "accounts", "sim_burst", "account_burst", "sims_away", "accounts_away", "sims_in_farms",
               "early_touches", "account_setups", "controlled_accounts", "controlled_holders"]
     for c in counts:
         out[c] = out[c].fillna(0).astype(int) if c in out else 0
@@ -163,8 +205,8 @@ def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=sims.index)
     seen = f.seen.join(devices[["holders_at_once", "farm"]], on="device")
     farm = seen[seen["farm"].fillna(False).astype(bool)]
-    out["farm_device"] = farm.sort_values("holders_at_once", ascending=False).drop_duplicates("msisdn").set_index("msisdn")["device"]
-    out["farm_holders"] = farm.groupby("msisdn")["holders_at_once"].max()
+    out["farm_device"] = farm.sort_values("holders_at_once", ascending=False).drop_duplicates("msisdn").set_index("msisdn")["device"].reindex(out.index)
+    out["farm_holders"] = farm.groupby("msisdn")["holders_at_once"].max().reindex(out.index)
     out["callees"] = sims["callees"].fillna(0).astype(int)
     calls = sims["calls"].fillna(0)
     out["avg_call_s"] = np.where(calls > 0, sims["call_seconds"].fillna(0) / calls.where(calls > 0, 1), 0.0)

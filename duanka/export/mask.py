@@ -1,6 +1,7 @@
 """Masking of identifiers and names, in the formats of the leads contract.
 
-Phones `138****5678`, cards `6222 **** **** 1234`, identity numbers
+Phones `138****5678`, cards `622202******1234` (the issuer's six digits and the last four, as
+bank-card displays show them), identity numbers
 `110***********123X`; anything else keeps its first and last two characters.
 The same rules mask identifiers quoted inside free text (reasons), where
 they are recognised by shape: a run of 7 or more digits (with an optional
@@ -20,7 +21,7 @@ def mask_phone(value: str) -> str:
 
 
 def mask_card(value: str) -> str:
-    return value[:4] + " **** **** " + value[-4:]
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
 def mask_id_number(value: str) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from duanka import db, neo4j_server
 from duanka.errors import DuankaError
-from duanka.ingest.mapping import NodeWrite, RelWrite
+from duanka.ingest.writes import NodeWrite, RelWrite
 from duanka.settings import Settings
 from graphmodel.apply import apply_schema
 from graphmodel.schema import NodeSchema, Prop
@@ -57,13 +57,15 @@ class _File:
 
 
 class BulkSink:
-    def __init__(self, settings: Settings, load_id: str, folder: Path) -> None:
+    def __init__(self, settings: Settings, load_id: str, folder: Path, written_twice: frozenset[str] = frozenset()) -> None:
+        """`written_twice`: keyed relationship types that two files of the extract write (call_records and
+        calls), whose repeats must merge here; other keyed types are unique per file and go straight out."""
         if not settings.connection.is_local:
             raise DuankaError("--bulk loads the project's own Neo4j offline; for another server, load without --bulk.")
         with db.session(settings) as sess:
             if sess.run("MATCH (n) RETURN n LIMIT 1").peek() is not None:
                 raise DuankaError("--bulk is for an empty database; this one holds data. Load without --bulk to update it.")
-        self.settings, self.load_id, self.folder = settings, load_id, folder
+        self.settings, self.load_id, self.folder, self.written_twice = settings, load_id, folder, written_twice
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         self.node_files: dict[str, _File] = {}
@@ -94,7 +96,7 @@ class BulkSink:
         r = write.rel
         props = [p.name for p in r.props if p.name in frame.columns]
         out = frame[[write.start, write.end, *props]]
-        if r.key is None and any(p.merge != "replace" for p in r.props):
+        if (r.key is None or r.type in self.written_twice) and any(p.merge != "replace" for p in r.props):
             self.merged.setdefault(r.type, []).append(out)
             self.writes[r.type] = write
             return
@@ -114,8 +116,8 @@ class BulkSink:
             write = self.writes[rel_type]
             frame = pd.concat(parts, ignore_index=True)
             props = [p for p in write.rel.props if p.name in frame.columns]
-            rules = {p.name: {"min": "min", "max": "max"}.get(p.merge, "last") for p in props}
-            pair = [write.start, write.end]
+            pair = [write.start, write.end] + ([write.rel.key] if write.rel.key else [])
+            rules = {p.name: {"min": "min", "max": "max"}.get(p.merge, "last") for p in props if p.name not in pair}
             repeated = frame.duplicated(pair, keep=False)  # few; grouping every row cost 20 s at medium
             once = frame[~repeated]
             again = frame[repeated]

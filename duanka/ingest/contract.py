@@ -12,6 +12,12 @@ FRAUD_TYPES = (
 )
 
 
+# Kinds a spreadsheet may have turned into a float: `13800138000.0`, `1.38001E+10`.
+NUMBER_KINDS = frozenset({"msisdn", "device_id", "account_id", "imsi", "id_number", "region", "count", "nonneg_int",
+                          "amount", "money"})
+WHOLE_KINDS = NUMBER_KINDS - {"amount", "money"}  # whole numbers and digit identifiers: `.0` is noise
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -20,6 +26,16 @@ class Column:
     values: tuple[str, ...] = ()  # allowed values of an enum
     default: str | None = None  # what an empty value means, where the contract says
 
+    @property
+    def numeric(self) -> bool:
+        """A number or an identifier that is often all digits (ids, ICCIDs): a spreadsheet may have mangled it."""
+        return self.kind in NUMBER_KINDS or self.name.endswith("_id") or self.name == "iccid"
+
+    @property
+    def whole(self) -> bool:
+        """Written as a float by a spreadsheet (`13800138000.0`), it is read as the whole number."""
+        return self.numeric and self.kind not in ("amount", "money")
+
 
 @dataclass(frozen=True)
 class FileSpec:
@@ -27,7 +43,6 @@ class FileSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()  # unique within one extract; () = repeated rows merge
     refs: tuple[tuple[str, str], ...] = ()  # (column, parent file) that must resolve
-    required_file: bool = False
 
     @property
     def required_columns(self) -> list[str]:
@@ -45,7 +60,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("persons", (
         Column("person_id", required=True), Column("id_number", "id_number"), Column("name"),
         Column("birth_date", "date"), Column("region_code", "region"),
-    ), key=("person_id",), required_file=True),
+    ), key=("person_id",)),
     FileSpec("outlets", (
         Column("outlet_id", required=True), enum("outlet_kind", ("sim_outlet", "bank_branch")),
         Column("name"), Column("region_code", "region"),
@@ -58,13 +73,13 @@ FILES: tuple[FileSpec, ...] = (
         Column("msisdn", "msisdn", required=True), Column("holder_person_id"), Column("carrier"),
         Column("is_virtual", "bool"), Column("iccid"), Column("imsi", "imsi"), Column("activated_at", "timestamp"),
         Column("outlet_id"), enum("status", STATUS_SIM),
-    ), key=("msisdn",), refs=(("holder_person_id", "persons"),), required_file=True),
+    ), key=("msisdn",), refs=(("holder_person_id", "persons"),)),
     FileSpec("bank_accounts", (
         Column("account_id", "account_id", required=True),
         enum("account_kind", ("debit_card", "credit_card", "corporate", "wallet")), Column("bank"),
         Column("holder_person_id"), Column("opened_at", "timestamp"), Column("branch_id"),
         Column("bound_msisdn", "msisdn"), enum("status", STATUS_ACCOUNT),
-    ), key=("account_id",), refs=(("holder_person_id", "persons"),), required_file=True),
+    ), key=("account_id",), refs=(("holder_person_id", "persons"),)),
     FileSpec("sim_device_links", (
         Column("msisdn", "msisdn", required=True), Column("device_id", "device_id", required=True),
         Column("first_seen", "timestamp"), Column("last_seen", "timestamp"), Column("days_seen", "count"),
@@ -83,6 +98,12 @@ FILES: tuple[FileSpec, ...] = (
         enum("kind", ("voice", "sms"), default="voice"), Column("count", "count", default="1"), Column("total_duration_s", "nonneg_int"),
         Column("first_ts", "timestamp"), Column("last_ts", "timestamp"),
     ), key=("caller_msisdn", "callee_msisdn", "kind")),
+    # Raw call detail records: aggregated per (caller, callee, kind) into what `calls` gives (callrecords.py).
+    FileSpec("call_records", (
+        Column("caller_msisdn", "msisdn", required=True), Column("callee_msisdn", "msisdn", required=True),
+        enum("kind", ("voice", "sms"), default="voice"), Column("start_ts", "timestamp", required=True),
+        Column("duration_s", "nonneg_int"),
+    )),
     FileSpec("reports", (
         Column("report_id", required=True), Column("reported_at", "timestamp"), enum("fraud_type", FRAUD_TYPES),
         Column("msisdn", "msisdn"), Column("account_id", "account_id"), Column("amount_lost", "money"),
@@ -91,6 +112,15 @@ FILES: tuple[FileSpec, ...] = (
 )
 
 SPECS: dict[str, FileSpec] = {f.name: f for f in FILES}
+# A first extract holds persons and at least one of these; an increment onto a graph that holds them, any subset.
+FIRST_EXTRACT = ("persons", ("sims", "bank_accounts"))
+
+
+def first_extract_gap(files: set[str]) -> str | None:
+    """What a first extract lacks, in words; None when it has enough."""
+    holders, cards = FIRST_EXTRACT
+    lacking = ([holders] if holders not in files else []) + ([" or ".join(cards)] if not set(cards) & files else [])
+    return " and ".join(lacking) or None
 # Seen-window pairs that must be in order, per file.
 WINDOWS: dict[str, tuple[str, str]] = {
     "sim_device_links": ("first_seen", "last_seen"),

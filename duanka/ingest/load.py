@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from duanka.ingest.mapping import NodeWrite, RelWrite, Write
+from duanka.ingest.writes import NodeWrite, RelWrite, Write
 from duanka.ingest.read import CHUNK_ROWS
 from duanka.ingest.send import Batch, Outbox, ProcessOutbox, ThreadOutbox
 from duanka.settings import Settings

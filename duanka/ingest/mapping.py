@@ -1,49 +1,109 @@
-"""Which graph elements each source file writes. Properties follow by name from graphmodel."""
+"""A source's own file names, headers and codes onto the input contract's, from a mapping file.
+
+Operators, banks and police export with their own headers (手机号码, 身份证号,
+开户时间) and codes (`01` for China Mobile). A mapping file — TOML or YAML,
+passed with `--mapping` or shipped in the extract as `mapping.toml` /
+`mapping.yaml` — says once how to read them; see docs/mapping.md.
+
+    [sims]
+    file = "号码信息.csv"            # the source's file name (default: sims.csv)
+    [sims.columns]                  # source header = contract column
+    "手机号码" = "msisdn"
+    [sims.values.carrier]           # source code = contract value
+    "01" = "CMCC"
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from graphmodel.schema import NodeSchema, RelSchema, node, relationship
+import pandas as pd
+import yaml
+
+from duanka.errors import DuankaError
+from duanka.ingest.contract import SPECS
+
+IN_EXTRACT = ("mapping.toml", "mapping.yaml", "mapping.yml")
 
 
 @dataclass(frozen=True)
-class NodeWrite:
-    node: NodeSchema
-    key: str  # the column holding the node's key
+class FileMap:
+    """How one contract file arrives: its name in the source, its headers, its codes."""
+
+    file: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # source header → contract column
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # contract column → {source code: value}
+
+    def header(self, names: list[str]) -> list[str]:
+        return [self.columns.get(n, n) for n in names]
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Contract headers and codes; a code the mapping does not name is left for validation to judge."""
+        if self.columns:
+            frame = frame.rename(columns=self.columns)
+        for column, codes in self.values.items():
+            if column in frame.columns:
+                frame[column] = frame[column].replace(codes)
+        return frame
 
 
 @dataclass(frozen=True)
-class RelWrite:
-    rel: RelSchema
-    start: str  # column holding the start node's key
-    end: str
+class SourceMapping:
+    files: dict[str, FileMap] = field(default_factory=dict)
+    path: Path | None = None
+    digest: str = ""  # of the mapping file: a changed mapping is a changed extract
+
+    def of(self, name: str) -> FileMap:
+        return self.files.get(name, NO_MAP)
+
+    @classmethod
+    def read(cls, path: Path) -> SourceMapping:
+        text = path.read_bytes()
+        try:
+            raw = tomllib.loads(text.decode("utf-8-sig")) if path.suffix == ".toml" else yaml.safe_load(text) or {}
+        except (tomllib.TOMLDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise DuankaError(f"Mapping file {path} cannot be read: {exc}") from exc
+        return cls(_files(raw, path), path, hashlib.sha256(text).hexdigest())
+
+    @classmethod
+    def find(cls, source: Path, given: Path | None) -> SourceMapping:
+        """The mapping passed by the user, else the one the extract ships, else none."""
+        if given is not None:
+            if not given.is_file():
+                raise DuankaError(f"Mapping file {given} does not exist.")
+            return cls.read(given)
+        shipped = next((source / n for n in IN_EXTRACT if (source / n).is_file()), None)
+        return cls.read(shipped) if shipped else cls()
 
 
-Write = NodeWrite | RelWrite
+NO_MAP = FileMap()
 
-WRITES: dict[str, tuple[Write, ...]] = {
-    "persons": (NodeWrite(node("Person"), "person_id"),),
-    "outlets": (NodeWrite(node("Outlet"), "outlet_id"),),
-    "devices": (NodeWrite(node("Device"), "device_id"),),
-    "sims": (
-        NodeWrite(node("Sim"), "msisdn"),
-        RelWrite(relationship("HOLDS_SIM"), "holder_person_id", "msisdn"),
-        RelWrite(relationship("ACTIVATED_AT"), "msisdn", "outlet_id"),
-    ),
-    "bank_accounts": (
-        NodeWrite(node("Account"), "account_id"),
-        RelWrite(relationship("HOLDS_ACCOUNT"), "holder_person_id", "account_id"),
-        RelWrite(relationship("OPENED_AT"), "account_id", "branch_id"),
-        RelWrite(relationship("BOUND_TO"), "account_id", "bound_msisdn"),
-    ),
-    "sim_device_links": (RelWrite(relationship("SEEN_IN"), "msisdn", "device_id"),),
-    "account_device_links": (RelWrite(relationship("USED_FROM"), "account_id", "device_id"),),
-    "transfers": (RelWrite(relationship("TRANSFER"), "from_account", "to_account"),),
-    "calls": (RelWrite(relationship("CALLED"), "caller_msisdn", "callee_msisdn"),),
-    "reports": (
-        NodeWrite(node("Report"), "report_id"),
-        RelWrite(relationship("REPORTS_SIM"), "report_id", "msisdn"),
-        RelWrite(relationship("REPORTS_ACCOUNT"), "report_id", "account_id"),
-    ),
-}
+
+def _files(raw: Any, path: Path) -> dict[str, FileMap]:
+    """Checked against the contract: every mistake in the file in one error."""
+    if not isinstance(raw, dict):
+        raise DuankaError(f"Mapping file {path}: expected a table per contract file, e.g. [sims].")
+    problems: list[str] = []
+    files: dict[str, FileMap] = {}
+    for name, entry in raw.items():
+        spec = SPECS.get(name)
+        if spec is None:
+            problems.append(f"[{name}] is not a file of the input contract ({', '.join(SPECS)})")
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"[{name}] must be a table with file, columns and values")
+            continue
+        known = {c.name for c in spec.columns}
+        columns = {str(k): str(v) for k, v in (entry.get("columns") or {}).items()}
+        problems += [f"[{name}.columns] maps {k!r} to {v!r}, which {name} does not have" for k, v in columns.items() if v not in known]
+        values = {str(c): {str(k): str(v) for k, v in codes.items()} for c, codes in (entry.get("values") or {}).items()}
+        problems += [f"[{name}.values.{c}]: {name} has no column {c!r}" for c in values if c not in known]
+        problems += [f"[{name}] has an unknown key {k!r} (file, columns, values)" for k in entry if k not in ("file", "columns", "values")]
+        files[name] = FileMap(entry.get("file"), columns, values)
+    if problems:
+        raise DuankaError(f"Mapping file {path} is rejected:\n  " + "\n  ".join(problems))
+    return files

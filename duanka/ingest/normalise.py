@@ -9,24 +9,32 @@ import pandas as pd
 from duanka import identifiers as ids
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
-_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+# A time of day followed by an offset: `Z`, `+08:00`, `+0800` or `+08`. Anchored on the time so
+# that a date alone (`2025-04-03`, whose day looks like `-03`) is not read as carrying one.
+_OFFSET = r"[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+_DATE_ONLY = r"\d{4}-?\d{2}-?\d{2}$"
 
 
 def parse_timestamps(values: pd.Series) -> pd.Series:
-    """ISO 8601 to Asia/Shanghai-aware timestamps (NaT where unparsable); no offset means local time."""
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
-    present = values.notna()
-    if not present.any():
-        return out.dt.tz_convert(SHANGHAI)
-    text = values[present].astype(str)
-    has_offset = text.str.contains(_OFFSET, regex=True)
-    with_offset = pd.to_datetime(text[has_offset], format="ISO8601", errors="coerce", utc=True)
-    naive = pd.to_datetime(text[~has_offset], format="ISO8601", errors="coerce")
-    if len(naive):
-        naive = naive.dt.tz_localize(SHANGHAI).dt.tz_convert("UTC")
-    out.loc[with_offset.index] = with_offset
-    out.loc[naive.index] = naive
-    return out.dt.tz_convert(SHANGHAI)
+    """ISO 8601 in any common form, mixed within a column, to Asia/Shanghai-aware timestamps (NaT if unparsable).
+
+    No offset means Shanghai local time and a date alone means local midnight (the input
+    contract): both get `+08:00` written on, so every value is parsed once, as an instant.
+    """
+    text = values.astype("string").str.strip()
+    local = ~text.str.contains(_OFFSET, regex=True).fillna(False)
+    dated = text.str.fullmatch(_DATE_ONLY).fillna(False)
+    text = text.mask(local & dated, text + "T00:00:00+08:00").mask(local & ~dated, text + "+08:00")
+    stamps = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+    return stamps.dt.tz_convert(SHANGHAI)
+
+
+def iso_text(stamps: pd.Series) -> pd.Series:
+    """Timestamps as ISO text at +08:00, fractions of a second kept where there are any; None where missing."""
+    whole = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    micros = stamps.dt.microsecond.fillna(0).astype("int64")
+    fraction = pd.Series("." + micros.astype(str).str.zfill(6).str.rstrip("0"), index=stamps.index).where(micros > 0, "")
+    return (whole + fraction + "+08:00").astype(object).where(stamps.notna(), None)
 
 
 def to_bool(values: pd.Series) -> pd.Series:
@@ -41,10 +49,10 @@ def normalise(name: str, kind: str, values: pd.Series) -> pd.Series:
     elif kind == "id_number":
         out = values.str.upper()
     elif kind == "timestamp":  # ISO text at +08:00: the generated Cypher makes it a DateTime
-        stamps = parse_timestamps(values)
-        return stamps.dt.strftime("%Y-%m-%dT%H:%M:%S+08:00").astype(object).where(stamps.notna(), None)
+        return iso_text(parse_timestamps(values))
     elif kind == "date":
-        return parse_timestamps(values).dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
+        stamps = parse_timestamps(values)
+        return stamps.dt.strftime("%Y-%m-%d").astype(object).where(stamps.notna(), None)
     elif kind == "bool":
         out = to_bool(values)
     elif kind in ("count", "nonneg_int"):

@@ -22,8 +22,9 @@ import pandas as pd
 from duanka.errors import DuankaError
 from duanka.ingest import read
 from duanka.ingest.contract import SPECS, FileSpec
+from duanka.ingest.mapping import NO_MAP, FileMap, SourceMapping
 from duanka.ingest.normalise import derive_carrier, normalise
-from duanka.ingest.validate import clean_strings, failures
+from duanka.ingest.validate import clean_strings, failures, unfloat
 from duanka.subprocesses import channel, die_with_parent, receive, start
 
 BACKGROUND_BYTES = 64 << 20  # extracts above this are prepared in a second process
@@ -40,9 +41,10 @@ class Prepared:
     typed: pd.DataFrame  # the rows that passed, as the graph stores them
 
 
-def prepare(spec: FileSpec, chunk: read.Chunk) -> Prepared:
+def prepare(spec: FileSpec, chunk: read.Chunk, file_map: FileMap = NO_MAP) -> Prepared:
     raw = chunk.rows
-    problems = failures(spec, frame := _with_defaults(spec, clean_strings(raw)))
+    frame = _with_defaults(spec, unfloat(spec, file_map.apply(clean_strings(raw))))
+    problems = failures(spec, frame)
     if chunk.malformed:
         bad = pd.DataFrame(chunk.malformed, columns=["line", "value", "reason"]).assign(column="")
         problems = pd.concat([bad[["line", "column", "value", "reason"]], problems], ignore_index=True)
@@ -73,22 +75,23 @@ def typed(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def prepared_chunks(name: str, path: Path, encoding: str | None) -> Iterator[Prepared]:
-    spec = SPECS[name]
+def prepared_chunks(name: str, path: Path, encoding: str | None, mapping: SourceMapping) -> Iterator[Prepared]:
+    spec, file_map = SPECS[name], mapping.of(name)
     for chunk in read.chunks(path, encoding):
-        yield prepare(spec, chunk)
+        yield prepare(spec, chunk, file_map)
 
 
 Job = tuple[str, Path]  # (contract file name, its path)
 
 
-def _produce(jobs: list[Job], encoding: str | None, out: "mp.Queue[tuple[str, str, object]]") -> None:
+def _produce(jobs: list[Job], encoding: str | None, mapping: SourceMapping,
+             out: "mp.Queue[tuple[str, str, object]]") -> None:
     """The second process: every file in order, each chunk as it is ready, then an end mark."""
     die_with_parent()  # a killed loader must not leave it blocked on a full queue
     os.nice(10)  # it runs ahead: the loader and Neo4j come first for the CPU (docs/benchmarks.md)
     for name, path in jobs:
         try:
-            for prepared in prepared_chunks(name, path, encoding):
+            for prepared in prepared_chunks(name, path, encoding, mapping):
                 out.put(("chunk", name, prepared))
         except BaseException as exc:  # noqa: BLE001  (handed to the loader, which raises it)
             error = exc if isinstance(exc, DuankaError) else DuankaError(
@@ -101,12 +104,13 @@ def _produce(jobs: list[Job], encoding: str | None, out: "mp.Queue[tuple[str, st
 class Preparation:
     """Prepared chunks for each file of a run, in order; from a second process when `background`."""
 
-    def __init__(self, jobs: list[Job], encoding: str | None, background: bool) -> None:
-        self.jobs, self.encoding = jobs, encoding
+    def __init__(self, jobs: list[Job], encoding: str | None, background: bool,
+                 mapping: SourceMapping | None = None) -> None:
+        self.jobs, self.encoding, self.mapping = jobs, encoding, mapping or SourceMapping()
         self._process: mp.process.BaseProcess | None = None
         if background:
             self._queue: mp.Queue[tuple[str, str, object]] = channel(maxsize=AHEAD)
-            self._process = start(_produce, (jobs, encoding, self._queue), "duanka-prepare")
+            self._process = start(_produce, (jobs, encoding, self.mapping, self._queue), "duanka-prepare")
 
     @staticmethod
     def wanted(paths: list[Path]) -> bool:
@@ -116,7 +120,7 @@ class Preparation:
         """The next file's chunks; files must be asked for in the order of `jobs`."""
         if self._process is None:
             path = dict(self.jobs)[name]
-            yield from prepared_chunks(name, path, self.encoding)
+            yield from prepared_chunks(name, path, self.encoding, self.mapping)
             return
         while True:
             kind, got, item = receive(self._queue, self._process, "preparing the extract")

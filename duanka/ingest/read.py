@@ -28,11 +28,31 @@ class Chunk:
     malformed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, raw, reason)
 
 
-def find_source_file(source: Path, name: str) -> Path | None:
+def find_source_file(source: Path, name: str, named: str | None = None) -> Path | None:
+    """`name`.csv or `name`.parquet, or the file a mapping names for it."""
+    if named is not None:
+        path = source / named
+        if not path.is_file():
+            raise DuankaError(f"The mapping names {named!r} for {name}, but {source} has no such file.")
+        return path
     csv_path, parquet_path = source / f"{name}.csv", source / f"{name}.parquet"
     if csv_path.exists() and parquet_path.exists():
         raise DuankaError(f"{source} holds both {csv_path.name} and {parquet_path.name}; keep one.")
     return csv_path if csv_path.exists() else parquet_path if parquet_path.exists() else None
+
+
+def check_is_text(path: Path, sample_bytes: int = 1 << 16) -> None:
+    """A file that is not CSV text at all (a workbook or archive renamed .csv) fails at once, by name."""
+    if path.suffix == ".parquet":
+        return
+    with path.open("rb") as handle:
+        head = handle.read(sample_bytes)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DuankaError(f"{path.name} is a spreadsheet workbook or archive, not CSV: save it as CSV (UTF-8) first.")
+    if b"\x00" in head:
+        line = head[:head.index(b"\x00")].count(b"\n") + 1
+        raise DuankaError(f"{path.name} is not CSV text: a NUL byte on line {line} (UTF-16, or a binary file?). "
+                          "Save it as CSV in UTF-8 or GB18030.")
 
 
 def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:

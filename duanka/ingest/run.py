@@ -21,9 +21,11 @@ import pandas as pd
 from duanka import __version__, audit, db, queries
 from duanka.errors import DuankaError
 from duanka.ingest import read
-from duanka.ingest.contract import FILES, SPECS, FileSpec
+from duanka.ingest.callrecords import CallAggregator
+from duanka.ingest.contract import FILES, SPECS, FileSpec, first_extract_gap
 from duanka.ingest.load import BatchWriter, element_ids
-from duanka.ingest.mapping import WRITES, NodeWrite, RelWrite
+from duanka.ingest.mapping import SourceMapping
+from duanka.ingest.writes import WRITES, NodeWrite, RelWrite
 from duanka.ingest.prepare import Preparation, Prepared
 from duanka.ingest.quarantine import Quarantine
 from duanka.lock import database_lock
@@ -32,8 +34,10 @@ from graphmodel.apply import apply_schema
 from graphmodel.cypher import known_keys
 from graphmodel.schema import NODES, RELATIONSHIPS, NodeSchema, node
 
+# Raw call records before the pair summary: where both give a pair, the summary's figures stand
+# (CALLED's count is replaced, not added), so a summary and the rows it summarises count once.
 LOAD_ORDER = ("persons", "outlets", "devices", "sims", "bank_accounts",
-              "sim_device_links", "account_device_links", "transfers", "calls", "reports")
+              "sim_device_links", "account_device_links", "transfers", "call_records", "calls", "reports")
 
 
 @dataclass
@@ -79,9 +83,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def source_digest(paths: dict[str, Path], checksum: Callable[[Path], str] = sha256_of) -> str:
-    """One checksum for a whole extract: its files' names and contents."""
+def source_digest(paths: dict[str, Path], checksum: Callable[[Path], str] = sha256_of, mapping: str = "") -> str:
+    """One checksum for a whole extract: its files' names and contents, and the mapping that reads them."""
     lines = [f"{name}:{path.name}:{checksum(path)}" for name, path in sorted(paths.items())]
+    if mapping:
+        lines.append(f"mapping:{mapping}")
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -94,6 +100,7 @@ class Ingestion:
     source: Path
     settings: Settings
     encoding: str | None = None
+    mapping: SourceMapping = field(default_factory=SourceMapping)  # the source's own headers and codes
     bulk: bool = False  # an empty local database: write import files, load with neo4j-admin
     bulk_sink: Any = None  # the BulkSink of a --bulk run, for its import timing
     parallel: bool | None = None  # prepare and write in processes of their own; None: when the extract is big
@@ -114,30 +121,52 @@ class Ingestion:
         return self.checksums[path]
 
     @property
+    def digest(self) -> str:
+        return source_digest(self.paths, self.checksum, self.mapping.digest)
+
+    @property
     def run_dir(self) -> Path:
         return self.settings.work_dir / "runs" / self.run_id
 
     # -- step 1 -----------------------------------------------------------------------------
     def check(self) -> None:
-        """Find the files and reject the run before anything is loaded if a header lacks a required column."""
+        """Find the files and reject the run before anything is loaded if a header lacks a required column.
+
+        Every missing column of every file is named in one error. A first extract must hold
+        persons and sims or bank_accounts; an increment onto a graph that holds persons, any subset.
+        """
         if not self.source.is_dir():
             raise DuankaError(f"Source directory {self.source} does not exist.")
+        missing: list[str] = []
         for spec in FILES:
-            path = read.find_source_file(self.source, spec.name)
+            file_map = self.mapping.of(spec.name)
+            path = read.find_source_file(self.source, spec.name, file_map.file)
             if path is None:
-                if spec.required_file:
-                    raise DuankaError(f"{self.source} has no {spec.name}.csv or {spec.name}.parquet, which the contract requires.")
                 continue
-            columns = read.header(path, self.encoding)
-            for required in spec.required_columns:
-                if required not in columns:
-                    raise DuankaError(f"{path.name} is rejected: its header has no required column {required!r}.")
+            read.check_is_text(path)
+            columns = file_map.header(read.header(path, self.encoding))
+            lacking = [c for c in spec.required_columns if c not in columns]
+            missing += [f"{path.name} has no column {c!r}" + (" (no source column is mapped to it)" if file_map.columns else "")
+                        for c in lacking]
             self.paths[spec.name] = path
+        if missing:
+            hint = "" if self.mapping.path else " A source with headers of its own needs --mapping FILE (docs/mapping.md)."
+            raise DuankaError("The extract is rejected; nothing was loaded: " + "; ".join(missing) + "." + hint)
+        if not self.paths:
+            raise DuankaError(f"{self.source} holds none of the input contract's files ({', '.join(SPECS)}).")
+        gap = first_extract_gap(set(self.paths))
+        if gap and not self._graph_holds_persons():
+            raise DuankaError(f"{self.source} has no {gap}: a first extract needs persons and sims or bank_accounts "
+                              "(an increment may hold any files once the graph holds persons).")
+
+    def _graph_holds_persons(self) -> bool:
+        with db.session(self.settings) as sess:
+            return bool(db.read(sess, queries.load("load/present"))[0]["Person"])
 
     def loaded_before(self) -> str | None:
         """The run that already loaded exactly these files into this database, if any."""
         with db.session(self.settings) as sess:
-            rows = db.read(sess, queries.load("pipeline/ingest_done"), digest=source_digest(self.paths, self.checksum))
+            rows = db.read(sess, queries.load("pipeline/ingest_done"), digest=self.digest)
         return rows[0]["run_id"] if rows else None
 
     # -- step 2 -----------------------------------------------------------------------------
@@ -158,14 +187,15 @@ class Ingestion:
         background = self.parallel if self.parallel is not None else Preparation.wanted([path for _, path in jobs])
         with (
             database_lock(self.settings, f"ingest {self.source}", wait=self.wait_for_lock),
-            Preparation(jobs, self.encoding, background) as prepared,
+            Preparation(jobs, self.encoding, background, self.mapping) as prepared,
             Quarantine(self.run_dir / "quarantine.csv") as quarantine,
             db.session(self.settings) as sess,
             self._sink(background) as sink,
         ):
             self.first_load = self._absent(sess)
             for name, _ in jobs:
-                self.reports.append(self.load_file(sess, sink, SPECS[name], quarantine, prepared.chunks(name)))
+                load = self.load_call_records if name == "call_records" else self.load_file
+                self.reports.append(load(sess, sink, SPECS[name], quarantine, prepared.chunks(name)))
 
     def _absent(self, sess: Any) -> set[str]:
         """Labels and types the graph holds none of (all of them for --bulk, which starts from nothing)."""
@@ -179,7 +209,9 @@ class Ingestion:
             return BatchWriter(self.settings, self.run_id, background=background)
         from duanka.ingest.bulk import BulkSink
 
-        self.bulk_sink = BulkSink(self.settings, self.run_id, self.run_dir / "import")
+        types = [w.rel.type for name in self.paths for w in WRITES[name] if isinstance(w, RelWrite)]
+        twice = frozenset(t for t in types if types.count(t) > 1)
+        self.bulk_sink = BulkSink(self.settings, self.run_id, self.run_dir / "import", twice)
         return self.bulk_sink
 
     def load_file(self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine,
@@ -202,6 +234,23 @@ class Ingestion:
             report.rows_loaded += len(typed)
             if self.progress:
                 self.progress(spec.name, chunk.rows_read)
+        return report
+
+    def load_call_records(self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine,
+                          chunks: Iterable[Prepared]) -> FileReport:
+        """Raw records are summed per pair first (spilled to disk), then written as `calls` rows are."""
+        path = self.paths[spec.name]
+        report = FileReport(spec.name, path.name, self.checksum(path))
+        with CallAggregator(self.run_dir / "call_records", path.stat().st_size) as calls:
+            for chunk in chunks:
+                report.rows_read += chunk.rows_read
+                report.rows_quarantined += quarantine.add(path.name, chunk.problems, chunk.raw)
+                calls.add(chunk.typed)
+                report.rows_loaded += len(chunk.typed)
+                if self.progress:
+                    self.progress(spec.name, chunk.rows_read)
+            for summary in calls.summaries():
+                self._write(writer, spec, summary, {})
         return report
 
     def _references(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> list[pd.DataFrame]:
@@ -340,7 +389,7 @@ class Ingestion:
         run = {"run_id": result.run_id, "kind": "ingest", "status": "completed" if result.ok else "failed",
                "version": __version__, "source": result.source, "started_at": result.started_at,
                "finished_at": result.finished_at, "files_json": json.dumps(files, ensure_ascii=False),
-               "source_sha256": source_digest(self.paths, self.checksum),
+               "source_sha256": self.digest,
                "rows_read": sum(f.rows_read for f in result.files),
                "rows_quarantined": sum(f.rows_quarantined for f in result.files)}
         with db.session(self.settings) as sess:
@@ -352,6 +401,7 @@ class Ingestion:
         manifest = {
             "run_id": result.run_id, "kind": "ingest", "version": __version__, "source": result.source,
             "encoding": self.encoding or "auto", "database": self.settings.connection.uri,
+            "mapping": {"file": str(self.mapping.path), "sha256": self.mapping.digest} if self.mapping.path else None,
             "started_at": result.started_at, "finished_at": result.finished_at, "ok": result.ok,
             "files": [asdict(f) | {"reconciled": f.reconciled} for f in result.files],
             "graph": {"expected": result.expected, "found": result.found}, "quarantine": result.quarantine,
@@ -361,9 +411,10 @@ class Ingestion:
 
 def ingest_source(source: Path, settings: Settings, encoding: str | None = None,
                   progress: Callable[[str, int], None] | None = None, bulk: bool = False,
-                  parallel: bool | None = None) -> IngestResult:
+                  parallel: bool | None = None, mapping: Path | None = None) -> IngestResult:
     """The whole run without Prefect: check, prepare, load, reconcile."""
-    run = Ingestion(source=source, settings=settings, encoding=encoding, progress=progress, bulk=bulk, parallel=parallel)
+    run = Ingestion(source=source, settings=settings, encoding=encoding, progress=progress, bulk=bulk, parallel=parallel,
+                    mapping=SourceMapping.find(source, mapping))
     run.check()
     run.prepare()
     run.load_all()

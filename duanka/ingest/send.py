@@ -21,7 +21,7 @@ import neo4j
 from neo4j.exceptions import ClientError
 
 from duanka import db
-from duanka.errors import DuankaError
+from duanka.errors import DuankaError, Unavailable, is_transient
 from duanka.settings import Settings
 from duanka.subprocesses import channel, die_with_parent, receive, start
 from graphmodel.cypher import locate_nodes
@@ -148,7 +148,8 @@ def _serve(settings: Settings, inbox: mp.Queue[Batch | None], answers: mp.Queue[
                 answers.put(None)
             except BaseException as exc:  # noqa: BLE001  (handed to the loader, which raises it)
                 failed = True
-                answers.put(exc if isinstance(exc, DuankaError) else DuankaError(
+                kind = Unavailable if is_transient(exc) else DuankaError  # the cause does not cross processes
+                answers.put(exc if isinstance(exc, DuankaError) else kind(
                     f"Writing to Neo4j at {settings.connection.uri} failed: {type(exc).__name__}: {exc}"))
 
 

@@ -48,6 +48,8 @@ CHECKS: dict[str, Callable[[Column], list[pa.Check]]] = {
     "money": lambda c: [_check(lambda s: _numeric(s) >= 0, "amount is not a number ≥ 0")],
     "enum": lambda c: [_check(lambda s: s.isin(c.values), f"not one of {', '.join(c.values)}")],
 }
+SCIENTIFIC = r"[+-]?\d+(?:\.\d*)?[eE][+-]?\d+"
+SPREADSHEET = [_check(lambda s: ~s.str.fullmatch(SCIENTIFIC), "scientific notation: a spreadsheet has dropped its digits")]
 CLEAN_TEXT = [
     _check(lambda s: s.str.len() <= MAX_FIELD, f"longer than {MAX_FIELD} characters"),
     _check(lambda s: ~s.str.contains("\ufffd", regex=False), "bytes that are not valid in the file's encoding"),
@@ -58,7 +60,8 @@ CLEAN_TEXT = [
 @cache
 def schema(spec: FileSpec) -> pa.DataFrameSchema:
     columns = {
-        c.name: pa.Column("string", nullable=not c.required, required=False, checks=CLEAN_TEXT + CHECKS[c.kind](c))
+        c.name: pa.Column("string", nullable=not c.required, required=False,
+                          checks=CLEAN_TEXT + (SPREADSHEET if c.numeric else []) + CHECKS[c.kind](c))
         for c in spec.columns
     }
     return pa.DataFrameSchema(columns, strict=False)
@@ -68,6 +71,15 @@ def clean_strings(frame: pd.DataFrame) -> pd.DataFrame:
     """Trim every value; an empty string is a missing value."""
     out = frame.apply(lambda s: s.str.strip())
     return out.mask(out == "")
+
+
+def unfloat(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """`13800138000.0` → `13800138000` in whole-number columns: what a spreadsheet adds, nothing the source meant."""
+    for column in spec.columns:
+        if column.whole and column.name in frame.columns:
+            values = frame[column.name]
+            frame[column.name] = values.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
+    return frame
 
 
 def failures(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,50 @@
+"""Which graph elements each source file writes. Properties follow by name from graphmodel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphmodel.schema import NodeSchema, RelSchema, node, relationship
+
+
+@dataclass(frozen=True)
+class NodeWrite:
+    node: NodeSchema
+    key: str  # the column holding the node's key
+
+
+@dataclass(frozen=True)
+class RelWrite:
+    rel: RelSchema
+    start: str  # column holding the start node's key
+    end: str
+
+
+Write = NodeWrite | RelWrite
+
+WRITES: dict[str, tuple[Write, ...]] = {
+    "persons": (NodeWrite(node("Person"), "person_id"),),
+    "outlets": (NodeWrite(node("Outlet"), "outlet_id"),),
+    "devices": (NodeWrite(node("Device"), "device_id"),),
+    "sims": (
+        NodeWrite(node("Sim"), "msisdn"),
+        RelWrite(relationship("HOLDS_SIM"), "holder_person_id", "msisdn"),
+        RelWrite(relationship("ACTIVATED_AT"), "msisdn", "outlet_id"),
+    ),
+    "bank_accounts": (
+        NodeWrite(node("Account"), "account_id"),
+        RelWrite(relationship("HOLDS_ACCOUNT"), "holder_person_id", "account_id"),
+        RelWrite(relationship("OPENED_AT"), "account_id", "branch_id"),
+        RelWrite(relationship("BOUND_TO"), "account_id", "bound_msisdn"),
+    ),
+    "sim_device_links": (RelWrite(relationship("SEEN_IN"), "msisdn", "device_id"),),
+    "account_device_links": (RelWrite(relationship("USED_FROM"), "account_id", "device_id"),),
+    "transfers": (RelWrite(relationship("TRANSFER"), "from_account", "to_account"),),
+    "call_records": (RelWrite(relationship("CALLED"), "caller_msisdn", "callee_msisdn"),),  # once summed per pair
+    "calls": (RelWrite(relationship("CALLED"), "caller_msisdn", "callee_msisdn"),),
+    "reports": (
+        NodeWrite(node("Report"), "report_id"),
+        RelWrite(relationship("REPORTS_SIM"), "report_id", "msisdn"),
+        RelWrite(relationship("REPORTS_ACCOUNT"), "report_id", "account_id"),
+    ),
+}
