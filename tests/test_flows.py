@@ -6,19 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.settings import Settings
 
 pytestmark = pytest.mark.neo4j
-
-
-@pytest.fixture(scope="session")
-def prefect_server() -> None:
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def test_ingest_flow_loads_and_reports(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:

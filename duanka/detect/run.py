@@ -6,6 +6,7 @@ Plain methods, so the Prefect flow wires them as tasks and tests call them direc
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from duanka import __version__, audit, db, queries
-from duanka.detect import score, signals
+from duanka.detect import evidence, score, signals
 from duanka.detect.communities import keep_small_components, partition
 from duanka.errors import DuankaError
 from duanka.ingest.run import new_run_id
@@ -71,6 +72,7 @@ class Detection:
     run_id: str = field(default_factory=lambda: new_run_id("detect"))
     timings: dict[str, float] = field(default_factory=dict)
     started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    evidence: dict[str, int] = field(default_factory=dict)  # relationships of each evidence kind the graph held
 
     def _timed(self, step: str, began: float) -> None:
         self.timings[step] = round(time.perf_counter() - began, 3)
@@ -119,6 +121,7 @@ class Detection:
     def facts(self) -> signals.Facts:
         began = time.perf_counter()
         with db.session(self.settings) as sess:
+            self.evidence = evidence.held(sess)
             f = signals.Facts(
                 sims=queries.frame(sess, "detect/facts_sims"), seen=queries.frame(sess, "detect/facts_seen"),
                 accounts=queries.frame(sess, "detect/facts_accounts"), used=queries.frame(sess, "detect/facts_used_from"),
@@ -194,7 +197,7 @@ class Detection:
     def write_back(self, entities: pd.DataFrame, clusters: pd.DataFrame, figures: dict[str, int]) -> None:
         began = time.perf_counter()
         run = {"run_id": self.run_id, "kind": "detect", "status": "writing", "version": __version__,
-               "started_at": self.started_at, **self.params.as_dict(), **figures}
+               "started_at": self.started_at, "evidence_json": json.dumps(self.evidence), **self.params.as_dict(), **figures}
         members = entities[entities["cluster_id"].notna()]
         lead_rank = pd.Series(np.arange(1, len(entities) + 1), index=entities.index)
         lead_rows = [

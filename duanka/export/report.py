@@ -12,6 +12,7 @@ import networkx as nx
 import pandas as pd
 
 from duanka import queries
+from duanka.detect.evidence import describe
 from duanka.detect.score import ROLE_LABELS
 from duanka.draw import ROLE_COLOURS, draw_subgraph
 from duanka.export.mask import mask_id, mask_text
@@ -68,7 +69,7 @@ def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
 
 
 def write(out: Path, run: dict[str, Any], clusters: pd.DataFrame, graphs: ClusterGraphs, masked: bool,
-          figures: dict[str, int], sources: list[dict[str, Any]]) -> list[Path]:
+          figures: dict[str, int], sources: list[dict[str, Any]], evidence: dict[str, int] | None = None) -> list[Path]:
     """Draw each cluster, then the page that embeds the drawings (so the HTML needs no other file)."""
     (out / "clusters").mkdir(exist_ok=True)
     written: list[Path] = []
@@ -98,6 +99,7 @@ identifiers {'masked 已脱敏' if masked else '<b>UNMASKED 未脱敏</b>'}</p>
 <tr><td class=num>{run.get('nodes', 0):,}</td><td class=num>{run.get('edges', 0):,}</td>
 <td class=num>{figures['clusters']:,}</td><td class=num>{figures['leads']:,}</td></tr></table>
 {('<p>Latest extract: ' + html.escape(str(sources[0]['source'])) + '</p>' + read_table) if sources else ''}
+{_evidence(evidence) if evidence else ''}
 <h2>Top clusters 重点团伙</h2>
 {_table(clusters, {"rank": "rank", "cluster_id": "cluster", "score": "score", "persons": "persons", "sims": "sims",
                    "accounts": "accounts", "devices": "devices", "reports": "reports", "top_reasons": "top reasons"})}
@@ -108,6 +110,15 @@ identifiers {'masked 已脱敏' if masked else '<b>UNMASKED 未脱敏</b>'}</p>
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     return [path, *written]
+
+
+def _evidence(counts: dict[str, int]) -> str:
+    """What the run could see: a signal whose evidence was never loaded is absent, not negative."""
+    had_en, absent_en = describe(counts, "en")
+    had_zh, absent_zh = describe(counts, "zh")
+    return (f"<h2>Evidence this run had 本次研判依据</h2><p>Held 已有: {html.escape(had_en)}<br>{html.escape(had_zh)}</p>"
+            f"<p>Absent 缺失 (no signal built on these was scored 相关信号未参与评分): {html.escape(absent_en)}<br>"
+            f"{html.escape(absent_zh)}</p>")
 
 
 def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool) -> str:

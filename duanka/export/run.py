@@ -114,6 +114,11 @@ def cluster_table(clusters: pd.DataFrame, params: ExportParams, run: dict[str, A
     return out
 
 
+def evidence_held(run: dict[str, Any]) -> dict[str, int]:
+    """Relationships of each evidence kind the graph held when the run scored it (detect/evidence.py)."""
+    return json.loads(run.get("evidence_json") or "{}")
+
+
 def source_summary(ingests: pd.DataFrame) -> list[dict[str, Any]]:
     """The ingest runs behind the graph: source, files with checksums and read/loaded/quarantined counts."""
     return [{"run_id": r.run_id, "source": r.source, "status": r.status, "finished_at": str(r.finished_at),
@@ -146,7 +151,8 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
         ]
         sources = source_summary(ingests)
         written += report.write(stage, run, cluster_rows.head(params.top_clusters), graph, params.masked,
-                                figures={"leads": len(lead_rows), "clusters": len(cluster_rows)}, sources=sources)
+                                figures={"leads": len(lead_rows), "clusters": len(cluster_rows)}, sources=sources,
+                                evidence=evidence_held(run))
         files = [p.relative_to(stage).as_posix() for p in written]
         manifest = {
             "export_id": export_id, "kind": "export", "version": __version__,
@@ -154,6 +160,7 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             "database": settings.connection.uri, "detect_run": run,
             "algorithm": {k: run.get(k) for k in ("engine", "resolution", "seed", "min_score")},
             "sources": sources,
+            "evidence": evidence_held(run),
             "masked": params.masked, "exported_by": audit.current_user(params.by),
             "unmasked_reason": None if params.masked else params.reason, "language": params.lang,
             "rows": {"leads": len(lead_rows), "clusters": len(cluster_rows)},

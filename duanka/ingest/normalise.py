@@ -21,7 +21,7 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
     No offset means Shanghai local time and a date alone means local midnight (the input
     contract): both get `+08:00` written on, so every value is parsed once, as an instant.
     """
-    text = values.astype("string").str.strip()
+    text = values.astype("string").str.strip().str.upper()  # `t` and `z` are valid ISO 8601 too
     local = ~text.str.contains(_OFFSET, regex=True).fillna(False)
     dated = text.str.fullmatch(_DATE_ONLY).fillna(False)
     text = text.mask(local & dated, text + "T00:00:00+08:00").mask(local & ~dated, text + "+08:00")
@@ -58,7 +58,7 @@ def normalise(name: str, kind: str, values: pd.Series) -> pd.Series:
     elif kind in ("count", "nonneg_int"):
         out = pd.to_numeric(values, errors="coerce").astype("Int64")
     elif kind in ("amount", "money"):
-        out = pd.to_numeric(values.str.replace(",", "", regex=False), errors="coerce")
+        out = pd.to_numeric(values.str.replace(",", "", regex=False), errors="coerce").astype("float64")  # yuan: always a float
     else:
         out = values
     return out.astype(object).where(out.notna(), None)

@@ -49,7 +49,8 @@ CHECKS: dict[str, Callable[[Column], list[pa.Check]]] = {
     "enum": lambda c: [_check(lambda s: s.isin(c.values), f"not one of {', '.join(c.values)}")],
 }
 SCIENTIFIC = r"[+-]?\d+(?:\.\d*)?[eE][+-]?\d+"
-SPREADSHEET = [_check(lambda s: ~s.str.fullmatch(SCIENTIFIC), "scientific notation: a spreadsheet has dropped its digits")]
+LOST_DIGITS = "scientific notation: a spreadsheet has dropped its digits"
+SPREADSHEET = [_check(lambda s: ~s.str.fullmatch(SCIENTIFIC), LOST_DIGITS)]
 CLEAN_TEXT = [
     _check(lambda s: s.str.len() <= MAX_FIELD, f"longer than {MAX_FIELD} characters"),
     _check(lambda s: ~s.str.contains("\ufffd", regex=False), "bytes that are not valid in the file's encoding"),
@@ -98,7 +99,12 @@ def failures(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
     found.extend(_cross_field(spec, frame))
     if not found:
         return pd.DataFrame(columns=["line", "column", "value", "reason"])
-    return pd.concat(found, ignore_index=True)
+    out = pd.concat(found, ignore_index=True)
+    lost = out.loc[out["reason"] == LOST_DIGITS, ["line", "column"]]
+    if len(lost):  # the one reason that says what happened: not also "not a mobile number"
+        cell = pd.MultiIndex.from_frame(out[["line", "column"]])
+        out = out[~cell.isin(pd.MultiIndex.from_frame(lost)) | (out["reason"] == LOST_DIGITS).to_numpy()]
+    return out.reset_index(drop=True)
 
 
 def _cross_field(spec: FileSpec, frame: pd.DataFrame) -> list[pd.DataFrame]:
