@@ -13,10 +13,10 @@ import html
 import zipfile
 from pathlib import Path
 
-from duanka.draw import ROLE_COLOURS
 from duanka.queries import QUERIES
-from graphmodel.docs import ROLE_COLOURS as LABEL_COLOURS
-from graphmodel.schema import CONFIRMED, NODES, SUSPECT, SUSPECT_LABELS
+from graphmodel.docs import LABEL_COLOURS
+from graphmodel.roles import CONFIRMED, ROLES, SUSPECT
+from graphmodel.schema import NODES
 
 PREFIX = "browser/duanka/"
 # The guide's order: triage first, then the ways into one lead, then the decision.
@@ -86,9 +86,9 @@ def grass() -> str:
         colour = LABEL_COLOURS.get(n.label, "#A5ABB6")
         rules.append(f"node.{n.label} {{\n  color: {colour};\n  border-color: {colour};\n  caption: '{{{n.key}}}';\n}}")
     rules.append(f"node.{SUSPECT} {{\n  border-color: #B2182B;\n  border-width: 3px;\n}}")
-    for role, label in SUSPECT_LABELS.items():
-        if label != SUSPECT:
-            rules.append(f"node.{label} {{\n  color: {ROLE_COLOURS[role]};\n  diameter: 55px;\n}}")
+    for role in ROLES:
+        if role.label != SUSPECT:
+            rules.append(f"node.{role.label} {{\n  color: {role.colour};\n  diameter: 55px;\n}}")
     rules.append(f"node.{CONFIRMED} {{\n  border-color: #000000;\n  border-width: 6px;\n}}")
     return "\n".join(rules) + "\n"
 

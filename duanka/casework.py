@@ -15,7 +15,6 @@ from typing import Any
 import pandas as pd
 
 from duanka import __version__, audit, db, queries
-from duanka.detect.score import ROLE_LABELS
 from duanka.errors import DuankaError
 from duanka.export import sheets
 from duanka.export.mask import mask_id, mask_text
@@ -23,8 +22,8 @@ from duanka.export.report import ClusterGraphs
 from duanka.draw import draw_subgraph
 from duanka.ingest.run import sha256_of
 from duanka.settings import Settings
+from graphmodel.roles import DECISIONS, role
 
-STATUSES = ("confirmed", "dismissed", "under_review")
 ENTITY_TYPES = ("person", "sim", "account", "device")
 
 
@@ -52,8 +51,8 @@ def resolve(sess: Any, ref: str) -> Entity:
 
 
 def decide(settings: Settings, ref: str, status: str, by: str, note: str) -> dict[str, Any]:
-    if status not in STATUSES:
-        raise DuankaError(f"Unknown status {status!r}: use {', '.join(STATUSES)}.")
+    if status not in DECISIONS:
+        raise DuankaError(f"Unknown status {status!r}: use {', '.join(DECISIONS)}.")
     if not by.strip():
         raise DuankaError("A decision needs the investigator's name (--by).")
     if not note.strip():
@@ -100,7 +99,7 @@ def case_file(settings: Settings, params: CaseParams) -> list[Path]:
     show = (lambda v, k: mask_id(v, k)) if params.masked else (lambda v, k: v)
     text = mask_text if params.masked else (lambda t: t or "")
     members = graphs.nodes.assign(id=[show(v, k) for v, k in zip(graphs.nodes["id"], graphs.nodes["kind"])],
-                                  role_label=graphs.nodes["role"].map(ROLE_LABELS).fillna(ROLE_LABELS["unknown"]),
+                                  role_label=[role(r).zh for r in graphs.nodes["role"]],
                                   reasons=[text(r) for r in graphs.nodes["reasons"]]).sort_values("score", ascending=False)
     links = graphs.links.assign(a=[show(v, k) for v, k in zip(graphs.links["a"], graphs.links["a_kind"])],
                                 b=[show(v, k) for v, k in zip(graphs.links["b"], graphs.links["b_kind"])])

@@ -231,13 +231,13 @@ def detect_cmd(
 
 
 def print_leads(leads: list[dict[str, Any]], lang: str = "en") -> None:
-    from duanka.detect.score import ROLE_LABELS
+    from graphmodel.roles import role
 
     table = Table("rank", "type", "id", "role", "score", "reasons", title="Top leads (suspicions, not determinations)")
     for r in leads:
-        role = f"{r['role']} {ROLE_LABELS.get(r['role'], '')}"
+        named = f"{r['role']} {role(r['role']).zh}"
         shown = "confirmed" if r.get("status") == "confirmed" else f"{r['score']:.2f}"
-        table.add_row(str(r["rank"]), r["entity_type"], str(r["entity_id"]), role, shown,
+        table.add_row(str(r["rank"]), r["entity_type"], str(r["entity_id"]), named, shown,
                       (r.get("reasons_zh") if lang == "zh" else r.get("reasons")) or "")
     console.print(table)
 
@@ -305,7 +305,7 @@ def explain_cmd(
 ) -> None:
     """Why an entity was flagged, across runs: scores over time, clusters, reports, decisions."""
     from duanka.casework import explain
-    from duanka.detect.score import ROLE_LABELS
+    from graphmodel.roles import role
 
     e = explain(Settings.from_env(), entity)
     console.print(f"[bold]{e['label']} {escape(e['ref'])}[/]  "
@@ -315,7 +315,7 @@ def explain_cmd(
     for f in e["flags"]:
         console.print(f"  {(f['finished_at'] or '')[:16]}  run {f['run_id']} (duanka {f['version']}, {f['engine']} "
                       f"resolution {f['resolution']} seed {f['seed']}): rank {f['rank']}, score {f['score']:.2f}, "
-                      f"{f['role']} {ROLE_LABELS.get(f['role'], '')}, cluster {f['cluster_id'] or '—'}, {f['status']}")
+                      f"{f['role']} {role(f['role']).zh}, cluster {f['cluster_id'] or '—'}, {f['status']}")
         console.print(f"      {escape(f['reasons'] or '')}", style="dim")
     for title, rows in (("Clusters", e["clusters"]), ("Victim reports", e["reports"]), ("Decisions", e["decisions"])):
         if rows:

@@ -6,16 +6,8 @@ from pathlib import Path
 
 import networkx as nx
 
-ROLE_COLOURS = {
-    "number_dealer": "#B2182B", "card_collector": "#EF8A62", "card_farmer": "#F4A582",
-    "device_farm": "#762A83", "fraud_sim": "#2166AC", "mule_account": "#1B7837",
-    "unknown": "#999999", "benign": "#D9D9D9",
-}
-ROLE_LABELS = {
-    "number_dealer": "number dealer", "card_collector": "card collector", "card_farmer": "card farmer",
-    "device_farm": "SIM box / device farm", "fraud_sim": "fraud SIM", "mule_account": "mule account",
-    "unknown": "unknown role", "benign": "other",
-}
+from graphmodel.roles import ROLE, role
+
 SHAPES = {"person": "o", "sim": "s", "account": "D", "device": "^", "outlet": "p", "report": "*"}
 LABEL_ALL_UP_TO = 80  # nodes; a bigger picture labels only its hubs and reports
 CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -52,8 +44,6 @@ def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from duanka.detect.score import ROLE_LABELS as ZH
-
     cjk = _use_cjk_font()
     pos = layout(graph)
     fig, ax = plt.subplots(figsize=(12, 9), dpi=100)
@@ -63,15 +53,15 @@ def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
         if members:
             nx.draw_networkx_nodes(graph, pos, nodelist=members, node_shape=marker, ax=ax, node_size=[
                 260 if graph.nodes[n].get("role") in ("number_dealer", "card_collector", "device_farm") else 120 for n in members],
-                node_color=[ROLE_COLOURS.get(graph.nodes[n].get("role", "benign"), "#D9D9D9") for n in members],
+                node_color=[role(graph.nodes[n].get("role", "benign")).colour for n in members],
                 edgecolors="#333333", linewidths=0.5)
     important = {n: d.get("label", "") for n, d in graph.nodes(data=True)
                  if len(graph) <= LABEL_ALL_UP_TO or d.get("kind") == "report"
                  or d.get("role") in ("number_dealer", "card_collector", "device_farm")}
     nx.draw_networkx_labels(graph, pos, labels=important, font_size=7, ax=ax, verticalalignment="bottom")
-    roles = sorted({d.get("role", "benign") for _, d in graph.nodes(data=True)}, key=list(ROLE_COLOURS).index)
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=ROLE_COLOURS[r], markeredgecolor="#333",
-                      label=f"{ROLE_LABELS[r]} {ZH.get(r, '') if cjk else ''}".strip()) for r in roles]
+    roles = sorted({role(d.get("role", "benign")) for _, d in graph.nodes(data=True)}, key=list(ROLE.values()).index)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=r.colour, markeredgecolor="#333",
+                      label=f"{r.en} {r.zh if cjk else ''}".strip()) for r in roles]
     handles += [Line2D([], [], marker=m, linestyle="", markersize=8, markerfacecolor="white", markeredgecolor="#333", label=k) for k, m in SHAPES.items()
                 if any(d.get("kind") == k for _, d in graph.nodes(data=True))]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=True)

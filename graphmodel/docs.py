@@ -7,7 +7,7 @@ from pathlib import Path
 from graphmodel.cypher import constraints, loaders, present
 from graphmodel.schema import NODES, RELATIONSHIPS
 
-ROLE_COLOURS = {
+LABEL_COLOURS = {  # one colour per label, in the model picture and the Browser style
     "Person": "#4C78A8", "Sim": "#F58518", "Account": "#54A24B", "Device": "#E45756",
     "Outlet": "#72B7B2", "Report": "#B279A2", "Run": "#9D755D", "Cluster": "#EECA3B", "Decision": "#333333",
 }
@@ -82,7 +82,7 @@ def draw(path: Path) -> None:
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#ccc"})
     for n in NODES:
         x, y = LAYOUT[n.label]
-        ax.scatter([x], [y], s=2600, color=ROLE_COLOURS[n.label], zorder=3)
+        ax.scatter([x], [y], s=2600, color=LABEL_COLOURS[n.label], zorder=3)
         ax.text(x, y, n.label, color="white", fontweight="bold", ha="center", va="center", zorder=4, fontsize=9)
         ax.text(x, y - 0.24, n.key, color="#333", ha="center", va="center", fontsize=8, style="italic", zorder=4)
     ax.set_xlim(-0.6, 3.8)

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from graphmodel.roles import CONFIRMED as CONFIRMED  # re-exported: labels of the graph's vocabulary
+from graphmodel.roles import ROLES
+from graphmodel.roles import SUSPECT as SUSPECT
+
 PropKind = Literal["string", "int", "float", "bool", "datetime", "date"]
 MergeRule = Literal["replace", "min", "max"]
 
@@ -149,14 +153,8 @@ DECISION = NodeSchema(
 
 # Extra labels a detection run puts on its leads so Neo4j Browser can colour them by suspected role
 # (MATCH (n:SuspectedNumberDealer) also works); the next run moves them. A suspicion, not a finding:
-# only an investigator's decision adds CONFIRMED.
-SUSPECT = "Suspect"
-SUSPECT_LABELS: dict[str, str] = {
-    "number_dealer": "SuspectedNumberDealer", "card_collector": "SuspectedCardCollector",
-    "card_farmer": "SuspectedCardFarmer", "device_farm": "SuspectedDeviceFarm",
-    "mule_account": "SuspectedMuleAccount", "fraud_sim": "SuspectedFraudSim", "unknown": SUSPECT,
-}
-CONFIRMED = "Confirmed"
+# only an investigator's decision adds CONFIRMED. Declared with the roles (graphmodel/roles.py).
+SUSPECT_LABELS: dict[str, str] = {r.key: r.label for r in ROLES}
 
 NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER, DECISION)
 

@@ -42,3 +42,19 @@ def test_one_constraint_per_key() -> None:
     names = [c.name for c in constraints()]
     assert len(names) == len(set(names))
     assert sum(name.endswith("_unique") for name in names) == len(NODES) + sum(r.key_unique for r in RELATIONSHIPS)
+
+
+def test_roles_and_statuses_are_declared_once() -> None:
+    """Where Cypher must spell the statuses out (an investigator runs decide.cypher in the Browser as is),
+    it spells the declared ones; the Browser style colours each role with its declared colour."""
+    import re
+
+    from duanka import queries
+    from duanka.browser import grass
+    from graphmodel.roles import DECISIONS, ROLES
+
+    listed = re.search(r"\$status IN \[([^\]]*)\]", queries.load("casework/decide")).group(1)
+    assert sorted(s.strip(" '") for s in listed.split(",")) == sorted(DECISIONS)
+    style = grass()
+    for role in ROLES:
+        assert role.label in style and (role.colour in style or role.label == "Suspect")

@@ -183,7 +183,7 @@ def test_missing_required_column_rejects_the_file(empty_db: Settings, tmp_path: 
     generate(tmp_path, "demo", persons=200, seed=2)
     sims = csv(tmp_path / "sims.csv").drop(columns=["msisdn"])
     _write(sims, tmp_path / "sims.csv")
-    with pytest.raises(DuankaError, match=r"sims\.csv is rejected: its header has no required column 'msisdn'"):
+    with pytest.raises(DuankaError, match=r"sims\.csv is rejected: its header \(line 1\) has no required column 'msisdn'"):
         ingest_source(tmp_path, empty_db)
     assert graph_snapshot(empty_db)["nodes"] == 0
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from duanka.detect.run import Detection, DetectParams
-from duanka.draw import ROLE_COLOURS
+from graphmodel.roles import ROLE
 from duanka.export.run import ExportParams, export
 from duanka.generate import generate
 from duanka.settings import Settings
@@ -54,7 +54,7 @@ def colourful(png: Path, region: tuple[int, int, int, int] | None = None) -> tup
         pixels = pixels[y0:y1, x0:x1]
     rgb = (pixels * 255).round().astype(int).reshape(-1, 3)
     seen = {f"#{r:02X}{g:02X}{b:02X}" for r, g, b in np.unique(rgb, axis=0)}
-    return float(pixels.std()), {role for role, colour in ROLE_COLOURS.items() if colour.upper() in seen}
+    return float(pixels.std()), {r.key for r in ROLE.values() if r.colour.upper() in seen}
 
 
 def test_report_opens_offline_and_shows_cluster_drawings(browser, exported: Path) -> None:  # type: ignore[no-untyped-def]

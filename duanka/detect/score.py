@@ -16,10 +16,6 @@ import pandas as pd
 from duanka.detect.signals import FARM_SIMS
 
 SHANGHAI = timezone(timedelta(hours=8))
-ROLE_LABELS = {
-    "card_farmer": "卡农", "number_dealer": "号商", "card_collector": "卡头", "device_farm": "猫池设备",
-    "mule_account": "跑分账户", "fraud_sim": "涉诈号码", "unknown": "待定",
-}
 
 
 def logistic(x: pd.Series | np.ndarray, mid: float, scale: float) -> np.ndarray:
@@ -99,15 +95,13 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
         if r["accounts_away"]:
             why.add(f"{r['accounts_away']} of {r['accounts']} own bank cards operated for weeks from other people's devices",
                     f"名下{r['accounts']}张银行卡中{r['accounts_away']}张长期由他人设备操作")
-        if r["early_touches"] and r["account_setups"]:
-            why.add(f"own device handled {r['early_touches']} new cards and set up {r['account_setups']} new accounts of other people within days of opening",
-                    f"本人设备在他人开卡后数日内接触新卡{r['early_touches']}张、开通新账户{r['account_setups']}个")
-        elif r["early_touches"]:
-            why.add(f"own device handled {r['early_touches']} new cards of other people within days of opening",
-                    f"本人设备在他人开卡后数日内接触新卡{r['early_touches']}张")
-        elif r["account_setups"]:
-            why.add(f"own device set up {r['account_setups']} new accounts of other people within days of opening",
-                    f"本人设备在他人开户后数日内开通新账户{r['account_setups']}个")
+        acts = [(en, zh) for n, en, zh in (
+            (r["early_touches"], f"handled {r['early_touches']} new cards", f"接触新卡{r['early_touches']}张"),
+            (r["account_setups"], f"set up {r['account_setups']} new accounts", f"开通新账户{r['account_setups']}个"),
+        ) if n]  # only what the extract could show: a bank's has no cards to touch
+        if acts:
+            why.add(f"own device {' and '.join(en for en, _ in acts)} of other people within days of opening",
+                    f"本人设备在他人开卡开户后数日内{'、'.join(zh for _, zh in acts)}")
         if r["controlled_holders"]:
             why.add(f"own device operated {r['controlled_accounts']} accounts of {r['controlled_holders']} other holders for weeks",
                     f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户")

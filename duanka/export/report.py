@@ -13,9 +13,9 @@ import pandas as pd
 
 from duanka import queries
 from duanka.detect.evidence import describe
-from duanka.detect.score import ROLE_LABELS
-from duanka.draw import ROLE_COLOURS, draw_subgraph
+from duanka.draw import draw_subgraph
 from duanka.export.mask import mask_id, mask_text
+from graphmodel.roles import ROLES, role
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",system-ui,sans-serif;margin:2em auto;
@@ -83,8 +83,7 @@ def write(out: Path, run: dict[str, Any], clusters: pd.DataFrame, graphs: Cluste
     rows = [f for s in sources[:1] for f in s["files"]]
     read_table = _table(pd.DataFrame(rows), {"path": "file 文件", "rows_read": "read 读取", "rows_loaded": "loaded 入库",
                                              "rows_quarantined": "quarantined 隔离"}) if rows else ""
-    legend = "".join(f'<span class=role style="background:{ROLE_COLOURS[r]}"></span>{r} {ROLE_LABELS.get(r, "")} &nbsp; '
-                     for r in ROLE_LABELS)
+    legend = "".join(f'<span class=role style="background:{r.colour}"></span>{r.key} {r.zh} &nbsp; ' for r in ROLES)
     page = f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
 <title>duanka 断卡 run report {html.escape(run['run_id'])}</title><style>{STYLE}</style></head><body>
 <h1>duanka 断卡 — 线索报告 run report</h1>
@@ -125,7 +124,7 @@ def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool) -> 
     members = graphs.nodes[graphs.nodes["cluster_id"] == c.cluster_id].sort_values("score", ascending=False).head(15)
     members = members.assign(
         id=[mask_id(v, k) if masked else v for v, k in zip(members["id"], members["kind"])],
-        role=[f"{r} {ROLE_LABELS.get(r, '')}" for r in members["role"].fillna("unknown")],
+        role=[f"{r} {role(r).zh}" for r in members["role"].fillna("unknown")],
         reasons=[mask_text(r) if masked else (r or "") for r in members["reasons"]],
     )
     reports = graphs.reports[graphs.reports["cluster_id"] == c.cluster_id]

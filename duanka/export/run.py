@@ -18,12 +18,12 @@ from typing import Any
 import pandas as pd
 
 from duanka import __version__, audit, db, queries
-from duanka.detect.score import ROLE_LABELS
 from duanka.errors import DuankaError
 from duanka.export import report, sheets
 from duanka.export.mask import known_ids, mask_id, mask_text
 from duanka.ingest.run import new_run_id, sha256_of
 from duanka.settings import Settings
+from graphmodel.roles import STATUS, role
 
 EVIDENCE = ["run_id", "model", "scored_at"]  # which run, which software and settings, when: on every row
 LEAD_COLUMNS = ["rank", "entity_type", "entity_id", "role", "role_label", "cluster_id", "score", "reasons",
@@ -38,8 +38,6 @@ LABELS = {
     "top_reasons": "主要依据 top_reasons", "run_id": "运行编号 run_id", "model": "模型与参数 model",
     "scored_at": "评分时间 scored_at",
 }
-STATUS_LABELS = {"suspected": "suspected 疑似（未经核实）", "under_review": "under_review 核查中",
-                 "confirmed": "confirmed 已由侦查员确认"}
 
 
 @dataclass(frozen=True)
@@ -93,10 +91,10 @@ def lead_table(leads: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -
     out = pd.DataFrame({
         "rank": leads["rank"].astype(int), "entity_type": leads["entity_type"],
         "entity_id": [mask_id(v, t) if params.masked else v for v, t in zip(leads["entity_id"], leads["entity_type"])],
-        "role": leads["role"], "role_label": leads["role"].map(ROLE_LABELS).fillna(ROLE_LABELS["unknown"]),
+        "role": leads["role"], "role_label": [role(r).zh for r in leads["role"]],
         "cluster_id": leads["cluster_id"].fillna(""), "score": leads["score"].round(4),
         "reasons": leads["reasons_zh" if params.lang == "zh" else "reasons"].fillna(""),
-        "status": leads["status"].map(STATUS_LABELS).fillna(leads["status"]),
+        "status": [STATUS[s].shown if s in STATUS else s for s in leads["status"]],
         "lead_ref": run["run_id"] + "#" + leads["rank"].astype(int).astype(str),
         **evidence(run),
     })

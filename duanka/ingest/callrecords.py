@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 PAIR = ["caller_msisdn", "callee_msisdn", "kind"]
-PARTITION_BYTES = 256 << 20  # raw bytes of the source file per spill partition
+PARTITION_BYTES = 64 << 20  # raw bytes per spill partition: about a million partial sums, ~0.5 GB summed (benchmarks.md)
 SUMMARY = {"count": "sum", "total_duration_s": "sum", "first_ts": "min", "last_ts": "max"}
 
 
@@ -34,13 +34,20 @@ def summarise(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def combine(parts: pd.DataFrame) -> pd.DataFrame:
-    """Partial summaries of the same pairs summed into one row a pair (timestamps are ISO text at +08:00)."""
+    """Partial summaries of the same pairs summed into one row a pair.
+
+    Timestamps are ISO text at +08:00 (normalise.iso_text), so the earliest is the smallest string; as
+    pandas' own string type the minimum is taken natively (as Python objects: 100 times slower).
+    """
+    parts = parts.astype({"first_ts": "str", "last_ts": "str"})
     grouped = parts.groupby(PAIR, sort=False, as_index=False)
     out = grouped.agg(count=("count", "sum"), first_ts=("first_ts", "min"), last_ts=("last_ts", "max"))
     out["total_duration_s"] = grouped["total_duration_s"].sum(min_count=1)["total_duration_s"].to_numpy()
     out["count"] = out["count"].astype("int64")
     duration = out["total_duration_s"]
     out["total_duration_s"] = duration.astype("Int64").astype(object).where(duration.notna(), None)
+    for column in ("first_ts", "last_ts"):
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
     return out[PAIR + list(SUMMARY)]
 
 

@@ -31,10 +31,13 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
 
 def iso_text(stamps: pd.Series) -> pd.Series:
     """Timestamps as ISO text at +08:00, fractions of a second kept where there are any; None where missing."""
-    whole = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S")
-    micros = stamps.dt.microsecond.fillna(0).astype("int64")
-    fraction = pd.Series("." + micros.astype(str).str.zfill(6).str.rstrip("0"), index=stamps.index).where(micros > 0, "")
-    return (whole + fraction + "+08:00").astype(object).where(stamps.notna(), None)
+    text = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    micros = stamps.dt.microsecond
+    fractional = (micros > 0).fillna(False).to_numpy(bool)
+    if fractional.any():  # rare: only those rows pay for the fraction's text
+        digits = micros[fractional].astype("int64").astype(str).str.zfill(6).str.rstrip("0")
+        text[fractional] = text[fractional] + "." + digits
+    return (text + "+08:00").astype(object).where(stamps.notna(), None)
 
 
 def to_bool(values: pd.Series) -> pd.Series:

@@ -146,12 +146,12 @@ class Ingestion:
             read.check_is_text(path)
             columns = file_map.header(read.header(path, self.encoding))
             lacking = [c for c in spec.required_columns if c not in columns]
-            missing += [f"{path.name} has no column {c!r}" + (" (no source column is mapped to it)" if file_map.columns else "")
-                        for c in lacking]
+            missing += [f"{path.name} is rejected: its header (line 1) has no required column {c!r}"
+                        + (" (no source column is mapped to it)" if file_map.columns else "") for c in lacking]
             self.paths[spec.name] = path
         if missing:
             hint = "" if self.mapping.path else " A source with headers of its own needs --mapping FILE (docs/mapping.md)."
-            raise DuankaError("The extract is rejected; nothing was loaded: " + "; ".join(missing) + "." + hint)
+            raise DuankaError("Nothing was loaded. " + "; ".join(missing) + "." + hint)
         if not self.paths:
             raise DuankaError(f"{self.source} holds none of the input contract's files ({', '.join(SPECS)}).")
         gap = first_extract_gap(set(self.paths))
