@@ -156,7 +156,8 @@ class Detection:
         scored["cluster_id"] = scored["community"].map(clusters.set_index("community")["cluster_id"])
         reopen_changed(scored, f.decisions)
         scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
-        place = scored.groupby(scored["cluster_id"].fillna(scored.index.to_series())).cumcount()
+        alone = scored.index.to_series()  # an isolated lead is a cluster of its own
+        place = scored.groupby(scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)).cumcount()
         scored["priority"] = scored["score"] * SPREAD ** place
         scored["lead"] = ((scored["score"] >= self.params.min_score) | (scored["status"] == "confirmed")) & ~scored["suppressed"]
         scored = scored.sort_values(["lead", "priority", "entity_id"], ascending=[False, False, True])

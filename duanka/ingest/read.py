@@ -49,9 +49,9 @@ def check_is_text(path: Path, sample_bytes: int = 1 << 16) -> None:
         head = handle.read(sample_bytes)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DuankaError(f"{path.name} is a spreadsheet workbook or archive, not CSV: save it as CSV (UTF-8) first.")
-    if b"\x00" in head:
+    if head.count(b"\x00") > 0.05 * len(head):  # UTF-16 text is half NULs; one NUL in a field is a bad row
         line = head[:head.index(b"\x00")].count(b"\n") + 1
-        raise DuankaError(f"{path.name} is not CSV text: a NUL byte on line {line} (UTF-16, or a binary file?). "
+        raise DuankaError(f"{path.name} is not CSV text: NUL bytes from line {line} on (UTF-16, or a binary file?). "
                           "Save it as CSV in UTF-8 or GB18030.")
 
 
