@@ -17,8 +17,8 @@ from pathlib import Path
 from duanka import db, neo4j_server
 from duanka.generate import generate
 from duanka.ingest import load
-from duanka.ingest.writes import WRITES, NodeWrite
 from duanka.ingest.run import Ingestion
+from duanka.ingest.writes import WRITES, NodeWrite
 from duanka.settings import Settings, project_root
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from duanka import db, queries
 from duanka.errors import DuankaError, Unavailable, is_transient, retry_if_transient
@@ -65,6 +66,10 @@ def test_a_mapping_file_reads_its_source_and_rejects_its_own_mistakes(tmp_path: 
     assert mapping.of("sims").columns["手机号码"] == "msisdn" and mapping.of("sims").values["carrier"]["01"] == "CMCC"
     chunk = next(prepared_chunks("sims", FOREIGN / "chinese-headers" / "号码信息.csv", None, mapping))
     assert chunk.problems.empty and set(chunk.typed["carrier"]) <= {"CMCC", "MVNO"}
+    as_yaml = tmp_path / "mapping.yaml"
+    as_yaml.write_text(yaml.safe_dump({n: {"file": m.file, "columns": m.columns, "values": m.values}
+                                       for n, m in mapping.files.items()}, allow_unicode=True), encoding="utf-8")
+    assert SourceMapping.read(as_yaml).files == mapping.files
     bad = tmp_path / "bad.toml"
     bad.write_text('[sims.columns]\n"手机号码" = "phone"\n[simz]\nfile = "x.csv"\n', encoding="utf-8")
     with pytest.raises(DuankaError) as err:

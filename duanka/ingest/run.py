@@ -25,9 +25,9 @@ from duanka.ingest.callrecords import CallAggregator
 from duanka.ingest.contract import FILES, SPECS, FileSpec, first_extract_gap
 from duanka.ingest.load import BatchWriter, element_ids
 from duanka.ingest.mapping import SourceMapping
-from duanka.ingest.writes import WRITES, NodeWrite, RelWrite
 from duanka.ingest.prepare import Preparation, Prepared
 from duanka.ingest.quarantine import Quarantine
+from duanka.ingest.writes import WRITES, NodeWrite, RelWrite
 from duanka.lock import database_lock
 from duanka.settings import Settings, write_private
 from graphmodel.apply import apply_schema
