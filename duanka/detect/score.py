@@ -136,9 +136,12 @@ def accounts(a: pd.DataFrame) -> pd.DataFrame:
                     f"收到{r.payers}名付款人共{r.in_amount:,.0f}元，{r.forward_hours:.1f}小时内（中位数）转出{r.forwarded_share:.0%}")
         if r.bound_to_farm_sim:
             why.add("bound to a number that ran in a SIM box", "预留手机号在猫池设备中使用")
-        if isinstance(r.controller_device, str):
+        if isinstance(r.controller_device, str) and r.controller_owned:
             why.add(f"operated for weeks from device {r.controller_device}, which belongs to someone else",
                     f"长期由他人设备{r.controller_device}操作")
+        elif isinstance(r.controller_device, str):  # a device with no owner we can name: a bank sees no SIMs in it
+            why.add(f"operated for weeks from device {r.controller_device}, which works other holders' accounts too",
+                    f"长期由同时操作他人账户的设备{r.controller_device}操作")
         if r.reported:
             why.add(*REPORTED)
         reasons.append(why)

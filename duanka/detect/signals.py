@@ -193,7 +193,9 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
     used = f.used.join(devices["owner"], on="device")
     foreign = used[used["holder"].notna() & (used["owner"] != used["holder"])]
     controlled = foreign[(foreign["last_seen"] - foreign["first_seen"]) >= CONTROL]
-    out["controller_device"] = controlled.groupby("account")["device"].first()
+    first = controlled.groupby("account").first()
+    out["controller_device"] = first["device"]
+    out["controller_owned"] = first["owner"].notna().reindex(out.index, fill_value=False)  # a named owner, not unknown
     out["reported"] = acc["reported"].astype(bool)
     out["holder"] = acc["holder"]
     out["opened"] = acc["opened"]
