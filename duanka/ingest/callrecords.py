@@ -23,32 +23,37 @@ PARTITION_BYTES = 64 << 20  # raw bytes per spill partition: about a million par
 SUMMARY = {"count": "sum", "total_duration_s": "sum", "first_ts": "min", "last_ts": "max"}
 
 
-def summarise(rows: pd.DataFrame) -> pd.DataFrame:
-    """Typed raw rows (start_ts, duration_s) as `calls` rows: count, total duration, first and last time."""
+def partial_sums(rows: pd.DataFrame) -> pd.DataFrame:
+    """Typed raw rows (start_ts, duration_s) summed per pair: count, total duration, first and last time."""
     voice = rows["kind"] == "voice"  # the contract: duration is voice only
-    parts = rows[PAIR].assign(
+    return _sum(rows[PAIR].assign(
         count=1, total_duration_s=pd.to_numeric(rows["duration_s"].where(voice), errors="coerce"),
         first_ts=rows["start_ts"], last_ts=rows["start_ts"],
-    )
-    return combine(parts)
+    ))
 
 
-def combine(parts: pd.DataFrame) -> pd.DataFrame:
-    """Partial summaries of the same pairs summed into one row a pair.
+def _sum(parts: pd.DataFrame) -> pd.DataFrame:
+    """Partial sums of the same pairs into one row a pair, kept numeric and as strings for the spill.
 
     Timestamps are ISO text at +08:00 (normalise.iso_text), so the earliest is the smallest string; as
     pandas' own string type the minimum is taken natively (as Python objects: 100 times slower).
     """
-    parts = parts.astype({"first_ts": "str", "last_ts": "str"})
+    parts = parts.astype({"first_ts": "str", "last_ts": "str", "total_duration_s": "float64"})
     grouped = parts.groupby(PAIR, sort=False, as_index=False)
     out = grouped.agg(count=("count", "sum"), first_ts=("first_ts", "min"), last_ts=("last_ts", "max"))
     out["total_duration_s"] = grouped["total_duration_s"].sum(min_count=1)["total_duration_s"].to_numpy()
     out["count"] = out["count"].astype("int64")
+    return out[PAIR + list(SUMMARY)]
+
+
+def as_calls(summed: pd.DataFrame) -> pd.DataFrame:
+    """Summed pairs laid out as typed `calls` rows: whole numbers, and None where a value is missing."""
+    out = summed.copy()
     duration = out["total_duration_s"]
     out["total_duration_s"] = duration.astype("Int64").astype(object).where(duration.notna(), None)
     for column in ("first_ts", "last_ts"):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
-    return out[PAIR + list(SUMMARY)]
+    return out
 
 
 SCHEMA = pa.schema([("caller_msisdn", pa.string()), ("callee_msisdn", pa.string()), ("kind", pa.string()),
@@ -69,8 +74,7 @@ class CallAggregator:
     def add(self, rows: pd.DataFrame) -> None:
         if rows.empty:
             return
-        summary = summarise(rows)
-        summary["total_duration_s"] = pd.to_numeric(summary["total_duration_s"], errors="coerce")
+        summary = partial_sums(rows)
         if self.partitions == 1:
             self._write(0, summary)
             return
@@ -89,7 +93,7 @@ class CallAggregator:
         for writer in self._writers.values():
             writer.close()
         for part in sorted(self._writers):
-            yield combine(pq.read_table(self.folder / f"part-{part:04d}.parquet").to_pandas())
+            yield as_calls(_sum(pq.read_table(self.folder / f"part-{part:04d}.parquet").to_pandas()))
         self._writers = {}
 
     def close(self) -> None:
