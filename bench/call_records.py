@@ -40,13 +40,17 @@ def write_extract(folder: Path, rows: int, callers: int, seed: int = 1) -> Path:
             caller = rng.integers(0, callers, n)
             contact = rng.integers(0, 12, n)  # each caller's dozen contacts
             callee = (caller * 7919 + contact * 104_729) % (callers * 5)
-            frame = pd.DataFrame({
-                "caller_msisdn": (13_800_000_000 + caller).astype(str),
-                "callee_msisdn": (15_900_000_000 + callee).astype(str),
-                "kind": np.where(rng.random(n) < 0.2, "sms", "voice"),
-                "start_ts": pd.to_datetime(start + rng.integers(0, 30 * 86_400, n), unit="s").strftime("%Y-%m-%dT%H:%M:%S"),
-                "duration_s": rng.integers(0, 600, n),
-            })
+            frame = pd.DataFrame(
+                {
+                    "caller_msisdn": (13_800_000_000 + caller).astype(str),
+                    "callee_msisdn": (15_900_000_000 + callee).astype(str),
+                    "kind": np.where(rng.random(n) < 0.2, "sms", "voice"),
+                    "start_ts": pd.to_datetime(start + rng.integers(0, 30 * 86_400, n), unit="s").strftime(
+                        "%Y-%m-%dT%H:%M:%S"
+                    ),
+                    "duration_s": rng.integers(0, 600, n),
+                }
+            )
             frame.to_csv(out, header=False, index=False)
     return path
 
@@ -66,7 +70,9 @@ def main() -> None:
     folder = project_root() / "data" / "generated" / f"bench-calls-{args.rows}"
     began = time.perf_counter()
     path = write_extract(folder, args.rows, args.callers)
-    print(f"extract: {path} ({path.stat().st_size / 1e6:,.0f} MB), written or found in {time.perf_counter() - began:.1f} s")
+    print(
+        f"extract: {path} ({path.stat().st_size / 1e6:,.0f} MB), written or found in {time.perf_counter() - began:.1f} s"
+    )
 
     rss_before = peak_rss_mb()
     began = time.perf_counter()
@@ -81,9 +87,11 @@ def main() -> None:
             pairs += len(summary)
         partitions = calls.partitions
     seconds = time.perf_counter() - began
-    print(f"read + validate + sum: {rows:,} rows ({quarantined} quarantined) → {pairs:,} pairs in {seconds:.1f} s "
-          f"= {rows / seconds:,.0f} rows/s (chunks {summed_at - began:.1f} s, {partitions} partitions "
-          f"{time.perf_counter() - summed_at:.1f} s); peak RSS {peak_rss_mb():,.0f} MB (before: {rss_before:,.0f} MB)")
+    print(
+        f"read + validate + sum: {rows:,} rows ({quarantined} quarantined) → {pairs:,} pairs in {seconds:.1f} s "
+        f"= {rows / seconds:,.0f} rows/s (chunks {summed_at - began:.1f} s, {partitions} partitions "
+        f"{time.perf_counter() - summed_at:.1f} s); peak RSS {peak_rss_mb():,.0f} MB (before: {rss_before:,.0f} MB)"
+    )
 
     if args.load:
         if not args.empty_the_database:
@@ -100,9 +108,11 @@ def main() -> None:
         began = time.perf_counter()
         result = ingest_source(folder, settings)
         seconds = time.perf_counter() - began
-        print(f"ingest into Neo4j: ok={result.ok} {result.found.get('CALLED', 0):,} CALLED relationships, "
-              f"{result.found.get('Sim', 0):,} numbers, in {seconds:.1f} s = {rows / seconds:,.0f} raw rows/s; "
-              f"peak RSS {peak_rss_mb():,.0f} MB")
+        print(
+            f"ingest into Neo4j: ok={result.ok} {result.found.get('CALLED', 0):,} CALLED relationships, "
+            f"{result.found.get('Sim', 0):,} numbers, in {seconds:.1f} s = {rows / seconds:,.0f} raw rows/s; "
+            f"peak RSS {peak_rss_mb():,.0f} MB"
+        )
         shutil.rmtree(settings.work_dir / "runs" / result.run_id, ignore_errors=True)
 
 

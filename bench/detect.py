@@ -35,7 +35,7 @@ class Peak:
         while not self._stop.wait(0.05):
             self.peak = max(self.peak, self.proc.memory_info().rss)
 
-    def __enter__(self) -> "Peak":
+    def __enter__(self) -> Peak:
         self._thread.start()
         return self
 
@@ -78,12 +78,14 @@ def engines(args: argparse.Namespace) -> None:
     src, dst, w = planted_graph(args.nodes, args.edges)
     print(f"planted graph: {args.nodes:,} nodes, {len(src):,} edges")
     for engine in args.engines:
-        membership = measure(f"{engine}", lambda engine=engine: partition(args.nodes, src, dst, w, engine=engine, seed=1))
+        membership = measure(
+            f"{engine}", lambda engine=engine: partition(args.nodes, src, dst, w, engine=engine, seed=1)
+        )
         print(f"    {membership.max() + 1:,} communities")
 
 
 def database(args: argparse.Namespace) -> None:
-    from duanka.detect.run import DetectParams, Detection
+    from duanka.detect.run import Detection, DetectParams
     from duanka.settings import Settings
 
     run = Detection(Settings.from_env(), DetectParams(engine=args.engines[0]))
@@ -93,8 +95,12 @@ def database(args: argparse.Namespace) -> None:
     community = measure("communities", lambda: run.communities(proj))
     facts = measure("facts (5 queries)", run.facts)
     entities, clusters = measure("signals and scores", lambda: run.score(facts, community))
-    figures = {"nodes": len(proj.keys), "edges": len(proj.sources), "clusters": len(clusters),
-               "leads": int((entities["score"] >= run.params.min_score).sum())}
+    figures = {
+        "nodes": len(proj.keys),
+        "edges": len(proj.sources),
+        "clusters": len(clusters),
+        "leads": int((entities["score"] >= run.params.min_score).sum()),
+    }
     measure("write-back", lambda: run.write_back(entities, clusters, figures))
     print(f"    {figures}")
 

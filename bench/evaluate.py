@@ -14,7 +14,7 @@ import time
 
 from duanka import db
 from duanka.detect import evaluate as ev
-from duanka.detect.run import DetectParams, Detection
+from duanka.detect.run import Detection, DetectParams
 from duanka.generate import generate
 from duanka.ingest.run import ingest_source
 from duanka.settings import Settings, project_root
@@ -47,9 +47,12 @@ def main() -> None:
                 began = time.perf_counter()
                 result = Detection(settings, DetectParams(engine=engine, seed=seed)).run()
                 seconds = time.perf_counter() - began
-                ranked = [f"{t}:{i}" for t, i in zip(result.entities["entity_type"], result.entities["entity_id"])]
+                ranked = [
+                    f"{t}:{i}"
+                    for t, i in zip(result.entities["entity_type"], result.entities["entity_id"], strict=False)
+                ]
                 flagged = int((result.entities["score"] >= result.params.min_score).sum())
-                roles = dict(zip(ranked, result.entities["role"]))
+                roles = dict(zip(ranked, result.entities["role"], strict=False))
                 _row(name, ev.score_ranking(f"duanka {engine}", ranked, truth, flagged=flagged, roles=roles), seconds)
             for metrics in ev.baselines(settings, truth):
                 _row(name, metrics, None)
@@ -57,7 +60,12 @@ def main() -> None:
 
 def _row(name: str, metrics: dict[str, object], seconds: float | None) -> None:
     cells = ["—" if metrics[c] is None else str(metrics[c]) for c in COLUMNS]
-    print(f"| {name} | {metrics['method']} | " + " | ".join(cells) + f" | {'' if seconds is None else f'{seconds:.0f}'} |", flush=True)
+    print(
+        f"| {name} | {metrics['method']} | "
+        + " | ".join(cells)
+        + f" | {'' if seconds is None else f'{seconds:.0f}'} |",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

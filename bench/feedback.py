@@ -14,7 +14,7 @@ import argparse
 from duanka import db
 from duanka.casework import decide
 from duanka.detect import evaluate as ev
-from duanka.detect.run import DetectParams, Detection
+from duanka.detect.run import Detection, DetectParams
 from duanka.generate import generate
 from duanka.ingest.run import ingest_source
 from duanka.settings import Settings, project_root
@@ -57,11 +57,16 @@ def main() -> None:
     confirmed = sum(k in truth.roles for k in decided)
     after = Detection(settings, DetectParams(seed=args.seed, min_score=args.min_score)).run()
 
-    print(f"{args.profile} {args.difficulty} seed {args.seed}, lead threshold {args.min_score}: {len(decided)} top leads decided "
-          f"({confirmed} confirmed, {len(decided) - confirmed} dismissed)")
+    print(
+        f"{args.profile} {args.difficulty} seed {args.seed}, lead threshold {args.min_score}: {len(decided)} top leads decided "
+        f"({confirmed} confirmed, {len(decided) - confirmed} dismissed)"
+    )
     undecided_members = {k for k in truth.roles if k not in decided}
-    print("| ranking of what is still to triage | " + " | ".join(f"p@{k}" for k in KS)
-          + " | fresh leads | recall of the undecided planted members | dismissed re-proposed | precision of the whole lead list |")
+    print(
+        "| ranking of what is still to triage | "
+        + " | ".join(f"p@{k}" for k in KS)
+        + " | fresh leads | recall of the undecided planted members | dismissed re-proposed | precision of the whole lead list |"
+    )
     print("|---|" + "---:|" * (len(KS) + 4))
     for name, result in (("run 1 (no feedback)", before), ("run 2 (decisions fed back)", after)):
         ranked = fresh(result, decided)
@@ -69,9 +74,11 @@ def main() -> None:
         leads = set(result.leads["entity_type"] + ":" + result.leads["entity_id"])
         back = sum(1 for k in leads if k in decided and k not in truth.roles)
         recall = len(leads & undecided_members) / max(1, len(undecided_members))
-        print(f"| {name} | " + " | ".join(f"{p:.3f}" for p in precision) + f" | {len(leads - decided)} | "
-              f"{recall:.3f} | {back if result is after else '—'} | "
-              f"{sum(k in truth.roles for k in leads) / max(1, len(leads)):.4f} ({len(leads)} leads) |")
+        print(
+            f"| {name} | " + " | ".join(f"{p:.3f}" for p in precision) + f" | {len(leads - decided)} | "
+            f"{recall:.3f} | {back if result is after else '—'} | "
+            f"{sum(k in truth.roles for k in leads) / max(1, len(leads)):.4f} ({len(leads)} leads) |"
+        )
 
 
 if __name__ == "__main__":

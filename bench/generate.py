@@ -1,6 +1,6 @@
 """Scenario generation: wall time and peak memory for one profile.
 
-    python bench/generate.py --profile large [--difficulty hard]
+python bench/generate.py --profile large [--difficulty hard]
 """
 
 from __future__ import annotations

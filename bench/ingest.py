@@ -52,12 +52,20 @@ def main() -> None:
     parser.add_argument("--profile", default="medium")
     parser.add_argument("--batch", type=int, default=load.BATCH_ROWS)
     parser.add_argument("--bulk", action="store_true", help="neo4j-admin import instead of Bolt")
-    parser.add_argument("--prepare", choices=("auto", "inline", "background"), default="auto",
-                        help="validate in this process or in a second one (auto: by extract size)")
+    parser.add_argument(
+        "--prepare",
+        choices=("auto", "inline", "background"),
+        default="auto",
+        help="validate in this process or in a second one (auto: by extract size)",
+    )
     parser.add_argument("--again", action="store_true", help="then load the same extract again (all MERGE matches)")
     parser.add_argument("--merge-only", action="store_true", help="never the first-load CREATE path")
-    parser.add_argument("--empty-the-database", action="store_true", required=True,
-                        help="say so: the benchmark deletes everything in the configured database")
+    parser.add_argument(
+        "--empty-the-database",
+        action="store_true",
+        required=True,
+        help="say so: the benchmark deletes everything in the configured database",
+    )
     args = parser.parse_args()
     load.BATCH_ROWS = args.batch
 
@@ -82,7 +90,7 @@ def main() -> None:
 
 def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
     if args.merge_only:  # as if every label and type were already in the graph: MERGE, lookups, conflict checks
-        run._absent = lambda sess: set()  # type: ignore[method-assign]  # noqa: SLF001
+        run._absent = lambda sess: set()  # type: ignore[method-assign]
     run.check()
     run.prepare()
     per_file: dict[str, float] = {}
@@ -98,8 +106,11 @@ def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
         if hasattr(writer, "flush"):
             writer.flush()
         per_file[spec.name] = elapsed = time.perf_counter() - t
-        cores[spec.name] = ((time.process_time() - own) / elapsed, (helpers_cpu_seconds() - helpers) / elapsed,
-                            (cpu_seconds(server) - neo) / elapsed)
+        cores[spec.name] = (
+            (time.process_time() - own) / elapsed,
+            (helpers_cpu_seconds() - helpers) / elapsed,
+            (cpu_seconds(server) - neo) / elapsed,
+        )
         return report
 
     run.load_file = timed  # type: ignore[method-assign]
@@ -112,23 +123,35 @@ def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
     rel_writes = sum(n for name, n in result.expected.items() if name.isupper())
     rel_seconds = sum(per_file[f] for f in ("sim_device_links", "account_device_links", "transfers", "calls"))
     if run.bulk:  # files are written as rows pass; the graph is built at the end, offline
-        print(f"  validation and import files: {total - run_seconds_import(run):.1f} s, "
-              f"neo4j-admin import with server stop/start: {run_seconds_import(run):.1f} s")
+        print(
+            f"  validation and import files: {total - run_seconds_import(run):.1f} s, "
+            f"neo4j-admin import with server stop/start: {run_seconds_import(run):.1f} s"
+        )
         rel_seconds = total
     rel_only = sum(result.expected[t] for t in ("SEEN_IN", "USED_FROM", "TRANSFER", "CALLED"))
-    how = "bulk: neo4j-admin import" if run.bulk else f"Bolt, batch {args.batch}" + (", MERGE only" if args.merge_only else "")
+    how = (
+        "bulk: neo4j-admin import"
+        if run.bulk
+        else f"Bolt, batch {args.batch}" + (", MERGE only" if args.merge_only else "")
+    )
     print(f"profile {args.profile}, {title}, {how}")
     print(f"  {'file':22s} {'rows':>10s}      {'seconds':>7s} {'rows/s':>10s}   cores busy: loader, its helpers, Neo4j")
     for f in result.files:
         own, helpers, neo = cores[f.file]
-        print(f"  {f.file:22s} {f.rows_read:>10,} rows {per_file[f.file]:7.1f} s {f.rows_read / per_file[f.file]:>10,.0f} rows/s"
-              f"   {own:4.2f} {helpers:4.2f} {neo:4.2f}")
-    print(f"total {sum(f.rows_read for f in result.files):,} rows in {total:.1f} s "
-          f"({node_writes:,} nodes, {rel_writes:,} relationships written)")
+        print(
+            f"  {f.file:22s} {f.rows_read:>10,} rows {per_file[f.file]:7.1f} s {f.rows_read / per_file[f.file]:>10,.0f} rows/s"
+            f"   {own:4.2f} {helpers:4.2f} {neo:4.2f}"
+        )
+    print(
+        f"total {sum(f.rows_read for f in result.files):,} rows in {total:.1f} s "
+        f"({node_writes:,} nodes, {rel_writes:,} relationships written)"
+    )
     label = "all files, end to end" if run.bulk else "relationship files"
     print(f"{label}: {rel_only:,} relationships in {rel_seconds:.1f} s = {rel_only / rel_seconds:,.0f} relationships/s")
-    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
-          f"of its largest helper so far: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+        f"of its largest helper so far: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

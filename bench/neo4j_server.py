@@ -29,10 +29,15 @@ def timed(label: str, fn) -> float:  # type: ignore[no-untyped-def]
 def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="duanka-neo4j-bench-"))
     os.environ["MAVEN_OPTS"] = f"-Dmaven.repo.local={scratch / 'm2'}"
-    settings = Settings.from_env({
-        "DUANKA_NEO4J_HOME": str(scratch / "home"), "DUANKA_NEO4J_BOLT_PORT": "27687",
-        "DUANKA_NEO4J_HTTP_PORT": "27474", "DUANKA_NEO4J_HEAP": "1g", "DUANKA_NEO4J_PAGECACHE": "1g",
-    })
+    settings = Settings.from_env(
+        {
+            "DUANKA_NEO4J_HOME": str(scratch / "home"),
+            "DUANKA_NEO4J_BOLT_PORT": "27687",
+            "DUANKA_NEO4J_HTTP_PORT": "27474",
+            "DUANKA_NEO4J_HEAP": "1g",
+            "DUANKA_NEO4J_PAGECACHE": "1g",
+        }
+    )
     print(f"Neo4j {neo4j_server.neo4j_version()} from Maven Central")
     try:
         timed("cold install (empty Maven cache)", lambda: neo4j_server.install(settings.local))

@@ -46,16 +46,29 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="large")
     parser.add_argument("--skip-ingest", action="store_true")
-    parser.add_argument("--empty-the-database", action="store_true", required=True,
-                        help="say so: the ingest step replaces everything in the configured database")
+    parser.add_argument(
+        "--empty-the-database",
+        action="store_true",
+        required=True,
+        help="say so: the ingest step replaces everything in the configured database",
+    )
     args = parser.parse_args()
     source = project_root() / "data" / "generated" / f"bench-{args.profile}"
     out = project_root() / "exports" / f"bench-{args.profile}"
     if not (source / "scenario.json").exists():
         timed("generate", [DUANKA, "generate", "--out", str(source), "--profile", args.profile])
     if not args.skip_ingest:
-        timed("ingest", [sys.executable, str(project_root() / "bench" / "ingest.py"), "--profile", args.profile,
-                         "--bulk", "--empty-the-database"])
+        timed(
+            "ingest",
+            [
+                sys.executable,
+                str(project_root() / "bench" / "ingest.py"),
+                "--profile",
+                args.profile,
+                "--bulk",
+                "--empty-the-database",
+            ],
+        )
     timed("detect", [DUANKA, "detect", "--top", "3"])
     timed("export", [DUANKA, "export", "--out", str(out)])
 

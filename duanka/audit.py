@@ -12,7 +12,7 @@ import getpass
 import hashlib
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +46,13 @@ def append(settings: Settings, action: str, by: str | None = None, **details: An
         last = ""
         for line in handle:
             last = line.rstrip("\n") or last
-        entry = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "action": action,
-                 "by": current_user(by), **details, "prev": _digest(last) if last else GENESIS}
+        entry = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "action": action,
+            "by": current_user(by),
+            **details,
+            "prev": _digest(last) if last else GENESIS,
+        }
         handle.write(json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str) + "\n")
         handle.flush()
         os.fsync(handle.fileno())

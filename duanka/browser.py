@@ -20,11 +20,22 @@ from graphmodel.schema import NODES
 
 PREFIX = "browser/duanka/"
 # The guide's order: triage first, then the ways into one lead, then the decision.
-GUIDE = ("latest_clusters", "cluster", "latest_leads", "shared_device", "identity", "money_path",
-         "neighbourhood", "new_or_grown", "casework/decide")
+GUIDE = (
+    "latest_clusters",
+    "cluster",
+    "latest_leads",
+    "shared_device",
+    "identity",
+    "money_path",
+    "neighbourhood",
+    "new_or_grown",
+    "casework/decide",
+)
 # One click fills a parameter with the latest run's strongest example, so every query runs as is.
-LATEST = ("MATCH (r:Run {kind: 'detect', status: 'completed'}) WITH r ORDER BY r.finished_at DESC LIMIT 1 "
-          "MATCH (n)-[f:FLAGGED_IN]->(r) WHERE WHERE_ RETURN VALUE_ ORDER BY f.rank LIMIT 1")
+LATEST = (
+    "MATCH (r:Run {kind: 'detect', status: 'completed'}) WITH r ORDER BY r.finished_at DESC LIMIT 1 "
+    "MATCH (n)-[f:FLAGGED_IN]->(r) WHERE WHERE_ RETURN VALUE_ ORDER BY f.rank LIMIT 1"
+)
 
 
 def _latest(label: str, key: str) -> str:
@@ -33,11 +44,17 @@ def _latest(label: str, key: str) -> str:
 
 EXAMPLES = {
     "cluster_id": "head(COLLECT { MATCH (r:Run {kind: 'detect', status: 'completed'}) WITH r ORDER BY r.finished_at DESC "
-                  "LIMIT 1 MATCH (c:Cluster)-[f:FOUND_IN]->(r) RETURN c.cluster_id ORDER BY f.rank LIMIT 1 })",
-    "msisdn": _latest("Sim", "msisdn"), "person": _latest("Person", "person_id"),
-    "account_id": _latest("Account", "account_id"), "entity_type": "'sim'", "entity_id": _latest("Sim", "msisdn"),
-    "status": "'under_review'", "by": "'your name'", "note": "'why: what you checked'",
-    "limit": "100", "hours": "72",
+    "LIMIT 1 MATCH (c:Cluster)-[f:FOUND_IN]->(r) RETURN c.cluster_id ORDER BY f.rank LIMIT 1 })",
+    "msisdn": _latest("Sim", "msisdn"),
+    "person": _latest("Person", "person_id"),
+    "account_id": _latest("Account", "account_id"),
+    "entity_type": "'sim'",
+    "entity_id": _latest("Sim", "msisdn"),
+    "status": "'under_review'",
+    "by": "'your name'",
+    "note": "'why: what you checked'",
+    "limit": "100",
+    "hours": "72",
 }
 
 
@@ -56,39 +73,48 @@ def _runnable(code: str) -> str:
 
 
 def guide_html() -> str:
-    slides = ["""<slide class="row-fluid"><div class="col-sm-12">
+    slides = [
+        """<slide class="row-fluid"><div class="col-sm-12">
 <h3>duanka 断卡 — investigator's guide</h3>
 <p class="lead">Saved queries, one click each: click a grey box to put it in the editor, then run it (▶ or Ctrl+Enter).</p>
 <p>Every score is a <b>suspicion</b> from a model, never a determination. Node colours: red shades are suspected
 号商/卡头/卡农, purple a suspected 猫池 device, blue a suspected 涉诈号码, green a suspected 跑分 account; a black
 ring means an investigator <b>confirmed</b> it. Queries with parameters come with a <code>:param</code> box that
-fills in the latest run's strongest example; change the value to look at another.</p></div></slide>"""]
+fills in the latest run's strongest example; change the value to look at another.</p></div></slide>"""
+    ]
     for name in GUIDE:
         about, params, cypher = _parts(name)
         setters = "".join(_runnable(f":param {p} => {EXAMPLES[p]}") for p in params if p not in ("limit", "hours"))
         setters += "".join(_runnable(f":param {p} => {EXAMPLES[p]}") for p in params if p in ("limit", "hours"))
         slides.append(f"""<slide class="row-fluid"><div class="col-sm-12">
-<h3>{html.escape(name.split('/')[-1].replace('_', ' '))}</h3><p>{html.escape(about)}</p>
+<h3>{html.escape(name.split("/")[-1].replace("_", " "))}</h3><p>{html.escape(about)}</p>
 {setters}{_runnable(cypher)}
 <p><small>queries/{html.escape(name)}.cypher — also <code>duanka query {html.escape(name)}</code></small></p>
 </div></slide>""")
-    return ('<article class="guide"><carousel class="deck container-fluid">\n'
-            + "\n".join(slides) + "\n</carousel></article>\n")
+    return (
+        '<article class="guide"><carousel class="deck container-fluid">\n'
+        + "\n".join(slides)
+        + "\n</carousel></article>\n"
+    )
 
 
 def grass() -> str:
     """Graph style: a colour and caption per label; suspected roles override; confirmed gets a black ring."""
-    rules = ["node {\n  diameter: 40px;\n  color: #A5ABB6;\n  border-color: #9AA1AC;\n  border-width: 2px;\n"
-             "  text-color-internal: #FFFFFF;\n  font-size: 9px;\n}",
-             "relationship {\n  color: #A5ABB6;\n  shaft-width: 1px;\n  font-size: 8px;\n  padding: 3px;\n"
-             "  text-color-external: #000000;\n  text-color-internal: #FFFFFF;\n  caption: '<type>';\n}"]
+    rules = [
+        "node {\n  diameter: 40px;\n  color: #A5ABB6;\n  border-color: #9AA1AC;\n  border-width: 2px;\n"
+        "  text-color-internal: #FFFFFF;\n  font-size: 9px;\n}",
+        "relationship {\n  color: #A5ABB6;\n  shaft-width: 1px;\n  font-size: 8px;\n  padding: 3px;\n"
+        "  text-color-external: #000000;\n  text-color-internal: #FFFFFF;\n  caption: '<type>';\n}",
+    ]
     for n in NODES:
         colour = LABEL_COLOURS.get(n.label, "#A5ABB6")
         rules.append(f"node.{n.label} {{\n  color: {colour};\n  border-color: {colour};\n  caption: '{{{n.key}}}';\n}}")
     rules.append(f"node.{SUSPECT} {{\n  border-color: #B2182B;\n  border-width: 3px;\n}}")
-    for role in ROLES:
-        if role.label != SUSPECT:
-            rules.append(f"node.{role.label} {{\n  color: {role.colour};\n  diameter: 55px;\n}}")
+    rules.extend(
+        f"node.{role.label} {{\n  color: {role.colour};\n  diameter: 55px;\n}}"
+        for role in ROLES
+        if role.label != SUSPECT
+    )
     rules.append(f"node.{CONFIRMED} {{\n  border-color: #000000;\n  border-width: 6px;\n}}")
     return "\n".join(rules) + "\n"
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from duanka import __version__, audit, db, queries
+from duanka.draw import draw_subgraph
 from duanka.errors import DuankaError
 from duanka.export import sheets
 from duanka.export.mask import mask_id, mask_text
 from duanka.export.report import ClusterGraphs
-from duanka.draw import draw_subgraph
 from duanka.ingest.run import sha256_of
 from duanka.settings import Settings
 from graphmodel.roles import DECISIONS, role
@@ -59,20 +59,38 @@ def decide(settings: Settings, ref: str, status: str, by: str, note: str) -> dic
         raise DuankaError("A decision needs its written grounds (--note).")
     with db.session(settings) as sess:
         entity = resolve(sess, ref)
-        rows = db.run(sess, queries.load("casework/decide"), entity_type=entity.entity_type,
-                      entity_id=entity.entity_id, status=status, by=by, note=note)
+        rows = db.run(
+            sess,
+            queries.load("casework/decide"),
+            entity_type=entity.entity_type,
+            entity_id=entity.entity_id,
+            status=status,
+            by=by,
+            note=note,
+        )
     if not rows:
         raise DuankaError(f"No {entity.entity_type} {entity.entity_id!r} in the database.")
     decision = rows[0] | {"entity": str(entity)}
-    audit.append(settings, "decide", by=by, decision_id=decision["decision_id"], entity=str(entity), status=status,
-                 note=note, run_id=decision["run_id"], score=decision["score"])
+    audit.append(
+        settings,
+        "decide",
+        by=by,
+        decision_id=decision["decision_id"],
+        entity=str(entity),
+        status=status,
+        note=note,
+        run_id=decision["run_id"],
+        score=decision["score"],
+    )
     return decision
 
 
 def explain(settings: Settings, ref: str) -> dict[str, Any]:
     with db.session(settings) as sess:
         entity = resolve(sess, ref)
-        rows = db.read(sess, queries.load("casework/explain"), entity_type=entity.entity_type, entity_id=entity.entity_id)
+        rows = db.read(
+            sess, queries.load("casework/explain"), entity_type=entity.entity_type, entity_id=entity.entity_id
+        )
     if not rows:
         raise DuankaError(f"No {entity.entity_type} {entity.entity_id!r} in the database.")
     return rows[0] | {"ref": str(entity)}
@@ -98,28 +116,54 @@ def case_file(settings: Settings, params: CaseParams) -> list[Path]:
         decisions = queries.frame(sess, "casework/cluster_decisions", cluster_id=params.cluster_id)
     show = (lambda v, k: mask_id(v, k)) if params.masked else (lambda v, k: v)
     text = mask_text if params.masked else (lambda t: t or "")
-    members = graphs.nodes.assign(id=[show(v, k) for v, k in zip(graphs.nodes["id"], graphs.nodes["kind"])],
-                                  role_label=[role(r).zh for r in graphs.nodes["role"]],
-                                  reasons=[text(r) for r in graphs.nodes["reasons"]]).sort_values("score", ascending=False)
-    links = graphs.links.assign(a=[show(v, k) for v, k in zip(graphs.links["a"], graphs.links["a_kind"])],
-                                b=[show(v, k) for v, k in zip(graphs.links["b"], graphs.links["b_kind"])])
-    reports = graphs.reports.assign(names=[show(v, k) for v, k in zip(graphs.reports["names"], graphs.reports["names_kind"])])
-    decisions = decisions.assign(entity_id=[show(v, k) for v, k in zip(decisions["entity_id"], decisions["entity_type"])])
+    members = graphs.nodes.assign(
+        id=[show(v, k) for v, k in zip(graphs.nodes["id"], graphs.nodes["kind"], strict=False)],
+        role_label=[role(r).zh for r in graphs.nodes["role"]],
+        reasons=[text(r) for r in graphs.nodes["reasons"]],
+    ).sort_values("score", ascending=False)
+    links = graphs.links.assign(
+        a=[show(v, k) for v, k in zip(graphs.links["a"], graphs.links["a_kind"], strict=False)],
+        b=[show(v, k) for v, k in zip(graphs.links["b"], graphs.links["b_kind"], strict=False)],
+    )
+    reports = graphs.reports.assign(
+        names=[show(v, k) for v, k in zip(graphs.reports["names"], graphs.reports["names_kind"], strict=False)]
+    )
+    decisions = decisions.assign(
+        entity_id=[show(v, k) for v, k in zip(decisions["entity_id"], decisions["entity_type"], strict=False)]
+    )
     out = params.out
     out.mkdir(parents=True, exist_ok=True)
-    written = [sheets.write_csv(members.drop(columns=["cluster_id"]), out / "members.csv"),
-               sheets.write_csv(links.drop(columns=["cluster_id"]), out / "links.csv"),
-               sheets.write_csv(reports.drop(columns=["cluster_id"]), out / "reports.csv"),
-               sheets.write_csv(decisions, out / "decisions.csv"),
-               draw_subgraph(graphs.graph(params.cluster_id, params.masked), out / "cluster.png",
-                             f"{params.cluster_id} (suspicion unless a decision says otherwise)")]
-    manifest = {"kind": "case", "cluster_id": params.cluster_id, "version": __version__,
-                "written_at": datetime.now(timezone.utc).isoformat(), "masked": params.masked,
-                "exported_by": audit.current_user(params.by), "unmasked_reason": None if params.masked else params.reason,
-                "files": {p.name: sha256_of(p) for p in written}}
+    written = [
+        sheets.write_csv(members.drop(columns=["cluster_id"]), out / "members.csv"),
+        sheets.write_csv(links.drop(columns=["cluster_id"]), out / "links.csv"),
+        sheets.write_csv(reports.drop(columns=["cluster_id"]), out / "reports.csv"),
+        sheets.write_csv(decisions, out / "decisions.csv"),
+        draw_subgraph(
+            graphs.graph(params.cluster_id, params.masked),
+            out / "cluster.png",
+            f"{params.cluster_id} (suspicion unless a decision says otherwise)",
+        ),
+    ]
+    manifest = {
+        "kind": "case",
+        "cluster_id": params.cluster_id,
+        "version": __version__,
+        "written_at": datetime.now(UTC).isoformat(),
+        "masked": params.masked,
+        "exported_by": audit.current_user(params.by),
+        "unmasked_reason": None if params.masked else params.reason,
+        "files": {p.name: sha256_of(p) for p in written},
+    }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    audit.append(settings, "case", by=params.by, cluster_id=params.cluster_id, out=str(out.resolve()),
-                 masked=params.masked, reason=params.reason)
+    audit.append(
+        settings,
+        "case",
+        by=params.by,
+        cluster_id=params.cluster_id,
+        out=str(out.resolve()),
+        masked=params.masked,
+        reason=params.reason,
+    )
     return [*written, out / "manifest.json"]
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -21,7 +20,9 @@ from duanka.settings import Settings
 app = typer.Typer(help="断卡 duanka: find the black-market supply chain behind telecom fraud.", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The project's own Neo4j server.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
-prefect_app = typer.Typer(help="A local Prefect server for the UI (loopback, SQLite under .prefect/).", no_args_is_help=True)
+prefect_app = typer.Typer(
+    help="A local Prefect server for the UI (loopback, SQLite under .prefect/).", no_args_is_help=True
+)
 app.add_typer(prefect_app, name="prefect")
 console = Console()
 err = Console(stderr=True)
@@ -81,7 +82,9 @@ def neo4j_status() -> None:
         console.print(f"Local Neo4j is not running (would listen on {conn.uri}).")
         raise typer.Exit(3)
     with db.session(settings, retries=0) as sess:
-        info = db.read(sess, "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition")[0]
+        info = db.read(
+            sess, "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
+        )[0]
     console.print(f"{info['name']} {info['version']} {info['edition']} at {conn.uri}, database {conn.database!r}")
     if conn.is_local:
         console.print(f"Browser: {settings.local.browser_url}")
@@ -96,7 +99,9 @@ def neo4j_schema() -> None:
 
     with db.session(Settings.from_env()) as sess:
         created = apply_schema(sess)
-    console.print(f"Schema applied: {len(created)} created" + (f" ({', '.join(created)})" if created else ", nothing to change"))
+    console.print(
+        f"Schema applied: {len(created)} created" + (f" ({', '.join(created)})" if created else ", nothing to change")
+    )
 
 
 @prefect_app.command("start")
@@ -135,8 +140,13 @@ def serve_cmd(
 
     Inbox(inbox)  # create the folders, so users see where to drop extracts
     console.print(f"Serving process-inbox/inbox: {inbox.resolve() / 'incoming'} → {out.resolve()}, cron {cron!r}")
-    process_inbox.serve(name="inbox", schedule=Cron(cron, timezone="Asia/Shanghai"), limit=1, global_limit=1,
-                        parameters={"inbox": str(inbox.resolve()), "out": str(out.resolve()), "engine": engine, "lang": lang})
+    process_inbox.serve(
+        name="inbox",
+        schedule=Cron(cron, timezone="Asia/Shanghai"),
+        limit=1,
+        global_limit=1,
+        parameters={"inbox": str(inbox.resolve()), "out": str(out.resolve()), "engine": engine, "lang": lang},
+    )
 
 
 @app.command("stats")
@@ -159,7 +169,7 @@ def stats() -> None:
 def generate_cmd(
     out: Path = typer.Option(..., help="Directory to write the scenario into."),
     profile: str = typer.Option("demo", help="demo | small | medium | large"),
-    persons: Optional[int] = typer.Option(None, help="Override the profile's population size."),
+    persons: int | None = typer.Option(None, help="Override the profile's population size."),
     seed: int = typer.Option(1, help="Same seed and options, same bytes."),
     difficulty: str = typer.Option("easy", help="easy | hard (camouflaged rings)"),
     dirty_rows: float = typer.Option(0.0, help="Fraction of malformed rows to add to each file."),
@@ -173,22 +183,28 @@ def generate_cmd(
     except ValueError as exc:
         raise DuankaError(str(exc)) from exc
     rows = summary["rows"]
-    console.print(f"Wrote {sum(rows.values()):,} rows in {len(rows)} files to {out} "
-                  f"({summary['persons']:,} persons, {summary['rings']} planted rings, {difficulty}).")
+    console.print(
+        f"Wrote {sum(rows.values()):,} rows in {len(rows)} files to {out} "
+        f"({summary['persons']:,} persons, {summary['rings']} planted rings, {difficulty})."
+    )
 
 
-MAPPING_HELP = ("TOML or YAML file mapping the source's own file names, headers and codes onto the contract "
-                "(docs/mapping.md); default: the extract's own mapping.toml, if it has one.")
+MAPPING_HELP = (
+    "TOML or YAML file mapping the source's own file names, headers and codes onto the contract "
+    "(docs/mapping.md); default: the extract's own mapping.toml, if it has one."
+)
 
 
 @app.command("ingest")
 @friendly
 def ingest_cmd(
     source: Path = typer.Option(..., help="Source directory laid out as the input contract says."),
-    encoding: Optional[str] = typer.Option(None, help="CSV encoding (utf-8, gb18030…); detected when omitted."),
-    bulk: bool = typer.Option(False, help="First load into an empty local database: neo4j-admin import, offline and faster."),
+    encoding: str | None = typer.Option(None, help="CSV encoding (utf-8, gb18030…); detected when omitted."),
+    bulk: bool = typer.Option(
+        False, help="First load into an empty local database: neo4j-admin import, offline and faster."
+    ),
     force: bool = typer.Option(False, help="Load again even if this database already holds this exact extract."),
-    mapping: Optional[Path] = typer.Option(None, help=MAPPING_HELP),
+    mapping: Path | None = typer.Option(None, help=MAPPING_HELP),
 ) -> None:
     """Validate, quarantine and load one extract into Neo4j (the `ingest` flow)."""
     from flows.ingest import ingest
@@ -200,11 +216,19 @@ def ingest_cmd(
 
 def print_ingest(summary: dict[str, Any]) -> None:
     if summary.get("skipped"):
-        console.print(f"[green]✓[/] Extract unchanged since ingest run {summary['run_id']}: not loaded again (--force reloads).")
+        console.print(
+            f"[green]✓[/] Extract unchanged since ingest run {summary['run_id']}: not loaded again (--force reloads)."
+        )
         return
     table = Table("file", "read", "loaded", "quarantined", "reconciled", title=f"ingest {summary['run_id']}")
     for row in summary["files"]:
-        table.add_row(row["file"], f"{row['read']:,}", f"{row['loaded']:,}", f"{row['quarantined']:,}", "✓" if row["reconciled"] else "✗")
+        table.add_row(
+            row["file"],
+            f"{row['read']:,}",
+            f"{row['loaded']:,}",
+            f"{row['quarantined']:,}",
+            "✓" if row["reconciled"] else "✗",
+        )
     console.print(table)
     console.print(f"Manifest: {summary['manifest']}\nQuarantine: {summary['quarantine']}")
 
@@ -212,7 +236,9 @@ def print_ingest(summary: dict[str, Any]) -> None:
 @app.command("detect")
 @friendly
 def detect_cmd(
-    engine: str = typer.Option("igraph", help="igraph (fast, multilevel) | leiden | louvain (reference) | gds (in Neo4j, needs GDS)"),
+    engine: str = typer.Option(
+        "igraph", help="igraph (fast, multilevel) | leiden | louvain (reference) | gds (in Neo4j, needs GDS)"
+    ),
     resolution: float = typer.Option(1.0, help="Community resolution: higher gives smaller clusters."),
     seed: int = typer.Option(1, help="Same data, parameters and seed give the same clusters and ranks."),
     min_score: float = typer.Option(0.35, help="Entities at or above this score are leads."),
@@ -237,8 +263,14 @@ def print_leads(leads: list[dict[str, Any]], lang: str = "en") -> None:
     for r in leads:
         named = f"{r['role']} {role(r['role']).zh}"
         shown = "confirmed" if r.get("status") == "confirmed" else f"{r['score']:.2f}"
-        table.add_row(str(r["rank"]), r["entity_type"], str(r["entity_id"]), named, shown,
-                      (r.get("reasons_zh") if lang == "zh" else r.get("reasons")) or "")
+        table.add_row(
+            str(r["rank"]),
+            r["entity_type"],
+            str(r["entity_id"]),
+            named,
+            shown,
+            (r.get("reasons_zh") if lang == "zh" else r.get("reasons")) or "",
+        )
     console.print(table)
 
 
@@ -246,19 +278,23 @@ def print_leads(leads: list[dict[str, Any]], lang: str = "en") -> None:
 @friendly
 def export_cmd(
     out: Path = typer.Option(..., help="Export directory (created if needed)."),
-    unmasked: bool = typer.Option(False, help="Write source identifiers in clear: needs --by and --reason, both recorded."),
-    by: Optional[str] = typer.Option(None, help="Who exports (recorded in the manifest and the audit log)."),
-    reason: Optional[str] = typer.Option(None, help="Why unmasked output is needed (recorded)."),
+    unmasked: bool = typer.Option(
+        False, help="Write source identifiers in clear: needs --by and --reason, both recorded."
+    ),
+    by: str | None = typer.Option(None, help="Who exports (recorded in the manifest and the audit log)."),
+    reason: str | None = typer.Option(None, help="Why unmasked output is needed (recorded)."),
     lang: str = typer.Option("zh", help="Language of the reasons: zh | en"),
-    run_id: Optional[str] = typer.Option(None, help="Detection run to export; the latest completed by default."),
+    run_id: str | None = typer.Option(None, help="Detection run to export; the latest completed by default."),
     top_clusters: int = typer.Option(10, help="Clusters drawn in the report."),
 ) -> None:
     """Write the lead lists, workbook, report and manifest for case teams (the `export` flow)."""
     from flows.export import export
 
     summary = export(str(out), not unmasked, lang, run_id, top_clusters, by, reason)
-    console.print(f"[green]✓[/] Exported {summary['leads']:,} leads in {summary['clusters']:,} clusters "
-                  f"({'masked' if summary['masked'] else '[bold red]UNMASKED[/]'}) to {out} in {summary['seconds']:.1f} s")
+    console.print(
+        f"[green]✓[/] Exported {summary['leads']:,} leads in {summary['clusters']:,} clusters "
+        f"({'masked' if summary['masked'] else '[bold red]UNMASKED[/]'}) to {out} in {summary['seconds']:.1f} s"
+    )
     console.print(f"Report: {(out / 'report.html').resolve()}")
 
 
@@ -294,7 +330,9 @@ def decide_cmd(
 
     d = decide(Settings.from_env(), entity, status, by, note)
     on = f" on the lead of run {d['run_id']} (score {d['score']:.2f})" if d["run_id"] else " (no lead on record)"
-    console.print(f"[green]✓[/] {d['entity']}: {d['status']} by {escape(d['by'])} at {d['at']}{on}; decision {d['decision_id']}")
+    console.print(
+        f"[green]✓[/] {d['entity']}: {d['status']} by {escape(d['by'])} at {d['at']}{on}; decision {d['decision_id']}"
+    )
 
 
 @app.command("explain")
@@ -308,14 +346,21 @@ def explain_cmd(
     from graphmodel.roles import role
 
     e = explain(Settings.from_env(), entity)
-    console.print(f"[bold]{e['label']} {escape(e['ref'])}[/]  "
-                  + (f"decision: [bold]{e['entity'].get('decision_status')}[/] by {escape(str(e['entity'].get('decision_by')))}"
-                     if e["entity"].get("decision_status") else "no decision recorded: any score is a suspicion"))
+    console.print(
+        f"[bold]{e['label']} {escape(e['ref'])}[/]  "
+        + (
+            f"decision: [bold]{e['entity'].get('decision_status')}[/] by {escape(str(e['entity'].get('decision_by')))}"
+            if e["entity"].get("decision_status")
+            else "no decision recorded: any score is a suspicion"
+        )
+    )
     console.print("[bold]Scores over time[/] (suspicions, each with the run that made it):")
     for f in e["flags"]:
-        console.print(f"  {(f['finished_at'] or '')[:16]}  run {f['run_id']} (duanka {f['version']}, {f['engine']} "
-                      f"resolution {f['resolution']} seed {f['seed']}): rank {f['rank']}, score {f['score']:.2f}, "
-                      f"{f['role']} {role(f['role']).zh}, cluster {f['cluster_id'] or '—'}, {f['status']}")
+        console.print(
+            f"  {(f['finished_at'] or '')[:16]}  run {f['run_id']} (duanka {f['version']}, {f['engine']} "
+            f"resolution {f['resolution']} seed {f['seed']}): rank {f['rank']}, score {f['score']:.2f}, "
+            f"{f['role']} {role(f['role']).zh}, cluster {f['cluster_id'] or '—'}, {f['status']}"
+        )
         console.print(f"      {escape(f['reasons'] or '')}", style="dim")
     for title, rows in (("Clusters", e["clusters"]), ("Victim reports", e["reports"]), ("Decisions", e["decisions"])):
         if rows:
@@ -353,8 +398,12 @@ def audit_cmd(
         table.add_row(r["at"], r["action"], escape(str(r["by"])), escape(json.dumps(details, ensure_ascii=False)))
     if browser is not None:
         for r in browser[~browser["decision_id"].isin(logged)].itertuples():
-            table.add_row(r.at[:19], "decide (Browser)", escape(str(r.by)),
-                          escape(f"{r.entity_type}:{r.entity_id} {r.status}: {r.note}"))
+            table.add_row(
+                r.at[:19],
+                "decide (Browser)",
+                escape(str(r.by)),
+                escape(f"{r.entity_type}:{r.entity_id} {r.status}: {r.note}"),
+            )
     console.print(table)
 
 
@@ -364,8 +413,8 @@ def case_cmd(
     cluster_id: str = typer.Argument(..., help="A cluster id from the lead list or `duanka query latest_clusters`."),
     out: Path = typer.Option(..., help="Directory for the case file."),
     unmasked: bool = typer.Option(False, help="Identifiers in clear: needs --by and --reason, both recorded."),
-    by: Optional[str] = typer.Option(None),
-    reason: Optional[str] = typer.Option(None),
+    by: str | None = typer.Option(None),
+    reason: str | None = typer.Option(None),
 ) -> None:
     """One cluster's evidence pack for a case team: members, links with dates, reports, decisions, drawing."""
     from duanka.casework import CaseParams, case_file
@@ -420,17 +469,18 @@ def demo(
     current = json.loads(marker.read_text()) if marker.exists() else {}
     if {k: current.get(k) for k in wanted} != wanted:
         summary = generate(out, profile, seed=seed)
-        console.print(f"[green]✓[/] Generated the {profile} scenario in {out}: {summary['persons']:,} persons, {summary['rings']} planted rings")
+        console.print(
+            f"[green]✓[/] Generated the {profile} scenario in {out}: {summary['persons']:,} persons, {summary['rings']} planted rings"
+        )
     else:
         console.print(f"[green]✓[/] Using the {profile} scenario already in {out}")
-    result = run_pipeline(out, exports, seed=seed)
+    run_pipeline(out, exports, seed=seed)
     if settings.connection.is_local:
         console.print(
             f"\nNeo4j Browser: [bold]{settings.local.browser_url}[/]  (connect to {settings.connection.uri}, "
             f"user neo4j, password: `cat {settings.local.credentials_file}`); the duanka guide opens after login."
         )
     console.print(f"Against the planted truth:  duanka evaluate --truth {out / 'truth.csv'}")
-    return result
 
 
 def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
@@ -440,18 +490,22 @@ def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
         result = pipeline(str(source), str(out), **options)
     print_ingest(result["ingest"])
     det = result["detect"]
-    console.print(f"[green]✓[/] Detection run {det['run_id']}: {det['figures']['clusters']:,} clusters, "
-                  f"{det['figures']['leads']:,} leads")
+    console.print(
+        f"[green]✓[/] Detection run {det['run_id']}: {det['figures']['clusters']:,} clusters, "
+        f"{det['figures']['leads']:,} leads"
+    )
     from duanka import db, queries
 
     with db.session(Settings.from_env()) as sess:
         leads = db.read(sess, queries.load("latest_leads"), limit=10)
     print_leads(leads)
     sent = result["export"]
-    console.print(f"[green]✓[/] Exported {sent['leads']:,} leads and {sent['clusters']:,} clusters "
-                  f"({'masked' if sent['masked'] else 'UNMASKED'}) to {out.resolve()}\n"
-                  f"  lead lists: {(out / 'leads.xlsx').resolve()}, leads.csv, clusters.csv\n"
-                  f"  report:     {(out / 'report.html').resolve()}")
+    console.print(
+        f"[green]✓[/] Exported {sent['leads']:,} leads and {sent['clusters']:,} clusters "
+        f"({'masked' if sent['masked'] else 'UNMASKED'}) to {out.resolve()}\n"
+        f"  lead lists: {(out / 'leads.xlsx').resolve()}, leads.csv, clusters.csv\n"
+        f"  report:     {(out / 'report.html').resolve()}"
+    )
     return result
 
 
@@ -465,14 +519,25 @@ def run_cmd(
     seed: int = typer.Option(1),
     min_score: float = typer.Option(0.35),
     unmasked: bool = typer.Option(False, help="Identifiers in clear: needs --by and --reason, both recorded."),
-    by: Optional[str] = typer.Option(None),
-    reason: Optional[str] = typer.Option(None),
+    by: str | None = typer.Option(None),
+    reason: str | None = typer.Option(None),
     lang: str = typer.Option("zh", help="Language of the exported reasons: zh | en"),
-    mapping: Optional[Path] = typer.Option(None, help=MAPPING_HELP),
+    mapping: Path | None = typer.Option(None, help=MAPPING_HELP),
 ) -> None:
     """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""
-    run_pipeline(source, out, engine=engine, resolution=resolution, seed=seed, min_score=min_score,
-                 masked=not unmasked, by=by, reason=reason, lang=lang, mapping=str(mapping) if mapping else None)
+    run_pipeline(
+        source,
+        out,
+        engine=engine,
+        resolution=resolution,
+        seed=seed,
+        min_score=min_score,
+        masked=not unmasked,
+        by=by,
+        reason=reason,
+        lang=lang,
+        mapping=str(mapping) if mapping else None,
+    )
 
 
 @app.command("docs")
@@ -490,4 +555,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

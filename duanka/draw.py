@@ -51,19 +51,47 @@ def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
     for kind, marker in SHAPES.items():
         members = [n for n, d in graph.nodes(data=True) if d.get("kind") == kind]
         if members:
-            nx.draw_networkx_nodes(graph, pos, nodelist=members, node_shape=marker, ax=ax, node_size=[
-                260 if graph.nodes[n].get("role") in ("number_dealer", "card_collector", "device_farm") else 120 for n in members],
+            nx.draw_networkx_nodes(
+                graph,
+                pos,
+                nodelist=members,
+                node_shape=marker,
+                ax=ax,
+                node_size=[
+                    260 if graph.nodes[n].get("role") in ("number_dealer", "card_collector", "device_farm") else 120
+                    for n in members
+                ],
                 node_color=[role(graph.nodes[n].get("role", "benign")).colour for n in members],
-                edgecolors="#333333", linewidths=0.5)
-    important = {n: d.get("label", "") for n, d in graph.nodes(data=True)
-                 if len(graph) <= LABEL_ALL_UP_TO or d.get("kind") == "report"
-                 or d.get("role") in ("number_dealer", "card_collector", "device_farm")}
+                edgecolors="#333333",
+                linewidths=0.5,
+            )
+    important = {
+        n: d.get("label", "")
+        for n, d in graph.nodes(data=True)
+        if len(graph) <= LABEL_ALL_UP_TO
+        or d.get("kind") == "report"
+        or d.get("role") in ("number_dealer", "card_collector", "device_farm")
+    }
     nx.draw_networkx_labels(graph, pos, labels=important, font_size=7, ax=ax, verticalalignment="bottom")
     roles = sorted({role(d.get("role", "benign")) for _, d in graph.nodes(data=True)}, key=list(ROLE.values()).index)
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=r.colour, markeredgecolor="#333",
-                      label=f"{r.en} {r.zh if cjk else ''}".strip()) for r in roles]
-    handles += [Line2D([], [], marker=m, linestyle="", markersize=8, markerfacecolor="white", markeredgecolor="#333", label=k) for k, m in SHAPES.items()
-                if any(d.get("kind") == k for _, d in graph.nodes(data=True))]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=9,
+            markerfacecolor=r.colour,
+            markeredgecolor="#333",
+            label=f"{r.en} {r.zh if cjk else ''}".strip(),
+        )
+        for r in roles
+    ]
+    handles += [
+        Line2D([], [], marker=m, linestyle="", markersize=8, markerfacecolor="white", markeredgecolor="#333", label=k)
+        for k, m in SHAPES.items()
+        if any(d.get("kind") == k for _, d in graph.nodes(data=True))
+    ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=True)
     ax.set_title(title, fontsize=11)
     ax.axis("off")

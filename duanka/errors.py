@@ -24,7 +24,9 @@ def is_transient(exc: BaseException | None) -> bool:
 
     seen = 0
     while exc is not None and seen < 20:
-        if isinstance(exc, (Unavailable, ServiceUnavailable, SessionExpired, TransientError, ConnectionError, TimeoutError)):
+        if isinstance(
+            exc, (Unavailable, ServiceUnavailable, SessionExpired, TransientError, ConnectionError, TimeoutError)
+        ):
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False
@@ -34,6 +36,6 @@ def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
     """Prefect's retry_condition_fn: retry a failed task only when its error was transient."""
     try:
         state.result()
-    except BaseException as exc:  # noqa: BLE001 - the task's own error, judged here
+    except BaseException as exc:
         return is_transient(exc)
     return False

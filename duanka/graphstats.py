@@ -16,9 +16,8 @@ def graph_counts(session: neo4j.Session) -> dict[tuple[str, str], int]:
     """
     counts: dict[tuple[str, str], int] = {}
     for n in NODES:
-        counts[("node", n.label)] = session.run(f"MATCH (n:{n.label}) RETURN count(n) AS c").single()["c"]
+        counts[("node", n.label)] = session.run(f"MATCH (n:{n.label}) RETURN count(n) AS c").single(strict=True)["c"]
     for rel_type in sorted({r.type for r in RELATIONSHIPS}):
-        counts[("relationship", rel_type)] = session.run(
-            f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS c"
-        ).single()["c"]
+        query = f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS c"
+        counts[("relationship", rel_type)] = session.run(query).single(strict=True)["c"]
     return counts

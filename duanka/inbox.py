@@ -15,7 +15,7 @@ import json
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ class Inbox:
     def _move(self, extract: Path, folder: str) -> Path:
         target = self.root / folder / extract.name
         if target.exists():
-            target = target.with_name(f"{extract.name}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}")
+            target = target.with_name(f"{extract.name}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}")
         extract.rename(target)
         return target
 
@@ -80,12 +80,22 @@ class Inbox:
         outcomes = []
         for extract in self.pending():
             checksum = extract_checksum(extract)
-            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            now = datetime.now(UTC).isoformat(timespec="seconds")
             earlier = self.done_checksums().get(checksum)
             if earlier:
                 moved = self._move(extract, "done")
-                outcomes.append(self._record(Outcome(extract.name, "repeat", checksum, str(moved),
-                                                     f"same files as {earlier}, already processed", now)))
+                outcomes.append(
+                    self._record(
+                        Outcome(
+                            extract.name,
+                            "repeat",
+                            checksum,
+                            str(moved),
+                            f"same files as {earlier}, already processed",
+                            now,
+                        )
+                    )
+                )
                 continue
             try:
                 summary = run(extract)
@@ -96,7 +106,8 @@ class Inbox:
                 outcomes.append(self._record(Outcome(extract.name, "failed", checksum, str(moved), reason, now)))
                 continue
             moved = self._move(extract, "done")
-            detail = json.dumps({k: v.get("run_id") or v.get("export_id") for k, v in summary.items()
-                                 if isinstance(v, dict)})
+            detail = json.dumps(
+                {k: v.get("run_id") or v.get("export_id") for k, v in summary.items() if isinstance(v, dict)}
+            )
             outcomes.append(self._record(Outcome(extract.name, "done", checksum, str(moved), detail, now)))
         return outcomes

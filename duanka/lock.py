@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from duanka.errors import DuankaError
@@ -55,12 +55,22 @@ def database_lock(settings: Settings, purpose: str, wait: float = 0.0, poll: flo
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = Path(path).read_text(encoding="utf-8").strip() or "another process"
-                    raise DuankaError(f"Another run is writing to {settings.connection.uri} ({holder}); "
-                                      f"refused after waiting {wait:.0f} s. Try again when it has finished.") from None
+                    raise DuankaError(
+                        f"Another run is writing to {settings.connection.uri} ({holder}); "
+                        f"refused after waiting {wait:.0f} s. Try again when it has finished."
+                    ) from None
                 time.sleep(poll)
         os.ftruncate(fd, 0)
-        os.write(fd, json.dumps({"pid": os.getpid(), "purpose": purpose,
-                                 "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode())
+        os.write(
+            fd,
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "purpose": purpose,
+                    "since": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+            ).encode(),
+        )
         _held[mine] = 1
         try:
             yield

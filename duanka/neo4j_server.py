@@ -75,8 +75,14 @@ def install(local: LocalServer) -> InstallResult:
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-        f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
+        mvn,
+        "-q",
+        "-B",
+        "-f",
+        str(POM),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={staging}",
+        "-DincludeScope=runtime",
     ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
@@ -91,31 +97,33 @@ def install(local: LocalServer) -> InstallResult:
 def render_config(local: LocalServer) -> str:
     """neo4j.conf for one 2-core, 24 GB machine; every size and port is overridable."""
     home = local.home
-    return "\n".join([
-        "# Written by `duanka neo4j start`; edits are overwritten. Override with DUANKA_NEO4J_* variables.",
-        f"server.default_listen_address={local.listen_address}",
-        f"server.default_advertised_address={local.listen_address}",
-        f"server.bolt.listen_address={local.listen_address}:{local.bolt_port}",
-        f"server.http.listen_address={local.listen_address}:{local.http_port}",
-        "server.https.enabled=false",
-        "dbms.security.auth_enabled=true",
-        "dbms.usage_report.enabled=false",
-        "client.allow_telemetry=false",
-        f"server.memory.heap.initial_size={local.heap}",
-        f"server.memory.heap.max_size={local.heap}",
-        f"server.memory.pagecache.size={local.pagecache}",
-        "db.tx_log.rotation.retention_policy=2 days 2G",
-        f"server.directories.data={home / 'data'}",
-        f"server.directories.logs={home / 'logs'}",
-        f"server.directories.run={home / 'run'}",
-        f"server.directories.plugins={home / 'plugins'}",
-        f"server.directories.import={home / 'import'}",
-        f"server.directories.lib={local.lib}",
-        # Investigators land in the duanka guide, with roles coloured (duanka/browser.py).
-        f"browser.remote_content_hostname_whitelist={local.listen_address}",
-        f"browser.post_connect_cmd={browser.post_connect(f'http://{local.listen_address}:{local.http_port}')}",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Written by `duanka neo4j start`; edits are overwritten. Override with DUANKA_NEO4J_* variables.",
+            f"server.default_listen_address={local.listen_address}",
+            f"server.default_advertised_address={local.listen_address}",
+            f"server.bolt.listen_address={local.listen_address}:{local.bolt_port}",
+            f"server.http.listen_address={local.listen_address}:{local.http_port}",
+            "server.https.enabled=false",
+            "dbms.security.auth_enabled=true",
+            "dbms.usage_report.enabled=false",
+            "client.allow_telemetry=false",
+            f"server.memory.heap.initial_size={local.heap}",
+            f"server.memory.heap.max_size={local.heap}",
+            f"server.memory.pagecache.size={local.pagecache}",
+            "db.tx_log.rotation.retention_policy=2 days 2G",
+            f"server.directories.data={home / 'data'}",
+            f"server.directories.logs={home / 'logs'}",
+            f"server.directories.run={home / 'run'}",
+            f"server.directories.plugins={home / 'plugins'}",
+            f"server.directories.import={home / 'import'}",
+            f"server.directories.lib={local.lib}",
+            # Investigators land in the duanka guide, with roles coloured (duanka/browser.py).
+            f"browser.remote_content_hostname_whitelist={local.listen_address}",
+            f"browser.post_connect_cmd={browser.post_connect(f'http://{local.listen_address}:{local.http_port}')}",
+            "",
+        ]
+    )
 
 
 def _launcher_env(local: LocalServer) -> dict[str, str]:

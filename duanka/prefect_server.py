@@ -58,12 +58,24 @@ def start(timeout: float = 120.0) -> str:
     if _answers():
         raise DuankaError(f"Port {port()} on {HOST} is taken by another process; set DUANKA_PREFECT_PORT.")
     home().mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, PREFECT_HOME=str(home()), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
-               PREFECT_SERVER_API_HOST=HOST, PREFECT_SERVER_API_PORT=str(port()), PREFECT_UI_ENABLED="true")
+    env = dict(
+        os.environ,
+        PREFECT_HOME=str(home()),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        PREFECT_SERVER_API_HOST=HOST,
+        PREFECT_SERVER_API_PORT=str(port()),
+        PREFECT_UI_ENABLED="true",
+    )
     env.pop("PREFECT_API_URL", None)
     log = (home() / "server.log").open("ab")
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port())],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port())],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     _pid_file().write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 _watchers: list[Callable[[str, int], None]] = []
 
 
 def report(step: str, rows: int) -> None:
     """`rows` more rows of `step` are done."""
-    for watch in list(_watchers):
+    for watch in _watchers:
         watch(step, rows)
 
 
@@ -23,9 +23,15 @@ def bars(console: Console) -> Iterator[None]:
     if not console.is_terminal:
         yield
         return
-    with Progress(SpinnerColumn(), TextColumn("{task.description:<22}"), TextColumn("{task.completed:>12,.0f} rows"),
-                  TimeElapsedColumn(), console=console, transient=False) as progress:
-        tasks: dict[str, int] = {}
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<22}"),
+        TextColumn("{task.completed:>12,.0f} rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
 
         def watch(step: str, rows: int) -> None:
             if step not in tasks:

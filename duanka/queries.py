@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import neo4j
 import pandas as pd
@@ -27,7 +28,7 @@ def frame(session: neo4j.Session, name: str, chunk: int = 200_000, **params: obj
     result = session.run(load(name), params)
     keys = result.keys()
     parts: list[pd.DataFrame] = []
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     for record in result:
         rows.append(tuple(record.values()))
         if len(rows) >= chunk:

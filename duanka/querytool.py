@@ -13,7 +13,17 @@ from duanka.errors import DuankaError
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 DEFAULTS: dict[str, Any] = {"limit": 100, "hours": 72, "run_id": None}
 NUMERIC = {"limit", "hours"}  # every other parameter is text: ids like 13800138000 must stay strings
-KEYS = ("person_id", "msisdn", "account_id", "device_id", "outlet_id", "report_id", "cluster_id", "run_id", "decision_id")
+KEYS = (
+    "person_id",
+    "msisdn",
+    "account_id",
+    "device_id",
+    "outlet_id",
+    "report_id",
+    "cluster_id",
+    "run_id",
+    "decision_id",
+)
 
 
 def parse_params(pairs: list[str], cypher: str) -> dict[str, Any]:
@@ -51,7 +61,9 @@ def describe(value: Any) -> str:
     if isinstance(value, Relationship):
         return value.type
     if isinstance(value, Path):
-        steps = [f"-[{rel.type}]- {describe(node)}" for rel, node in zip(value.relationships, value.nodes[1:])]
+        steps = [
+            f"-[{rel.type}]- {describe(node)}" for rel, node in zip(value.relationships, value.nodes[1:], strict=False)
+        ]
         return " ".join([describe(value.start_node), *steps])
     if isinstance(value, float):
         return f"{value:.4g}"

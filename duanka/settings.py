@@ -76,7 +76,7 @@ class Settings:
     work_dir: Path
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         root = project_root()
         local = LocalServer(
@@ -111,14 +111,11 @@ class Settings:
 def read_credentials(path: Path) -> str:
     if not path.exists():
         raise DuankaError(
-            f"No Neo4j password: {path} does not exist. Run `duanka neo4j start` "
-            "to create it, or set NEO4J_PASSWORD."
+            f"No Neo4j password: {path} does not exist. Run `duanka neo4j start` to create it, or set NEO4J_PASSWORD."
         )
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise DuankaError(
-            f"{path} is readable by others (mode {mode:o}); run `chmod 600 {path}`."
-        )
+        raise DuankaError(f"{path} is readable by others (mode {mode:o}); run `chmod 600 {path}`.")
     try:
         password = path.read_text(encoding="utf-8").strip()
     except OSError as exc:

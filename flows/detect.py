@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import flows  # noqa: F401  (Prefect environment)
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from duanka.detect.run import DetectParams, DetectResult, Detection, Projection, run_figures
+import flows  # noqa: F401  (Prefect environment)
+from duanka.detect.run import Detection, DetectParams, DetectResult, Projection, run_figures
 from duanka.detect.signals import Facts
 from duanka.errors import retry_if_transient
 from duanka.settings import Settings
@@ -55,8 +55,18 @@ def detect(engine: str = "igraph", resolution: float = 1.0, seed: int = 1, min_s
     get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, run.timings)
     top = result.leads.head(20)
     create_table_artifact(
-        key="detect-top-leads", description=f"Run {run.run_id}: the top suspected entities (suspicions, not determinations)",
-        table=[{"rank": i + 1, "type": r.entity_type, "id": r.entity_id, "role": r.role, "score": round(r.score, 3),
-                "reasons": r.reasons_en} for i, r in enumerate(top.itertuples())],
+        key="detect-top-leads",
+        description=f"Run {run.run_id}: the top suspected entities (suspicions, not determinations)",
+        table=[
+            {
+                "rank": i + 1,
+                "type": r.entity_type,
+                "id": r.entity_id,
+                "role": r.role,
+                "score": round(r.score, 3),
+                "reasons": r.reasons_en,
+            }
+            for i, r in enumerate(top.itertuples())
+        ],
     )
     return {"run_id": run.run_id, "figures": figures, "timings": run.timings}

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import flows  # noqa: F401  (Prefect environment)
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+import flows  # noqa: F401  (Prefect environment)
+from duanka.errors import retry_if_transient
 from duanka.export.run import ExportParams, ExportResult, as_dict
 from duanka.export.run import export as export_leads
-from duanka.errors import retry_if_transient
 from duanka.settings import Settings
 
 
@@ -23,19 +23,29 @@ def write_export(params: ExportParams) -> ExportResult:
 
 
 @flow(name="export", log_prints=True)
-def export(out: str, masked: bool = True, lang: str = "zh", run_id: str | None = None, top_clusters: int = 10,
-           by: str | None = None, reason: str | None = None) -> dict[str, Any]:
+def export(
+    out: str,
+    masked: bool = True,
+    lang: str = "zh",
+    run_id: str | None = None,
+    top_clusters: int = 10,
+    by: str | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
     """Write clusters.csv, leads.csv, leads.xlsx, report.html and manifest.json for case teams (masked by default)."""
     result = write_export(ExportParams(Path(out), masked, lang, run_id, top_clusters, by, reason))
     create_table_artifact(
-        key="export-top-leads", table=result.top.to_dict("records"),
+        key="export-top-leads",
+        table=result.top.to_dict("records"),
         description=f"Export {result.export_id} of run {result.detect_run}: top leads as sent "
-                    f"({'masked' if masked else 'UNMASKED'}); suspicions, not determinations.")
+        f"({'masked' if masked else 'UNMASKED'}); suspicions, not determinations.",
+    )
     report = (Path(out) / "report.html").resolve()
     create_markdown_artifact(
         key="export-report",
         markdown=f"## Export {result.export_id}\n\n{result.leads:,} leads in {result.clusters:,} clusters "
-                 f"from detection run `{result.detect_run}`.\n\n* Report: [{report}](file://{report})\n"
-                 f"* Lead list: `{Path(out).resolve() / 'leads.xlsx'}`\n* Manifest: `{Path(out).resolve() / 'manifest.json'}`\n",
-        description="Where the run report and the lead lists are.")
+        f"from detection run `{result.detect_run}`.\n\n* Report: [{report}](file://{report})\n"
+        f"* Lead list: `{Path(out).resolve() / 'leads.xlsx'}`\n* Manifest: `{Path(out).resolve() / 'manifest.json'}`\n",
+        description="Where the run report and the lead lists are.",
+    )
     return as_dict(result)

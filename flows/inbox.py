@@ -6,17 +6,25 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import flows  # noqa: F401  (Prefect environment)
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+import flows  # noqa: F401  (Prefect environment)
 from duanka.inbox import Inbox
 from flows.pipeline import pipeline
 
 
 @flow(name="process-inbox", log_prints=True)
-def process_inbox(inbox: str, out: str, engine: str = "igraph", resolution: float = 1.0, seed: int = 1,
-                  min_score: float = 0.35, masked: bool = True, lang: str = "zh") -> list[dict[str, Any]]:
+def process_inbox(
+    inbox: str,
+    out: str,
+    engine: str = "igraph",
+    resolution: float = 1.0,
+    seed: int = 1,
+    min_score: float = 0.35,
+    masked: bool = True,
+    lang: str = "zh",
+) -> list[dict[str, Any]]:
     """Each new extract in `inbox`/incoming once: pipeline → exports under `out`/<extract>; then done/ or failed/."""
     box = Inbox(Path(inbox))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from graphmodel.schema import NODES, RELATIONSHIPS, NodeSchema, Prop, RelSchema, Statement, node
 
+
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
@@ -20,7 +21,9 @@ def constraints() -> list[Statement]:
     out: list[Statement] = []
     for n in NODES:
         name = f"{_snake(n.label)}_{n.key}_unique"
-        out.append(Statement(name, f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{n.label}) REQUIRE n.{n.key} IS UNIQUE"))
+        out.append(
+            Statement(name, f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{n.label}) REQUIRE n.{n.key} IS UNIQUE")
+        )
         for p in n.props:
             if p.indexed:
                 iname = f"{_snake(n.label)}_{p.name}_index"
@@ -28,9 +31,11 @@ def constraints() -> list[Statement]:
     for r in RELATIONSHIPS:
         if r.key_unique:
             name = f"{r.type.lower()}_{r.key}_unique"
-            out.append(Statement(
-                name, f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR ()-[r:{r.type}]-() REQUIRE r.{r.key} IS UNIQUE"
-            ))
+            out.append(
+                Statement(
+                    name, f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR ()-[r:{r.type}]-() REQUIRE r.{r.key} IS UNIQUE"
+                )
+            )
     return out
 
 
@@ -50,7 +55,9 @@ def rel_fields(r: RelSchema) -> tuple[Prop, ...]:
 
 def _bind(fields: tuple[Prop, ...]) -> str:
     """Name each position of a row once; temporal text becomes a DateTime/Date here, once per row."""
-    names = [f"{p.kind}(row[{i}]) AS {p.name}" if temporal(p) else f"row[{i}] AS {p.name}" for i, p in enumerate(fields)]
+    names = [
+        f"{p.kind}(row[{i}]) AS {p.name}" if temporal(p) else f"row[{i}] AS {p.name}" for i, p in enumerate(fields)
+    ]
     return "UNWIND $rows AS row\nWITH " + ", ".join(names)
 
 
@@ -68,7 +75,9 @@ def _on_match(var: str, props: tuple[Prop, ...], fixed: tuple[str, ...] = ()) ->
             items.append(f"{stored} = coalesce({p.name}, {stored})")
         else:
             keep = "<" if p.merge == "min" else ">"
-            items.append(f"{stored} = CASE WHEN {stored} {keep} {p.name} THEN {stored} ELSE coalesce({p.name}, {stored}) END")
+            items.append(
+                f"{stored} = CASE WHEN {stored} {keep} {p.name} THEN {stored} ELSE coalesce({p.name}, {stored}) END"
+            )
     return "ON MATCH SET " + ",\n    ".join(items + list(fixed))
 
 
@@ -80,14 +89,16 @@ def merge_nodes(n: NodeSchema) -> Statement:
     """
     fields = node_fields(n)
     fixed = ("n.on_record = true",) if n.has("on_record") else ()  # a source record, not just a link's end
-    cypher = "\n".join([
-        f"// Upsert {n.label} nodes from source records; a null keeps what the graph had.",
-        _bind(fields),
-        f"MERGE (n:{n.label} {{{n.key}: {n.key}}})",
-        _on_create("n", fields[1:], fixed),
-        _on_match("n", fields[1:], fixed),
-        _element_ids(n.key),
-    ])
+    cypher = "\n".join(
+        [
+            f"// Upsert {n.label} nodes from source records; a null keeps what the graph had.",
+            _bind(fields),
+            f"MERGE (n:{n.label} {{{n.key}: {n.key}}})",
+            _on_create("n", fields[1:], fixed),
+            _on_match("n", fields[1:], fixed),
+            _element_ids(n.key),
+        ]
+    )
     return Statement(f"load_{_snake(n.label)}", cypher, ("rows", "load_id"))
 
 
@@ -163,7 +174,10 @@ def present() -> Statement:
     """How many of each loaded label and type the graph holds: read from the count store, instantly."""
     counts = [f"COUNT {{ (:{n.label}) }} AS {n.label}" for n in NODES if not n.analysis]
     counts += [f"COUNT {{ ()-[:{r.type}]->() }} AS {r.type}" for r in RELATIONSHIPS if not r.analysis]
-    cypher = "// What an ingest finds before it writes: labels and types at 0 can be loaded by CREATE.\nRETURN " + ",\n       ".join(counts)
+    cypher = (
+        "// What an ingest finds before it writes: labels and types at 0 can be loaded by CREATE.\nRETURN "
+        + ",\n       ".join(counts)
+    )
     return Statement("present", cypher)
 
 
@@ -175,12 +189,14 @@ def known_keys(r: RelSchema) -> Statement:
     relationship (CREATE).
     """
     start, end = node(r.start), node(r.end)
-    cypher = "\n".join([
-        f"// {r.type} keys of an extract already in the graph, with the ends they join.",
-        "UNWIND $keys AS key",
-        f"MATCH (a:{start.label})-[r:{r.type} {{{r.key}: key}}]->(b:{end.label})",
-        f"RETURN key, a.{start.key} AS start, b.{end.key} AS end",
-    ])
+    cypher = "\n".join(
+        [
+            f"// {r.type} keys of an extract already in the graph, with the ends they join.",
+            "UNWIND $keys AS key",
+            f"MATCH (a:{start.label})-[r:{r.type} {{{r.key}: key}}]->(b:{end.label})",
+            f"RETURN key, a.{start.key} AS start, b.{end.key} AS end",
+        ]
+    )
     return Statement(f"known_{r.type.lower()}", cypher, ("keys",))
 
 
@@ -189,7 +205,11 @@ def loaders() -> list[Statement]:
     sources = [n for n in NODES if not n.analysis]
     return (
         [merge_nodes(n) for n in sources]
-        + [merge_stubs(n) for n in sources if any(r.stub_end or r.stub_start for r in RELATIONSHIPS if n.label in (r.start, r.end))]
+        + [
+            merge_stubs(n)
+            for n in sources
+            if any(r.stub_end or r.stub_start for r in RELATIONSHIPS if n.label in (r.start, r.end))
+        ]
         + [locate_nodes(n) for n in sources]
         + [merge_relationships(r) for r in RELATIONSHIPS if not r.analysis]
         + [create_relationships(r) for r in RELATIONSHIPS if not r.analysis]

@@ -8,13 +8,26 @@ from graphmodel.cypher import constraints, loaders, present
 from graphmodel.schema import NODES, RELATIONSHIPS
 
 LABEL_COLOURS = {  # one colour per label, in the model picture and the Browser style
-    "Person": "#4C78A8", "Sim": "#F58518", "Account": "#54A24B", "Device": "#E45756",
-    "Outlet": "#72B7B2", "Report": "#B279A2", "Run": "#9D755D", "Cluster": "#EECA3B", "Decision": "#333333",
+    "Person": "#4C78A8",
+    "Sim": "#F58518",
+    "Account": "#54A24B",
+    "Device": "#E45756",
+    "Outlet": "#72B7B2",
+    "Report": "#B279A2",
+    "Run": "#9D755D",
+    "Cluster": "#EECA3B",
+    "Decision": "#333333",
 }
 # Fixed places so the picture does not move between regenerations.
 LAYOUT = {
-    "Outlet": (0.0, 2.2), "Sim": (1.6, 2.0), "Device": (3.2, 2.0), "Person": (0.0, 0.9),
-    "Account": (1.6, 0.0), "Report": (3.2, 0.0), "Cluster": (0.0, -0.6), "Run": (1.6, -0.9),
+    "Outlet": (0.0, 2.2),
+    "Sim": (1.6, 2.0),
+    "Device": (3.2, 2.0),
+    "Person": (0.0, 0.9),
+    "Account": (1.6, 0.0),
+    "Report": (3.2, 0.0),
+    "Cluster": (0.0, -0.6),
+    "Run": (1.6, -0.9),
     "Decision": (3.2, -0.9),
 }
 
@@ -72,14 +85,36 @@ def draw(path: Path) -> None:
     for r in RELATIONSHIPS:
         (x1, y1), (x2, y2) = LAYOUT[r.start], LAYOUT[r.end]
         if r.start == r.end:  # a small loop above the node
-            ax.annotate("", xy=(x1 + 0.1, y1 + 0.17), xytext=(x1 - 0.1, y1 + 0.17),
-                        arrowprops={"arrowstyle": "-|>", "connectionstyle": "arc3,rad=-1.8", "color": "#555"})
-            ax.text(x1, y1 + 0.42, r.type, fontsize=8, ha="center", bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#ccc"})
+            ax.annotate(
+                "",
+                xy=(x1 + 0.1, y1 + 0.17),
+                xytext=(x1 - 0.1, y1 + 0.17),
+                arrowprops={"arrowstyle": "-|>", "connectionstyle": "arc3,rad=-1.8", "color": "#555"},
+            )
+            ax.text(
+                x1,
+                y1 + 0.42,
+                r.type,
+                fontsize=8,
+                ha="center",
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#ccc"},
+            )
             continue
-        ax.annotate("", xy=(x2, y2), xytext=(x1, y1),
-                    arrowprops={"arrowstyle": "-|>", "color": "#555", "shrinkA": 24, "shrinkB": 24, "mutation_scale": 16})
-        ax.text(x1 + (x2 - x1) * 0.4, y1 + (y2 - y1) * 0.4, r.type, fontsize=8, ha="center", va="center",
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#ccc"})
+        ax.annotate(
+            "",
+            xy=(x2, y2),
+            xytext=(x1, y1),
+            arrowprops={"arrowstyle": "-|>", "color": "#555", "shrinkA": 24, "shrinkB": 24, "mutation_scale": 16},
+        )
+        ax.text(
+            x1 + (x2 - x1) * 0.4,
+            y1 + (y2 - y1) * 0.4,
+            r.type,
+            fontsize=8,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#ccc"},
+        )
     for n in NODES:
         x, y = LAYOUT[n.label]
         ax.scatter([x], [y], s=2600, color=LABEL_COLOURS[n.label], zorder=3)
@@ -87,7 +122,9 @@ def draw(path: Path) -> None:
         ax.text(x, y - 0.24, n.key, color="#333", ha="center", va="center", fontsize=8, style="italic", zorder=4)
     ax.set_xlim(-0.6, 3.8)
     ax.set_ylim(-1.2, 2.8)
-    ax.set_title("duanka graph model (generated from graphmodel/schema.py; MEMBER_OF, FLAGGED_IN and ABOUT also reach Sim, Account, Device)")
+    ax.set_title(
+        "duanka graph model (generated from graphmodel/schema.py; MEMBER_OF, FLAGGED_IN and ABOUT also reach Sim, Account, Device)"
+    )
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(path)
@@ -99,7 +136,8 @@ def cypher_files() -> dict[str, str]:
     files = {f"load/{s.name}.cypher": s.cypher + "\n" for s in [*loaders(), present()]}
     files["schema/constraints.cypher"] = (
         "// Constraints and indexes every duanka database has (applied by `duanka neo4j schema`).\n"
-        + "\n".join(c.cypher + ";" for c in constraints()) + "\n"
+        + "\n".join(c.cypher + ";" for c in constraints())
+        + "\n"
     )
     return files
 

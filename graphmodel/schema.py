@@ -64,7 +64,9 @@ SEEN = (
 )
 
 PERSON = NodeSchema(
-    "Person", "person_id", "A real-name holder of cards and accounts.",
+    "Person",
+    "person_id",
+    "A real-name holder of cards and accounts.",
     (
         Prop("id_number", doc="resident identity number, GB 11643", indexed=True),
         Prop("name", doc="personal data, masked in exports"),
@@ -74,7 +76,9 @@ PERSON = NodeSchema(
     entity_type="person",
 )
 SIM = NodeSchema(
-    "Sim", "msisdn", "A mobile number; with a card record when it came from `sims`.",
+    "Sim",
+    "msisdn",
+    "A mobile number; with a card record when it came from `sims`.",
     (
         Prop("carrier", doc="CMCC, CUCC, CTCC, CBN or an MVNO brand"),
         Prop("is_virtual", "bool", "virtual-operator (MVNO) card"),
@@ -87,7 +91,9 @@ SIM = NodeSchema(
     entity_type="sim",
 )
 ACCOUNT = NodeSchema(
-    "Account", "account_id", "A bank card or payment account.",
+    "Account",
+    "account_id",
+    "A bank card or payment account.",
     (
         Prop("account_kind", doc="debit_card, credit_card, corporate or wallet"),
         Prop("bank"),
@@ -98,17 +104,23 @@ ACCOUNT = NodeSchema(
     entity_type="account",
 )
 DEVICE = NodeSchema(
-    "Device", "device_id", "A handset, SIM box or modem: an IMEI or another fingerprint.",
+    "Device",
+    "device_id",
+    "A handset, SIM box or modem: an IMEI or another fingerprint.",
     (Prop("device_kind", doc="phone, sim_box, modem or unknown"), Prop("model")),
     entity_type="device",
 )
 OUTLET = NodeSchema(
-    "Outlet", "outlet_id", "A SIM sales outlet, agent or bank branch.",
+    "Outlet",
+    "outlet_id",
+    "A SIM sales outlet, agent or bank branch.",
     (Prop("outlet_kind", doc="sim_outlet or bank_branch"), Prop("name"), Prop("region_code")),
     entity_type="outlet",
 )
 REPORT = NodeSchema(
-    "Report", "report_id", "A victim report or confirmed fraud label.",
+    "Report",
+    "report_id",
+    "A victim report or confirmed fraud label.",
     (
         Prop("reported_at", "datetime"),
         Prop("fraud_type", indexed=True),
@@ -117,7 +129,9 @@ REPORT = NodeSchema(
     ),
 )
 RUN = NodeSchema(
-    "Run", "run_id", "One pipeline step's execution: its parameters, version and timings.",
+    "Run",
+    "run_id",
+    "One pipeline step's execution: its parameters, version and timings.",
     (
         Prop("kind", doc="ingest, detect or export", indexed=True),
         Prop("started_at", "datetime"),
@@ -128,7 +142,9 @@ RUN = NodeSchema(
     analysis=True,
 )
 CLUSTER = NodeSchema(
-    "Cluster", "cluster_id", "A suspected supply-chain cluster found by one detection run.",
+    "Cluster",
+    "cluster_id",
+    "A suspected supply-chain cluster found by one detection run.",
     (
         Prop("run_id", indexed=True),
         Prop("score", "float", "suspicion in [0, 1]: a model's output, never a determination"),
@@ -138,7 +154,9 @@ CLUSTER = NodeSchema(
 )
 
 DECISION = NodeSchema(
-    "Decision", "decision_id", "An investigator's recorded decision on one entity: the only source of 'confirmed'.",
+    "Decision",
+    "decision_id",
+    "An investigator's recorded decision on one entity: the only source of 'confirmed'.",
     (
         Prop("status", doc="confirmed, dismissed or under_review", indexed=True),
         Prop("by", doc="the investigator who decided"),
@@ -162,29 +180,53 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
     RelSchema("HOLDS_SIM", "Person", "Sim", "The person is the real-name holder of the card."),
     RelSchema("HOLDS_ACCOUNT", "Person", "Account", "The person holds the account."),
     RelSchema(
-        "ACTIVATED_AT", "Sim", "Outlet", "The card was activated at this outlet.",
-        (Prop("activated_at", "datetime"),), stub_end=True,
+        "ACTIVATED_AT",
+        "Sim",
+        "Outlet",
+        "The card was activated at this outlet.",
+        (Prop("activated_at", "datetime"),),
+        stub_end=True,
     ),
     RelSchema(
-        "OPENED_AT", "Account", "Outlet", "The account was opened at this branch or agent.",
-        (Prop("opened_at", "datetime"),), stub_end=True,
+        "OPENED_AT",
+        "Account",
+        "Outlet",
+        "The account was opened at this branch or agent.",
+        (Prop("opened_at", "datetime"),),
+        stub_end=True,
     ),
     RelSchema(
-        "BOUND_TO", "Account", "Sim", "The number reserved with the bank (预留手机号).", stub_end=True,
+        "BOUND_TO",
+        "Account",
+        "Sim",
+        "The number reserved with the bank (预留手机号).",
+        stub_end=True,
     ),
     RelSchema(
-        "SEEN_IN", "Sim", "Device", "The SIM was seen in the device.",
+        "SEEN_IN",
+        "Sim",
+        "Device",
+        "The SIM was seen in the device.",
         (*SEEN, Prop("days_seen", "int", "distinct days observed (largest report kept)", merge="max")),
         stub_end=True,
     ),
     RelSchema("USED_FROM", "Account", "Device", "The account was used from the device.", SEEN, stub_end=True),
     RelSchema(
-        "TRANSFER", "Account", "Account", "A movement of funds.",
+        "TRANSFER",
+        "Account",
+        "Account",
+        "A movement of funds.",
         (Prop("transfer_id"), Prop("amount", "float", "yuan"), Prop("ts", "datetime")),
-        key="transfer_id", key_unique=True, stub_start=True, stub_end=True,
+        key="transfer_id",
+        key_unique=True,
+        stub_start=True,
+        stub_end=True,
     ),
     RelSchema(
-        "CALLED", "Sim", "Sim", "Calls or messages from one number to another, per kind.",
+        "CALLED",
+        "Sim",
+        "Sim",
+        "Calls or messages from one number to another, per kind.",
         (
             Prop("kind", doc="voice or sms"),
             Prop("count", "int"),
@@ -192,21 +234,39 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
             Prop("first_ts", "datetime", merge="min"),
             Prop("last_ts", "datetime", merge="max"),
         ),
-        key="kind", stub_start=True, stub_end=True,
+        key="kind",
+        stub_start=True,
+        stub_end=True,
     ),
     RelSchema("REPORTS_SIM", "Report", "Sim", "The victim was contacted from this number.", stub_end=True),
     RelSchema("REPORTS_ACCOUNT", "Report", "Account", "The victim paid into this account.", stub_end=True),
     RelSchema(
-        "MEMBER_OF", "Person", "Cluster", "Membership of a detected cluster (also from Sim, Account, Device).",
-        (Prop("role"), Prop("score", "float"), Prop("run_id")), analysis=True,
+        "MEMBER_OF",
+        "Person",
+        "Cluster",
+        "Membership of a detected cluster (also from Sim, Account, Device).",
+        (Prop("role"), Prop("score", "float"), Prop("run_id")),
+        analysis=True,
     ),
     RelSchema("FOUND_IN", "Cluster", "Run", "The detection run that found the cluster.", analysis=True),
     RelSchema(
-        "FLAGGED_IN", "Person", "Run", "A lead of a detection run, with the evidence then (also from Sim, Account, Device).",
-        (Prop("rank", "int"), Prop("score", "float"), Prop("role"), Prop("cluster_id"), Prop("reasons"), Prop("reasons_zh")),
+        "FLAGGED_IN",
+        "Person",
+        "Run",
+        "A lead of a detection run, with the evidence then (also from Sim, Account, Device).",
+        (
+            Prop("rank", "int"),
+            Prop("score", "float"),
+            Prop("role"),
+            Prop("cluster_id"),
+            Prop("reasons"),
+            Prop("reasons_zh"),
+        ),
         analysis=True,
     ),
-    RelSchema("ABOUT", "Decision", "Person", "The entity a decision is about (also Sim, Account, Device).", analysis=True),
+    RelSchema(
+        "ABOUT", "Decision", "Person", "The entity a decision is about (also Sim, Account, Device).", analysis=True
+    ),
 )
 
 

@@ -29,8 +29,11 @@ def settings() -> Iterator[Settings]:
     """Settings of the test server, which is running for the whole session."""
     s = Settings.from_env()
     if not s.connection.is_local and os.environ.get("DUANKA_TEST_ALLOW_REMOTE") != "1":
-        pytest.exit("NEO4J_URI points at a remote server; tests wipe their database. "
-                    "Set DUANKA_TEST_ALLOW_REMOTE=1 if that is really meant.", returncode=2)
+        pytest.exit(
+            "NEO4J_URI points at a remote server; tests wipe their database. "
+            "Set DUANKA_TEST_ALLOW_REMOTE=1 if that is really meant.",
+            returncode=2,
+        )
     started = False
     if s.connection.is_local and not neo4j_server.is_running(s.local):
         neo4j_server.start(s)

@@ -31,8 +31,11 @@ def graph_snapshot(settings: Settings) -> dict[str, object]:
                 "coalesce(b.person_id, b.msisdn, b.account_id, b.device_id, b.outlet_id, b.report_id) AS b, properties(r) AS props"
             )
         )
-    return {"nodes": len(nodes), "relationships": len(rels),
-            "digest": hashlib.sha256("\n".join(nodes + rels).encode()).hexdigest()}
+    return {
+        "nodes": len(nodes),
+        "relationships": len(rels),
+        "digest": hashlib.sha256("\n".join(nodes + rels).encode()).hexdigest(),
+    }
 
 
 def empty(settings: Settings) -> None:

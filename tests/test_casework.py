@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import load_into_empty
 
 from duanka import audit, db, queries
 from duanka.casework import CaseParams, case_file, decide, explain
@@ -17,7 +18,6 @@ from duanka.export.run import ExportParams, export
 from duanka.generate import generate
 from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
-from helpers import load_into_empty
 
 pytestmark = pytest.mark.neo4j
 
@@ -53,8 +53,9 @@ def test_decisions_need_a_name_grounds_and_a_known_status(settings: Settings, wo
         decide(settings, "no-such-id", "dismissed", "王警官", "x")
 
 
-def test_a_confirmed_lead_shows_as_confirmed_and_survives_reload_and_rerun(settings: Settings, world: Path,
-                                                                          tmp_path: Path) -> None:
+def test_a_confirmed_lead_shows_as_confirmed_and_survives_reload_and_rerun(
+    settings: Settings, world: Path, tmp_path: Path
+) -> None:
     top = leads(settings)[0]
     ref = f"{top['run_id']}#{top['rank']}"  # as printed in lead lists
     d = decide(settings, ref, "confirmed", "王警官", "dealer's phone seized, 40 SIMs on site")
@@ -69,7 +70,9 @@ def test_a_confirmed_lead_shows_as_confirmed_and_survives_reload_and_rerun(setti
     assert (exported["status"].str.startswith("confirmed")).sum() == 1  # only what a person confirmed
 
 
-def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(settings: Settings, world: Path, tmp_path: Path) -> None:
+def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(
+    settings: Settings, world: Path, tmp_path: Path
+) -> None:
     candidates = [r for r in leads(settings) if r["entity_type"] in ("sim", "account") and r["status"] == "suspected"]
     target = candidates[0]
     key = f"{target['entity_type']}:{target['entity_id']}"
@@ -82,9 +85,13 @@ def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(settings: Settin
     shutil.copytree(world, later)
     reports = pd.read_csv(later / "reports.csv", dtype=str)
     column = "msisdn" if target["entity_type"] == "sim" else "account_id"
-    new = {c: None for c in reports.columns} | {"report_id": "RNEW-0001", column: target["entity_id"],
-                                                 "reported_at": "2026-11-20T10:00:00", "fraud_type": "fake_loan",
-                                                 "amount_lost": "5000"}
+    new = {c: None for c in reports.columns} | {
+        "report_id": "RNEW-0001",
+        column: target["entity_id"],
+        "reported_at": "2026-11-20T10:00:00",
+        "fraud_type": "fake_loan",
+        "amount_lost": "5000",
+    }
     pd.concat([reports, pd.DataFrame([new])]).to_csv(later / "reports.csv", index=False)
     assert ingest_source(later, settings).ok
     Detection(settings, DetectParams(seed=1)).run()
@@ -118,7 +125,9 @@ def test_tampering_with_the_audit_log_is_detected(settings: Settings, world: Pat
     lines = audit.log_path(copy).read_text(encoding="utf-8").splitlines()
     assert audit.verify(copy) == 3
     edited = json.loads(lines[1]) | {"by": "someone else"}
-    audit.log_path(copy).write_text("\n".join([lines[0], json.dumps(edited, ensure_ascii=False, sort_keys=True), lines[2]]) + "\n")
+    audit.log_path(copy).write_text(
+        "\n".join([lines[0], json.dumps(edited, ensure_ascii=False, sort_keys=True), lines[2]]) + "\n"
+    )
     with pytest.raises(DuankaError, match="altered before line 3"):
         audit.verify(copy)
 
@@ -129,7 +138,14 @@ def test_case_file_is_masked_and_complete(settings: Settings, world: Path, tmp_p
     with pytest.raises(DuankaError, match="--by"):
         case_file(settings, CaseParams(top["cluster_id"], tmp_path / "x", masked=False))
     files = case_file(settings, CaseParams(top["cluster_id"], tmp_path / "case"))
-    assert {p.name for p in files} == {"members.csv", "links.csv", "reports.csv", "decisions.csv", "cluster.png", "manifest.json"}
+    assert {p.name for p in files} == {
+        "members.csv",
+        "links.csv",
+        "reports.csv",
+        "decisions.csv",
+        "cluster.png",
+        "manifest.json",
+    }
     members = pd.read_csv(tmp_path / "case" / "members.csv", encoding="utf-8-sig", dtype=str)
     assert len(members) == top["persons"] + top["sims"] + top["accounts"] + top["devices"]
     assert members["id"].str.contains(r"\*").all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import load_into_empty
 
 from duanka import db, queries
 from duanka.detect import evaluate as ev
@@ -12,7 +13,6 @@ from duanka.detect.run import Detection, DetectParams
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.settings import Settings
-from helpers import load_into_empty
 
 pytestmark = pytest.mark.neo4j
 
@@ -31,12 +31,17 @@ def first_run(settings: Settings, scenario: Path):  # type: ignore[no-untyped-de
 
 
 def _ranked(result) -> list[str]:  # type: ignore[no-untyped-def]
-    return [f"{t}:{i}" for t, i in zip(result.entities["entity_type"], result.entities["entity_id"])]
+    return [f"{t}:{i}" for t, i in zip(result.entities["entity_type"], result.entities["entity_id"], strict=False)]
 
 
 def test_planted_rings_are_recovered_and_negatives_stay_down(first_run, scenario: Path) -> None:  # type: ignore[no-untyped-def]
     truth = ev.Truth.read(scenario / "truth.csv")
-    metrics = ev.score_ranking("duanka", _ranked(first_run), truth, roles=dict(zip(_ranked(first_run), first_run.entities["role"])))
+    metrics = ev.score_ranking(
+        "duanka",
+        _ranked(first_run),
+        truth,
+        roles=dict(zip(_ranked(first_run), first_run.entities["role"], strict=False)),
+    )
     assert metrics["p@50"] >= 0.95 and metrics["p@100"] >= 0.9, metrics
     assert metrics["rings_found"] == 1.0, metrics
     assert metrics["role_accuracy"] >= 0.9, metrics
@@ -56,7 +61,11 @@ def test_write_back_is_queryable(first_run, settings: Settings) -> None:  # type
     with db.session(settings) as sess:
         clusters = db.read(sess, queries.load("latest_clusters"), limit=1000)
         leads = db.read(sess, queries.load("latest_leads"), limit=100)
-        run = db.read(sess, "MATCH (r:Run {run_id: $id}) RETURN r.status AS status, r.engine AS engine, r.version AS version", id=first_run.run_id)
+        run = db.read(
+            sess,
+            "MATCH (r:Run {run_id: $id}) RETURN r.status AS status, r.engine AS engine, r.version AS version",
+            id=first_run.run_id,
+        )
     assert [c["rank"] for c in clusters] == list(range(1, len(clusters) + 1))
     assert {c["run_id"] for c in clusters} == {first_run.run_id}
     assert leads[0]["rank"] == 1 and leads[0]["entity_id"] == first_run.entities["entity_id"].iloc[0]
@@ -69,7 +78,9 @@ def test_same_seed_same_clusters_and_ranks(first_run, settings: Settings) -> Non
     assert _ranked(again)[:500] == _ranked(first_run)[:500]
     with db.session(settings) as sess:
         latest = db.read(sess, queries.load("latest_clusters"), limit=1)[0]
-        stale = sess.run("MATCH (n) WHERE n.suspicion_run IS NOT NULL AND n.suspicion_run <> $r RETURN count(n) AS c", r=again.run_id).single()["c"]
+        stale = sess.run(
+            "MATCH (n) WHERE n.suspicion_run IS NOT NULL AND n.suspicion_run <> $r RETURN count(n) AS c", r=again.run_id
+        ).single()["c"]
     assert latest["run_id"] == again.run_id and stale == 0
 
 
@@ -85,10 +96,10 @@ def test_unknown_engine_says_so(settings: Settings) -> None:
 
     from duanka.detect.communities import partition
 
-    with pytest.raises(DuankaError, match="Unknown engine 'fast'.*gds"):
+    with pytest.raises(DuankaError, match=r"Unknown engine 'fast'.*gds"):
         partition(2, np.array([0]), np.array([1]), np.array([1.0]), engine="fast")
 
 
 def test_gds_engine_without_the_plugin_says_it_is_unavailable(settings: Settings, scenario: Path) -> None:
-    with pytest.raises(DuankaError, match="Engine 'gds' is unavailable.*no Graph Data Science plugin"):
+    with pytest.raises(DuankaError, match=r"Engine 'gds' is unavailable.*no Graph Data Science plugin"):
         Detection(settings, DetectParams(engine="gds")).run()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import load_into_empty
 
 from duanka import audit, db, queries
 from duanka.detect.run import Detection, DetectParams
@@ -19,13 +20,13 @@ from duanka.generate import generate
 from duanka.identifiers import normalise_msisdn
 from duanka.querytool import parse_params, run_query
 from duanka.settings import Settings
-from helpers import load_into_empty
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click")'
 CONTRACT_LEADS = ["rank", "entity_type", "entity_id", "role", "role_label", "cluster_id", "score", "reasons"]
 
 
 # -- pure functions --------------------------------------------------------------------------------
+
 
 def test_masks_follow_the_contract_formats() -> None:
     assert mask.mask_id("13812345678", "sim") == "138****5678"
@@ -57,6 +58,7 @@ def test_cli_params_are_typed_and_required() -> None:
 
 # -- against the database -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def scenario(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated world whose top number dealer has a formula for a person id."""
@@ -84,8 +86,13 @@ def masked(settings: Settings, scenario: Path, tmp_path_factory: pytest.TempPath
 
 def source_identifiers(source: Path) -> set[str]:
     ids: set[str] = set()
-    columns = {"persons": ["person_id", "id_number"], "sims": ["msisdn", "iccid", "imsi"],
-               "bank_accounts": ["account_id"], "devices": ["device_id"], "sim_device_links": ["device_id"]}
+    columns = {
+        "persons": ["person_id", "id_number"],
+        "sims": ["msisdn", "iccid", "imsi"],
+        "bank_accounts": ["account_id"],
+        "devices": ["device_id"],
+        "sim_device_links": ["device_id"],
+    }
     for name, cols in columns.items():
         frame = pd.read_csv(source / f"{name}.csv", dtype=str, keep_default_na=False)
         for col in cols:
@@ -111,7 +118,7 @@ def test_export_writes_the_contract_files(masked: Path) -> None:
         assert (masked / name).read_bytes().startswith(b"\xef\xbb\xbf"), f"{name} has no BOM"
     leads = pd.read_csv(masked / "leads.csv", encoding="utf-8-sig", dtype={"cluster_id": str})
     clusters = pd.read_csv(masked / "clusters.csv", encoding="utf-8-sig")
-    assert list(leads.columns[:len(CONTRACT_LEADS)]) == CONTRACT_LEADS and list(clusters.columns) == CLUSTER_COLUMNS
+    assert list(leads.columns[: len(CONTRACT_LEADS)]) == CONTRACT_LEADS and list(clusters.columns) == CLUSTER_COLUMNS
     assert leads["rank"].tolist() == list(range(1, len(leads) + 1))
     assert leads["score"].between(0, 1).all()
     assert set(leads["role_label"]) <= {"卡农", "号商", "卡头", "猫池设备", "跑分账户", "涉诈号码", "待定"}
@@ -125,6 +132,7 @@ def test_export_writes_the_contract_files(masked: Path) -> None:
     assert {f["file"] for f in files} >= {"persons", "sims", "bank_accounts"}
     assert all(f["rows_read"] == f["rows_loaded"] + f["rows_quarantined"] and len(f["sha256"]) == 64 for f in files)
     from duanka.ingest.run import sha256_of
+
     assert all(sha256_of(masked / name) == digest for name, digest in manifest["files"].items())
 
 
@@ -148,8 +156,9 @@ def test_formula_in_source_is_neutralised_in_csv_and_xlsx(settings: Settings, sc
     assert HYPERLINK.split("(")[0] in raw  # the unmasked export carries the source value, neutralised
 
 
-def test_unmasked_export_needs_a_named_user_and_reason_and_is_audited(settings: Settings, scenario: Path,
-                                                                       tmp_path: Path) -> None:
+def test_unmasked_export_needs_a_named_user_and_reason_and_is_audited(
+    settings: Settings, scenario: Path, tmp_path: Path
+) -> None:
     with pytest.raises(DuankaError, match="--by"):
         export(settings, ExportParams(tmp_path / "a", masked=False))
     with pytest.raises(DuankaError, match="--reason"):
@@ -171,13 +180,14 @@ def test_report_embeds_a_drawing_per_top_cluster(masked: Path) -> None:
     pngs = sorted((masked / "clusters").glob("*.png"))
     assert len(pngs) == min(10, len(pd.read_csv(masked / "clusters.csv", encoding="utf-8-sig")))
     assert html.count("data:image/png;base64,") == len(pngs)
-    assert "suspicion" in html and "src=\"http" not in html  # self-contained: nothing fetched
+    assert "suspicion" in html and 'src="http' not in html  # self-contained: nothing fetched
     pixels = matplotlib.image.imread(pngs[0])
     assert pixels.std() > 0.05, "the cluster drawing is blank"
 
 
-def test_a_failed_export_publishes_nothing_and_keeps_the_previous_one(settings: Settings, scenario: Path, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_export_publishes_nothing_and_keeps_the_previous_one(
+    settings: Settings, scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from duanka.export import report
 
     export(settings, ExportParams(tmp_path))
@@ -195,6 +205,7 @@ def test_a_failed_export_publishes_nothing_and_keeps_the_previous_one(settings: 
 
 # -- the investigator's query library ------------------------------------------------------------
 
+
 def query(settings: Settings, name: str, **params: object) -> list[dict]:
     with db.session(settings) as sess:
         return db.read(sess, queries.load(name), **params)
@@ -206,8 +217,12 @@ def test_every_library_query_parses_and_runs(settings: Settings, scenario: Path)
     sim = truth[truth["role"] == "fraud_sim"]["entity_id"].iloc[0]
     account = truth[truth["role"] == "mule_account"]["entity_id"].iloc[0]
     cluster = query(settings, "latest_clusters", limit=1)[0]["cluster_id"]
-    given = {"cluster_id": cluster, "msisdn": sim, "person": truth[truth["role"] == "card_farmer"]["entity_id"].iloc[0],
-             "account_id": account}
+    given = {
+        "cluster_id": cluster,
+        "msisdn": sim,
+        "person": truth[truth["role"] == "card_farmer"]["entity_id"].iloc[0],
+        "account_id": account,
+    }
     for path in sorted(queries.QUERIES.glob("*.cypher")):
         cypher = path.read_text(encoding="utf-8")
         pairs = [f"{k}={v}" for k, v in given.items() if f"${k}" in cypher]
@@ -221,8 +236,13 @@ def test_cluster_query_returns_the_ring_behind_the_top_cluster(settings: Setting
     top = query(settings, "latest_clusters", limit=1)[0]
     with db.session(settings) as sess:
         rows = list(sess.run(queries.load("cluster"), cluster_id=top["cluster_id"]))
-    members = {dict(r["member"]).get("person_id") or dict(r["member"]).get("msisdn") or dict(r["member"]).get("account_id")
-               or dict(r["member"]).get("device_id") for r in rows}
+    members = {
+        dict(r["member"]).get("person_id")
+        or dict(r["member"]).get("msisdn")
+        or dict(r["member"]).get("account_id")
+        or dict(r["member"]).get("device_id")
+        for r in rows
+    }
     planted = truth[truth["role"] != "benign"]
     ring = planted[planted["entity_id"].isin(members)]["ring_id"].value_counts()
     assert len(ring) and ring.iloc[0] >= 0.5 * len(members), "the top cluster is mostly one planted ring"
@@ -276,8 +296,9 @@ def test_neighbourhood_reaches_holder_and_devices(settings: Settings, scenario: 
     assert holder in reached
 
 
-def test_new_or_grown_sees_every_cluster_new_then_nothing_after_an_identical_run(settings: Settings,
-                                                                                scenario: Path) -> None:
+def test_new_or_grown_sees_every_cluster_new_then_nothing_after_an_identical_run(
+    settings: Settings, scenario: Path
+) -> None:
     clusters = query(settings, "latest_clusters", limit=10_000)
     changes = query(settings, "new_or_grown")  # the module's database has had one detection run
     assert len(changes) == len(clusters) and {c["change"] for c in changes} == {"new"}

@@ -32,12 +32,16 @@ def test_ingest_flow_fails_clearly_on_a_rejected_file(prefect_server: None, empt
     from flows.ingest import ingest
 
     generate(tmp_path, "demo", persons=100, seed=9)
-    pd.read_csv(tmp_path / "persons.csv", dtype=str).drop(columns=["person_id"]).to_csv(tmp_path / "persons.csv", index=False)
-    with pytest.raises(DuankaError, match="persons.csv is rejected"):
+    pd.read_csv(tmp_path / "persons.csv", dtype=str).drop(columns=["person_id"]).to_csv(
+        tmp_path / "persons.csv", index=False
+    )
+    with pytest.raises(DuankaError, match=r"persons\.csv is rejected"):
         ingest(str(tmp_path))
 
 
-def test_detect_flow_writes_results_and_top_leads_artifact(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:
+def test_detect_flow_writes_results_and_top_leads_artifact(
+    prefect_server: None, empty_db: Settings, tmp_path: Path
+) -> None:
     from prefect.artifacts import Artifact
 
     from duanka import db, queries
@@ -47,7 +51,11 @@ def test_detect_flow_writes_results_and_top_leads_artifact(prefect_server: None,
     generate(tmp_path, "demo", persons=800, seed=4)
     ingest(str(tmp_path))
     summary = detect(seed=2)
-    assert summary["figures"]["clusters"] >= 4 and set(summary["timings"]) >= {"projection", "communities", "write_back"}
+    assert summary["figures"]["clusters"] >= 4 and set(summary["timings"]) >= {
+        "projection",
+        "communities",
+        "write_back",
+    }
     with db.session(empty_db) as sess:
         top = db.read(sess, queries.load("latest_leads"), limit=5)
     assert top and top[0]["run_id"] == summary["run_id"]
@@ -55,8 +63,9 @@ def test_detect_flow_writes_results_and_top_leads_artifact(prefect_server: None,
     assert artifact is not None and top[0]["entity_id"] in str(artifact.data)
 
 
-def test_pipeline_flow_and_cli_leave_no_secret_in_the_output(prefect_server: None, empty_db: Settings,
-                                                              tmp_path: Path) -> None:
+def test_pipeline_flow_and_cli_leave_no_secret_in_the_output(
+    prefect_server: None, empty_db: Settings, tmp_path: Path
+) -> None:
     """`duanka run` as a user runs it: leads exported, artifacts made, and neither the password nor any
     identity number of the source in what it prints (identity numbers stay in quarantine files, 0600)."""
     from prefect.artifacts import Artifact

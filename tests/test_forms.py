@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import graph_snapshot, load_into_empty
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -23,7 +24,6 @@ from duanka.generate import generate
 from duanka.ingest.contract import SPECS
 from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
-from helpers import graph_snapshot, load_into_empty
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 CST = timezone(timedelta(hours=8))
@@ -33,7 +33,7 @@ def timestamp(rng: random.Random, text: str) -> str:
     at = datetime.fromisoformat(text).replace(tzinfo=CST)
     offset = timezone(timedelta(minutes=rng.choice((-300, -180, 0, 330, 480, 540, 765))))
     forms = [
-        lambda: at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        lambda: at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         lambda: at.isoformat(),
         lambda: at.strftime("%Y-%m-%d %H:%M:%S%z"),
         lambda: at.strftime("%Y-%m-%dT%H:%M:%S+08"),
@@ -53,7 +53,15 @@ def date(rng: random.Random, text: str) -> str:
 
 def msisdn(rng: random.Random, text: str) -> str:
     text = re.sub(r"\D", "", text)[-11:]  # the generator writes some as `+86 138-…` already
-    return rng.choice([text, f"+86 {text[:3]}-{text[3:7]}-{text[7:]}", "86" + text, text + ".0", f"({text[:3]}) {text[3:7]} {text[7:]}"])
+    return rng.choice(
+        [
+            text,
+            f"+86 {text[:3]}-{text[3:7]}-{text[7:]}",
+            "86" + text,
+            text + ".0",
+            f"({text[:3]}) {text[3:7]} {text[7:]}",
+        ]
+    )
 
 
 def whole(rng: random.Random, text: str) -> str:
@@ -69,9 +77,19 @@ def id_number(rng: random.Random, text: str) -> str:
     return text.lower() if text.endswith("X") and rng.random() < 0.5 else text
 
 
-REWRITE = {"timestamp": timestamp, "date": date, "msisdn": msisdn, "count": whole, "nonneg_int": whole,
-           "device_id": whole, "account_id": whole, "imsi": whole, "amount": amount, "money": amount,
-           "id_number": id_number}
+REWRITE = {
+    "timestamp": timestamp,
+    "date": date,
+    "msisdn": msisdn,
+    "count": whole,
+    "nonneg_int": whole,
+    "device_id": whole,
+    "account_id": whole,
+    "imsi": whole,
+    "amount": amount,
+    "money": amount,
+    "id_number": id_number,
+}
 
 
 def rewrite(source: Path, target: Path, seed: int) -> None:
@@ -98,8 +116,9 @@ def canonical(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> t
 
 @hyp_settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**31))
-def test_every_valid_form_loads_the_same_graph(empty_db: Settings, canonical: tuple[Path, dict[str, object]],
-                                               tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+def test_every_valid_form_loads_the_same_graph(
+    empty_db: Settings, canonical: tuple[Path, dict[str, object]], tmp_path_factory: pytest.TempPathFactory, seed: int
+) -> None:
     source, expected = canonical
     rewritten = tmp_path_factory.mktemp("forms") / "extract"
     rewrite(source, rewritten, seed)

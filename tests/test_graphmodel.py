@@ -19,7 +19,9 @@ def test_docs_are_generated_from_the_declaration() -> None:
 
 def test_queries_load_match_what_ingest_runs() -> None:
     for name, text in cypher_files().items():
-        assert (ROOT / "queries" / name).read_text(encoding="utf-8") == text, f"queries/{name} is stale: run `duanka docs`"
+        assert (ROOT / "queries" / name).read_text(encoding="utf-8") == text, (
+            f"queries/{name} is stale: run `duanka docs`"
+        )
 
 
 def test_loaders_name_only_declared_labels_and_types() -> None:

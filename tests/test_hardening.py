@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
-import dataclasses
 import csv
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -15,7 +15,9 @@ from pathlib import Path
 import neo4j
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from duanka import db, queries
 from duanka.detect.run import Detection, DetectParams
@@ -30,9 +32,25 @@ pytestmark = pytest.mark.neo4j
 ROOT = Path(__file__).resolve().parent.parent
 
 PAYLOADS = [
-    "x'}) DETACH DELETE n //", '"}) MATCH (m) DETACH DELETE m //', "$rows", "{x: 1}", "`Person`", "\\u0027",
-    '=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1)", "-1+1",
-    "line\nbreak", 'quo"te', "tab\there", "\r", "\x00nul", "\u202eRTL", "中文名字", "😀", " padded ",
+    "x'}) DETACH DELETE n //",
+    '"}) MATCH (m) DETACH DELETE m //',
+    "$rows",
+    "{x: 1}",
+    "`Person`",
+    "\\u0027",
+    '=HYPERLINK("http://evil.example","x")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "-1+1",
+    "line\nbreak",
+    'quo"te',
+    "tab\there",
+    "\r",
+    "\x00nul",
+    "\u202eRTL",
+    "中文名字",
+    "😀",
+    " padded ",
 ]
 hostile = st.one_of(
     st.sampled_from(PAYLOADS),
@@ -42,8 +60,27 @@ hostile = st.one_of(
     st.just(""),
 )
 PERSON_COLUMNS = ["person_id", "id_number", "name", "birth_date", "region_code"]
-SIM_COLUMNS = ["msisdn", "holder_person_id", "carrier", "is_virtual", "iccid", "imsi", "activated_at", "outlet_id", "status"]
-ACCOUNT_COLUMNS = ["account_id", "account_kind", "bank", "holder_person_id", "opened_at", "branch_id", "bound_msisdn", "status"]
+SIM_COLUMNS = [
+    "msisdn",
+    "holder_person_id",
+    "carrier",
+    "is_virtual",
+    "iccid",
+    "imsi",
+    "activated_at",
+    "outlet_id",
+    "status",
+]
+ACCOUNT_COLUMNS = [
+    "account_id",
+    "account_kind",
+    "bank",
+    "holder_person_id",
+    "opened_at",
+    "branch_id",
+    "bound_msisdn",
+    "status",
+]
 
 
 def rows_of(columns: list[str], min_size: int = 0) -> st.SearchStrategy[list[list[str]]]:
@@ -57,12 +94,18 @@ def write(path: Path, columns: list[str], rows: list[list[str]]) -> None:
         out.writerows(rows)
 
 
-@hyp_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                     HealthCheck.too_slow])
-@given(persons=rows_of(PERSON_COLUMNS, 1), sims=rows_of(SIM_COLUMNS), accounts=rows_of(ACCOUNT_COLUMNS),
-       valid_holder=st.booleans())
-def test_hostile_rows_are_loaded_or_quarantined_and_counts_reconcile(empty_db: Settings, tmp_path_factory, persons,
-                                                                     sims, accounts, valid_holder) -> None:  # type: ignore[no-untyped-def]
+@hyp_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    persons=rows_of(PERSON_COLUMNS, 1),
+    sims=rows_of(SIM_COLUMNS),
+    accounts=rows_of(ACCOUNT_COLUMNS),
+    valid_holder=st.booleans(),
+)
+def test_hostile_rows_are_loaded_or_quarantined_and_counts_reconcile(
+    empty_db: Settings, tmp_path_factory, persons, sims, accounts, valid_holder
+) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path_factory.mktemp("hostile")
     if valid_holder and sims:  # some references that do resolve, so loading happens too
         sims[0][0], sims[0][1] = "13800138000", persons[0][0]
@@ -102,10 +145,13 @@ def test_injection_payloads_load_as_plain_values(empty_db: Settings, tmp_path: P
     result = ingest_source(tmp_path, empty_db)
     assert result.ok
     with db.session(empty_db) as sess:
-        found = {r["id"] for r in sess.run("MATCH (p:Person) WHERE p.person_id IN $ids RETURN p.person_id AS id", ids=evil)}
+        found = {
+            r["id"] for r in sess.run("MATCH (p:Person) WHERE p.person_id IN $ids RETURN p.person_id AS id", ids=evil)
+        }
         persons = sess.run("MATCH (p:Person) RETURN count(p) AS c").single()["c"]
-        held = sess.run("MATCH (p:Person {person_id: $id})-[:HOLDS_SIM|HOLDS_ACCOUNT]->(x) RETURN count(x) AS c",
-                        id=evil[0]).single()["c"]
+        held = sess.run(
+            "MATCH (p:Person {person_id: $id})-[:HOLDS_SIM|HOLDS_ACCOUNT]->(x) RETURN count(x) AS c", id=evil[0]
+        ).single()["c"]
     assert found == set(evil) and persons == len(frame) and held > 0
 
 
@@ -122,14 +168,25 @@ def test_no_cypher_is_built_by_formatting_data_into_text() -> None:
     for path in [*ROOT.glob("duanka/**/*.py"), *ROOT.glob("graphmodel/*.py"), *ROOT.glob("flows/*.py")]:
         rel = path.relative_to(ROOT).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args
-                    and node.func.attr in ("run", "read", "execute_query")
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id in receivers):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.args
+                and node.func.attr in ("run", "read", "execute_query")
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in receivers
+            ):
                 continue
             query = node.args[1] if node.func.value.id == "db" and len(node.args) > 1 else node.args[0]
-            formatted = isinstance(query, ast.JoinedStr) or (
-                isinstance(query, ast.BinOp) and isinstance(query.op, (ast.Add, ast.Mod))) or (
-                isinstance(query, ast.Call) and isinstance(query.func, ast.Attribute) and query.func.attr == "format")
+            formatted = (
+                isinstance(query, ast.JoinedStr)
+                or (isinstance(query, ast.BinOp) and isinstance(query.op, (ast.Add, ast.Mod)))
+                or (
+                    isinstance(query, ast.Call)
+                    and isinstance(query.func, ast.Attribute)
+                    and query.func.attr == "format"
+                )
+            )
             if formatted and rel not in allowed:
                 offenders.append(f"{rel}:{node.lineno}")
     assert not offenders, f"Cypher formatted with values: {offenders}"
@@ -150,6 +207,7 @@ def test_mixed_encoding_line_is_quarantined_not_fatal(empty_db: Settings, tmp_pa
 
 # -- faults ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def loaded(empty_db: Settings, tmp_path: Path) -> Settings:
     generate(tmp_path, "demo", persons=800, seed=6)
@@ -164,7 +222,8 @@ def latest_completed(settings: Settings) -> str | None:
 
 
 def test_detection_cut_off_mid_write_back_presents_nothing_partial_and_reruns_clean(
-        loaded: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = Detection(loaded, DetectParams(seed=1)).run()
     real_run = db.run
 
@@ -185,8 +244,12 @@ def test_detection_cut_off_mid_write_back_presents_nothing_partial_and_reruns_cl
     again = Detection(loaded, DetectParams(seed=1)).run()
     assert latest_completed(loaded) == again.run_id
     with db.session(loaded) as sess:
-        doubled = sess.run("MATCH (n)-[m:MEMBER_OF]->(c) WITH n, c, count(m) AS k WHERE k > 1 RETURN count(*) AS c").single()["c"]
-        flags = sess.run("MATCH (n)-[f:FLAGGED_IN]->(:Run {run_id: $id}) RETURN count(f) AS c", id=again.run_id).single()["c"]
+        doubled = sess.run(
+            "MATCH (n)-[m:MEMBER_OF]->(c) WITH n, c, count(m) AS k WHERE k > 1 RETURN count(*) AS c"
+        ).single()["c"]
+        flags = sess.run(
+            "MATCH (n)-[f:FLAGGED_IN]->(:Run {run_id: $id}) RETURN count(f) AS c", id=again.run_id
+        ).single()["c"]
     assert doubled == 0 and flags == len(again.leads)
 
 
@@ -204,6 +267,7 @@ def test_export_faults_end_with_a_clear_error(loaded: Settings, tmp_path: Path) 
 
 # -- concurrency -----------------------------------------------------------------------------------
 
+
 def test_a_second_writer_is_refused_while_the_first_holds_the_database(loaded: Settings) -> None:
     holding, release = threading.Event(), threading.Event()
 
@@ -216,7 +280,7 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_database(loaded: S
     worker.start()
     holding.wait(10)
     try:
-        with pytest.raises(DuankaError, match="Another run is writing.*first run"):
+        with pytest.raises(DuankaError, match=r"Another run is writing.*first run"):
             with database_lock(loaded, "second run", wait=1, poll=0.2):
                 pass
     finally:
@@ -285,7 +349,7 @@ def test_two_pipelines_at_once_leave_the_graph_as_one_would(loaded: Settings, tm
         try:
             with database_lock(loaded, "pipeline", wait=120):
                 assert ingest_source(source, loaded).ok
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=pipeline) for _ in range(2)]

@@ -22,7 +22,17 @@ def test_gb11643_known_number() -> None:
 
 
 def test_msisdn_normalisation() -> None:
-    out = ids.normalise_msisdn(s("13812345678", "+86 138-1234-5678", "8613812345678", "(138)1234 5678", "12345678901", "1381234567", "2381234567X"))
+    out = ids.normalise_msisdn(
+        s(
+            "13812345678",
+            "+86 138-1234-5678",
+            "8613812345678",
+            "(138)1234 5678",
+            "12345678901",
+            "1381234567",
+            "2381234567X",
+        )
+    )
     assert out.tolist()[:4] == ["13812345678"] * 4
     assert out[4:].isna().all()
 
@@ -36,5 +46,9 @@ def test_carrier_and_virtual_from_segment() -> None:
 def test_device_and_account_rules() -> None:
     assert ids.device_id_valid(s("490154203237518", "fp:abc123", "SIMBOX-7")).all()
     assert not ids.device_id_valid(s("490154203237519")).any()
-    assert ids.account_id_valid(s("4111111111111111", "WX0012345678", "6222020200112233")).tolist() == [True, True, False]
+    assert ids.account_id_valid(s("4111111111111111", "WX0012345678", "6222020200112233")).tolist() == [
+        True,
+        True,
+        False,
+    ]
     assert ids.imsi_valid(s("460001234567890", "310150123456789")).tolist() == [True, False]

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import empty, graph_snapshot
 
 from duanka import db
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
-from helpers import empty, graph_snapshot
 
 pytestmark = pytest.mark.neo4j
 
@@ -40,9 +40,9 @@ def test_dirty_rows_are_quarantined_and_counts_reconcile(empty_db: Settings, dir
     quarantine = csv(Path(result.quarantine))
     assert (os.stat(result.quarantine).st_mode & 0o077) == 0
     assert quarantine.reason.str.len().min() > 5
-    rejected = set(zip(quarantine.file, quarantine.line.astype(int)))
+    rejected = set(zip(quarantine.file, quarantine.line.astype(int), strict=False))
     dirty = csv(dirty_world / "dirty_rows.csv")
-    listed = set(zip(dirty.file, dirty.line.astype(int)))
+    listed = set(zip(dirty.file, dirty.line.astype(int), strict=False))
     assert listed <= rejected, sorted(listed - rejected)[:5]
     assert rejected <= listed, sorted(rejected - listed)[:5]  # no clean row is quarantined
     for f in result.files:
@@ -56,12 +56,14 @@ def test_graph_equals_what_the_files_say(empty_db: Settings, dirty_world: Path) 
     ingest_source(dirty_world, empty_db)
     quarantine_lines = set()  # spot-check only rows that are clean
     dirty = csv(dirty_world / "dirty_rows.csv")
-    for f, line in zip(dirty.file, dirty.line.astype(int)):
+    for f, line in zip(dirty.file, dirty.line.astype(int), strict=False):
         quarantine_lines.add((f, line))
     sims = csv(dirty_world / "sims.csv").assign(line=lambda d: d.index + 2)
-    sims = sims[[("sims.csv", l) not in quarantine_lines for l in sims.line]].sample(25, random_state=1)
+    sims = sims[[("sims.csv", n) not in quarantine_lines for n in sims.line]].sample(25, random_state=1)
     transfers = csv(dirty_world / "transfers.csv").assign(line=lambda d: d.index + 2)
-    transfers = transfers[[("transfers.csv", l) not in quarantine_lines for l in transfers.line]].sample(25, random_state=1)
+    transfers = transfers[[("transfers.csv", n) not in quarantine_lines for n in transfers.line]].sample(
+        25, random_state=1
+    )
     from duanka.identifiers import normalise_msisdn
 
     with db.session(empty_db) as sess:
@@ -70,16 +72,25 @@ def test_graph_equals_what_the_files_say(empty_db: Settings, dirty_world: Path) 
             got = sess.run(
                 "MATCH (p:Person)-[:HOLDS_SIM]->(s:Sim {msisdn: $m})-[a:ACTIVATED_AT]->(o:Outlet) "
                 "RETURN p.person_id AS holder, s.status AS status, s.imsi AS imsi, o.outlet_id AS outlet, "
-                "toString(s.activated_at) AS at, s.carrier AS carrier, s.is_virtual AS virtual", m=msisdn).single()
+                "toString(s.activated_at) AS at, s.carrier AS carrier, s.is_virtual AS virtual",
+                m=msisdn,
+            ).single()
             assert got is not None, row.msisdn
-            assert (got["holder"], got["status"], got["imsi"], got["outlet"]) == (row.holder_person_id, row.status, row.imsi, row.outlet_id)
+            assert (got["holder"], got["status"], got["imsi"], got["outlet"]) == (
+                row.holder_person_id,
+                row.status,
+                row.imsi,
+                row.outlet_id,
+            )
             assert got["at"].startswith(row.activated_at) and got["at"].endswith("+08:00")
             assert got["carrier"]  # derived from the segment when the file left it empty
             assert got["virtual"] == (msisdn[:3] in ("170", "171", "162", "165", "167"))
         for row in transfers.itertuples():
             got = sess.run(
                 "MATCH (a:Account)-[t:TRANSFER {transfer_id: $id}]->(b:Account) "
-                "RETURN a.account_id AS src, b.account_id AS dst, t.amount AS amount", id=row.transfer_id).single()
+                "RETURN a.account_id AS src, b.account_id AS dst, t.amount AS amount",
+                id=row.transfer_id,
+            ).single()
             assert (got["src"], got["dst"]) == (row.from_account, row.to_account)
             assert got["amount"] == pytest.approx(float(row.amount))
 
@@ -106,8 +117,17 @@ def test_incremental_extract_updates_in_place(empty_db: Settings, tmp_path: Path
     later.mkdir()
     sims, accounts = csv(base / "sims.csv"), csv(base / "bank_accounts.csv")
     links = csv(base / "sim_device_links.csv")
-    persons = pd.DataFrame([{"person_id": "PNEW0001", "id_number": "11010519491231002X", "name": "新人",
-                             "birth_date": "1949-12-31", "region_code": "110105"}])
+    persons = pd.DataFrame(
+        [
+            {
+                "person_id": "PNEW0001",
+                "id_number": "11010519491231002X",
+                "name": "新人",
+                "birth_date": "1949-12-31",
+                "region_code": "110105",
+            }
+        ]
+    )
     sim = sims[sims.msisdn.str.fullmatch(r"\d{11}")].iloc[[0]].assign(status="cancelled")
     new_sim = sim.assign(msisdn="13900000001", holder_person_id="PNEW0001", status="active")
     acct = accounts[accounts.account_kind == "debit_card"].iloc[[0]].assign(status="frozen")
@@ -125,12 +145,18 @@ def test_incremental_extract_updates_in_place(empty_db: Settings, tmp_path: Path
         got = sess.run(
             "MATCH (s:Sim {msisdn: $m})-[r:SEEN_IN]->(d:Device {device_id: $d}) "
             "RETURN s.status AS status, toString(r.first_seen) AS first, toString(r.last_seen) AS last",
-            m=sim.msisdn.iloc[0], d=link.device_id.iloc[0]).single()
+            m=sim.msisdn.iloc[0],
+            d=link.device_id.iloc[0],
+        ).single()
         assert got["status"] == "cancelled"
         assert got["first"].startswith("2011-01-01") and got["last"].startswith("2026-11-30")
-        status = sess.run("MATCH (a:Account {account_id: $a}) RETURN a.status AS s", a=acct.account_id.iloc[0]).single()["s"]
+        status = sess.run(
+            "MATCH (a:Account {account_id: $a}) RETURN a.status AS s", a=acct.account_id.iloc[0]
+        ).single()["s"]
         assert status == "frozen"
-        holder = sess.run("MATCH (p:Person)-[:HOLDS_SIM]->(:Sim {msisdn: '13900000001'}) RETURN p.person_id AS p").single()["p"]
+        holder = sess.run(
+            "MATCH (p:Person)-[:HOLDS_SIM]->(:Sim {msisdn: '13900000001'}) RETURN p.person_id AS p"
+        ).single()["p"]
         assert holder == "PNEW0001"
 
 
@@ -156,8 +182,10 @@ def test_killed_load_converges_on_rerun(empty_db: Settings, tmp_path: Path) -> N
     empty(empty_db)
 
     # parallel: preparing and writing in processes of their own, which must go with the killed loader
-    code = ("from pathlib import Path; from duanka.ingest.run import ingest_source; from duanka.settings import Settings; "
-            f"ingest_source(Path({str(source)!r}), Settings.from_env(), parallel=True)")
+    code = (
+        "from pathlib import Path; from duanka.ingest.run import ingest_source; from duanka.settings import Settings; "
+        f"ingest_source(Path({str(source)!r}), Settings.from_env(), parallel=True)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
     deadline = time.monotonic() + 120
     with db.session(empty_db) as sess:
@@ -183,7 +211,9 @@ def test_missing_required_column_rejects_the_file(empty_db: Settings, tmp_path: 
     generate(tmp_path, "demo", persons=200, seed=2)
     sims = csv(tmp_path / "sims.csv").drop(columns=["msisdn"])
     _write(sims, tmp_path / "sims.csv")
-    with pytest.raises(DuankaError, match=r"sims\.csv is rejected: its header \(line 1\) has no required column 'msisdn'"):
+    with pytest.raises(
+        DuankaError, match=r"sims\.csv is rejected: its header \(line 1\) has no required column 'msisdn'"
+    ):
         ingest_source(tmp_path, empty_db)
     assert graph_snapshot(empty_db)["nodes"] == 0
 
@@ -223,7 +253,11 @@ def test_later_transfers_are_new_updated_or_conflicting_by_id(empty_db: Settings
         (later / f"{name}.csv").write_bytes((tmp_path / "a" / f"{name}.csv").read_bytes())
     old = csv(tmp_path / "a" / "transfers.csv")
     transfers = old.head(3).copy()
-    transfers.loc[0, "to_account"] = transfers.loc[1, "to_account"] if transfers.loc[1, "to_account"] != transfers.loc[0, "to_account"] else transfers.loc[2, "to_account"]
+    transfers.loc[0, "to_account"] = (
+        transfers.loc[1, "to_account"]
+        if transfers.loc[1, "to_account"] != transfers.loc[0, "to_account"]
+        else transfers.loc[2, "to_account"]
+    )
     transfers.loc[1, "amount"] = "12345.00"  # the same transfer, corrected
     fresh = old.iloc[3:6].assign(transfer_id=["T-new-1", "T-new-2", "T-new-3"])
     _write(pd.concat([transfers, fresh], ignore_index=True), later / "transfers.csv")
@@ -234,8 +268,12 @@ def test_later_transfers_are_new_updated_or_conflicting_by_id(empty_db: Settings
     assert "transfer_id already in the graph" in reason
     with db.session(empty_db) as sess:
         after = db.read(sess, "MATCH ()-[t:TRANSFER]->() RETURN count(t) AS n")[0]["n"]
-        copies = db.read(sess, "UNWIND $ids AS id MATCH ()-[t:TRANSFER {transfer_id: id}]->() RETURN id, count(t) AS n, "
-                               "collect(t.amount)[0] AS amount", ids=[*fresh.transfer_id, transfers.transfer_id[1]])
+        copies = db.read(
+            sess,
+            "UNWIND $ids AS id MATCH ()-[t:TRANSFER {transfer_id: id}]->() RETURN id, count(t) AS n, "
+            "collect(t.amount)[0] AS amount",
+            ids=[*fresh.transfer_id, transfers.transfer_id[1]],
+        )
     assert after == before + 3
     assert {r["id"]: r["n"] for r in copies} == {"T-new-1": 1, "T-new-2": 1, "T-new-3": 1, transfers.transfer_id[1]: 1}
     assert next(r["amount"] for r in copies if r["id"] == transfers.transfer_id[1]) == 12345.0
@@ -259,11 +297,17 @@ def test_repeats_within_a_first_load_merge_into_one_relationship(empty_db: Setti
     generate(tmp_path, "demo", persons=300, seed=17)
     links = csv(tmp_path / "sim_device_links.csv")
     pair = links.iloc[0]
-    repeats = pd.DataFrame([pair.to_dict() | {"first_seen": "2010-05-01T08:00:00", "days_seen": "1"},
-                            pair.to_dict() | {"last_seen": "2026-12-31T23:00:00", "days_seen": "999999"}])
+    repeats = pd.DataFrame(
+        [
+            pair.to_dict() | {"first_seen": "2010-05-01T08:00:00", "days_seen": "1"},
+            pair.to_dict() | {"last_seen": "2026-12-31T23:00:00", "days_seen": "999999"},
+        ]
+    )
     _write(pd.concat([links, repeats], ignore_index=True), tmp_path / "sim_device_links.csv")
-    query = ("MATCH (:Sim {msisdn: $m})-[r:SEEN_IN]->(:Device {device_id: $d}) "
-             "RETURN count(r) AS n, toString(min(r.first_seen)) AS first, toString(max(r.last_seen)) AS last, max(r.days_seen) AS days")
+    query = (
+        "MATCH (:Sim {msisdn: $m})-[r:SEEN_IN]->(:Device {device_id: $d}) "
+        "RETURN count(r) AS n, toString(min(r.first_seen)) AS first, toString(max(r.last_seen)) AS last, max(r.days_seen) AS days"
+    )
     for bulk in (False, True):
         empty(empty_db)
         assert ingest_source(tmp_path, empty_db, bulk=bulk).ok
@@ -290,20 +334,28 @@ class _CommitsThenRetries:
 
 def test_a_retried_create_batch_merges_instead_of_writing_twice(empty_db: Settings) -> None:
     from duanka.ingest.load import create_statement, rel_rows, statement
-    from duanka.ingest.writes import WRITES
     from duanka.ingest.send import Batch, BatchSender
+    from duanka.ingest.writes import WRITES
 
     write = WRITES["sim_device_links"][0]
-    frame = pd.DataFrame({"msisdn": ["13800000001", "13800000002"], "device_id": ["D1", "D1"],
-                          "first_seen": ["2026-01-01T00:00:00+08:00"] * 2, "last_seen": [None, None],
-                          "days_seen": [3, 4]}).astype(object)
+    frame = pd.DataFrame(
+        {
+            "msisdn": ["13800000001", "13800000002"],
+            "device_id": ["D1", "D1"],
+            "first_seen": ["2026-01-01T00:00:00+08:00"] * 2,
+            "last_seen": [None, None],
+            "days_seen": [3, 4],
+        }
+    ).astype(object)
     params = {"rows": rel_rows(write, frame), "load_id": "t"}
 
     def seen_in() -> int:
         return db.read(sess, "MATCH ()-[r:SEEN_IN]->() RETURN count(r) AS n")[0]["n"]
 
     with db.session(empty_db) as sess:
-        sess.run("UNWIND ['13800000001', '13800000002'] AS m MERGE (:Sim {msisdn: m}) MERGE (:Device {device_id: 'D1'})").consume()
+        sess.run(
+            "UNWIND ['13800000001', '13800000002'] AS m MERGE (:Sim {msisdn: m}) MERGE (:Device {device_id: 'D1'})"
+        ).consume()
         sender = BatchSender(_CommitsThenRetries(sess))  # type: ignore[arg-type]
         sender.send(Batch(create_statement(write), params, retry_with=statement(write), ends=("Sim", "Device")))
         assert seen_in() == 2
@@ -314,8 +366,8 @@ def test_a_retried_create_batch_merges_instead_of_writing_twice(empty_db: Settin
 def test_relationship_rows_find_their_ends_by_element_id(empty_db: Settings) -> None:
     """Ends written by this sender are remembered; ends an earlier load wrote are looked up; absent ends join nothing."""
     from duanka.ingest.load import node_rows, rel_rows, statement
-    from duanka.ingest.writes import WRITES
     from duanka.ingest.send import Batch, BatchSender
+    from duanka.ingest.writes import WRITES
 
     sims, seen_in = WRITES["sims"][0], WRITES["sim_device_links"][0]
     with db.session(empty_db) as sess:
@@ -324,9 +376,18 @@ def test_relationship_rows_find_their_ends_by_element_id(empty_db: Settings) -> 
         sim_frame = pd.DataFrame({"msisdn": ["13800000001"]}).astype(object)
         sender.send(Batch(statement(sims), {"rows": node_rows(sims, sim_frame), "load_id": "t"}, of="Sim"))
         assert set(sender.element_ids["Sim"]) == {"13800000001"}
-        links = pd.DataFrame({"msisdn": ["13800000001", "13800000001"], "device_id": ["D-earlier", "D-nowhere"],
-                              "first_seen": [None, None], "last_seen": [None, None], "days_seen": [1, 1]}).astype(object)
-        sender.send(Batch(statement(seen_in), {"rows": rel_rows(seen_in, links), "load_id": "t"}, ends=("Sim", "Device")))
+        links = pd.DataFrame(
+            {
+                "msisdn": ["13800000001", "13800000001"],
+                "device_id": ["D-earlier", "D-nowhere"],
+                "first_seen": [None, None],
+                "last_seen": [None, None],
+                "days_seen": [1, 1],
+            }
+        ).astype(object)
+        sender.send(
+            Batch(statement(seen_in), {"rows": rel_rows(seen_in, links), "load_id": "t"}, ends=("Sim", "Device"))
+        )
         got = db.read(sess, "MATCH (s:Sim)-[:SEEN_IN]->(d:Device) RETURN s.msisdn AS m, d.device_id AS d")
     assert got == [{"m": "13800000001", "d": "D-earlier"}]
     assert "D-nowhere" not in sender.element_ids["Device"]
@@ -351,7 +412,7 @@ def test_a_failure_while_preparing_names_its_cause(tmp_path: Path) -> None:
     (tmp_path / "calls.csv").unlink()
     with Preparation(jobs, None, background=True) as prepared:
         assert sum(chunk.rows_read for chunk in prepared.chunks("persons")) == len(csv(tmp_path / "persons.csv"))
-        with pytest.raises(DuankaError, match="Preparing the extract failed.*calls.csv"):
+        with pytest.raises(DuankaError, match=r"Preparing the extract failed.*calls\.csv"):
             list(prepared.chunks("calls"))
 
 
@@ -362,7 +423,7 @@ def test_a_refused_batch_stops_the_load_with_neo4j_s_reason(empty_db: Settings, 
     box = getattr(send, outbox)(empty_db)
     box.put(send.Batch("UNWIND $rows AS k CREATE (:Person {person_id: k})", {"rows": ["P1"]}))
     box.put(send.Batch("UNWIND $rows AS k CREATE (:Person {person_id: k})", {"rows": ["P1"]}))  # the key again
-    with pytest.raises(DuankaError, match="Neo4j refused a batch.*already exists"):
+    with pytest.raises(DuankaError, match=r"Neo4j refused a batch.*already exists"):
         box.wait(0)
     box.close(abort=True)
     with db.session(empty_db) as sess:
@@ -373,7 +434,7 @@ def test_a_dead_writing_process_is_reported_not_waited_on(empty_db: Settings) ->
     from duanka.ingest.send import Batch, ProcessOutbox
 
     box = ProcessOutbox(empty_db)
-    box._process.kill()  # noqa: SLF001
+    box._process.kill()
     box.put(Batch("RETURN 1", {}))
     with pytest.raises(DuankaError, match="process writing to Neo4j stopped"):
         box.wait(0)

@@ -129,7 +129,9 @@ def test_config_listens_on_loopback_and_is_sized() -> None:
 
 
 def test_remote_uri_is_not_local() -> None:
-    s = Settings.from_env({"NEO4J_URI": "neo4j://cluster.example:7687", "NEO4J_PASSWORD": "x", "NEO4J_DATABASE": "fraud"})
+    s = Settings.from_env(
+        {"NEO4J_URI": "neo4j://cluster.example:7687", "NEO4J_PASSWORD": "x", "NEO4J_DATABASE": "fraud"}
+    )
     assert not s.connection.is_local
     assert s.connection.database == "fraud"
     assert s.password() == "x"
@@ -143,7 +145,9 @@ def test_install_is_idempotent_and_fast(settings: Settings) -> None:
 
 def test_missing_java_or_maven_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(neo4j_server.shutil, "which", lambda name: None)
-    with pytest.raises(DuankaError, match=r"Java is missing: install Java 17 \(apt-get install openjdk-17-jre-headless\)"):
+    with pytest.raises(
+        DuankaError, match=r"Java is missing: install Java 17 \(apt-get install openjdk-17-jre-headless\)"
+    ):
         neo4j_server.install(LocalServer(home=tmp_path))
     monkeypatch.setattr(neo4j_server.shutil, "which", lambda name: "/usr/bin/java" if name == "java" else None)
     with pytest.raises(DuankaError, match=r"Maven is missing: install it \(apt-get install maven\)"):

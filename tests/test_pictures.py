@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import load_into_empty
 
 from duanka.detect.run import Detection, DetectParams
-from graphmodel.roles import ROLE
 from duanka.export.run import ExportParams, export
 from duanka.generate import generate
 from duanka.settings import Settings
-from helpers import load_into_empty
+from graphmodel.roles import ROLE
 
 pytestmark = pytest.mark.neo4j
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

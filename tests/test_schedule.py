@@ -48,8 +48,12 @@ def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 @pytest.fixture()
 def served(prefect_env: dict[str, str], empty_db: Settings, tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     inbox, out = tmp_path / "inbox", tmp_path / "exports"
-    server = subprocess.Popen([DUANKA, "serve", "--inbox", str(inbox), "--out", str(out), "--cron", "0 0 1 1 *"],
-                              env=prefect_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [DUANKA, "serve", "--inbox", str(inbox), "--out", str(out), "--cron", "0 0 1 1 *"],
+        env=prefect_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     yield inbox, out
     server.terminate()
     server.wait(timeout=60)
@@ -84,8 +88,9 @@ def test_a_triggered_run_processes_the_extract_once(prefect_env: dict[str, str],
     assert (out / "extract-001" / "manifest.json").stat().st_mtime == exported_at
 
 
-def test_a_malformed_extract_goes_to_failed_and_the_next_is_still_processed(prefect_env: dict[str, str],
-                                                                             served: tuple[Path, Path]) -> None:
+def test_a_malformed_extract_goes_to_failed_and_the_next_is_still_processed(
+    prefect_env: dict[str, str], served: tuple[Path, Path]
+) -> None:
     inbox, out = served
     while not (inbox / "incoming").exists():
         time.sleep(0.5)

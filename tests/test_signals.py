@@ -10,15 +10,15 @@ from duanka.detect.signals import DAY, Facts, _bursts, _max_concurrency, account
 
 
 def test_concurrency_counts_overlaps_not_visits() -> None:
-    windows = pd.DataFrame({"device": ["box"] * 3 + ["shop"] * 3,
-                            "first": [0, 10, 20, 0, 10, 20], "last": [100, 100, 100, 5, 15, 25]})
+    windows = pd.DataFrame(
+        {"device": ["box"] * 3 + ["shop"] * 3, "first": [0, 10, 20, 0, 10, 20], "last": [100, 100, 100, 5, 15, 25]}
+    )
     got = _max_concurrency(windows, "device")
     assert got["box"] == 3 and got["shop"] == 1
 
 
 def test_bursts_find_the_densest_week() -> None:
-    frame = pd.DataFrame({"holder": ["a"] * 5 + ["b"] * 2,
-                          "when": [0, DAY, 2 * DAY, 30 * DAY, 31 * DAY, 0, 100 * DAY]})
+    frame = pd.DataFrame({"holder": ["a"] * 5 + ["b"] * 2, "when": [0, DAY, 2 * DAY, 30 * DAY, 31 * DAY, 0, 100 * DAY]})
     got = _bursts(frame, "holder", "when")
     assert got.loc["a", "burst"] == 3 and got.loc["a", "burst_start"] == 0 and got.loc["a", "burst_end"] == 2 * DAY
     assert got.loc["b", "burst"] == 1
@@ -26,9 +26,25 @@ def test_bursts_find_the_densest_week() -> None:
 
 def _facts(seen: list[tuple], used: list[tuple] = (), transfers: list[tuple] = (), accounts: list[tuple] = ()) -> Facts:
     return Facts(
-        sims=pd.DataFrame(columns=["msisdn", "holder", "activated", "outlet", "virtual", "callees", "calls", "call_seconds", "reported"]),
-        seen=pd.DataFrame(seen, columns=["msisdn", "device", "holder", "device_kind", "first_seen", "last_seen", "activated"]),
-        accounts=pd.DataFrame(list(accounts), columns=["account", "holder", "kind", "opened", "bound_msisdn", "reported"]),
+        sims=pd.DataFrame(
+            columns=[
+                "msisdn",
+                "holder",
+                "activated",
+                "outlet",
+                "virtual",
+                "callees",
+                "calls",
+                "call_seconds",
+                "reported",
+            ]
+        ),
+        seen=pd.DataFrame(
+            seen, columns=["msisdn", "device", "holder", "device_kind", "first_seen", "last_seen", "activated"]
+        ),
+        accounts=pd.DataFrame(
+            list(accounts), columns=["account", "holder", "kind", "opened", "bound_msisdn", "reported"]
+        ),
         used=pd.DataFrame(list(used), columns=["account", "device", "holder", "first_seen", "last_seen", "opened"]),
         transfers=pd.DataFrame(list(transfers), columns=["src", "dst", "amount", "ts"]),
     )
@@ -76,8 +92,10 @@ def test_every_signal_computes_on_any_subset_of_facts() -> None:
     used = [(f"a{i}", "phone", f"p{i % 4}", 10 * DAY, 40 * DAY, 9 * DAY) for i in range(8)]
     transfers = [(f"v{i}", "a0", 5000.0, 20 * DAY + i) for i in range(4)] + [("a0", "x", 19000.0, 20 * DAY + 3600)]
     accounts = [(f"a{i}", f"p{i % 4}", "debit_card", 9 * DAY + i, None, i == 0) for i in range(8)]
-    sims = pd.DataFrame([(f"s{i}", f"p{i % 4}", 9 * DAY + i, "o", True, 15, 15, 300, False) for i in range(12)],
-                        columns=list(FACT_COLUMNS["sims"]))
+    sims = pd.DataFrame(
+        [(f"s{i}", f"p{i % 4}", 9 * DAY + i, "o", True, 15, 15, 300, False) for i in range(12)],
+        columns=list(FACT_COLUMNS["sims"]),
+    )
     full = _facts(box, used, transfers, accounts)
     full.sims = typed("sims", sims)
     tables = ("sims", "seen", "accounts", "used", "transfers")

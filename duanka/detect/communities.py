@@ -40,20 +40,30 @@ def _igraph(g: ig.Graph, resolution: float, seed: int) -> list[int]:
 def _leiden(g: ig.Graph, resolution: float, seed: int) -> list[int]:
     import leidenalg
 
-    part = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition, weights="weight",
-                                    resolution_parameter=resolution, seed=seed)
+    part = leidenalg.find_partition(
+        g, leidenalg.RBConfigurationVertexPartition, weights="weight", resolution_parameter=resolution, seed=seed
+    )
     return part.membership
 
 
 ENGINES: dict[str, Engine] = {"louvain": _louvain, "igraph": _igraph, "leiden": _leiden}
 
 
-def partition(n: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray,
-              engine: str = "igraph", resolution: float = 1.0, seed: int = 1) -> np.ndarray:
+def partition(
+    n: int,
+    sources: np.ndarray,
+    targets: np.ndarray,
+    weights: np.ndarray,
+    engine: str = "igraph",
+    resolution: float = 1.0,
+    seed: int = 1,
+) -> np.ndarray:
     """A community number for each of `n` nodes (numbers are unique across components)."""
     if engine not in ENGINES:
-        raise DuankaError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}, or gds "
-                          "(inside Neo4j, where the Graph Data Science plugin is installed)")
+        raise DuankaError(
+            f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}, or gds "
+            "(inside Neo4j, where the Graph Data Science plugin is installed)"
+        )
     g = _graph(n, sources, targets, weights)
     communities = np.asarray(ENGINES[engine](g, resolution, seed), dtype=np.int64)
     return _whole_small_components(g, communities)
@@ -65,7 +75,7 @@ def _graph(n: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray
     return g
 
 
-def keep_small_components(proj: "object", communities: np.ndarray) -> np.ndarray:
+def keep_small_components(proj: object, communities: np.ndarray) -> np.ndarray:
     """The same post-processing for communities found elsewhere (in Neo4j with GDS)."""
     g = _graph(len(proj.keys), proj.sources, proj.targets, proj.weights)  # type: ignore[attr-defined]
     return _whole_small_components(g, np.asarray(communities, dtype=np.int64))

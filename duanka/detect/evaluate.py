@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from duanka.detect.signals import Facts
-from duanka.settings import Settings
 from duanka.identifiers import normalise_msisdn
+from duanka.settings import Settings
 
 KS = (10, 50, 100, 500)
 
@@ -27,21 +27,26 @@ class Truth:
     negatives: set[str]  # "type:id" of hard negatives
 
     @classmethod
-    def read(cls, truth_csv: Path, negatives_csv: Path | None = None) -> "Truth":
+    def read(cls, truth_csv: Path, negatives_csv: Path | None = None) -> Truth:
         truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False)
         truth = truth[truth["role"] != "benign"]
-        ids = truth["entity_id"].where(truth["entity_type"] != "sim", normalise_msisdn(truth["entity_id"].astype("string")))
+        ids = truth["entity_id"].where(
+            truth["entity_type"] != "sim", normalise_msisdn(truth["entity_id"].astype("string"))
+        )
         keys = truth["entity_type"] + ":" + ids
         negatives_csv = negatives_csv or truth_csv.with_name("hard_negatives.csv")
         negatives: set[str] = set()
         if negatives_csv.exists():
             neg = pd.read_csv(negatives_csv, dtype=str, keep_default_na=False)
             negatives = set(neg["entity_type"] + ":" + neg["entity_id"])
-        return cls(dict(zip(keys, truth["role"])), dict(zip(keys, truth["ring_id"])), negatives)
+        return cls(
+            dict(zip(keys, truth["role"], strict=False)), dict(zip(keys, truth["ring_id"], strict=False)), negatives
+        )
 
 
-def score_ranking(name: str, ranked: list[str], truth: Truth, flagged: int | None = None,
-                  roles: dict[str, str] | None = None) -> dict[str, object]:
+def score_ranking(
+    name: str, ranked: list[str], truth: Truth, flagged: int | None = None, roles: dict[str, str] | None = None
+) -> dict[str, object]:
     """precision@k, recall of ring members among the flagged, rings found in the top 100,
     role accuracy on the top-100 hits, and the share of hard negatives in the top 500."""
     flagged = len(ranked) if flagged is None else flagged
@@ -54,7 +59,9 @@ def score_ranking(name: str, ranked: list[str], truth: Truth, flagged: int | Non
     found = {truth.rings[k] for k in ranked[:100] if k in truth.rings}
     out["rings_found"] = round(len(found) / len(rings), 3) if rings else 0.0
     hits = [k for k in ranked[:100] if k in truth.roles]
-    out["role_accuracy"] = round(sum(roles.get(k) == truth.roles[k] for k in hits) / len(hits), 3) if roles and hits else None
+    out["role_accuracy"] = (
+        round(sum(roles.get(k) == truth.roles[k] for k in hits) / len(hits), 3) if roles and hits else None
+    )
     out["hn_fp@500"] = round(sum(k in truth.negatives for k in ranked[:500]) / 500, 4)
     out["flagged"] = flagged
     return out
@@ -74,8 +81,9 @@ def sims_per_device(f: Facts) -> tuple[list[str], int]:
     return ["device:" + str(d) for d in per.index], int((per >= 8).sum())
 
 
-def shared_identifier_components(keys: np.ndarray, sources: np.ndarray, targets: np.ndarray,
-                                 min_size: int = 12) -> tuple[list[str], int]:
+def shared_identifier_components(
+    keys: np.ndarray, sources: np.ndarray, targets: np.ndarray, min_size: int = 12
+) -> tuple[list[str], int]:
     """Connected components over shared holders, devices and bound numbers, largest first."""
     g = ig.Graph(n=len(keys), edges=np.column_stack([sources, targets]).tolist())
     membership = np.asarray(g.connected_components().membership)
@@ -94,6 +102,8 @@ def baselines(settings: Settings, truth: Truth) -> list[dict[str, object]]:
     rules = {
         "baseline: cards per identity": cards_per_identity(facts),
         "baseline: SIMs per device": sims_per_device(facts),
-        "baseline: shared-identifier components": shared_identifier_components(projection.keys, projection.sources, projection.targets),
+        "baseline: shared-identifier components": shared_identifier_components(
+            projection.keys, projection.sources, projection.targets
+        ),
     }
     return [score_ranking(name, ranking, truth, flagged=flagged) for name, (ranking, flagged) in rules.items()]

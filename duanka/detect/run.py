@@ -9,7 +9,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -71,7 +71,7 @@ class Detection:
     params: DetectParams = field(default_factory=DetectParams)
     run_id: str = field(default_factory=lambda: new_run_id("detect"))
     timings: dict[str, float] = field(default_factory=dict)
-    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     evidence: dict[str, int] = field(default_factory=dict)  # relationships of each evidence kind the graph held
 
     def _timed(self, step: str, began: float) -> None:
@@ -85,8 +85,9 @@ class Detection:
         b = edges["b_type"] + ":" + edges["b"].astype(str)
         codes, keys = pd.factorize(pd.concat([a, b], ignore_index=True))
         n = len(edges)
-        proj = Projection(np.asarray(keys, dtype=object), codes[:n], codes[n:],
-                          edges["rel"].map(WEIGHTS).fillna(1.0).to_numpy())
+        proj = Projection(
+            np.asarray(keys, dtype=object), codes[:n], codes[n:], edges["rel"].map(WEIGHTS).fillna(1.0).to_numpy()
+        )
         self._timed("projection", began)
         return proj
 
@@ -96,8 +97,15 @@ class Detection:
             membership = self._gds_communities(proj)
             self._timed("communities", began)
             return pd.Series(membership, index=proj.keys, name="community")
-        membership = partition(len(proj.keys), proj.sources, proj.targets, proj.weights,
-                               self.params.engine, self.params.resolution, self.params.seed)
+        membership = partition(
+            len(proj.keys),
+            proj.sources,
+            proj.targets,
+            proj.weights,
+            self.params.engine,
+            self.params.resolution,
+            self.params.seed,
+        )
         self._timed("communities", began)
         return pd.Series(membership, index=proj.keys, name="community")
 
@@ -106,13 +114,21 @@ class Detection:
         graph = f"duanka-{self.run_id}"
         with db.session(self.settings) as sess:
             if not db.read(sess, queries.load("detect/gds_available"))[0]["available"]:
-                raise DuankaError(f"Engine 'gds' is unavailable: the Neo4j at {self.settings.connection.uri} has no "
-                                  "Graph Data Science plugin. Use --engine igraph (default), leiden or louvain, or see "
-                                  "docs/deployment.md for a server with GDS.")
+                raise DuankaError(
+                    f"Engine 'gds' is unavailable: the Neo4j at {self.settings.connection.uri} has no "
+                    "Graph Data Science plugin. Use --engine igraph (default), leiden or louvain, or see "
+                    "docs/deployment.md for a server with GDS."
+                )
             db.run(sess, queries.load("detect/gds_project"), graph=graph, weights=WEIGHTS)
             try:
-                rows = queries.frame(sess, "detect/gds_communities", graph=graph, algorithm="leiden",
-                                     resolution=self.params.resolution, seed=self.params.seed)
+                rows = queries.frame(
+                    sess,
+                    "detect/gds_communities",
+                    graph=graph,
+                    algorithm="leiden",
+                    resolution=self.params.resolution,
+                    seed=self.params.seed,
+                )
             finally:
                 db.run(sess, queries.load("detect/gds_drop"), graph=graph)
         found = rows.set_index("key")["community"].reindex(proj.keys).fillna(-1).to_numpy()
@@ -123,8 +139,10 @@ class Detection:
         with db.session(self.settings) as sess:
             self.evidence = evidence.held(sess)
             f = signals.Facts(
-                sims=queries.frame(sess, "detect/facts_sims"), seen=queries.frame(sess, "detect/facts_seen"),
-                accounts=queries.frame(sess, "detect/facts_accounts"), used=queries.frame(sess, "detect/facts_used_from"),
+                sims=queries.frame(sess, "detect/facts_sims"),
+                seen=queries.frame(sess, "detect/facts_seen"),
+                accounts=queries.frame(sess, "detect/facts_accounts"),
+                used=queries.frame(sess, "detect/facts_used_from"),
                 transfers=queries.frame(sess, "detect/facts_transfers"),
                 decisions=queries.frame(sess, "detect/facts_decisions"),
             )
@@ -136,18 +154,22 @@ class Detection:
         devices = signals.device_signals(f)
         sims = signals.sim_signals(f, devices)
         farm_sims = set(sims.index[sims["farm_holders"] > 0])
-        scored = pd.concat([
-            score.persons(signals.person_signals(f, devices)),
-            score.sims(sims),
-            score.accounts(signals.account_signals(f, devices, farm_sims)),
-            score.devices(devices),
-        ])
+        scored = pd.concat(
+            [
+                score.persons(signals.person_signals(f, devices)),
+                score.sims(sims),
+                score.accounts(signals.account_signals(f, devices, farm_sims)),
+                score.devices(devices),
+            ]
+        )
         scored.index = scored["entity_type"] + ":" + scored.index.astype(str)
         scored["entity_id"] = [k.split(":", 1)[1] for k in scored.index]
         scored["community"] = community.reindex(scored.index).to_numpy()
         scored["reported"] = False
         scored.loc[scored.index.isin("sim:" + f.sims.loc[f.sims["reported"], "msisdn"].astype(str)), "reported"] = True
-        scored.loc[scored.index.isin("account:" + f.accounts.loc[f.accounts["reported"], "account"].astype(str)), "reported"] = True
+        scored.loc[
+            scored.index.isin("account:" + f.accounts.loc[f.accounts["reported"], "account"].astype(str)), "reported"
+        ] = True
         apply_decisions(scored, f.decisions)
         clusters = self._clusters(scored)
         cluster_score = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
@@ -157,9 +179,13 @@ class Detection:
         reopen_changed(scored, f.decisions)
         scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
         alone = scored.index.to_series()  # an isolated lead is a cluster of its own
-        place = scored.groupby(scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)).cumcount()
-        scored["priority"] = scored["score"] * SPREAD ** place
-        scored["lead"] = ((scored["score"] >= self.params.min_score) | (scored["status"] == "confirmed")) & ~scored["suppressed"]
+        place = scored.groupby(
+            scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)
+        ).cumcount()
+        scored["priority"] = scored["score"] * SPREAD**place
+        scored["lead"] = ((scored["score"] >= self.params.min_score) | (scored["status"] == "confirmed")) & ~scored[
+            "suppressed"
+        ]
         scored = scored.sort_values(["lead", "priority", "entity_id"], ascending=[False, False, True])
         scored.loc[scored["own_score"] < 0.2, "role"] = "unknown"
         self._timed("scoring", began)
@@ -182,54 +208,111 @@ class Detection:
             counts = group["entity_type"].value_counts()
             reasons = [r for r in group.sort_values("score", ascending=False)["reasons_en"] if r][:3]
             ids = "|".join(sorted(group.index))
-            cid = "C" + hashlib.sha1(f"{self.params.engine}|{self.params.resolution}|{self.params.seed}|{ids}".encode()).hexdigest()[:12]
-            rows.append({
-                "community": community, "cluster_id": cid, "score": round(value, 4),
-                "persons": int(counts.get("person", 0)), "sims": int(counts.get("sim", 0)),
-                "accounts": int(counts.get("account", 0)), "devices": int(counts.get("device", 0)),
-                "reports": int(group["reported"].sum()), "top_reasons": " / ".join(reasons),
-            })
-        clusters = pd.DataFrame(rows, columns=["community", "cluster_id", "score", "persons", "sims", "accounts",
-                                               "devices", "reports", "top_reasons"])
+            cid = (
+                "C"
+                + hashlib.sha1(
+                    f"{self.params.engine}|{self.params.resolution}|{self.params.seed}|{ids}".encode()
+                ).hexdigest()[:12]
+            )
+            rows.append(
+                {
+                    "community": community,
+                    "cluster_id": cid,
+                    "score": round(value, 4),
+                    "persons": int(counts.get("person", 0)),
+                    "sims": int(counts.get("sim", 0)),
+                    "accounts": int(counts.get("account", 0)),
+                    "devices": int(counts.get("device", 0)),
+                    "reports": int(group["reported"].sum()),
+                    "top_reasons": " / ".join(reasons),
+                }
+            )
+        clusters = pd.DataFrame(
+            rows,
+            columns=[
+                "community",
+                "cluster_id",
+                "score",
+                "persons",
+                "sims",
+                "accounts",
+                "devices",
+                "reports",
+                "top_reasons",
+            ],
+        )
         clusters = clusters.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
         clusters["rank"] = np.arange(1, len(clusters) + 1)
         return clusters
 
     def write_back(self, entities: pd.DataFrame, clusters: pd.DataFrame, figures: dict[str, int]) -> None:
         began = time.perf_counter()
-        run = {"run_id": self.run_id, "kind": "detect", "status": "writing", "version": __version__,
-               "started_at": self.started_at, "evidence_json": json.dumps(self.evidence), **self.params.as_dict(), **figures}
+        run = {
+            "run_id": self.run_id,
+            "kind": "detect",
+            "status": "writing",
+            "version": __version__,
+            "started_at": self.started_at,
+            "evidence_json": json.dumps(self.evidence),
+            **self.params.as_dict(),
+            **figures,
+        }
         members = entities[entities["cluster_id"].notna()]
         lead_rank = pd.Series(np.arange(1, len(entities) + 1), index=entities.index)
         lead_rows = [
-            {"type": r.entity_type, "id": r.entity_id, "rank": int(lead_rank[r.Index]), "role": r.role,
-             "label": SUSPECT_LABELS.get(r.role, SUSPECT),
-             "score": round(float(r.score), 4), "cluster_id": r.cluster_id if isinstance(r.cluster_id, str) else None,
-             "reasons": r.reasons_en, "reasons_zh": r.reasons_zh, "status": r.status}
+            {
+                "type": r.entity_type,
+                "id": r.entity_id,
+                "rank": int(lead_rank[r.Index]),
+                "role": r.role,
+                "label": SUSPECT_LABELS.get(r.role, SUSPECT),
+                "score": round(float(r.score), 4),
+                "cluster_id": r.cluster_id if isinstance(r.cluster_id, str) else None,
+                "reasons": r.reasons_en,
+                "reasons_zh": r.reasons_zh,
+                "status": r.status,
+            }
             for r in entities[entities["lead"]].itertuples()
         ]
         member_rows = [
-            {"type": r.entity_type, "id": r.entity_id, "cluster_id": r.cluster_id, "role": r.role,
-             "score": round(float(r.score), 4), "rank": int(lead_rank[r.Index]), "reasons": r.reasons_en,
-             "reasons_zh": r.reasons_zh}
+            {
+                "type": r.entity_type,
+                "id": r.entity_id,
+                "cluster_id": r.cluster_id,
+                "role": r.role,
+                "score": round(float(r.score), 4),
+                "rank": int(lead_rank[r.Index]),
+                "reasons": r.reasons_en,
+                "reasons_zh": r.reasons_zh,
+            }
             for r in members.itertuples()
         ]
         cluster_rows = clusters.drop(columns=["community"]).to_dict("records")
         with db.session(self.settings) as sess:
             db.run(sess, queries.load("pipeline/write_run"), run=run)
             for i in range(0, len(cluster_rows), 5000):
-                db.run(sess, queries.load("detect/write_clusters"), run_id=self.run_id, rows=cluster_rows[i:i + 5000])
+                db.run(sess, queries.load("detect/write_clusters"), run_id=self.run_id, rows=cluster_rows[i : i + 5000])
             for i in range(0, len(member_rows), 5000):
-                db.run(sess, queries.load("detect/write_members"), run_id=self.run_id, rows=member_rows[i:i + 5000])
+                db.run(sess, queries.load("detect/write_members"), run_id=self.run_id, rows=member_rows[i : i + 5000])
             for i in range(0, len(lead_rows), 5000):
-                db.run(sess, queries.load("detect/write_leads"), run_id=self.run_id, rows=lead_rows[i:i + 5000],
-                       role_labels=ROLE_NODE_LABELS)
+                db.run(
+                    sess,
+                    queries.load("detect/write_leads"),
+                    run_id=self.run_id,
+                    rows=lead_rows[i : i + 5000],
+                    role_labels=ROLE_NODE_LABELS,
+                )
             db.run(sess, queries.load("detect/clear_stale"), run_id=self.run_id, role_labels=ROLE_NODE_LABELS)
             self._timed("write_back", began)
-            finished = {"run_id": self.run_id, "status": "completed", "finished_at": datetime.now(timezone.utc).isoformat(),
-                        **{f"seconds_{k}": v for k, v in self.timings.items()}}
+            finished = {
+                "run_id": self.run_id,
+                "status": "completed",
+                "finished_at": datetime.now(UTC).isoformat(),
+                **{f"seconds_{k}": v for k, v in self.timings.items()},
+            }
             db.run(sess, queries.load("pipeline/write_run"), run=finished)
-        audit.append(self.settings, "detect", run_id=self.run_id, version=__version__, **self.params.as_dict(), **figures)
+        details: dict[str, Any] = {"run_id": self.run_id, "version": __version__, **self.params.as_dict(), **figures}
+        audit.append(self.settings, "detect", **details)
 
     def run(self) -> DetectResult:
         proj = self.project()
@@ -241,8 +324,12 @@ class Detection:
 
 
 def run_figures(proj: Projection, entities: pd.DataFrame, clusters: pd.DataFrame) -> dict[str, int]:
-    return {"nodes": int(len(proj.keys)), "edges": int(len(proj.sources)), "clusters": int(len(clusters)),
-            "leads": int(entities["lead"].sum())}
+    return {
+        "nodes": len(proj.keys),
+        "edges": len(proj.sources),
+        "clusters": len(clusters),
+        "leads": int(entities["lead"].sum()),
+    }
 
 
 def apply_decisions(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:
@@ -251,8 +338,11 @@ def apply_decisions(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:
     latest = decisions.set_index("entity").reindex(scored.index)
     scored["decision"] = latest["status"].to_numpy()
     scored["suppressed"] = (latest["status"] == "dismissed").to_numpy()
-    scored["status"] = np.select([scored["decision"] == "confirmed", scored["decision"] == "under_review"],
-                                 ["confirmed", "under_review"], "suspected")
+    scored["status"] = np.select(
+        [scored["decision"] == "confirmed", scored["decision"] == "under_review"],
+        ["confirmed", "under_review"],
+        "suspected",
+    )
 
 
 def reopen_changed(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:
@@ -265,8 +355,10 @@ def reopen_changed(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:
     for key in scored.index[reopened]:
         d = latest.loc[key]
         report = ", newly named in a victim report" if newly_reported[scored.index.get_loc(key)] else ""
-        en = (f"dismissed by {d['by']} on {str(d['at'])[:10]} at score {d['score_then']:.2f}; "
-              f"new evidence since (score {scored.at[key, 'score']:.2f}{report})")
+        en = (
+            f"dismissed by {d['by']} on {str(d['at'])[:10]} at score {d['score_then']:.2f}; "
+            f"new evidence since (score {scored.at[key, 'score']:.2f}{report})"
+        )
         zh = f"{str(d['at'])[:10]}曾被{d['by']}排除（当时评分{d['score_then']:.2f}），此后出现新证据"
         scored.at[key, "reasons_en"] = "; ".join(x for x in (scored.at[key, "reasons_en"], en) if x)
         scored.at[key, "reasons_zh"] = "；".join(x for x in (scored.at[key, "reasons_zh"], zh) if x)

@@ -81,67 +81,107 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
     for r in p.to_dict("records"):  # not iterrows: it would turn the counts into floats
         why = Reasons()
         if r["sim_burst"] >= 3:
-            why.add(f"opened {r['sim_burst']} SIM cards within 7 days ({day(r['sim_burst_start'])} to {day(r['sim_burst_end'])})",
-                    f"7天内开卡{r['sim_burst']}张（{day(r['sim_burst_start'])}至{day(r['sim_burst_end'])}）")
+            why.add(
+                f"opened {r['sim_burst']} SIM cards within 7 days ({day(r['sim_burst_start'])} to {day(r['sim_burst_end'])})",
+                f"7天内开卡{r['sim_burst']}张（{day(r['sim_burst_start'])}至{day(r['sim_burst_end'])}）",
+            )
         if r["sims_away"]:
-            why.add(f"{r['sims_away']} of {r['sims']} own cards seen in other people's devices",
-                    f"名下{r['sims']}张卡中{r['sims_away']}张出现在他人设备")
+            why.add(
+                f"{r['sims_away']} of {r['sims']} own cards seen in other people's devices",
+                f"名下{r['sims']}张卡中{r['sims_away']}张出现在他人设备",
+            )
         if r["sims_in_farms"]:
-            why.add(f"{r['sims_in_farms']} cards ran in SIM-box-like devices (≥{FARM_SIMS} cards of several holders at once)",
-                    f"{r['sims_in_farms']}张卡在疑似猫池设备（同时≥{FARM_SIMS}张、多名持卡人）中使用")
+            why.add(
+                f"{r['sims_in_farms']} cards ran in SIM-box-like devices (≥{FARM_SIMS} cards of several holders at once)",
+                f"{r['sims_in_farms']}张卡在疑似猫池设备（同时≥{FARM_SIMS}张、多名持卡人）中使用",
+            )
         if r["account_burst"] >= 2:
-            why.add(f"opened {r['account_burst']} bank cards within 7 days ({day(r['account_burst_start'])})",
-                    f"7天内开立银行卡{r['account_burst']}张（{day(r['account_burst_start'])}起）")
+            why.add(
+                f"opened {r['account_burst']} bank cards within 7 days ({day(r['account_burst_start'])})",
+                f"7天内开立银行卡{r['account_burst']}张（{day(r['account_burst_start'])}起）",
+            )
         if r["accounts_away"]:
-            why.add(f"{r['accounts_away']} of {r['accounts']} own bank cards operated for weeks from other people's devices",
-                    f"名下{r['accounts']}张银行卡中{r['accounts_away']}张长期由他人设备操作")
-        acts = [(en, zh) for n, en, zh in (
-            (r["early_touches"], f"handled {r['early_touches']} new cards", f"接触新卡{r['early_touches']}张"),
-            (r["account_setups"], f"set up {r['account_setups']} new accounts", f"开通新账户{r['account_setups']}个"),
-        ) if n]  # only what the extract could show: a bank's has no cards to touch
+            why.add(
+                f"{r['accounts_away']} of {r['accounts']} own bank cards operated for weeks from other people's devices",
+                f"名下{r['accounts']}张银行卡中{r['accounts_away']}张长期由他人设备操作",
+            )
+        acts = [
+            (en, zh)
+            for n, en, zh in (
+                (r["early_touches"], f"handled {r['early_touches']} new cards", f"接触新卡{r['early_touches']}张"),
+                (
+                    r["account_setups"],
+                    f"set up {r['account_setups']} new accounts",
+                    f"开通新账户{r['account_setups']}个",
+                ),
+            )
+            if n
+        ]  # only what the extract could show: a bank's has no cards to touch
         if acts:
-            why.add(f"own device {' and '.join(en for en, _ in acts)} of other people within days of opening",
-                    f"本人设备在他人开卡开户后数日内{'、'.join(zh for _, zh in acts)}")
+            why.add(
+                f"own device {' and '.join(en for en, _ in acts)} of other people within days of opening",
+                f"本人设备在他人开卡开户后数日内{'、'.join(zh for _, zh in acts)}",
+            )
         if r["controlled_holders"]:
-            why.add(f"own device operated {r['controlled_accounts']} accounts of {r['controlled_holders']} other holders for weeks",
-                    f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户")
+            why.add(
+                f"own device operated {r['controlled_accounts']} accounts of {r['controlled_holders']} other holders for weeks",
+                f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户",
+            )
         reasons.append(why)
     return _attach(out, reasons)
 
 
 def devices(d: pd.DataFrame) -> pd.DataFrame:
-    farm = logistic(d["sims_at_once"], FARM_SIMS - 1, 1.2) * logistic(d["holders_at_once"], 2.5, 0.4) * (1 - 0.8 * d["brief_share"])
+    farm = (
+        logistic(d["sims_at_once"], FARM_SIMS - 1, 1.2)
+        * logistic(d["holders_at_once"], 2.5, 0.4)
+        * (1 - 0.8 * d["brief_share"])
+    )
     out = pd.DataFrame({"role": "device_farm", "score": farm, "entity_type": "device"}, index=d.index)
     out["reasons_en"] = [
         f"hosted {r.sims_at_once} cards of {r.holders_at_once} holders at once ({r.sims} cards of {r.holders} holders, {day(r.first_seen)} to {day(r.last_seen)})"
-        if r.holders_at_once >= 3 else "" for r in d.itertuples()
+        if r.holders_at_once >= 3
+        else ""
+        for r in d.itertuples()
     ]
     out["reasons_zh"] = [
         f"同时容纳{r.holders_at_once}名持卡人的{r.sims_at_once}张卡（共{r.holders}人{r.sims}张，{day(r.first_seen)}至{day(r.last_seen)}）"
-        if r.holders_at_once >= 3 else "" for r in d.itertuples()
+        if r.holders_at_once >= 3
+        else ""
+        for r in d.itertuples()
     ]
     return out
 
 
 def accounts(a: pd.DataFrame) -> pd.DataFrame:
     passthrough = logistic(a["payers"], 2.5, 0.7) * np.clip(a["forwarded_share"], 0, 1)
-    mule = noisy_or(0.95 * passthrough, 0.55 * a["bound_to_farm_sim"].astype(float),
-                    0.5 * a["controller_device"].notna().astype(float), 0.3 * a["reported"].astype(float))
+    mule = noisy_or(
+        0.95 * passthrough,
+        0.55 * a["bound_to_farm_sim"].astype(float),
+        0.5 * a["controller_device"].notna().astype(float),
+        0.3 * a["reported"].astype(float),
+    )
     out = pd.DataFrame({"role": "mule_account", "score": mule, "entity_type": "account"}, index=a.index)
     reasons = []
     for r in a.itertuples():
         why = Reasons()
         if r.payers >= 2 and r.forwarded_share > 0.5:
-            why.add(f"received {r.in_amount:,.0f} yuan from {r.payers} payers and passed {r.forwarded_share:.0%} on within {r.forward_hours:.1f} h (median)",
-                    f"收到{r.payers}名付款人共{r.in_amount:,.0f}元，{r.forward_hours:.1f}小时内（中位数）转出{r.forwarded_share:.0%}")
+            why.add(
+                f"received {r.in_amount:,.0f} yuan from {r.payers} payers and passed {r.forwarded_share:.0%} on within {r.forward_hours:.1f} h (median)",
+                f"收到{r.payers}名付款人共{r.in_amount:,.0f}元，{r.forward_hours:.1f}小时内（中位数）转出{r.forwarded_share:.0%}",
+            )
         if r.bound_to_farm_sim:
             why.add("bound to a number that ran in a SIM box", "预留手机号在猫池设备中使用")
         if isinstance(r.controller_device, str) and r.controller_owned:
-            why.add(f"operated for weeks from device {r.controller_device}, which belongs to someone else",
-                    f"长期由他人设备{r.controller_device}操作")
+            why.add(
+                f"operated for weeks from device {r.controller_device}, which belongs to someone else",
+                f"长期由他人设备{r.controller_device}操作",
+            )
         elif isinstance(r.controller_device, str):  # a device with no owner we can name: a bank sees no SIMs in it
-            why.add(f"operated for weeks from device {r.controller_device}, which works other holders' accounts too",
-                    f"长期由同时操作他人账户的设备{r.controller_device}操作")
+            why.add(
+                f"operated for weeks from device {r.controller_device}, which works other holders' accounts too",
+                f"长期由同时操作他人账户的设备{r.controller_device}操作",
+            )
         if r.reported:
             why.add(*REPORTED)
         reasons.append(why)
@@ -157,11 +197,15 @@ def sims(s: pd.DataFrame) -> pd.DataFrame:
     for r in s.itertuples():
         why = Reasons()
         if r.farm_holders > 0:
-            why.add(f"ran in device {r.farm_device} together with cards of {r.farm_holders} holders",
-                    f"与{r.farm_holders}名持卡人的卡同时在设备{r.farm_device}中使用")
+            why.add(
+                f"ran in device {r.farm_device} together with cards of {r.farm_holders} holders",
+                f"与{r.farm_holders}名持卡人的卡同时在设备{r.farm_device}中使用",
+            )
         if r.callees >= 10 and r.avg_call_s < 90:
-            why.add(f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average",
-                    f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒")
+            why.add(
+                f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average",
+                f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒",
+            )
         if r.reported:
             why.add(*REPORTED)
         reasons.append(why)

@@ -27,10 +27,26 @@ FARM_HOLDERS = 3  # ...of several holders at once
 # computes to "no evidence" instead of failing on an untyped column.
 TEXT, TIME, NUMBER, FLAG = "object", "float64", "float64", "bool"
 FACT_COLUMNS: dict[str, dict[str, str]] = {
-    "sims": {"msisdn": TEXT, "holder": TEXT, "activated": TIME, "outlet": TEXT, "virtual": FLAG,
-             "callees": NUMBER, "calls": NUMBER, "call_seconds": NUMBER, "reported": FLAG},
-    "seen": {"msisdn": TEXT, "device": TEXT, "holder": TEXT, "device_kind": TEXT,
-             "first_seen": TIME, "last_seen": TIME, "activated": TIME},
+    "sims": {
+        "msisdn": TEXT,
+        "holder": TEXT,
+        "activated": TIME,
+        "outlet": TEXT,
+        "virtual": FLAG,
+        "callees": NUMBER,
+        "calls": NUMBER,
+        "call_seconds": NUMBER,
+        "reported": FLAG,
+    },
+    "seen": {
+        "msisdn": TEXT,
+        "device": TEXT,
+        "holder": TEXT,
+        "device_kind": TEXT,
+        "first_seen": TIME,
+        "last_seen": TIME,
+        "activated": TIME,
+    },
     "accounts": {"account": TEXT, "holder": TEXT, "kind": TEXT, "opened": TIME, "bound_msisdn": TEXT, "reported": FLAG},
     "used": {"account": TEXT, "device": TEXT, "holder": TEXT, "first_seen": TIME, "last_seen": TIME, "opened": TIME},
     "transfers": {"src": TEXT, "dst": TEXT, "amount": NUMBER, "ts": TIME},
@@ -83,9 +99,15 @@ def device_signals(f: Facts) -> pd.DataFrame:
     """Per device: owner, holders, holders at once, brief visits, early touches, accounts controlled."""
     seen = f.seen.dropna(subset=["first_seen", "last_seen"]).copy()
     seen["holder"] = seen["holder"].fillna("?" + seen["msisdn"])
-    per_holder = seen.groupby(["device", "holder"], sort=False).agg(
-        first=("first_seen", "min"), last=("last_seen", "max"), n=("msisdn", "size"),
-    ).reset_index()
+    per_holder = (
+        seen.groupby(["device", "holder"], sort=False)
+        .agg(
+            first=("first_seen", "min"),
+            last=("last_seen", "max"),
+            n=("msisdn", "size"),
+        )
+        .reset_index()
+    )
     spans = (seen["last_seen"] - seen["first_seen"]).groupby([seen["device"], seen["holder"]]).sum()
     per_holder["span"] = spans.reindex(pd.MultiIndex.from_frame(per_holder[["device", "holder"]])).to_numpy()
     owner = per_holder.sort_values("span", ascending=False).drop_duplicates("device").set_index("device")["holder"]
@@ -100,18 +122,33 @@ def device_signals(f: Facts) -> pd.DataFrame:
     out["first_seen"] = seen.groupby("device")["first_seen"].min()
     out["last_seen"] = seen.groupby("device")["last_seen"].max()
     others = seen[seen["holder"].to_numpy() != out["owner"].reindex(seen["device"]).to_numpy()]
-    early = others[((others["first_seen"] - others["activated"]) < EARLY) & ((others["last_seen"] - others["first_seen"]) < BRIEF)]
+    early = others[
+        ((others["first_seen"] - others["activated"]) < EARLY) & ((others["last_seen"] - others["first_seen"]) < BRIEF)
+    ]
     out["early_touches"] = early.groupby("device")["msisdn"].nunique()
 
     used = f.used.dropna(subset=["first_seen", "last_seen"])
     used = used.assign(owner=out["owner"].reindex(used["device"]).to_numpy())
     foreign = used[used["holder"].notna() & (used["holder"] != used["owner"])]
     long = foreign[(foreign["last_seen"] - foreign["first_seen"]) >= CONTROL]
-    setup = foreign[((foreign["first_seen"] - foreign["opened"]) < EARLY) & ((foreign["last_seen"] - foreign["first_seen"]) < BRIEF)]
-    controls = long.groupby("device").agg(controlled_accounts=("account", "nunique"), controlled_holders=("holder", "nunique"))
+    setup = foreign[
+        ((foreign["first_seen"] - foreign["opened"]) < EARLY) & ((foreign["last_seen"] - foreign["first_seen"]) < BRIEF)
+    ]
+    controls = long.groupby("device").agg(
+        controlled_accounts=("account", "nunique"), controlled_holders=("holder", "nunique")
+    )
     out = out.join(controls, how="outer")
     out["account_setups"] = setup.groupby("device")["account"].nunique()
-    counts = ["holders", "holders_at_once", "sims", "sims_at_once", "early_touches", "controlled_accounts", "controlled_holders", "account_setups"]
+    counts = [
+        "holders",
+        "holders_at_once",
+        "sims",
+        "sims_at_once",
+        "early_touches",
+        "controlled_accounts",
+        "controlled_holders",
+        "account_setups",
+    ]
     out[counts] = out[counts].fillna(0).astype(int)
     out["brief_share"] = out["brief_share"].fillna(0.0)
     # A device that never hosted a card belongs to the holder of most of the accounts it serves — if one
@@ -142,7 +179,9 @@ def _bursts(frame: pd.DataFrame, who: str, when: str) -> pd.DataFrame:
 
 def person_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     sims = f.sims.dropna(subset=["holder"])
-    out = pd.DataFrame(index=pd.Index(pd.concat([sims["holder"], f.accounts["holder"].dropna()]).unique(), name="person"))
+    out = pd.DataFrame(
+        index=pd.Index(pd.concat([sims["holder"], f.accounts["holder"].dropna()]).unique(), name="person")
+    )
     out["sims"] = sims.groupby("holder").size()
     out["virtual_share"] = sims.groupby("holder")["virtual"].mean()
     b = _bursts(sims, "holder", "activated")
@@ -158,13 +197,30 @@ def person_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     long = used[(used["last_seen"] - used["first_seen"]) >= CONTROL]
     out["accounts_away"] = long[long["owner"] != long["holder"]].groupby("holder")["account"].nunique()
     out["sims_in_farms"] = seen[seen["farm"].fillna(False).astype(bool)].groupby("holder")["msisdn"].nunique()
-    owned = devices.dropna(subset=["owner"]).groupby("owner").agg(
-        early_touches=("early_touches", "sum"), account_setups=("account_setups", "sum"),
-        controlled_accounts=("controlled_accounts", "sum"), controlled_holders=("controlled_holders", "max"),
+    owned = (
+        devices.dropna(subset=["owner"])
+        .groupby("owner")
+        .agg(
+            early_touches=("early_touches", "sum"),
+            account_setups=("account_setups", "sum"),
+            controlled_accounts=("controlled_accounts", "sum"),
+            controlled_holders=("controlled_holders", "max"),
+        )
     )
     out = out.join(owned, how="left")
-    counts = ["sims", "accounts", "sim_burst", "account_burst", "sims_away", "accounts_away", "sims_in_farms",
-              "early_touches", "account_setups", "controlled_accounts", "controlled_holders"]
+    counts = [
+        "sims",
+        "accounts",
+        "sim_burst",
+        "account_burst",
+        "sims_away",
+        "accounts_away",
+        "sims_in_farms",
+        "early_touches",
+        "account_setups",
+        "controlled_accounts",
+        "controlled_holders",
+    ]
     for c in counts:
         out[c] = out[c].fillna(0).astype(int) if c in out else 0
     out["virtual_share"] = out["virtual_share"].fillna(0.0)
@@ -181,14 +237,17 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
     outgoing = tx[tx["src"].isin(acc.index)].sort_values("ts")
     ins = incoming.sort_values("ts").rename(columns={"dst": "account"})[["account", "ts", "amount"]]
     outs = outgoing.rename(columns={"src": "account", "ts": "out_ts"})[["account", "out_ts"]]
-    matched = pd.merge_asof(ins, outs, left_on="ts", right_on="out_ts", by="account",
-                            direction="forward", tolerance=FORWARD_WITHIN)
+    matched = pd.merge_asof(
+        ins, outs, left_on="ts", right_on="out_ts", by="account", direction="forward", tolerance=FORWARD_WITHIN
+    )
     fast = matched[matched["out_ts"].notna()]
     out["forwarded_amount"] = fast.groupby("account")["amount"].sum()
     out["forward_hours"] = ((fast["out_ts"] - fast["ts"]) / 3600).groupby(fast["account"]).median()
     out["out_count"] = outgoing.groupby("src").size()
     out = out.fillna({"payers": 0, "in_amount": 0.0, "forwarded_amount": 0.0, "out_count": 0})
-    out["forwarded_share"] = np.where(out["in_amount"] > 0, out["forwarded_amount"] / out["in_amount"].where(out["in_amount"] > 0, 1), 0.0)
+    out["forwarded_share"] = np.where(
+        out["in_amount"] > 0, out["forwarded_amount"] / out["in_amount"].where(out["in_amount"] > 0, 1), 0.0
+    )
     out["bound_to_farm_sim"] = acc["bound_msisdn"].isin(farm_sims)
     used = f.used.join(devices["owner"], on="device")
     foreign = used[used["holder"].notna() & (used["owner"] != used["holder"])]
@@ -207,7 +266,12 @@ def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=sims.index)
     seen = f.seen.join(devices[["holders_at_once", "farm"]], on="device")
     farm = seen[seen["farm"].fillna(False).astype(bool)]
-    out["farm_device"] = farm.sort_values("holders_at_once", ascending=False).drop_duplicates("msisdn").set_index("msisdn")["device"].reindex(out.index)
+    out["farm_device"] = (
+        farm.sort_values("holders_at_once", ascending=False)
+        .drop_duplicates("msisdn")
+        .set_index("msisdn")["device"]
+        .reindex(out.index)
+    )
     out["farm_holders"] = farm.groupby("msisdn")["holders_at_once"].max().reindex(out.index)
     out["callees"] = sims["callees"].fillna(0).astype(int)
     calls = sims["calls"].fillna(0)

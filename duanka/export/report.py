@@ -37,12 +37,18 @@ class ClusterGraphs:
     reports: pd.DataFrame  # cluster_id, report_id, reported_at, fraud_type, amount_lost, region_code, names_kind, names
 
     @classmethod
-    def read(cls, sess: Any, cluster_ids: list[str]) -> "ClusterGraphs":
-        return cls(*(queries.frame(sess, f"export/{name}", cluster_ids=cluster_ids)
-                     for name in ("cluster_nodes", "cluster_links", "cluster_reports")))
+    def read(cls, sess: Any, cluster_ids: list[str]) -> ClusterGraphs:
+        return cls(
+            *(
+                queries.frame(sess, f"export/{name}", cluster_ids=cluster_ids)
+                for name in ("cluster_nodes", "cluster_links", "cluster_reports")
+            )
+        )
 
     def graph(self, cluster_id: str, masked: bool) -> nx.Graph:
-        show = (lambda v, k: mask_id(v, k)) if masked else (lambda v, k: str(v))
+        def show(value: str, kind: str) -> str:
+            return mask_id(value, kind) if masked else str(value)
+
         g = nx.Graph()
         for r in self.nodes[self.nodes["cluster_id"] == cluster_id].itertuples():
             g.add_node(f"{r.kind}:{r.id}", kind=r.kind, role=r.role or "unknown", label=show(r.id, r.kind))
@@ -61,49 +67,88 @@ def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
         cells = []
         for value in row:
             number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else (
-                f"{value:,.4g}" if isinstance(value, float) else str(value))
+            text = (
+                ""
+                if value is None or (isinstance(value, float) and pd.isna(value))
+                else (f"{value:,.4g}" if isinstance(value, float) else str(value))
+            )
             cells.append(f"<td class=num>{html.escape(text)}</td>" if number else f"<td>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
-def write(out: Path, run: dict[str, Any], clusters: pd.DataFrame, graphs: ClusterGraphs, masked: bool,
-          figures: dict[str, int], sources: list[dict[str, Any]], evidence: dict[str, int] | None = None) -> list[Path]:
+def write(
+    out: Path,
+    run: dict[str, Any],
+    clusters: pd.DataFrame,
+    graphs: ClusterGraphs,
+    masked: bool,
+    figures: dict[str, int],
+    sources: list[dict[str, Any]],
+    evidence: dict[str, int] | None = None,
+) -> list[Path]:
     """Draw each cluster, then the page that embeds the drawings (so the HTML needs no other file)."""
     (out / "clusters").mkdir(exist_ok=True)
     written: list[Path] = []
     sections = []
     for c in clusters.itertuples():
         png = out / "clusters" / f"{c.rank:03d}-{c.cluster_id}.png"
-        draw_subgraph(graphs.graph(c.cluster_id, masked), png,
-                      f"#{c.rank} {c.cluster_id}  score {c.score:.2f}  (suspicion, not a determination)")
+        draw_subgraph(
+            graphs.graph(c.cluster_id, masked),
+            png,
+            f"#{c.rank} {c.cluster_id}  score {c.score:.2f}  (suspicion, not a determination)",
+        )
         written.append(png)
         sections.append(_cluster_section(c, png, graphs, masked))
     rows = [f for s in sources[:1] for f in s["files"]]
-    read_table = _table(pd.DataFrame(rows), {"path": "file 文件", "rows_read": "read 读取", "rows_loaded": "loaded 入库",
-                                             "rows_quarantined": "quarantined 隔离"}) if rows else ""
+    read_table = (
+        _table(
+            pd.DataFrame(rows),
+            {
+                "path": "file 文件",
+                "rows_read": "read 读取",
+                "rows_loaded": "loaded 入库",
+                "rows_quarantined": "quarantined 隔离",
+            },
+        )
+        if rows
+        else ""
+    )
     legend = "".join(f'<span class=role style="background:{r.colour}"></span>{r.key} {r.zh} &nbsp; ' for r in ROLES)
     page = f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
-<title>duanka 断卡 run report {html.escape(run['run_id'])}</title><style>{STYLE}</style></head><body>
+<title>duanka 断卡 run report {html.escape(run["run_id"])}</title><style>{STYLE}</style></head><body>
 <h1>duanka 断卡 — 线索报告 run report</h1>
-<p class=meta>detection run <b>{html.escape(run['run_id'])}</b>, finished {html.escape(str(run.get('finished_at')))},
-duanka {html.escape(str(run.get('version')))}, engine {html.escape(str(run.get('engine')))}
-(resolution {run.get('resolution')}, seed {run.get('seed')}, lead threshold {run.get('min_score')});
-identifiers {'masked 已脱敏' if masked else '<b>UNMASKED 未脱敏</b>'}</p>
+<p class=meta>detection run <b>{html.escape(run["run_id"])}</b>, finished {html.escape(str(run.get("finished_at")))},
+duanka {html.escape(str(run.get("version")))}, engine {html.escape(str(run.get("engine")))}
+(resolution {run.get("resolution")}, seed {run.get("seed")}, lead threshold {run.get("min_score")});
+identifiers {"masked 已脱敏" if masked else "<b>UNMASKED 未脱敏</b>"}</p>
 <div class=notice>Every score here is a <b>suspicion</b> produced by a model, never a determination.
 评分仅为模型给出的可疑线索，不构成认定；认定须由侦查员依法作出并记录依据。</div>
 <h2>Figures 概况</h2>
 <table><tr><th>graph nodes</th><th>edges</th><th>clusters 团伙</th><th>leads 线索</th></tr>
-<tr><td class=num>{run.get('nodes', 0):,}</td><td class=num>{run.get('edges', 0):,}</td>
-<td class=num>{figures['clusters']:,}</td><td class=num>{figures['leads']:,}</td></tr></table>
-{('<p>Latest extract: ' + html.escape(str(sources[0]['source'])) + '</p>' + read_table) if sources else ''}
-{_evidence(evidence) if evidence else ''}
+<tr><td class=num>{run.get("nodes", 0):,}</td><td class=num>{run.get("edges", 0):,}</td>
+<td class=num>{figures["clusters"]:,}</td><td class=num>{figures["leads"]:,}</td></tr></table>
+{("<p>Latest extract: " + html.escape(str(sources[0]["source"])) + "</p>" + read_table) if sources else ""}
+{_evidence(evidence) if evidence else ""}
 <h2>Top clusters 重点团伙</h2>
-{_table(clusters, {"rank": "rank", "cluster_id": "cluster", "score": "score", "persons": "persons", "sims": "sims",
-                   "accounts": "accounts", "devices": "devices", "reports": "reports", "top_reasons": "top reasons"})}
+{
+        _table(
+            clusters,
+            {
+                "rank": "rank",
+                "cluster_id": "cluster",
+                "score": "score",
+                "persons": "persons",
+                "sims": "sims",
+                "accounts": "accounts",
+                "devices": "devices",
+                "reports": "reports",
+                "top_reasons": "top reasons",
+            },
+        )
+    }
 <p class=meta>{legend}</p>
-{''.join(sections)}
+{"".join(sections)}
 </body></html>
 """
     path = out / "report.html"
@@ -115,28 +160,44 @@ def _evidence(counts: dict[str, int]) -> str:
     """What the run could see: a signal whose evidence was never loaded is absent, not negative."""
     had_en, absent_en = describe(counts, "en")
     had_zh, absent_zh = describe(counts, "zh")
-    return (f"<h2>Evidence this run had 本次研判依据</h2><p>Held 已有: {html.escape(had_en)}<br>{html.escape(had_zh)}</p>"
-            f"<p>Absent 缺失 (no signal built on these was scored 相关信号未参与评分): {html.escape(absent_en)}<br>"
-            f"{html.escape(absent_zh)}</p>")
+    return (
+        f"<h2>Evidence this run had 本次研判依据</h2><p>Held 已有: {html.escape(had_en)}<br>{html.escape(had_zh)}</p>"
+        f"<p>Absent 缺失 (no signal built on these was scored 相关信号未参与评分): {html.escape(absent_en)}<br>"
+        f"{html.escape(absent_zh)}</p>"
+    )
 
 
 def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool) -> str:
     members = graphs.nodes[graphs.nodes["cluster_id"] == c.cluster_id].sort_values("score", ascending=False).head(15)
     members = members.assign(
-        id=[mask_id(v, k) if masked else v for v, k in zip(members["id"], members["kind"])],
+        id=[mask_id(v, k) if masked else v for v, k in zip(members["id"], members["kind"], strict=False)],
         role=[f"{r} {role(r).zh}" for r in members["role"].fillna("unknown")],
         reasons=[mask_text(r) if masked else (r or "") for r in members["reasons"]],
     )
     reports = graphs.reports[graphs.reports["cluster_id"] == c.cluster_id]
-    reports = reports.assign(names=[mask_id(v, k) if masked else v for v, k in zip(reports["names"], reports["names_kind"])])
+    reports = reports.assign(
+        names=[mask_id(v, k) if masked else v for v, k in zip(reports["names"], reports["names_kind"], strict=False)]
+    )
     image = base64.b64encode(png.read_bytes()).decode("ascii")
     reasons = mask_text(c.top_reasons) if masked else c.top_reasons
     return f"""<div class=cluster><h2>#{c.rank} {html.escape(c.cluster_id)} — score {c.score:.2f}</h2>
-<p>{html.escape(reasons or '')}</p>
+<p>{html.escape(reasons or "")}</p>
 <img alt="cluster {html.escape(c.cluster_id)}" src="data:image/png;base64,{image}">
 <h3>Strongest members 主要成员</h3>
 {_table(members, {"kind": "type", "id": "id", "role": "role", "score": "score", "reasons": "reasons"})}
 <h3>Linked victim reports 关联报案 ({len(reports)})</h3>
-{_table(reports, {"report_id": "report", "reported_at": "reported at", "fraud_type": "fraud type",
-                  "amount_lost": "amount lost (yuan)", "names": "names"}) if len(reports) else '<p>none</p>'}
+{
+        _table(
+            reports,
+            {
+                "report_id": "report",
+                "reported_at": "reported at",
+                "fraud_type": "fraud type",
+                "amount_lost": "amount lost (yuan)",
+                "names": "names",
+            },
+        )
+        if len(reports)
+        else "<p>none</p>"
+    }
 </div>"""

@@ -11,7 +11,7 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +26,50 @@ from duanka.settings import Settings
 from graphmodel.roles import STATUS, role
 
 EVIDENCE = ["run_id", "model", "scored_at"]  # which run, which software and settings, when: on every row
-LEAD_COLUMNS = ["rank", "entity_type", "entity_id", "role", "role_label", "cluster_id", "score", "reasons",
-                "status", "lead_ref", *EVIDENCE]
-CLUSTER_COLUMNS = ["rank", "cluster_id", "score", "persons", "sims", "accounts", "devices", "reports", "top_reasons",
-                   *EVIDENCE]
+LEAD_COLUMNS = [
+    "rank",
+    "entity_type",
+    "entity_id",
+    "role",
+    "role_label",
+    "cluster_id",
+    "score",
+    "reasons",
+    "status",
+    "lead_ref",
+    *EVIDENCE,
+]
+CLUSTER_COLUMNS = [
+    "rank",
+    "cluster_id",
+    "score",
+    "persons",
+    "sims",
+    "accounts",
+    "devices",
+    "reports",
+    "top_reasons",
+    *EVIDENCE,
+]
 LABELS = {
-    "rank": "排名 rank", "entity_type": "类型 entity_type", "entity_id": "标识 entity_id", "role": "角色 role",
-    "role_label": "角色（中文）role_label", "cluster_id": "团伙编号 cluster_id", "score": "可疑度 score",
-    "reasons": "依据 reasons", "status": "状态 status", "lead_ref": "线索编号 lead_ref", "persons": "人员 persons",
-    "sims": "号码 sims", "accounts": "账户 accounts", "devices": "设备 devices", "reports": "报案 reports",
-    "top_reasons": "主要依据 top_reasons", "run_id": "运行编号 run_id", "model": "模型与参数 model",
+    "rank": "排名 rank",
+    "entity_type": "类型 entity_type",
+    "entity_id": "标识 entity_id",
+    "role": "角色 role",
+    "role_label": "角色（中文）role_label",
+    "cluster_id": "团伙编号 cluster_id",
+    "score": "可疑度 score",
+    "reasons": "依据 reasons",
+    "status": "状态 status",
+    "lead_ref": "线索编号 lead_ref",
+    "persons": "人员 persons",
+    "sims": "号码 sims",
+    "accounts": "账户 accounts",
+    "devices": "设备 devices",
+    "reports": "报案 reports",
+    "top_reasons": "主要依据 top_reasons",
+    "run_id": "运行编号 run_id",
+    "model": "模型与参数 model",
     "scored_at": "评分时间 scored_at",
 }
 
@@ -54,8 +88,10 @@ class ExportParams:
         if self.lang not in ("zh", "en"):
             raise DuankaError(f"Unknown language {self.lang!r}: use zh or en.")
         if not self.masked and not (self.by and self.by.strip() and self.reason and self.reason.strip()):
-            raise DuankaError("Unmasked export refused: name the user (--by) and state the reason (--reason); "
-                              "both are recorded in the manifest and the audit log.")
+            raise DuankaError(
+                "Unmasked export refused: name the user (--by) and state the reason (--reason); "
+                "both are recorded in the manifest and the audit log."
+            )
 
 
 @dataclass
@@ -81,23 +117,33 @@ def read_run(settings: Settings, run_id: str | None) -> dict[str, Any]:
 
 
 def evidence(run: dict[str, Any]) -> dict[str, str]:
-    model = (f"duanka {run.get('version')} {run.get('engine')} resolution={run.get('resolution')} "
-             f"seed={run.get('seed')} min_score={run.get('min_score')}")
+    model = (
+        f"duanka {run.get('version')} {run.get('engine')} resolution={run.get('resolution')} "
+        f"seed={run.get('seed')} min_score={run.get('min_score')}"
+    )
     return {"run_id": run["run_id"], "model": model, "scored_at": str(run.get("finished_at", ""))[:19]}
 
 
 def lead_table(leads: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -> pd.DataFrame:
     """The leads contract's columns, then status (suspected/confirmed) and a reference to resolve a masked lead."""
-    out = pd.DataFrame({
-        "rank": leads["rank"].astype(int), "entity_type": leads["entity_type"],
-        "entity_id": [mask_id(v, t) if params.masked else v for v, t in zip(leads["entity_id"], leads["entity_type"])],
-        "role": leads["role"], "role_label": [role(r).zh for r in leads["role"]],
-        "cluster_id": leads["cluster_id"].fillna(""), "score": leads["score"].round(4),
-        "reasons": leads["reasons_zh" if params.lang == "zh" else "reasons"].fillna(""),
-        "status": [STATUS[s].shown if s in STATUS else s for s in leads["status"]],
-        "lead_ref": run["run_id"] + "#" + leads["rank"].astype(int).astype(str),
-        **evidence(run),
-    })
+    out = pd.DataFrame(
+        {
+            "rank": leads["rank"].astype(int),
+            "entity_type": leads["entity_type"],
+            "entity_id": [
+                mask_id(v, t) if params.masked else v
+                for v, t in zip(leads["entity_id"], leads["entity_type"], strict=False)
+            ],
+            "role": leads["role"],
+            "role_label": [role(r).zh for r in leads["role"]],
+            "cluster_id": leads["cluster_id"].fillna(""),
+            "score": leads["score"].round(4),
+            "reasons": leads["reasons_zh" if params.lang == "zh" else "reasons"].fillna(""),
+            "status": [STATUS[s].shown if s in STATUS else s for s in leads["status"]],
+            "lead_ref": run["run_id"] + "#" + leads["rank"].astype(int).astype(str),
+            **evidence(run),
+        }
+    )
     if params.masked:  # reasons cite devices by id: mask those too
         cited = known_ids(leads.loc[leads["entity_type"] == "device", "entity_id"])
         out["reasons"] = [mask_text(r, cited) for r in out["reasons"]]
@@ -119,15 +165,23 @@ def evidence_held(run: dict[str, Any]) -> dict[str, int]:
 
 def source_summary(ingests: pd.DataFrame) -> list[dict[str, Any]]:
     """The ingest runs behind the graph: source, files with checksums and read/loaded/quarantined counts."""
-    return [{"run_id": r.run_id, "source": r.source, "status": r.status, "finished_at": str(r.finished_at),
-             "files": json.loads(r.files_json or "[]")} for r in ingests.itertuples()]
+    return [
+        {
+            "run_id": r.run_id,
+            "source": r.source,
+            "status": r.status,
+            "finished_at": str(r.finished_at),
+            "files": json.loads(r.files_json or "[]"),
+        }
+        for r in ingests.itertuples()
+    ]
 
 
 def export(settings: Settings, params: ExportParams) -> ExportResult:
     params.check()
     began = time.perf_counter()
     export_id = new_run_id("export")
-    started = datetime.now(timezone.utc).isoformat()
+    started = datetime.now(UTC).isoformat()
     run = read_run(settings, params.run_id)
     with db.session(settings) as sess:
         leads = queries.frame(sess, "export/leads", run_id=run["run_id"])
@@ -144,47 +198,94 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
         written = [
             sheets.write_csv(cluster_rows, stage / "clusters.csv"),
             sheets.write_csv(lead_rows, stage / "leads.csv"),
-            sheets.write_xlsx({"线索 leads": (lead_rows, LABELS), "团伙 clusters": (cluster_rows, LABELS)},
-                              stage / "leads.xlsx"),
+            sheets.write_xlsx(
+                {"线索 leads": (lead_rows, LABELS), "团伙 clusters": (cluster_rows, LABELS)}, stage / "leads.xlsx"
+            ),
         ]
         sources = source_summary(ingests)
-        written += report.write(stage, run, cluster_rows.head(params.top_clusters), graph, params.masked,
-                                figures={"leads": len(lead_rows), "clusters": len(cluster_rows)}, sources=sources,
-                                evidence=evidence_held(run))
+        written += report.write(
+            stage,
+            run,
+            cluster_rows.head(params.top_clusters),
+            graph,
+            params.masked,
+            figures={"leads": len(lead_rows), "clusters": len(cluster_rows)},
+            sources=sources,
+            evidence=evidence_held(run),
+        )
         files = [p.relative_to(stage).as_posix() for p in written]
         manifest = {
-            "export_id": export_id, "kind": "export", "version": __version__,
-            "started_at": started, "finished_at": datetime.now(timezone.utc).isoformat(),
-            "database": settings.connection.uri, "detect_run": run,
+            "export_id": export_id,
+            "kind": "export",
+            "version": __version__,
+            "started_at": started,
+            "finished_at": datetime.now(UTC).isoformat(),
+            "database": settings.connection.uri,
+            "detect_run": run,
             "algorithm": {k: run.get(k) for k in ("engine", "resolution", "seed", "min_score")},
             "sources": sources,
             "evidence": evidence_held(run),
-            "masked": params.masked, "exported_by": audit.current_user(params.by),
-            "unmasked_reason": None if params.masked else params.reason, "language": params.lang,
+            "masked": params.masked,
+            "exported_by": audit.current_user(params.by),
+            "unmasked_reason": None if params.masked else params.reason,
+            "language": params.lang,
             "rows": {"leads": len(lead_rows), "clusters": len(cluster_rows)},
             "files": {name: sha256_of(stage / name) for name in files},
             "note": "Scores are suspicions produced by a model, never determinations; 'confirmed' only comes "
-                    "from an investigator's recorded decision.",
+            "from an investigator's recorded decision.",
         }
-        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
-                                             encoding="utf-8")
+        (stage / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+        )
         publish(stage, params.out, [*files, "manifest.json"])
     except OSError as exc:
-        raise DuankaError(f"Export to {params.out} failed ({exc.strerror or exc}); nothing was published, "
-                          "the previous export there is unchanged.") from exc
+        raise DuankaError(
+            f"Export to {params.out} failed ({exc.strerror or exc}); nothing was published, "
+            "the previous export there is unchanged."
+        ) from exc
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
-    audit.append(settings, "export", by=params.by, export_id=export_id, detect_run=run["run_id"],
-                 out=str(params.out.resolve()), masked=params.masked, reason=params.reason,
-                 leads=len(lead_rows), clusters=len(cluster_rows))
+    audit.append(
+        settings,
+        "export",
+        by=params.by,
+        export_id=export_id,
+        detect_run=run["run_id"],
+        out=str(params.out.resolve()),
+        masked=params.masked,
+        reason=params.reason,
+        leads=len(lead_rows),
+        clusters=len(cluster_rows),
+    )
     with db.session(settings) as sess:
-        db.run(sess, queries.load("pipeline/write_run"), run={
-            "run_id": export_id, "kind": "export", "status": "completed", "version": __version__,
-            "started_at": started, "finished_at": manifest["finished_at"], "detect_run": run["run_id"],
-            "masked": params.masked, "out": str(params.out.resolve()), "by": manifest["exported_by"]})
-    return ExportResult(export_id, params.out, run["run_id"], [*files, "manifest.json"], len(lead_rows),
-                        len(cluster_rows), params.masked, round(time.perf_counter() - began, 2), lead_rows.head(20))
+        db.run(
+            sess,
+            queries.load("pipeline/write_run"),
+            run={
+                "run_id": export_id,
+                "kind": "export",
+                "status": "completed",
+                "version": __version__,
+                "started_at": started,
+                "finished_at": manifest["finished_at"],
+                "detect_run": run["run_id"],
+                "masked": params.masked,
+                "out": str(params.out.resolve()),
+                "by": manifest["exported_by"],
+            },
+        )
+    return ExportResult(
+        export_id,
+        params.out,
+        run["run_id"],
+        [*files, "manifest.json"],
+        len(lead_rows),
+        len(cluster_rows),
+        params.masked,
+        round(time.perf_counter() - began, 2),
+        lead_rows.head(20),
+    )
 
 
 def publish(stage: Path, out: Path, names: list[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -18,15 +20,44 @@ CARRIER_SHARE = {"CMCC": 0.55, "CUCC": 0.22, "CTCC": 0.21, "CBN": 0.02}
 MVNO_BRANDS = ("蜗牛移动", "远特通信", "小米移动", "京东通信", "阿里通信", "苏宁互联")
 # Real card BINs and their issuers; length of the full card number.
 BINS = (
-    ("622202", "中国工商银行", 19), ("621700", "中国建设银行", 19), ("622848", "中国农业银行", 19),
-    ("621661", "中国银行", 19), ("622588", "招商银行", 16), ("622262", "交通银行", 19),
-    ("621799", "中国邮政储蓄银行", 19), ("622155", "平安银行", 16), ("622689", "中信银行", 16),
+    ("622202", "中国工商银行", 19),
+    ("621700", "中国建设银行", 19),
+    ("622848", "中国农业银行", 19),
+    ("621661", "中国银行", 19),
+    ("622588", "招商银行", 16),
+    ("622262", "交通银行", 19),
+    ("621799", "中国邮政储蓄银行", 19),
+    ("622155", "平安银行", 16),
+    ("622689", "中信银行", 16),
 )
 TACS = ("35328509", "35391110", "86891503", "86754603", "35882109", "86012304", "35468811", "86466304")
 REGIONS = (
-    "110105", "110108", "310104", "310115", "440106", "440305", "330106", "510107", "420106",
-    "320102", "350203", "410105", "430104", "360102", "500103", "610113", "370102", "210102",
-    "350583", "441581", "452501", "530102", "450102", "130102", "340104", "220102",
+    "110105",
+    "110108",
+    "310104",
+    "310115",
+    "440106",
+    "440305",
+    "330106",
+    "510107",
+    "420106",
+    "320102",
+    "350203",
+    "410105",
+    "430104",
+    "360102",
+    "500103",
+    "610113",
+    "370102",
+    "210102",
+    "350583",
+    "441581",
+    "452501",
+    "530102",
+    "450102",
+    "130102",
+    "340104",
+    "220102",
 )
 SURNAMES = tuple("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹")
 GIVEN = tuple("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅鑫宇浩然子轩欣怡")
@@ -41,7 +72,7 @@ class Allocator:
         self._imei: set[int] = set()
         self._card: set[int] = set()
 
-    def _unique(self, used: set[int], draw, n: int) -> np.ndarray:
+    def _unique(self, used: set[int], draw: Callable[[int], np.ndarray], n: int) -> np.ndarray:
         out: list[np.ndarray] = []
         need = n
         while need:
@@ -91,7 +122,7 @@ class Allocator:
                 continue
             tail = length - 7
 
-            def draw(m: int, bin_=bin_, tail=tail, length=length) -> np.ndarray:
+            def draw(m: int, bin_: str = bin_, tail: int = tail, length: int = length) -> np.ndarray:
                 body = int(bin_) * 10**tail + self.rng.integers(0, 10**tail, m)
                 return body * 10 + luhn_check_digit(_digits(body, length - 1))
 

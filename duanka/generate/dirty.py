@@ -34,25 +34,54 @@ def _unlisted_msisdn(world: World, old: str) -> str:
 
 
 BREAKERS: dict[str, list[Breaker]] = {
-    "persons": [("id_number", "checksum", _bad_id_number), ("person_id", "missing", _const("")),
-                ("birth_date", "date", _const("1990-02-30"))],
-    "sims": [("msisdn", "msisdn", _const("1381234567")), ("activated_at", "timestamp", _const("2023-13-01 25:00")),
-             ("imsi", "imsi", _const("310150123456789")), ("holder_person_id", "reference", _const("P-NOBODY")),
-             ("status", "enum", _const("stolen")), ("is_virtual", "bool", _const("maybe"))],
-    "bank_accounts": [("account_id", "luhn", _bad_check_digit), ("holder_person_id", "reference", _const("P-NOBODY")),
-                      ("opened_at", "timestamp", _const("not a date")), ("status", "enum", _const("lost")),
-                      ("bound_msisdn", "msisdn", _const("12345"))],
+    "persons": [
+        ("id_number", "checksum", _bad_id_number),
+        ("person_id", "missing", _const("")),
+        ("birth_date", "date", _const("1990-02-30")),
+    ],
+    "sims": [
+        ("msisdn", "msisdn", _const("1381234567")),
+        ("activated_at", "timestamp", _const("2023-13-01 25:00")),
+        ("imsi", "imsi", _const("310150123456789")),
+        ("holder_person_id", "reference", _const("P-NOBODY")),
+        ("status", "enum", _const("stolen")),
+        ("is_virtual", "bool", _const("maybe")),
+    ],
+    "bank_accounts": [
+        ("account_id", "luhn", _bad_check_digit),
+        ("holder_person_id", "reference", _const("P-NOBODY")),
+        ("opened_at", "timestamp", _const("not a date")),
+        ("status", "enum", _const("lost")),
+        ("bound_msisdn", "msisdn", _const("12345")),
+    ],
     "devices": [("device_id", "luhn", _bad_check_digit), ("device_kind", "enum", _const("toaster"))],
-    "sim_device_links": [("msisdn", "reference", _unlisted_msisdn), ("device_id", "missing", _const("")),
-                         ("first_seen", "timestamp", _const("yesterday")), ("days_seen", "integer", _const("-4"))],
-    "account_device_links": [("account_id", "reference", _const("WX-NOT-ON-RECORD")),
-                             ("last_seen", "timestamp", _const("2026-02-31T10:00:00"))],
-    "transfers": [("amount", "amount", _const("-500.00")), ("amount", "number", _const("abc")),
-                  ("ts", "missing", _const("")), ("from_account", "missing", _const(""))],
-    "calls": [("caller_msisdn", "msisdn", _const("999")), ("count", "integer", _const("0")), ("kind", "enum", _const("fax"))],
+    "sim_device_links": [
+        ("msisdn", "reference", _unlisted_msisdn),
+        ("device_id", "missing", _const("")),
+        ("first_seen", "timestamp", _const("yesterday")),
+        ("days_seen", "integer", _const("-4")),
+    ],
+    "account_device_links": [
+        ("account_id", "reference", _const("WX-NOT-ON-RECORD")),
+        ("last_seen", "timestamp", _const("2026-02-31T10:00:00")),
+    ],
+    "transfers": [
+        ("amount", "amount", _const("-500.00")),
+        ("amount", "number", _const("abc")),
+        ("ts", "missing", _const("")),
+        ("from_account", "missing", _const("")),
+    ],
+    "calls": [
+        ("caller_msisdn", "msisdn", _const("999")),
+        ("count", "integer", _const("0")),
+        ("kind", "enum", _const("fax")),
+    ],
     "outlets": [("outlet_id", "missing", _const("")), ("outlet_kind", "enum", _const("kiosk"))],
-    "reports": [("msisdn", "missing", _const("")), ("fraud_type", "enum", _const("alien_abduction")),
-                ("reported_at", "timestamp", _const("2026/99/99"))],
+    "reports": [
+        ("msisdn", "missing", _const("")),
+        ("fraud_type", "enum", _const("alien_abduction")),
+        ("reported_at", "timestamp", _const("2026/99/99")),
+    ],
 }
 
 
@@ -70,7 +99,7 @@ def _fresh_key(world: World, table: str) -> Callable[[], str] | None:
 
 def inject(world: World, table: str, frame: pd.DataFrame, fraction: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Insert broken copies among the rows; returns the table and the list of what was broken."""
-    n = int(round(len(frame) * fraction))
+    n = round(len(frame) * fraction)
     if n == 0 or table not in BREAKERS:
         return frame, pd.DataFrame(columns=["file", "line", "column", "problem"])
     rng = world.rng
@@ -96,5 +125,7 @@ def inject(world: World, table: str, frame: pd.DataFrame, fraction: float) -> tu
     out = pd.DataFrame(index=range(total), columns=frame.columns, dtype=object)
     out.loc[~mask] = frame.to_numpy()
     out.loc[mask] = copies.to_numpy()
-    listed = pd.DataFrame({"file": table, "line": where + 2, "column": [p[0] for p in problems], "problem": [p[1] for p in problems]})
+    listed = pd.DataFrame(
+        {"file": table, "line": where + 2, "column": [p[0] for p in problems], "problem": [p[1] for p in problems]}
+    )
     return out, listed

@@ -33,7 +33,7 @@ def _family_tablets(world: World, pop: Population) -> None:
     if chosen.empty:
         return
     tablets = _devices(world, len(chosen), "phone", "iPad")
-    for tablet, group in zip(tablets, chosen):
+    for tablet, group in zip(tablets, chosen, strict=False):
         sims = pop.first_sim[np.array(group)]
         first = NOW - rng.integers(200 * DAY, 900 * DAY, len(sims))
         seen(world, sims, np.full(len(sims), tablet), first, NOW - rng.integers(0, 10 * DAY, len(sims)))
@@ -46,9 +46,14 @@ def _iot_fleets(world: World, pop: Population) -> None:
     n_fleets = max(1, pop.n // 25_000)
     contacts = new_people(world, n_fleets)
     outlet = "SOENT" + pd.Series(np.arange(n_fleets)).astype(str).str.zfill(3)
-    world.add("outlets", outlet_id=outlet.to_numpy(dtype=object), outlet_kind="sim_outlet",
-              name=[f"政企客户部{i:03d}" for i in range(n_fleets)], region_code=REGIONS[0])
-    for contact, out in zip(contacts, outlet):
+    world.add(
+        "outlets",
+        outlet_id=outlet.to_numpy(dtype=object),
+        outlet_kind="sim_outlet",
+        name=[f"政企客户部{i:03d}" for i in range(n_fleets)],
+        region_code=REGIONS[0],
+    )
+    for contact, out in zip(contacts, outlet, strict=False):
         size = int(rng.integers(100, 400))
         sims = world.alloc.msisdns(size, virtual_share=0.0)
         day = int(rng.integers(START + 365 * DAY, RECENT))
@@ -66,8 +71,14 @@ def _brief_visits(world: World, pop: Population, device: int, visits: int) -> No
     rng = world.rng
     sims = pop.first_sim[rng.integers(0, pop.n, visits)]
     first = NOW - rng.integers(5 * DAY, 365 * DAY, visits)
-    world.add("sim_device_links", msisdn=sims.astype(str), device_id=str(device), first_seen=first,
-              last_seen=first + rng.integers(10 * 60, 4 * HOUR, visits), days_seen=1)
+    world.add(
+        "sim_device_links",
+        msisdn=sims.astype(str),
+        device_id=str(device),
+        first_seen=first,
+        last_seen=first + rng.integers(10 * 60, 4 * HOUR, visits),
+        days_seen=1,
+    )
 
 
 def _repair_shops(world: World, pop: Population) -> None:
@@ -87,6 +98,3 @@ def _second_hand_dealers(world: World, pop: Population) -> None:
         for handset in stock:
             _brief_visits(world, pop, int(handset), int(rng.integers(2, 7)))
         world.negative("device", stock.astype(str), "second_hand_dealer")
-
-
-

@@ -22,8 +22,8 @@ def mask(value: str) -> str:
 def ring_graph(source: Path, ring_id: str) -> nx.Graph:
     truth = _read(source, "truth")
     members = truth[truth.ring_id == ring_id]
-    role = dict(zip(members.entity_id, members.role))
-    kind = dict(zip(members.entity_id, members.entity_type))
+    role = dict(zip(members.entity_id, members.role, strict=False))
+    kind = dict(zip(members.entity_id, members.entity_type, strict=False))
     persons = set(members[members.entity_type == "person"].entity_id)
     g = nx.Graph()
 

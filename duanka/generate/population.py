@@ -37,7 +37,9 @@ class Population:
 def _outlets(world: World, n: int, kind: str, prefix: str, label: str) -> np.ndarray:
     ids = pd.Series(np.arange(n)).astype(str).str.zfill(5).radd(prefix).to_numpy(dtype=object)
     regions = np.array(REGIONS, dtype=object)[world.rng.integers(0, len(REGIONS), n)]
-    world.add("outlets", outlet_id=ids, outlet_kind=kind, name=[f"{label}{i:05d}" for i in range(n)], region_code=regions)
+    world.add(
+        "outlets", outlet_id=ids, outlet_kind=kind, name=[f"{label}{i:05d}" for i in range(n)], region_code=regions
+    )
     return ids
 
 
@@ -61,9 +63,12 @@ def build(world: World, n: int) -> Population:
     birth_s = birth.to_numpy(dtype="datetime64[s]").astype(np.int64)
     regions = np.array(REGIONS, dtype=object)[rng.integers(0, len(REGIONS), n)]
     world.add(
-        "persons", person_id=pid,
+        "persons",
+        person_id=pid,
         id_number=world.alloc.id_numbers(regions, birth.dt.strftime("%Y%m%d").to_numpy()),
-        name=world.alloc.names(n), birth_date=iso_date(birth_s), region_code=regions,
+        name=world.alloc.names(n),
+        birth_date=iso_date(birth_s),
+        region_code=regions,
     )
     household = np.repeat(np.arange(n), rng.integers(1, 6, n))[:n]
 
@@ -74,13 +79,20 @@ def build(world: World, n: int) -> Population:
     # SIM cards: one or two for most, students favour virtual operators.
     per = rng.choice([1, 2, 3, 4], n, p=[0.6, 0.28, 0.08, 0.04])
     holder = np.repeat(idx, per)
-    student = (birth_year[holder] >= 2002)
+    student = birth_year[holder] >= 2002
     msisdn = world.alloc.msisdns(len(holder), virtual_share=0.025)
     mvno_students = student & (rng.random(len(holder)) < 0.35)
     msisdn[mvno_students] = world.alloc.msisdns(int(mvno_students.sum()), virtual_share=1.0)
     activated = rng.integers(np.maximum(START, birth_s[holder] + 16 * 365 * DAY), NOW - 30 * DAY)
     status = rng.choice(np.array(["active", "suspended", "cancelled"], dtype=object), len(holder), p=[0.92, 0.03, 0.05])
-    _add_sims(world, msisdn, pid[holder], activated, sim_outlets[rng.choice(n_sim_outlets, len(holder), p=zipf_weights(n_sim_outlets))], status)
+    _add_sims(
+        world,
+        msisdn,
+        pid[holder],
+        activated,
+        sim_outlets[rng.choice(n_sim_outlets, len(holder), p=zipf_weights(n_sim_outlets))],
+        status,
+    )
     world.negative("person", np.unique(pid[holder[mvno_students]]), "student_mvno")
     first = np.r_[0, np.cumsum(per)[:-1]]
     first_sim = msisdn[first]
@@ -93,8 +105,18 @@ def build(world: World, n: int) -> Population:
     models = np.array(PHONE_MODELS, dtype=object)
     kinds = np.where(rng.random(n) < 0.9, "phone", "")
     listed = rng.random(n) < 0.9  # the rest are named only in link files
-    world.add("devices", device_id=phone[listed].astype(str), device_kind=kinds[listed], model=models[rng.integers(0, len(models), int(listed.sum()))])
-    world.add("devices", device_id=phone2[second].astype(str), device_kind="phone", model=models[rng.integers(0, len(models), int(second.sum()))])
+    world.add(
+        "devices",
+        device_id=phone[listed].astype(str),
+        device_kind=kinds[listed],
+        model=models[rng.integers(0, len(models), int(listed.sum()))],
+    )
+    world.add(
+        "devices",
+        device_id=phone2[second].astype(str),
+        device_kind="phone",
+        model=models[rng.integers(0, len(models), int(second.sum()))],
+    )
     ended = np.where(status == "cancelled", rng.integers(activated, NOW), NOW - rng.integers(0, 20 * DAY, len(holder)))
     switch = rng.integers(activated, np.maximum(ended, activated + 1))
     has2 = second[holder - idx[0]]
@@ -106,7 +128,9 @@ def build(world: World, n: int) -> Population:
     # Chinese adults hold several bank cards each (about 7 per head nationally): many cards alone prove nothing.
     per_a = rng.choice(np.arange(1, 9), n, p=[0.15, 0.2, 0.2, 0.15, 0.1, 0.08, 0.07, 0.05])
     a_holder = np.repeat(idx, per_a)
-    a_kind = rng.choice(np.array(["debit_card", "credit_card", "wallet"], dtype=object), len(a_holder), p=[0.65, 0.15, 0.2])
+    a_kind = rng.choice(
+        np.array(["debit_card", "credit_card", "wallet"], dtype=object), len(a_holder), p=[0.65, 0.15, 0.2]
+    )
     a_id = np.empty(len(a_holder), dtype=object)
     bank = np.empty(len(a_holder), dtype=object)
     cards = a_kind != "wallet"
@@ -116,24 +140,43 @@ def build(world: World, n: int) -> Population:
     opened = rng.integers(np.maximum(START, birth_s[a_holder] + 16 * 365 * DAY), NOW - 20 * DAY)
     branch = np.where(cards, branches[rng.choice(n_branches, len(a_holder), p=zipf_weights(n_branches))], "")
     world.add(
-        "bank_accounts", account_id=a_id, account_kind=a_kind, bank=bank, holder_person_id=pid[a_holder],
-        opened_at=opened, branch_id=branch, bound_msisdn=first_sim[a_holder - idx[0]].astype(str),
+        "bank_accounts",
+        account_id=a_id,
+        account_kind=a_kind,
+        bank=bank,
+        holder_person_id=pid[a_holder],
+        opened_at=opened,
+        branch_id=branch,
+        bound_msisdn=first_sim[a_holder - idx[0]].astype(str),
         status=rng.choice(np.array(["active", "frozen", "closed"], dtype=object), len(a_holder), p=[0.95, 0.01, 0.04]),
     )
     online = (a_kind == "wallet") | (rng.random(len(a_holder)) < 0.6)
     first_login = opened[online] + rng.integers(0, 5 * DAY, int(online.sum()))
     world.add(
-        "account_device_links", account_id=a_id[online], device_id=phone[a_holder[online] - idx[0]].astype(str),
-        first_seen=first_login, last_seen=np.maximum(first_login, NOW - rng.integers(0, 30 * DAY, int(online.sum()))),
+        "account_device_links",
+        account_id=a_id[online],
+        device_id=phone[a_holder[online] - idx[0]].astype(str),
+        first_seen=first_login,
+        last_seen=np.maximum(first_login, NOW - rng.integers(0, 30 * DAY, int(online.sum()))),
     )
 
     merchants = _money(world, idx, a_id, a_holder, a_kind, household)
     _calls(world, idx, msisdn, holder, first_sim, household)
     world.negative("account", merchants, "shop_owner")
     return Population(
-        n=n, birth_year=birth_year, household=household, sim_msisdn=msisdn, sim_holder=holder, first_sim=first_sim,
-        phone=phone, acct_id=a_id, acct_holder=a_holder, acct_kind=a_kind, sim_outlets=sim_outlets,
-        branches=branches, merchant_accounts=merchants,
+        n=n,
+        birth_year=birth_year,
+        household=household,
+        sim_msisdn=msisdn,
+        sim_holder=holder,
+        first_sim=first_sim,
+        phone=phone,
+        acct_id=a_id,
+        acct_holder=a_holder,
+        acct_kind=a_kind,
+        sim_outlets=sim_outlets,
+        branches=branches,
+        merchant_accounts=merchants,
     )
 
 
@@ -142,32 +185,66 @@ def new_people(world: World, n: int, birth_year: int = 1975) -> np.ndarray:
     rng = world.rng
     idx = world.new_persons(n)
     regions = np.array(REGIONS, dtype=object)[rng.integers(0, len(REGIONS), n)]
-    births = np.array([f"{birth_year + int(rng.integers(0, 20))}0{int(rng.integers(1, 10))}1{int(rng.integers(0, 9))}" for _ in range(n)])
-    world.add("persons", person_id=person_ids(idx), id_number=world.alloc.id_numbers(regions, births),
-              name=world.alloc.names(n), birth_date=[f"{b[:4]}-{b[4:6]}-{b[6:]}" for b in births], region_code=regions)
+    births = np.array(
+        [
+            f"{birth_year + int(rng.integers(0, 20))}0{int(rng.integers(1, 10))}1{int(rng.integers(0, 9))}"
+            for _ in range(n)
+        ]
+    )
+    world.add(
+        "persons",
+        person_id=person_ids(idx),
+        id_number=world.alloc.id_numbers(regions, births),
+        name=world.alloc.names(n),
+        birth_date=[f"{b[:4]}-{b[4:6]}-{b[6:]}" for b in births],
+        region_code=regions,
+    )
     return person_ids(idx)
 
 
-
-def _add_sims(world: World, msisdn: np.ndarray, holder_ids: np.ndarray, activated: np.ndarray,
-              outlet: np.ndarray, status: np.ndarray | str = "active", plain: bool = False) -> None:
+def _add_sims(
+    world: World,
+    msisdn: np.ndarray,
+    holder_ids: np.ndarray,
+    activated: np.ndarray,
+    outlet: np.ndarray,
+    status: np.ndarray | str = "active",
+    plain: bool = False,
+) -> None:
     """SIM rows as an operator exports them: carrier and MVNO flag sometimes left empty."""
     rng = world.rng
     carrier, virtual = carrier_columns(msisdn, rng)
     carrier = np.where(rng.random(len(msisdn)) < 0.9, carrier, "")
     virtual_text = np.where(rng.random(len(msisdn)) < 0.8, np.where(virtual, "true", "false"), "")
     seg = msisdn // 10**8
-    mnc = np.where(np.isin(seg, [130, 131, 132, 145, 155, 156, 166, 175, 176, 185, 186]), "01",
-                   np.where(np.isin(seg, [133, 149, 153, 173, 177, 180, 181, 189, 191, 199]), "11", "00"))
-    imsi = pd.Series(mnc).radd("460").to_numpy(dtype=object) + pd.Series(rng.integers(0, 10**10, len(msisdn))).astype(str).str.zfill(10).to_numpy(dtype=object)
-    iccid = pd.Series(rng.integers(0, 10**14, len(msisdn))).astype(str).str.zfill(14).radd("898600").to_numpy(dtype=object)
+    mnc = np.where(
+        np.isin(seg, [130, 131, 132, 145, 155, 156, 166, 175, 176, 185, 186]),
+        "01",
+        np.where(np.isin(seg, [133, 149, 153, 173, 177, 180, 181, 189, 191, 199]), "11", "00"),
+    )
+    imsi = pd.Series(mnc).radd("460").to_numpy(dtype=object) + pd.Series(rng.integers(0, 10**10, len(msisdn))).astype(
+        str
+    ).str.zfill(10).to_numpy(dtype=object)
+    iccid = (
+        pd.Series(rng.integers(0, 10**14, len(msisdn))).astype(str).str.zfill(14).radd("898600").to_numpy(dtype=object)
+    )
     world.add(
-        "sims", msisdn=msisdn.astype(str) if plain else _fmt_msisdn(msisdn, rng), holder_person_id=holder_ids,
-        carrier=carrier, is_virtual=virtual_text, iccid=iccid, imsi=imsi, activated_at=activated, outlet_id=outlet, status=status,
+        "sims",
+        msisdn=msisdn.astype(str) if plain else _fmt_msisdn(msisdn, rng),
+        holder_person_id=holder_ids,
+        carrier=carrier,
+        is_virtual=virtual_text,
+        iccid=iccid,
+        imsi=imsi,
+        activated_at=activated,
+        outlet_id=outlet,
+        status=status,
     )
 
 
-def add_sims(world: World, msisdn: np.ndarray, holder_ids: np.ndarray, activated: np.ndarray, outlet: np.ndarray) -> None:
+def add_sims(
+    world: World, msisdn: np.ndarray, holder_ids: np.ndarray, activated: np.ndarray, outlet: np.ndarray
+) -> None:
     """SIMs of planted or special populations, written bare so truth ids match the files."""
     _add_sims(world, msisdn, holder_ids, activated, outlet, plain=True)
 
@@ -175,7 +252,14 @@ def add_sims(world: World, msisdn: np.ndarray, holder_ids: np.ndarray, activated
 def _seen(world: World, msisdn: np.ndarray, device: np.ndarray, first: np.ndarray, last: np.ndarray) -> None:
     last = np.maximum(last, first)
     days = np.maximum(1, ((last - first) // DAY * 0.9).astype(np.int64))
-    world.add("sim_device_links", msisdn=msisdn.astype(str), device_id=device.astype(str), first_seen=first, last_seen=last, days_seen=days)
+    world.add(
+        "sim_device_links",
+        msisdn=msisdn.astype(str),
+        device_id=device.astype(str),
+        first_seen=first,
+        last_seen=last,
+        days_seen=days,
+    )
 
 
 seen = _seen
@@ -186,7 +270,9 @@ def transfers(world: World, src: np.ndarray, dst: np.ndarray, amount: np.ndarray
     world.add("transfers", transfer_id=ids, from_account=src, to_account=dst, amount=np.round(amount, 2), ts=when)
 
 
-def _money(world: World, idx: np.ndarray, a_id: np.ndarray, a_holder: np.ndarray, a_kind: np.ndarray, household: np.ndarray) -> np.ndarray:
+def _money(
+    world: World, idx: np.ndarray, a_id: np.ndarray, a_holder: np.ndarray, a_kind: np.ndarray, household: np.ndarray
+) -> np.ndarray:
     """Salaries, shopping and family transfers; returns the merchants' accounts."""
     rng = world.rng
     n = len(idx)
@@ -197,8 +283,17 @@ def _money(world: World, idx: np.ndarray, a_id: np.ndarray, a_holder: np.ndarray
     employers = max(5, n // 80)
     corp = pd.Series(rng.integers(10**14, 10**15, employers)).astype(str).to_numpy(dtype=object)
     bosses = rng.choice(idx, employers, replace=False)
-    world.add("bank_accounts", account_id=corp, account_kind="corporate", bank="中国工商银行",
-              holder_person_id=person_ids(bosses), opened_at=START, branch_id="", bound_msisdn="", status="active")
+    world.add(
+        "bank_accounts",
+        account_id=corp,
+        account_kind="corporate",
+        bank="中国工商银行",
+        holder_person_id=person_ids(bosses),
+        opened_at=START,
+        branch_id="",
+        bound_msisdn="",
+        status="active",
+    )
     earners = first_debit.sample(frac=0.65, random_state=int(rng.integers(0, 2**31))).to_numpy()
     pay = rng.lognormal(np.log(8000), 0.45, len(earners)).round(-1)
     employer = rng.integers(0, employers, len(earners))
@@ -211,13 +306,23 @@ def _money(world: World, idx: np.ndarray, a_id: np.ndarray, a_holder: np.ndarray
     payer = np.repeat(payer_acct, k)
     shop = merchants[rng.choice(n_merchants, len(payer), p=zipf_weights(n_merchants, 1.1))]
     keep = a_id[payer] != shop
-    transfers(world, a_id[payer][keep], shop[keep], rng.lognormal(np.log(60), 0.9, int(keep.sum())).round(2) + 1,
-              NOW - rng.integers(1, 180 * DAY, int(keep.sum())))
+    transfers(
+        world,
+        a_id[payer][keep],
+        shop[keep],
+        rng.lognormal(np.log(60), 0.9, int(keep.sum())).round(2) + 1,
+        NOW - rng.integers(1, 180 * DAY, int(keep.sum())),
+    )
     # Shops keep their takings: a few larger transfers to a supplier once a month.
     supplier = corp[rng.integers(0, employers, n_merchants)]
     for month in range(3):
-        transfers(world, merchants, supplier, rng.lognormal(np.log(20000), 0.5, n_merchants).round(2),
-                  ts("2026-07-28T15:00:00") + month * 30 * DAY + rng.integers(0, DAY, n_merchants))
+        transfers(
+            world,
+            merchants,
+            supplier,
+            rng.lognormal(np.log(20000), 0.5, n_merchants).round(2),
+            ts("2026-07-28T15:00:00") + month * 30 * DAY + rng.integers(0, DAY, n_merchants),
+        )
 
     # Family members send each other money now and then.
     fam_debit = first_debit.index.to_numpy()
@@ -226,12 +331,19 @@ def _money(world: World, idx: np.ndarray, a_id: np.ndarray, a_holder: np.ndarray
     a, b = fam_debit[order][:-1], fam_debit[order][1:]
     same = hh[order][:-1] == hh[order][1:]
     pick = same & (rng.random(len(a)) < 0.4)
-    transfers(world, a_id[first_debit[a[pick]].to_numpy()], a_id[first_debit[b[pick]].to_numpy()],
-              rng.lognormal(np.log(1000), 0.8, int(pick.sum())).round(-1) + 10, NOW - rng.integers(1, 120 * DAY, int(pick.sum())))
+    transfers(
+        world,
+        a_id[first_debit[a[pick]].to_numpy()],
+        a_id[first_debit[b[pick]].to_numpy()],
+        rng.lognormal(np.log(1000), 0.8, int(pick.sum())).round(-1) + 10,
+        NOW - rng.integers(1, 120 * DAY, int(pick.sum())),
+    )
     return merchants
 
 
-def _calls(world: World, idx: np.ndarray, msisdn: np.ndarray, holder: np.ndarray, first_sim: np.ndarray, household: np.ndarray) -> None:
+def _calls(
+    world: World, idx: np.ndarray, msisdn: np.ndarray, holder: np.ndarray, first_sim: np.ndarray, household: np.ndarray
+) -> None:
     """Each person calls a handful of family, friends and numbers of other operators."""
     rng = world.rng
     n = len(idx)
@@ -251,7 +363,12 @@ def _calls(world: World, idx: np.ndarray, msisdn: np.ndarray, holder: np.ndarray
     sms = rng.random(m) < 0.15
     first = NOW - rng.integers(30 * DAY, 90 * DAY, m)
     world.add(
-        "calls", caller_msisdn=caller.astype(str), callee_msisdn=callee.astype(str), kind=np.where(sms, "sms", "voice"),
-        count=count, total_duration_s=np.where(sms, -1, count * rng.integers(30, 400, m)),
-        first_ts=first, last_ts=first + rng.integers(DAY, 29 * DAY, m),
+        "calls",
+        caller_msisdn=caller.astype(str),
+        callee_msisdn=callee.astype(str),
+        kind=np.where(sms, "sms", "voice"),
+        count=count,
+        total_duration_s=np.where(sms, -1, count * rng.integers(30, 400, m)),
+        first_ts=first,
+        last_ts=first + rng.integers(DAY, 29 * DAY, m),
     )

@@ -16,10 +16,22 @@ from duanka.generate.clock import DAY, HOUR, NOW, RECENT, START
 from duanka.generate.population import Population, add_sims, new_people, seen, transfers
 from duanka.generate.world import World
 
-FRAUD_TYPES = np.array([
-    "order_brushing", "fake_investment", "fake_shopping", "fake_ecommerce_support", "fake_credit",
-    "fake_loan", "impersonate_official", "impersonate_acquaintance", "game_trading", "romance", "other",
-], dtype=object)
+FRAUD_TYPES = np.array(
+    [
+        "order_brushing",
+        "fake_investment",
+        "fake_shopping",
+        "fake_ecommerce_support",
+        "fake_credit",
+        "fake_loan",
+        "impersonate_official",
+        "impersonate_acquaintance",
+        "game_trading",
+        "romance",
+        "other",
+    ],
+    dtype=object,
+)
 FRAUD_WEIGHTS = np.array([0.24, 0.18, 0.1, 0.1, 0.08, 0.08, 0.07, 0.06, 0.04, 0.03, 0.02])
 BOX_MODELS = np.array(["GoIP-32", "GoIP-16", "SK-64 SIM Bank", "DBL GoIP-8"], dtype=object)
 
@@ -41,14 +53,20 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     per_coll = rng.integers(3, 11, n_coll)
     n_farm = int(per_coll.sum())
     people = new_people(world, 1 + n_coll + n_farm, birth_year=1978)
-    dealer, collectors, farmers = people[0], people[1:1 + n_coll], people[1 + n_coll:]
+    dealer, collectors, farmers = people[0], people[1 : 1 + n_coll], people[1 + n_coll :]
     collector_of = np.repeat(np.arange(n_coll), per_coll)
     t0 = int(rng.integers(RECENT, NOW - 80 * DAY))
 
     # Dealer and collectors live ordinary-looking lives: one card, one phone.
     bosses = 1 + n_coll
     own = world.alloc.msisdns(bosses)
-    add_sims(world, own, people[:bosses], rng.integers(START, RECENT, bosses), pop.sim_outlets[rng.integers(0, len(pop.sim_outlets), bosses)])
+    add_sims(
+        world,
+        own,
+        people[:bosses],
+        rng.integers(START, RECENT, bosses),
+        pop.sim_outlets[rng.integers(0, len(pop.sim_outlets), bosses)],
+    )
     phones = world.alloc.imeis(bosses + (1 if hard else 0))
     world.add("devices", device_id=phones.astype(str), device_kind="phone", model="iPhone 15")
     seen(world, own, phones[:bosses], rng.integers(START, RECENT, bosses), np.full(bosses, NOW - DAY))
@@ -83,8 +101,14 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
 
     # 卡头 tries each card in a phone of theirs for an hour or two before passing it on.
     test = activated[sold] + rng.integers(HOUR, 3 * DAY, len(sold))
-    world.add("sim_device_links", msisdn=msisdn[sold].astype(str), device_id=collector_phones[collector_of[sim_farmer[sold]]].astype(str),
-              first_seen=test, last_seen=test + rng.integers(600, 3 * HOUR, len(sold)), days_seen=1)
+    world.add(
+        "sim_device_links",
+        msisdn=msisdn[sold].astype(str),
+        device_id=collector_phones[collector_of[sim_farmer[sold]]].astype(str),
+        first_seen=test,
+        last_seen=test + rng.integers(600, 3 * HOUR, len(sold)),
+        days_seen=1,
+    )
 
     # 猫池: the sold cards run together in SIM boxes for weeks.
     capacity = int(rng.integers(16, 65))
@@ -98,8 +122,12 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     box_imeis = world.alloc.imeis(int(pieces.sum()))
     box_first_imei = np.r_[0, np.cumsum(pieces)[:-1]]
     listed = rng.random(len(box_imeis)) < (0.5 if hard else 1.0)
-    world.add("devices", device_id=box_imeis[listed].astype(str), device_kind="unknown" if hard else "sim_box",
-              model="" if hard else BOX_MODELS[rng.integers(0, len(BOX_MODELS), int(listed.sum()))])
+    world.add(
+        "devices",
+        device_id=box_imeis[listed].astype(str),
+        device_kind="unknown" if hard else "sim_box",
+        model="" if hard else BOX_MODELS[rng.integers(0, len(BOX_MODELS), int(listed.sum()))],
+    )
     reps = pieces[box_of]
     row = np.repeat(np.arange(len(sold)), reps)
     part = np.arange(len(row)) - np.repeat(np.cumsum(reps) - reps, reps)
@@ -112,9 +140,16 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     caller = np.repeat(np.arange(len(sold)), n_calls)
     c_first = first[caller] + (rng.random(len(caller)) * (last - first)[caller]).astype(np.int64)
     count = rng.integers(1, 4, len(caller))
-    world.add("calls", caller_msisdn=msisdn[sold][caller].astype(str), callee_msisdn=pop.first_sim[rng.integers(0, pop.n, len(caller))].astype(str),
-              kind="voice", count=count, total_duration_s=count * rng.integers(8, 60, len(caller)),
-              first_ts=c_first, last_ts=c_first + rng.integers(0, 2 * DAY, len(caller)))
+    world.add(
+        "calls",
+        caller_msisdn=msisdn[sold][caller].astype(str),
+        callee_msisdn=pop.first_sim[rng.integers(0, pop.n, len(caller))].astype(str),
+        kind="voice",
+        count=count,
+        total_duration_s=count * rng.integers(8, 60, len(caller)),
+        first_ts=c_first,
+        last_ts=c_first + rng.integers(0, 2 * DAY, len(caller)),
+    )
 
     # 卡农's bank cards, opened in the same burst and bound to a sold card.
     m = rng.integers(2, 6, n_farm)
@@ -122,14 +157,33 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     accounts, banks = world.alloc.cards(len(acct_farmer))
     opened = f_start[acct_farmer] + rng.integers(0, 2 * burst[acct_farmer])
     bound = msisdn[first_of + (1 if hard else 0)][acct_farmer]
-    world.add("bank_accounts", account_id=accounts, account_kind="debit_card", bank=banks, holder_person_id=farmers[acct_farmer],
-              opened_at=opened, branch_id=branch_out[rng.integers(0, 2, len(accounts))], bound_msisdn=bound.astype(str), status="active")
+    world.add(
+        "bank_accounts",
+        account_id=accounts,
+        account_kind="debit_card",
+        bank=banks,
+        holder_person_id=farmers[acct_farmer],
+        opened_at=opened,
+        branch_id=branch_out[rng.integers(0, 2, len(accounts))],
+        bound_msisdn=bound.astype(str),
+        status="active",
+    )
     setup = opened + rng.integers(HOUR, 2 * DAY, len(accounts))
-    world.add("account_device_links", account_id=accounts, device_id=collector_phones[collector_of[acct_farmer]].astype(str),
-              first_seen=setup, last_seen=setup + HOUR)
+    world.add(
+        "account_device_links",
+        account_id=accounts,
+        device_id=collector_phones[collector_of[acct_farmer]].astype(str),
+        first_seen=setup,
+        last_seen=setup + HOUR,
+    )
     controller = dealer_phones[rng.integers(0, len(dealer_phones), len(accounts))]
-    world.add("account_device_links", account_id=accounts, device_id=controller.astype(str),
-              first_seen=box_start.min() + rng.integers(0, 3 * DAY, len(accounts)), last_seen=box_end.max() - rng.integers(0, 3 * DAY, len(accounts)))
+    world.add(
+        "account_device_links",
+        account_id=accounts,
+        device_id=controller.astype(str),
+        first_seen=box_start.min() + rng.integers(0, 3 * DAY, len(accounts)),
+        last_seen=box_end.max() - rng.integers(0, 3 * DAY, len(accounts)),
+    )
 
     victims = _launder(world, pop, accounts, msisdn[sold], int(box_start.min()), int(box_end.max()))
     if reported:
@@ -143,7 +197,9 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     world.mark("device", box_imeis.astype(str), "device_farm", ring)
 
 
-def _launder(world: World, pop: Population, accounts: np.ndarray, fraud_sims: np.ndarray, start: int, end: int) -> dict[str, np.ndarray]:
+def _launder(
+    world: World, pop: Population, accounts: np.ndarray, fraud_sims: np.ndarray, start: int, end: int
+) -> dict[str, np.ndarray]:
     """跑分: victims pay first-level cards, which pass the money on within hours."""
     rng = world.rng
     first_level = rng.random(len(accounts)) < 0.5
@@ -160,14 +216,28 @@ def _launder(world: World, pop: Population, accounts: np.ndarray, fraud_sims: np
     to_l2 = l2[rng.integers(0, len(l2), len(into))]
     transfers(world, into, to_l2, (amount * 0.97).round(2), hop1)
     sinks = world.alloc.cards(2)[0]  # cards of another bank, not in this extract
-    transfers(world, to_l2, sinks[rng.integers(0, 2, len(into))], (amount * 0.94).round(2), hop1 + rng.integers(20 * 60, 6 * HOUR, len(into)))
+    transfers(
+        world,
+        to_l2,
+        sinks[rng.integers(0, 2, len(into))],
+        (amount * 0.94).round(2),
+        hop1 + rng.integers(20 * 60, 6 * HOUR, len(into)),
+    )
     # Each victim was first called by one of the ring's cards.
     caller = fraud_sims[rng.integers(0, len(fraud_sims), len(into))]
     victim_phone = pop.first_sim[pop.acct_holder[victim_acct] - 0]
     called = paid - rng.integers(HOUR, 3 * DAY, len(into))
     n = rng.integers(2, 7, len(into))
-    world.add("calls", caller_msisdn=caller.astype(str), callee_msisdn=victim_phone.astype(str), kind="voice", count=n,
-              total_duration_s=n * rng.integers(300, 1800, len(into)), first_ts=called, last_ts=paid - rng.integers(60, HOUR, len(into)))
+    world.add(
+        "calls",
+        caller_msisdn=caller.astype(str),
+        callee_msisdn=victim_phone.astype(str),
+        kind="voice",
+        count=n,
+        total_duration_s=n * rng.integers(300, 1800, len(into)),
+        first_ts=called,
+        last_ts=paid - rng.integers(60, HOUR, len(into)),
+    )
     return {"account": into, "sim": caller, "amount": amount, "paid": paid}
 
 
@@ -180,12 +250,14 @@ def _report(world: World, victims: dict[str, np.ndarray]) -> None:
     has_sim = rng.random(len(pick)) < 0.7
     has_acct = (rng.random(len(pick)) < 0.8) | ~has_sim
     world.add(
-        "reports", report_id=world.serials("RPT", len(pick), width=8),
+        "reports",
+        report_id=world.serials("RPT", len(pick), width=8),
         reported_at=victims["paid"][pick] + rng.integers(DAY, 10 * DAY, len(pick)),
         fraud_type=FRAUD_TYPES[rng.choice(len(FRAUD_TYPES), len(pick), p=FRAUD_WEIGHTS)],
         msisdn=np.where(has_sim, victims["sim"][pick].astype(str), ""),
         account_id=np.where(has_acct, victims["account"][pick], ""),
-        amount_lost=victims["amount"][pick], region_code="",
+        amount_lost=victims["amount"][pick],
+        region_code="",
     )
 
 
@@ -194,6 +266,14 @@ def _innocent_reports(world: World, pop: Population) -> None:
     rng = world.rng
     n = max(2, pop.n // 5_000)
     sims = pop.first_sim[rng.integers(0, pop.n, n)]
-    world.add("reports", report_id=world.serials("RPT", n, width=8), reported_at=NOW - rng.integers(DAY, 90 * DAY, n),
-              fraud_type="other", msisdn=sims.astype(str), account_id="", amount_lost=rng.integers(100, 5000, n).astype(float), region_code="")
+    world.add(
+        "reports",
+        report_id=world.serials("RPT", n, width=8),
+        reported_at=NOW - rng.integers(DAY, 90 * DAY, n),
+        fraud_type="other",
+        msisdn=sims.astype(str),
+        account_id="",
+        amount_lost=rng.integers(100, 5000, n).astype(float),
+        region_code="",
+    )
     world.negative("sim", sims.astype(str), "wrongly_reported")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,13 +19,22 @@ def _one_row_per_pair(calls: pd.DataFrame) -> pd.DataFrame:
     """The contract's calls are aggregated per (caller, callee, kind): merge pairs drawn twice."""
     keys = ["caller_msisdn", "callee_msisdn", "kind"]
     return calls.groupby(keys, sort=False, as_index=False).agg(
-        count=("count", "sum"), total_duration_s=("total_duration_s", "sum"),
-        first_ts=("first_ts", "min"), last_ts=("last_ts", "max"),
+        count=("count", "sum"),
+        total_duration_s=("total_duration_s", "sum"),
+        first_ts=("first_ts", "min"),
+        last_ts=("last_ts", "max"),
     )
 
 
-def generate(out: Path, profile: str = "demo", persons: int | None = None, seed: int = 1,
-             difficulty: str = "easy", dirty_rows: float = 0.0, fmt: str = "csv") -> dict[str, object]:
+def generate(
+    out: Path,
+    profile: str = "demo",
+    persons: int | None = None,
+    seed: int = 1,
+    difficulty: str = "easy",
+    dirty_rows: float = 0.0,
+    fmt: str = "csv",
+) -> dict[str, Any]:
     """Write the source files, truth.csv, hard_negatives.csv, dirty_rows.csv and scenario.json."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -59,8 +69,15 @@ def generate(out: Path, profile: str = "demo", persons: int | None = None, seed:
     pd.concat(world.negatives, ignore_index=True).to_csv(out / "hard_negatives.csv", index=False)
     pd.concat(listed, ignore_index=True).to_csv(out / "dirty_rows.csv", index=False)
     summary = {
-        "profile": profile, "persons": n, "seed": seed, "difficulty": difficulty, "dirty_rows": dirty_rows,
-        "format": fmt, "rings": n_rings, "rows": counts, "truth_rows": len(truth),
+        "profile": profile,
+        "persons": n,
+        "seed": seed,
+        "difficulty": difficulty,
+        "dirty_rows": dirty_rows,
+        "format": fmt,
+        "rings": n_rings,
+        "rows": counts,
+        "truth_rows": len(truth),
     }
     (out / "scenario.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary

@@ -11,8 +11,27 @@ from duanka.generate.alloc import Allocator
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "persons": ("person_id", "id_number", "name", "birth_date", "region_code"),
-    "sims": ("msisdn", "holder_person_id", "carrier", "is_virtual", "iccid", "imsi", "activated_at", "outlet_id", "status"),
-    "bank_accounts": ("account_id", "account_kind", "bank", "holder_person_id", "opened_at", "branch_id", "bound_msisdn", "status"),
+    "sims": (
+        "msisdn",
+        "holder_person_id",
+        "carrier",
+        "is_virtual",
+        "iccid",
+        "imsi",
+        "activated_at",
+        "outlet_id",
+        "status",
+    ),
+    "bank_accounts": (
+        "account_id",
+        "account_kind",
+        "bank",
+        "holder_person_id",
+        "opened_at",
+        "branch_id",
+        "bound_msisdn",
+        "status",
+    ),
     "devices": ("device_id", "device_kind", "model"),
     "sim_device_links": ("msisdn", "device_id", "first_seen", "last_seen", "days_seen"),
     "account_device_links": ("account_id", "device_id", "first_seen", "last_seen"),
@@ -60,7 +79,9 @@ class World:
 
     def mark(self, entity_type: str, ids: object, role: str, ring_id: str) -> None:
         ids = np.asarray(ids, dtype=object)
-        self.truth.append(pd.DataFrame({"entity_type": entity_type, "entity_id": ids, "role": role, "ring_id": ring_id}))
+        self.truth.append(
+            pd.DataFrame({"entity_type": entity_type, "entity_id": ids, "role": role, "ring_id": ring_id})
+        )
 
     def negative(self, entity_type: str, ids: object, typology: str) -> None:
         ids = np.asarray(ids, dtype=object)

@@ -23,7 +23,14 @@ from duanka.settings import Settings
 from graphmodel.apply import apply_schema
 from graphmodel.schema import NodeSchema, Prop
 
-IMPORT_TYPES = {"string": "", "int": ":long", "float": ":double", "bool": ":boolean", "datetime": ":datetime", "date": ":date"}
+IMPORT_TYPES = {
+    "string": "",
+    "int": ":long",
+    "float": ":double",
+    "bool": ":boolean",
+    "datetime": ":datetime",
+    "date": ":date",
+}
 
 
 def _header(p: Prop) -> str:
@@ -57,14 +64,18 @@ class _File:
 
 
 class BulkSink:
-    def __init__(self, settings: Settings, load_id: str, folder: Path, written_twice: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, settings: Settings, load_id: str, folder: Path, written_twice: frozenset[str] = frozenset()
+    ) -> None:
         """`written_twice`: keyed relationship types that two files of the extract write (call_records and
         calls), whose repeats must merge here; other keyed types are unique per file and go straight out."""
         if not settings.connection.is_local:
             raise DuankaError("--bulk loads the project's own Neo4j offline; for another server, load without --bulk.")
         with db.session(settings) as sess:
             if sess.run("MATCH (n) RETURN n LIMIT 1").peek() is not None:
-                raise DuankaError("--bulk is for an empty database; this one holds data. Load without --bulk to update it.")
+                raise DuankaError(
+                    "--bulk is for an empty database; this one holds data. Load without --bulk to update it."
+                )
         self.settings, self.load_id, self.folder, self.written_twice = settings, load_id, folder, written_twice
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -80,7 +91,9 @@ class BulkSink:
         n = write.node
         props = [p for p in n.props if p.name in frame.columns and p.name not in (n.key, "on_record")]
         if n.label not in self.node_files:
-            header = [f"{n.key}:ID({n.label})", *map(_header, props), "load_id"] + (["on_record:boolean"] if n.has("on_record") else [])
+            header = [f"{n.key}:ID({n.label})", *map(_header, props), "load_id"] + (
+                ["on_record:boolean"] if n.has("on_record") else []
+            )
             self.node_files[n.label] = _File(self.folder / f"nodes_{n.label}.csv", header)
         out = frame[[n.key, *(p.name for p in props)]].assign(load_id=self.load_id)
         if n.has("on_record"):
@@ -89,10 +102,12 @@ class BulkSink:
 
     def stubs(self, target: NodeSchema, keys: list[Any]) -> None:
         if target.label not in self.stub_files:
-            self.stub_files[target.label] = _File(self.folder / f"stubs_{target.label}.csv", [f"{target.key}:ID({target.label})"])
+            self.stub_files[target.label] = _File(
+                self.folder / f"stubs_{target.label}.csv", [f"{target.key}:ID({target.label})"]
+            )
         self.stub_files[target.label].write(pd.DataFrame({"key": keys}))
 
-    def relationships(self, write: RelWrite, frame: pd.DataFrame, new: bool = False) -> None:  # noqa: ARG002 - all new
+    def relationships(self, write: RelWrite, frame: pd.DataFrame, new: bool = False) -> None:
         r = write.rel
         props = [p.name for p in r.props if p.name in frame.columns]
         out = frame[[write.start, write.end, *props]]
@@ -105,7 +120,12 @@ class BulkSink:
     def _rel_file(self, write: RelWrite, props: list[str]) -> _File:
         r = write.rel
         if r.type not in self.rel_files:
-            header = [f":START_ID({r.start})", f":END_ID({r.end})", *(_header(p) for p in r.props if p.name in props), "load_id"]
+            header = [
+                f":START_ID({r.start})",
+                f":END_ID({r.end})",
+                *(_header(p) for p in r.props if p.name in props),
+                "load_id",
+            ]
             self.rel_files[r.type] = _File(self.folder / f"rels_{r.type}.csv", header)
         return self.rel_files[r.type]
 
@@ -121,7 +141,14 @@ class BulkSink:
             repeated = frame.duplicated(pair, keep=False)  # few; grouping every row cost 20 s at medium
             once = frame[~repeated]
             again = frame[repeated]
-            merged = pd.concat([once, again.groupby(pair, sort=False, as_index=False).agg(rules) if rules else again.drop_duplicates(pair)])
+            merged = pd.concat(
+                [
+                    once,
+                    again.groupby(pair, sort=False, as_index=False).agg(rules)
+                    if rules
+                    else again.drop_duplicates(pair),
+                ]
+            )
             self._rel_file(write, [p.name for p in props]).write(merged.assign(load_id=self.load_id), props)
 
     def _files(self) -> list[_File]:
@@ -132,8 +159,16 @@ class BulkSink:
         for f in self._files():
             f.handle.close()
         local = self.settings.local
-        args = ["database", "import", "full", "neo4j", "--overwrite-destination=true", "--ignore-empty-strings=true",
-                "--multiline-fields=true", f"--report-file={self.folder / 'import.report'}"]
+        args = [
+            "database",
+            "import",
+            "full",
+            "neo4j",
+            "--overwrite-destination=true",
+            "--ignore-empty-strings=true",
+            "--multiline-fields=true",
+            f"--report-file={self.folder / 'import.report'}",
+        ]
         args += [f"--nodes={label}={f.path}" for label, f in [*self.node_files.items(), *self.stub_files.items()]]
         args += [f"--relationships={t}={f.path}" for t, f in self.rel_files.items()]
         began = time.monotonic()
@@ -142,7 +177,9 @@ class BulkSink:
             result = neo4j_server.admin(local, *args)
             if result.returncode != 0:
                 neo4j_server.drop_store(local)  # the database comes back empty, never half-imported
-                raise DuankaError(f"neo4j-admin import failed; the database is empty again:\n{(result.stdout + result.stderr)[-3000:]}")
+                raise DuankaError(
+                    f"neo4j-admin import failed; the database is empty again:\n{(result.stdout + result.stderr)[-3000:]}"
+                )
         finally:
             neo4j_server.start(self.settings)
             shutil.rmtree(self.folder, ignore_errors=True)  # raw personal data: keep no copy
@@ -150,7 +187,7 @@ class BulkSink:
         with db.session(self.settings) as sess:
             apply_schema(sess)
 
-    def __enter__(self) -> "BulkSink":
+    def __enter__(self) -> BulkSink:
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:

@@ -19,17 +19,23 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 PAIR = ["caller_msisdn", "callee_msisdn", "kind"]
-PARTITION_BYTES = 64 << 20  # raw bytes per spill partition: about a million partial sums, ~0.5 GB summed (benchmarks.md)
+PARTITION_BYTES = (
+    64 << 20
+)  # raw bytes per spill partition: about a million partial sums, ~0.5 GB summed (benchmarks.md)
 SUMMARY = {"count": "sum", "total_duration_s": "sum", "first_ts": "min", "last_ts": "max"}
 
 
 def partial_sums(rows: pd.DataFrame) -> pd.DataFrame:
     """Typed raw rows (start_ts, duration_s) summed per pair: count, total duration, first and last time."""
     voice = rows["kind"] == "voice"  # the contract: duration is voice only
-    return _sum(rows[PAIR].assign(
-        count=1, total_duration_s=pd.to_numeric(rows["duration_s"].where(voice), errors="coerce"),
-        first_ts=rows["start_ts"], last_ts=rows["start_ts"],
-    ))
+    return _sum(
+        rows[PAIR].assign(
+            count=1,
+            total_duration_s=pd.to_numeric(rows["duration_s"].where(voice), errors="coerce"),
+            first_ts=rows["start_ts"],
+            last_ts=rows["start_ts"],
+        )
+    )
 
 
 def _sum(parts: pd.DataFrame) -> pd.DataFrame:
@@ -56,9 +62,17 @@ def as_calls(summed: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-SCHEMA = pa.schema([("caller_msisdn", pa.string()), ("callee_msisdn", pa.string()), ("kind", pa.string()),
-                    ("count", pa.int64()), ("total_duration_s", pa.float64()),
-                    ("first_ts", pa.string()), ("last_ts", pa.string())])
+SCHEMA = pa.schema(
+    [
+        ("caller_msisdn", pa.string()),
+        ("callee_msisdn", pa.string()),
+        ("kind", pa.string()),
+        ("count", pa.int64()),
+        ("total_duration_s", pa.float64()),
+        ("first_ts", pa.string()),
+        ("last_ts", pa.string()),
+    ]
+)
 
 
 class CallAggregator:
@@ -104,5 +118,7 @@ class CallAggregator:
     def __enter__(self) -> CallAggregator:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()

@@ -7,14 +7,24 @@ from dataclasses import dataclass
 STATUS_SIM = ("active", "suspended", "cancelled")
 STATUS_ACCOUNT = ("active", "frozen", "closed")
 FRAUD_TYPES = (
-    "order_brushing", "fake_investment", "fake_shopping", "fake_ecommerce_support", "fake_credit",
-    "fake_loan", "impersonate_official", "impersonate_acquaintance", "game_trading", "romance", "other",
+    "order_brushing",
+    "fake_investment",
+    "fake_shopping",
+    "fake_ecommerce_support",
+    "fake_credit",
+    "fake_loan",
+    "impersonate_official",
+    "impersonate_acquaintance",
+    "game_trading",
+    "romance",
+    "other",
 )
 
 
 # Kinds a spreadsheet may have turned into a float: `13800138000.0`, `1.38001E+10`.
-NUMBER_KINDS = frozenset({"msisdn", "device_id", "account_id", "imsi", "id_number", "region", "count", "nonneg_int",
-                          "amount", "money"})
+NUMBER_KINDS = frozenset(
+    {"msisdn", "device_id", "account_id", "imsi", "id_number", "region", "count", "nonneg_int", "amount", "money"}
+)
 WHOLE_KINDS = NUMBER_KINDS - {"amount", "money"}  # whole numbers and digit identifiers: `.0` is noise
 
 
@@ -57,58 +67,136 @@ def enum(name: str, values: tuple[str, ...], default: str | None = None) -> Colu
 
 
 FILES: tuple[FileSpec, ...] = (
-    FileSpec("persons", (
-        Column("person_id", required=True), Column("id_number", "id_number"), Column("name"),
-        Column("birth_date", "date"), Column("region_code", "region"),
-    ), key=("person_id",)),
-    FileSpec("outlets", (
-        Column("outlet_id", required=True), enum("outlet_kind", ("sim_outlet", "bank_branch")),
-        Column("name"), Column("region_code", "region"),
-    ), key=("outlet_id",)),
-    FileSpec("devices", (
-        Column("device_id", "device_id", required=True), enum("device_kind", ("phone", "sim_box", "modem", "unknown")),
-        Column("model"),
-    ), key=("device_id",)),
-    FileSpec("sims", (
-        Column("msisdn", "msisdn", required=True), Column("holder_person_id"), Column("carrier"),
-        Column("is_virtual", "bool"), Column("iccid"), Column("imsi", "imsi"), Column("activated_at", "timestamp"),
-        Column("outlet_id"), enum("status", STATUS_SIM),
-    ), key=("msisdn",), refs=(("holder_person_id", "persons"),)),
-    FileSpec("bank_accounts", (
-        Column("account_id", "account_id", required=True),
-        enum("account_kind", ("debit_card", "credit_card", "corporate", "wallet")), Column("bank"),
-        Column("holder_person_id"), Column("opened_at", "timestamp"), Column("branch_id"),
-        Column("bound_msisdn", "msisdn"), enum("status", STATUS_ACCOUNT),
-    ), key=("account_id",), refs=(("holder_person_id", "persons"),)),
-    FileSpec("sim_device_links", (
-        Column("msisdn", "msisdn", required=True), Column("device_id", "device_id", required=True),
-        Column("first_seen", "timestamp"), Column("last_seen", "timestamp"), Column("days_seen", "count"),
-    ), refs=(("msisdn", "sims"),)),
-    FileSpec("account_device_links", (
-        Column("account_id", "account_id", required=True), Column("device_id", "device_id", required=True),
-        Column("first_seen", "timestamp"), Column("last_seen", "timestamp"),
-    ), refs=(("account_id", "bank_accounts"),)),
-    FileSpec("transfers", (
-        Column("transfer_id"), Column("from_account", "account_id", required=True),
-        Column("to_account", "account_id", required=True), Column("amount", "amount", required=True),
-        Column("ts", "timestamp", required=True),
-    ), key=("transfer_id",)),
-    FileSpec("calls", (
-        Column("caller_msisdn", "msisdn", required=True), Column("callee_msisdn", "msisdn", required=True),
-        enum("kind", ("voice", "sms"), default="voice"), Column("count", "count", default="1"), Column("total_duration_s", "nonneg_int"),
-        Column("first_ts", "timestamp"), Column("last_ts", "timestamp"),
-    ), key=("caller_msisdn", "callee_msisdn", "kind")),
+    FileSpec(
+        "persons",
+        (
+            Column("person_id", required=True),
+            Column("id_number", "id_number"),
+            Column("name"),
+            Column("birth_date", "date"),
+            Column("region_code", "region"),
+        ),
+        key=("person_id",),
+    ),
+    FileSpec(
+        "outlets",
+        (
+            Column("outlet_id", required=True),
+            enum("outlet_kind", ("sim_outlet", "bank_branch")),
+            Column("name"),
+            Column("region_code", "region"),
+        ),
+        key=("outlet_id",),
+    ),
+    FileSpec(
+        "devices",
+        (
+            Column("device_id", "device_id", required=True),
+            enum("device_kind", ("phone", "sim_box", "modem", "unknown")),
+            Column("model"),
+        ),
+        key=("device_id",),
+    ),
+    FileSpec(
+        "sims",
+        (
+            Column("msisdn", "msisdn", required=True),
+            Column("holder_person_id"),
+            Column("carrier"),
+            Column("is_virtual", "bool"),
+            Column("iccid"),
+            Column("imsi", "imsi"),
+            Column("activated_at", "timestamp"),
+            Column("outlet_id"),
+            enum("status", STATUS_SIM),
+        ),
+        key=("msisdn",),
+        refs=(("holder_person_id", "persons"),),
+    ),
+    FileSpec(
+        "bank_accounts",
+        (
+            Column("account_id", "account_id", required=True),
+            enum("account_kind", ("debit_card", "credit_card", "corporate", "wallet")),
+            Column("bank"),
+            Column("holder_person_id"),
+            Column("opened_at", "timestamp"),
+            Column("branch_id"),
+            Column("bound_msisdn", "msisdn"),
+            enum("status", STATUS_ACCOUNT),
+        ),
+        key=("account_id",),
+        refs=(("holder_person_id", "persons"),),
+    ),
+    FileSpec(
+        "sim_device_links",
+        (
+            Column("msisdn", "msisdn", required=True),
+            Column("device_id", "device_id", required=True),
+            Column("first_seen", "timestamp"),
+            Column("last_seen", "timestamp"),
+            Column("days_seen", "count"),
+        ),
+        refs=(("msisdn", "sims"),),
+    ),
+    FileSpec(
+        "account_device_links",
+        (
+            Column("account_id", "account_id", required=True),
+            Column("device_id", "device_id", required=True),
+            Column("first_seen", "timestamp"),
+            Column("last_seen", "timestamp"),
+        ),
+        refs=(("account_id", "bank_accounts"),),
+    ),
+    FileSpec(
+        "transfers",
+        (
+            Column("transfer_id"),
+            Column("from_account", "account_id", required=True),
+            Column("to_account", "account_id", required=True),
+            Column("amount", "amount", required=True),
+            Column("ts", "timestamp", required=True),
+        ),
+        key=("transfer_id",),
+    ),
+    FileSpec(
+        "calls",
+        (
+            Column("caller_msisdn", "msisdn", required=True),
+            Column("callee_msisdn", "msisdn", required=True),
+            enum("kind", ("voice", "sms"), default="voice"),
+            Column("count", "count", default="1"),
+            Column("total_duration_s", "nonneg_int"),
+            Column("first_ts", "timestamp"),
+            Column("last_ts", "timestamp"),
+        ),
+        key=("caller_msisdn", "callee_msisdn", "kind"),
+    ),
     # Raw call detail records: aggregated per (caller, callee, kind) into what `calls` gives (callrecords.py).
-    FileSpec("call_records", (
-        Column("caller_msisdn", "msisdn", required=True), Column("callee_msisdn", "msisdn", required=True),
-        enum("kind", ("voice", "sms"), default="voice"), Column("start_ts", "timestamp", required=True),
-        Column("duration_s", "nonneg_int"),
-    )),
-    FileSpec("reports", (
-        Column("report_id", required=True), Column("reported_at", "timestamp"), enum("fraud_type", FRAUD_TYPES),
-        Column("msisdn", "msisdn"), Column("account_id", "account_id"), Column("amount_lost", "money"),
-        Column("region_code", "region"),
-    ), key=("report_id",)),
+    FileSpec(
+        "call_records",
+        (
+            Column("caller_msisdn", "msisdn", required=True),
+            Column("callee_msisdn", "msisdn", required=True),
+            enum("kind", ("voice", "sms"), default="voice"),
+            Column("start_ts", "timestamp", required=True),
+            Column("duration_s", "nonneg_int"),
+        ),
+    ),
+    FileSpec(
+        "reports",
+        (
+            Column("report_id", required=True),
+            Column("reported_at", "timestamp"),
+            enum("fraud_type", FRAUD_TYPES),
+            Column("msisdn", "msisdn"),
+            Column("account_id", "account_id"),
+            Column("amount_lost", "money"),
+            Column("region_code", "region"),
+        ),
+        key=("report_id",),
+    ),
 )
 
 SPECS: dict[str, FileSpec] = {f.name: f for f in FILES}
@@ -121,6 +209,8 @@ def first_extract_gap(files: set[str]) -> str | None:
     holders, cards = FIRST_EXTRACT
     lacking = ([holders] if holders not in files else []) + ([" or ".join(cards)] if not set(cards) & files else [])
     return " and ".join(lacking) or None
+
+
 # Seen-window pairs that must be in order, per file.
 WINDOWS: dict[str, tuple[str, str]] = {
     "sim_device_links": ("first_seen", "last_seen"),

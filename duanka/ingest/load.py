@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from duanka.ingest.writes import NodeWrite, RelWrite, Write
 from duanka.ingest.read import CHUNK_ROWS
 from duanka.ingest.send import Batch, Outbox, ProcessOutbox, ThreadOutbox
+from duanka.ingest.writes import NodeWrite, RelWrite, Write
 from duanka.settings import Settings
 from graphmodel.cypher import (
     create_relationships,
@@ -40,7 +40,7 @@ def stub_statement(n: NodeSchema) -> str:
 
 
 def _lists(columns: list[list[Any]]) -> list[list[Any]]:
-    return [list(r) for r in zip(*columns)]
+    return [list(r) for r in zip(*columns, strict=False)]
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[Any]:
@@ -89,8 +89,14 @@ class BatchWriter:
     `background`: the batches are written by a second process (send.ProcessOutbox).
     """
 
-    def __init__(self, settings: Settings, load_id: str, background: bool = False, batch: int | None = None,
-                 depth: int | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        load_id: str,
+        background: bool = False,
+        batch: int | None = None,
+        depth: int | None = None,
+    ) -> None:
         self.load_id, self.batch = load_id, batch or BATCH_ROWS
         # Two chunks' worth of batches in flight: Neo4j keeps writing while the next chunk is validated
         # (with 3 it sat idle a quarter of the time; docs/benchmarks.md).
@@ -100,7 +106,7 @@ class BatchWriter:
     def submit(self, cypher: str, items: list[Any], name: str = "rows", **how: Any) -> None:
         """`items` in batches; `how`: the rest of send.Batch (retry_with, ends, of)."""
         for i in range(0, len(items), self.batch):
-            self.outbox.put(Batch(cypher, {name: items[i:i + self.batch], "load_id": self.load_id}, **how))
+            self.outbox.put(Batch(cypher, {name: items[i : i + self.batch], "load_id": self.load_id}, **how))
             self.outbox.wait(self.depth)  # raises a failed batch's error here
 
     def flush(self) -> None:
@@ -129,7 +135,7 @@ class BatchWriter:
             raise
         self.outbox.close(abort=False)
 
-    def __enter__(self) -> "BatchWriter":
+    def __enter__(self) -> BatchWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:

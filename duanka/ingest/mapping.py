@@ -99,10 +99,20 @@ def _files(raw: Any, path: Path) -> dict[str, FileMap]:
             continue
         known = {c.name for c in spec.columns}
         columns = {str(k): str(v) for k, v in (entry.get("columns") or {}).items()}
-        problems += [f"[{name}.columns] maps {k!r} to {v!r}, which {name} does not have" for k, v in columns.items() if v not in known]
-        values = {str(c): {str(k): str(v) for k, v in codes.items()} for c, codes in (entry.get("values") or {}).items()}
+        problems += [
+            f"[{name}.columns] maps {k!r} to {v!r}, which {name} does not have"
+            for k, v in columns.items()
+            if v not in known
+        ]
+        values = {
+            str(c): {str(k): str(v) for k, v in codes.items()} for c, codes in (entry.get("values") or {}).items()
+        }
         problems += [f"[{name}.values.{c}]: {name} has no column {c!r}" for c in values if c not in known]
-        problems += [f"[{name}] has an unknown key {k!r} (file, columns, values)" for k in entry if k not in ("file", "columns", "values")]
+        problems += [
+            f"[{name}] has an unknown key {k!r} (file, columns, values)"
+            for k in entry
+            if k not in ("file", "columns", "values")
+        ]
         files[name] = FileMap(entry.get("file"), columns, values)
     if problems:
         raise DuankaError(f"Mapping file {path} is rejected:\n  " + "\n  ".join(problems))

@@ -61,7 +61,9 @@ def normalise(name: str, kind: str, values: pd.Series) -> pd.Series:
     elif kind in ("count", "nonneg_int"):
         out = pd.to_numeric(values, errors="coerce").astype("Int64")
     elif kind in ("amount", "money"):
-        out = pd.to_numeric(values.str.replace(",", "", regex=False), errors="coerce").astype("float64")  # yuan: always a float
+        out = pd.to_numeric(values.str.replace(",", "", regex=False), errors="coerce").astype(
+            "float64"
+        )  # yuan: always a float
     else:
         out = values
     return out.astype(object).where(out.notna(), None)
@@ -74,7 +76,9 @@ def derive_carrier(frame: pd.DataFrame) -> pd.DataFrame:
     if "is_virtual" not in frame.columns:
         frame["is_virtual"] = None
     carrier = ids.carrier_of(frame["msisdn"].astype("string"))
-    frame["carrier"] = frame["carrier"].where(frame["carrier"].notna(), carrier.astype(object).where(carrier.notna(), None))
+    frame["carrier"] = frame["carrier"].where(
+        frame["carrier"].notna(), carrier.astype(object).where(carrier.notna(), None)
+    )
     virtual = ids.is_virtual_segment(frame["msisdn"].astype("string")).astype(object)
     frame["is_virtual"] = frame["is_virtual"].where(frame["is_virtual"].notna(), virtual)
     return frame

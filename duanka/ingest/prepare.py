@@ -69,7 +69,10 @@ def typed(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
         missing = out["transfer_id"].isna()
         if missing.any():
             out.loc[missing, "transfer_id"] = [
-                "h:" + hashlib.sha1("|".join(map(str, (r.from_account, r.to_account, r.amount, r.ts))).encode()).hexdigest()[:20]
+                "h:"
+                + hashlib.sha1("|".join(map(str, (r.from_account, r.to_account, r.amount, r.ts))).encode()).hexdigest()[
+                    :20
+                ]
                 for r in out[missing].itertuples()
             ]
     return out
@@ -84,8 +87,9 @@ def prepared_chunks(name: str, path: Path, encoding: str | None, mapping: Source
 Job = tuple[str, Path]  # (contract file name, its path)
 
 
-def _produce(jobs: list[Job], encoding: str | None, mapping: SourceMapping,
-             out: "mp.Queue[tuple[str, str, object]]") -> None:
+def _produce(
+    jobs: list[Job], encoding: str | None, mapping: SourceMapping, out: mp.Queue[tuple[str, str, object]]
+) -> None:
     """The second process: every file in order, each chunk as it is ready, then an end mark."""
     die_with_parent()  # a killed loader must not leave it blocked on a full queue
     os.nice(10)  # it runs ahead: the loader and Neo4j come first for the CPU (docs/benchmarks.md)
@@ -93,9 +97,12 @@ def _produce(jobs: list[Job], encoding: str | None, mapping: SourceMapping,
         try:
             for prepared in prepared_chunks(name, path, encoding, mapping):
                 out.put(("chunk", name, prepared))
-        except BaseException as exc:  # noqa: BLE001  (handed to the loader, which raises it)
-            error = exc if isinstance(exc, DuankaError) else DuankaError(
-                f"Preparing the extract failed at {path.name}: {type(exc).__name__}: {exc}")
+        except BaseException as exc:
+            error = (
+                exc
+                if isinstance(exc, DuankaError)
+                else DuankaError(f"Preparing the extract failed at {path.name}: {type(exc).__name__}: {exc}")
+            )
             out.put(("error", name, error))
             return
         out.put(("end", name, None))
@@ -104,8 +111,9 @@ def _produce(jobs: list[Job], encoding: str | None, mapping: SourceMapping,
 class Preparation:
     """Prepared chunks for each file of a run, in order; from a second process when `background`."""
 
-    def __init__(self, jobs: list[Job], encoding: str | None, background: bool,
-                 mapping: SourceMapping | None = None) -> None:
+    def __init__(
+        self, jobs: list[Job], encoding: str | None, background: bool, mapping: SourceMapping | None = None
+    ) -> None:
         self.jobs, self.encoding, self.mapping = jobs, encoding, mapping or SourceMapping()
         self._process: mp.process.BaseProcess | None = None
         if background:
@@ -144,8 +152,10 @@ class Preparation:
         self._queue.close()
         self._process = None
 
-    def __enter__(self) -> "Preparation":
+    def __enter__(self) -> Preparation:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()

@@ -32,7 +32,8 @@ class Quarantine:
         for p in problems.itertuples(index=False):
             row = raw.loc[p.line] if p.line in raw.index else None
             as_json = json.dumps(
-                {k: (None if pd.isna(v) else str(v)) for k, v in row.items()} if row is not None else {}, ensure_ascii=False
+                {k: (None if pd.isna(v) else str(v)) for k, v in row.items()} if row is not None else {},
+                ensure_ascii=False,
             )
             value = "" if pd.isna(p.value) else str(p.value)
             self._writer.writerow([file, int(p.line), p.column, value[:2000], p.reason, as_json[:20000]])
@@ -41,7 +42,7 @@ class Quarantine:
     def close(self) -> None:
         self._handle.close()
 
-    def __enter__(self) -> "Quarantine":
+    def __enter__(self) -> Quarantine:
         return self
 
     def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:

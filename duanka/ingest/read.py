@@ -8,7 +8,6 @@ loaded whole.
 from __future__ import annotations
 
 import csv
-
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,12 +46,14 @@ def check_is_text(path: Path, sample_bytes: int = 1 << 16) -> None:
         return
     with path.open("rb") as handle:
         head = handle.read(sample_bytes)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise DuankaError(f"{path.name} is a spreadsheet workbook or archive, not CSV: save it as CSV (UTF-8) first.")
     if head.count(b"\x00") > 0.05 * len(head):  # UTF-16 text is half NULs; one NUL in a field is a bad row
-        line = head[:head.index(b"\x00")].count(b"\n") + 1
-        raise DuankaError(f"{path.name} is not CSV text: NUL bytes from line {line} on (UTF-16, or a binary file?). "
-                          "Save it as CSV in UTF-8 or GB18030.")
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
+        raise DuankaError(
+            f"{path.name} is not CSV text: NUL bytes from line {line} on (UTF-16, or a binary file?). "
+            "Save it as CSV in UTF-8 or GB18030."
+        )
 
 
 def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
@@ -144,5 +145,3 @@ def _parquet_chunks(path: Path, size: int) -> Iterator[Chunk]:
         frame.index = pd.RangeIndex(line, line + len(frame), name="line")
         line += len(frame)
         yield Chunk(frame)
-
-

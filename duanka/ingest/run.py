@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,19 @@ from graphmodel.schema import NODES, RELATIONSHIPS, NodeSchema, node
 
 # Raw call records before the pair summary: where both give a pair, the summary's figures stand
 # (CALLED's count is replaced, not added), so a summary and the rows it summarises count once.
-LOAD_ORDER = ("persons", "outlets", "devices", "sims", "bank_accounts",
-              "sim_device_links", "account_device_links", "transfers", "call_records", "calls", "reports")
+LOAD_ORDER = (
+    "persons",
+    "outlets",
+    "devices",
+    "sims",
+    "bank_accounts",
+    "sim_device_links",
+    "account_device_links",
+    "transfers",
+    "call_records",
+    "calls",
+    "reports",
+)
 
 
 @dataclass
@@ -71,8 +82,16 @@ class IngestResult:
         return all(f.reconciled for f in self.files) and self.expected == self.found
 
     def table(self) -> list[dict[str, Any]]:
-        return [{"file": f.file, "read": f.rows_read, "loaded": f.rows_loaded,
-                 "quarantined": f.rows_quarantined, "reconciled": f.reconciled} for f in self.files]
+        return [
+            {
+                "file": f.file,
+                "read": f.rows_read,
+                "loaded": f.rows_loaded,
+                "quarantined": f.rows_quarantined,
+                "reconciled": f.reconciled,
+            }
+            for f in self.files
+        ]
 
 
 def sha256_of(path: Path) -> str:
@@ -92,7 +111,7 @@ def source_digest(paths: dict[str, Path], checksum: Callable[[Path], str] = sha2
 
 
 def new_run_id(kind: str) -> str:
-    return f"{kind}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+    return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
 @dataclass
@@ -112,7 +131,7 @@ class Ingestion:
     reports: list[FileReport] = field(default_factory=list)
     keys: dict[str, set[Any]] = field(default_factory=dict)  # parent keys seen this run, for references
     loaded: dict[str, set[int]] = field(default_factory=dict)  # label/type -> element identities
-    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     checksums: dict[Path, str] = field(default_factory=dict)  # each file hashed once per run
 
     def checksum(self, path: Path) -> str:
@@ -146,18 +165,25 @@ class Ingestion:
             read.check_is_text(path)
             columns = file_map.header(read.header(path, self.encoding))
             lacking = [c for c in spec.required_columns if c not in columns]
-            missing += [f"{path.name} is rejected: its header (line 1) has no required column {c!r}"
-                        + (" (no source column is mapped to it)" if file_map.columns else "") for c in lacking]
+            missing += [
+                f"{path.name} is rejected: its header (line 1) has no required column {c!r}"
+                + (" (no source column is mapped to it)" if file_map.columns else "")
+                for c in lacking
+            ]
             self.paths[spec.name] = path
         if missing:
-            hint = "" if self.mapping.path else " A source with headers of its own needs --mapping FILE (docs/mapping.md)."
+            hint = (
+                "" if self.mapping.path else " A source with headers of its own needs --mapping FILE (docs/mapping.md)."
+            )
             raise DuankaError("Nothing was loaded. " + "; ".join(missing) + "." + hint)
         if not self.paths:
             raise DuankaError(f"{self.source} holds none of the input contract's files ({', '.join(SPECS)}).")
         gap = first_extract_gap(set(self.paths))
         if gap and not self._graph_holds_persons():
-            raise DuankaError(f"{self.source} has no {gap}: a first extract needs persons and sims or bank_accounts "
-                              "(an increment may hold any files once the graph holds persons).")
+            raise DuankaError(
+                f"{self.source} has no {gap}: a first extract needs persons and sims or bank_accounts "
+                "(an increment may hold any files once the graph holds persons)."
+            )
 
     def _graph_holds_persons(self) -> bool:
         with db.session(self.settings) as sess:
@@ -214,8 +240,9 @@ class Ingestion:
         self.bulk_sink = BulkSink(self.settings, self.run_id, self.run_dir / "import", twice)
         return self.bulk_sink
 
-    def load_file(self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine,
-                  chunks: Iterable[Prepared]) -> FileReport:
+    def load_file(
+        self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine, chunks: Iterable[Prepared]
+    ) -> FileReport:
         """The stateful half: references, repeats and key conflicts need what came before."""
         path = self.paths[spec.name]
         report = FileReport(spec.name, path.name, self.checksum(path))
@@ -223,7 +250,9 @@ class Ingestion:
         for chunk in chunks:
             typed, problems = chunk.typed, chunk.problems
             extra = self._references(sess, spec, typed) + self._duplicates(spec, typed, seen)
-            conflicts, in_graph = self._known_keys(sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed)
+            conflicts, in_graph = self._known_keys(
+                sess, spec, typed.drop(index=pd.concat(extra)["line"].unique()) if extra else typed
+            )
             extra += conflicts
             if extra:
                 problems = pd.concat([problems, *extra], ignore_index=True)
@@ -236,8 +265,9 @@ class Ingestion:
                 self.progress(spec.name, chunk.rows_read)
         return report
 
-    def load_call_records(self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine,
-                          chunks: Iterable[Prepared]) -> FileReport:
+    def load_call_records(
+        self, sess: Any, writer: Any, spec: FileSpec, quarantine: Quarantine, chunks: Iterable[Prepared]
+    ) -> FileReport:
         """Raw records are summed per pair first (spilled to disk), then written as `calls` rows are."""
         path = self.paths[spec.name]
         report = FileReport(spec.name, path.name, self.checksum(path))
@@ -265,8 +295,16 @@ class Ingestion:
                 known.update(self._in_database(sess, target.node, unknown))
             bad = values[[v not in known for v in values]]  # set lookups: isin would copy the whole set per chunk
             if len(bad):
-                out.append(pd.DataFrame({"line": bad.index, "column": column, "value": bad.to_numpy(),
-                                         "reason": f"reference to nothing: not in {parent} of this extract or the graph"}))
+                out.append(
+                    pd.DataFrame(
+                        {
+                            "line": bad.index,
+                            "column": column,
+                            "value": bad.to_numpy(),
+                            "reason": f"reference to nothing: not in {parent} of this extract or the graph",
+                        }
+                    )
+                )
         return out
 
     @staticmethod
@@ -278,9 +316,11 @@ class Ingestion:
     def _duplicates(self, spec: FileSpec, typed: pd.DataFrame, seen: set[Any]) -> list[pd.DataFrame]:
         if not spec.key:
             return []
-        keys = list(zip(*(typed[k] for k in spec.key))) if len(spec.key) > 1 else typed[spec.key[0]].tolist()
+        keys = (
+            list(zip(*(typed[k] for k in spec.key), strict=False)) if len(spec.key) > 1 else typed[spec.key[0]].tolist()
+        )
         dup_lines, dup_values = [], []
-        for line, key in zip(typed.index, keys):
+        for line, key in zip(typed.index, keys, strict=False):
             if key in seen:
                 dup_lines.append(line)
                 dup_values.append("/".join(map(str, key)) if isinstance(key, tuple) else str(key))
@@ -288,10 +328,20 @@ class Ingestion:
                 seen.add(key)
         if not dup_lines:
             return []
-        return [pd.DataFrame({"line": dup_lines, "column": spec.key[0], "value": dup_values,
-                              "reason": f"duplicate key {'/'.join(spec.key)}: an earlier row of this file has it"})]
+        return [
+            pd.DataFrame(
+                {
+                    "line": dup_lines,
+                    "column": spec.key[0],
+                    "value": dup_values,
+                    "reason": f"duplicate key {'/'.join(spec.key)}: an earlier row of this file has it",
+                }
+            )
+        ]
 
-    def _known_keys(self, sess: Any, spec: FileSpec, typed: pd.DataFrame) -> tuple[list[pd.DataFrame], dict[str, set[Any]]]:
+    def _known_keys(
+        self, sess: Any, spec: FileSpec, typed: pd.DataFrame
+    ) -> tuple[list[pd.DataFrame], dict[str, set[Any]]]:
         """Rows whose unique key the graph holds between other ends (conflicts), and the keys it holds as given.
 
         A transfer id the graph holds between other accounts is a conflict, not an
@@ -300,19 +350,32 @@ class Ingestion:
         """
         conflicts, in_graph = [], {}
         for write in WRITES[spec.name]:
-            if isinstance(write, NodeWrite) or not write.rel.key_unique or typed.empty or write.rel.type in self.first_load:
+            if (
+                isinstance(write, NodeWrite)
+                or not write.rel.key_unique
+                or typed.empty
+                or write.rel.type in self.first_load
+            ):
                 continue
             key = write.rel.key
-            given = dict(zip(typed[key], zip(typed[write.start], typed[write.end])))
+            given = dict(zip(typed[key], zip(typed[write.start], typed[write.end], strict=False), strict=False))
             found = {r["key"]: (r["start"], r["end"]) for r in sess.run(known_keys(write.rel).cypher, keys=list(given))}
             clashes = {k: ends for k, ends in found.items() if ends != given[k]}
             in_graph[write.rel.type] = set(found) - set(clashes)
             if clashes:
                 bad = typed[typed[key].isin(clashes)]
-                conflicts.append(pd.DataFrame({
-                    "line": bad.index, "column": key, "value": bad[key].to_numpy(),
-                    "reason": [f"{key} already in the graph for {clashes[k][0]} → {clashes[k][1]}" for k in bad[key]],
-                }))
+                conflicts.append(
+                    pd.DataFrame(
+                        {
+                            "line": bad.index,
+                            "column": key,
+                            "value": bad[key].to_numpy(),
+                            "reason": [
+                                f"{key} already in the graph for {clashes[k][0]} → {clashes[k][1]}" for k in bad[key]
+                            ],
+                        }
+                    )
+                )
         return conflicts, in_graph
 
     def _write(self, sink: Any, spec: FileSpec, typed: pd.DataFrame, in_graph: dict[str, set[Any]]) -> None:
@@ -327,7 +390,10 @@ class Ingestion:
                 self.loaded.setdefault(write.node.label, set()).update(keys)
                 continue
             linked = typed[typed[write.start].notna() & typed[write.end].notna()]
-            for column, label, stub in ((write.start, write.rel.start, write.rel.stub_start), (write.end, write.rel.end, write.rel.stub_end)):
+            for column, label, stub in (
+                (write.start, write.rel.start, write.rel.stub_start),
+                (write.end, write.rel.end, write.rel.stub_end),
+            ):
                 if stub:
                     self._stubs(sink, node(label), set(linked[column].tolist()))
             self._relationships(sink, write, linked, in_graph.get(write.rel.type))
@@ -373,11 +439,19 @@ class Ingestion:
         with db.session(self.settings) as sess:
             for name in expected:
                 pattern = f"(n:{name})" if name[0].isupper() and not name.isupper() else f"()-[n:{name}]->()"
-                found[name] = sess.run(f"MATCH {pattern} WHERE n.load_id = $run RETURN count(n) AS c", run=self.run_id).single()["c"]
+                found[name] = sess.run(
+                    f"MATCH {pattern} WHERE n.load_id = $run RETURN count(n) AS c", run=self.run_id
+                ).single(strict=True)["c"]
         result = IngestResult(
-            run_id=self.run_id, source=str(self.source), files=self.reports, expected=expected, found=found,
-            quarantine=str(self.run_dir / "quarantine.csv"), manifest=str(self.run_dir / "manifest.json"),
-            started_at=self.started_at, finished_at=datetime.now(timezone.utc).isoformat(),
+            run_id=self.run_id,
+            source=str(self.source),
+            files=self.reports,
+            expected=expected,
+            found=found,
+            quarantine=str(self.run_dir / "quarantine.csv"),
+            manifest=str(self.run_dir / "manifest.json"),
+            started_at=self.started_at,
+            finished_at=datetime.now(UTC).isoformat(),
         )
         self.write_manifest(result)
         self.record(result)
@@ -386,35 +460,70 @@ class Ingestion:
     def record(self, result: IngestResult) -> None:
         """The run in the graph (for exports' manifests and `explain`) and in the audit log."""
         files = [asdict(f) for f in result.files]
-        run = {"run_id": result.run_id, "kind": "ingest", "status": "completed" if result.ok else "failed",
-               "version": __version__, "source": result.source, "started_at": result.started_at,
-               "finished_at": result.finished_at, "files_json": json.dumps(files, ensure_ascii=False),
-               "source_sha256": self.digest,
-               "rows_read": sum(f.rows_read for f in result.files),
-               "rows_quarantined": sum(f.rows_quarantined for f in result.files)}
+        run = {
+            "run_id": result.run_id,
+            "kind": "ingest",
+            "status": "completed" if result.ok else "failed",
+            "version": __version__,
+            "source": result.source,
+            "started_at": result.started_at,
+            "finished_at": result.finished_at,
+            "files_json": json.dumps(files, ensure_ascii=False),
+            "source_sha256": self.digest,
+            "rows_read": sum(f.rows_read for f in result.files),
+            "rows_quarantined": sum(f.rows_quarantined for f in result.files),
+        }
         with db.session(self.settings) as sess:
             db.run(sess, queries.load("pipeline/write_run"), run=run)
-        audit.append(self.settings, "ingest", run_id=result.run_id, source=result.source, ok=result.ok,
-                     rows_read=run["rows_read"], rows_quarantined=run["rows_quarantined"], manifest=result.manifest)
+        audit.append(
+            self.settings,
+            "ingest",
+            run_id=result.run_id,
+            source=result.source,
+            ok=result.ok,
+            rows_read=run["rows_read"],
+            rows_quarantined=run["rows_quarantined"],
+            manifest=result.manifest,
+        )
 
     def write_manifest(self, result: IngestResult) -> None:
         manifest = {
-            "run_id": result.run_id, "kind": "ingest", "version": __version__, "source": result.source,
-            "encoding": self.encoding or "auto", "database": self.settings.connection.uri,
+            "run_id": result.run_id,
+            "kind": "ingest",
+            "version": __version__,
+            "source": result.source,
+            "encoding": self.encoding or "auto",
+            "database": self.settings.connection.uri,
             "mapping": {"file": str(self.mapping.path), "sha256": self.mapping.digest} if self.mapping.path else None,
-            "started_at": result.started_at, "finished_at": result.finished_at, "ok": result.ok,
+            "started_at": result.started_at,
+            "finished_at": result.finished_at,
+            "ok": result.ok,
             "files": [asdict(f) | {"reconciled": f.reconciled} for f in result.files],
-            "graph": {"expected": result.expected, "found": result.found}, "quarantine": result.quarantine,
+            "graph": {"expected": result.expected, "found": result.found},
+            "quarantine": result.quarantine,
         }
         write_private(Path(result.manifest), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
-def ingest_source(source: Path, settings: Settings, encoding: str | None = None,
-                  progress: Callable[[str, int], None] | None = None, bulk: bool = False,
-                  parallel: bool | None = None, mapping: Path | None = None) -> IngestResult:
+def ingest_source(
+    source: Path,
+    settings: Settings,
+    encoding: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    bulk: bool = False,
+    parallel: bool | None = None,
+    mapping: Path | None = None,
+) -> IngestResult:
     """The whole run without Prefect: check, prepare, load, reconcile."""
-    run = Ingestion(source=source, settings=settings, encoding=encoding, progress=progress, bulk=bulk, parallel=parallel,
-                    mapping=SourceMapping.find(source, mapping))
+    run = Ingestion(
+        source=source,
+        settings=settings,
+        encoding=encoding,
+        progress=progress,
+        bulk=bulk,
+        parallel=parallel,
+        mapping=SourceMapping.find(source, mapping),
+    )
     run.check()
     run.prepare()
     run.load_all()

@@ -74,7 +74,7 @@ class BatchSender:
             params = params | {"rows": self._with_element_ids(batch.ends, params["rows"])}
         attempts = 0
 
-        def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
+        def work(tx: neo4j.ManagedTransaction) -> list[tuple[Any, str]]:
             nonlocal attempts
             attempts += 1
             result = tx.run(batch.cypher if attempts == 1 or batch.retry_with is None else batch.retry_with, params)
@@ -86,7 +86,9 @@ class BatchSender:
         try:
             ids = self.session.execute_write(work)
         except ClientError as exc:  # not transient: the driver already retried what can be retried
-            raise DuankaError(f"Neo4j refused a batch ({batch.cypher.splitlines()[0].lstrip('/ ')}): {exc.message}") from exc
+            raise DuankaError(
+                f"Neo4j refused a batch ({batch.cypher.splitlines()[0].lstrip('/ ')}): {exc.message}"
+            ) from exc
         if batch.of is not None:
             self.element_ids.setdefault(batch.of, {}).update(ids)
 
@@ -94,7 +96,9 @@ class BatchSender:
         known = self.element_ids.setdefault(label, {})
         missing = list({k for k in keys if k not in known})
         if missing:
-            known.update(self.session.execute_read(lambda tx: tx.run(_locate(label), keys=missing).single(strict=True)["ids"]))
+            known.update(
+                self.session.execute_read(lambda tx: tx.run(_locate(label), keys=missing).single(strict=True)["ids"])
+            )
         return known
 
     def _with_element_ids(self, ends: tuple[str, str], rows: list[list[Any]]) -> list[list[Any]]:
@@ -146,11 +150,14 @@ def _serve(settings: Settings, inbox: mp.Queue[Batch | None], answers: mp.Queue[
                     sender = BatchSender(stack.enter_context(db.session(settings)))
                 sender.send(batch)
                 answers.put(None)
-            except BaseException as exc:  # noqa: BLE001  (handed to the loader, which raises it)
+            except BaseException as exc:
                 failed = True
                 kind = Unavailable if is_transient(exc) else DuankaError  # the cause does not cross processes
-                answers.put(exc if isinstance(exc, DuankaError) else kind(
-                    f"Writing to Neo4j at {settings.connection.uri} failed: {type(exc).__name__}: {exc}"))
+                answers.put(
+                    exc
+                    if isinstance(exc, DuankaError)
+                    else kind(f"Writing to Neo4j at {settings.connection.uri} failed: {type(exc).__name__}: {exc}")
+                )
 
 
 class ProcessOutbox:

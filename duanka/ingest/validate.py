@@ -35,7 +35,12 @@ CHECKS: dict[str, Callable[[Column], list[pa.Check]]] = {
     "text": lambda c: [],
     "region": lambda c: [_check(lambda s: s.str.fullmatch(r"[1-9]\d{5}"), "not a 6-digit region code")],
     "msisdn": lambda c: [_check(lambda s: ids.normalise_msisdn(s).notna(), "not a mainland mobile number")],
-    "id_number": lambda c: [_check(lambda s: ids.id_number_valid(s.str.upper()), "identity number fails GB 11643 (format, birth date or check character)")],
+    "id_number": lambda c: [
+        _check(
+            lambda s: ids.id_number_valid(s.str.upper()),
+            "identity number fails GB 11643 (format, birth date or check character)",
+        )
+    ],
     "device_id": lambda c: [_check(ids.device_id_valid, "15-digit IMEI fails its Luhn check")],
     "account_id": lambda c: [_check(ids.account_id_valid, "card number fails its Luhn check")],
     "imsi": lambda c: [_check(ids.imsi_valid, "not a 15-digit IMSI with MCC 460")],
@@ -61,8 +66,12 @@ CLEAN_TEXT = [
 @cache
 def schema(spec: FileSpec) -> pa.DataFrameSchema:
     columns = {
-        c.name: pa.Column("string", nullable=not c.required, required=False,
-                          checks=CLEAN_TEXT + (SPREADSHEET if c.numeric else []) + CHECKS[c.kind](c))
+        c.name: pa.Column(
+            "string",
+            nullable=not c.required,
+            required=False,
+            checks=CLEAN_TEXT + (SPREADSHEET if c.numeric else []) + CHECKS[c.kind](c),
+        )
         for c in spec.columns
     }
     return pa.DataFrameSchema(columns, strict=False)
@@ -92,10 +101,16 @@ def failures(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
         cases = exc.failure_cases
         cases = cases[cases["index"].notna()]
         reason = cases["check"].astype(str).replace({"not_nullable": "required value is missing"})
-        found.append(pd.DataFrame({
-            "line": cases["index"].astype("int64").to_numpy(), "column": cases["column"].astype(str).to_numpy(),
-            "value": cases["failure_case"].astype("string").to_numpy(), "reason": reason.to_numpy(),
-        }))
+        found.append(
+            pd.DataFrame(
+                {
+                    "line": cases["index"].astype("int64").to_numpy(),
+                    "column": cases["column"].astype(str).to_numpy(),
+                    "value": cases["failure_case"].astype("string").to_numpy(),
+                    "reason": reason.to_numpy(),
+                }
+            )
+        )
     found.extend(_cross_field(spec, frame))
     if not found:
         return pd.DataFrame(columns=["line", "column", "value", "reason"])
@@ -123,7 +138,9 @@ def _cross_field(spec: FileSpec, frame: pd.DataFrame) -> list[pd.DataFrame]:
         first, last = parse_timestamps(frame[window[0]]), parse_timestamps(frame[window[1]])
         bad = (first > last).fillna(False).astype(bool)
         if bad.any():
-            out.append(_problems(frame.index[bad], window[0], frame.loc[bad, window[0]], f"{window[0]} is after {window[1]}"))
+            out.append(
+                _problems(frame.index[bad], window[0], frame.loc[bad, window[0]], f"{window[0]} is after {window[1]}")
+            )
     return out
 
 
