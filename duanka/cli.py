@@ -542,12 +542,16 @@ def run_cmd(
 
 @app.command("docs")
 def docs_cmd() -> None:
-    """Regenerate docs/graph-model.md, its picture and queries/load from the schema declaration."""
+    """Regenerate docs/graph-model.md, its picture and queries/ from the schema, and the model table in docs/detection.md."""
+    from duanka.detect.model import with_model_table
     from duanka.settings import project_root
     from graphmodel.docs import write_all
 
     for path in write_all(project_root()):
         console.print(f"wrote {path}")
+    page = project_root() / "docs" / "detection.md"
+    page.write_text(with_model_table(page.read_text(encoding="utf-8")), encoding="utf-8")
+    console.print(f"wrote {page}")
 
 
 def main() -> None:

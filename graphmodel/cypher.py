@@ -9,7 +9,10 @@ encoding costs ~100 µs a value, parsing in the server a few.
 
 from __future__ import annotations
 
-from graphmodel.schema import NODES, RELATIONSHIPS, NodeSchema, Prop, RelSchema, Statement, node
+import re
+
+from graphmodel.roles import DECISIONS
+from graphmodel.schema import KEYED, NODES, RELATIONSHIPS, SCORED, NodeSchema, Prop, RelSchema, Statement, node
 
 
 def _snake(name: str) -> str:
@@ -45,7 +48,7 @@ def temporal(p: Prop) -> bool:
 
 def node_fields(n: NodeSchema) -> tuple[Prop, ...]:
     """The layout of one loader row for `n`: its key, then every property ingest writes."""
-    return (Prop(n.key), *(p for p in n.props if p.name not in (n.key, "on_record")))
+    return (Prop(n.key), *(p for p in n.props if p.by == "ingest" and p.name not in (n.key, "on_record")))
 
 
 def rel_fields(r: RelSchema) -> tuple[Prop, ...]:
@@ -215,3 +218,51 @@ def loaders() -> list[Statement]:
         + [create_relationships(r) for r in RELATIONSHIPS if not r.analysis]
         + [known_keys(r) for r in RELATIONSHIPS if r.key_unique and not r.analysis]
     )
+
+
+# The entity-type ↔ label/key mapping and the decision statuses, written into the hand-written queries that
+# need them (`duanka docs`): each fragment below is recognised by its shape and rewritten from the
+# declaration, so a query file never holds a stale copy and a new entity type reaches every query at once.
+# (Investigators paste these queries into the Browser as they are, so the values are spelled out.)
+_TYPE_OF = re.compile(r"CASE WHEN (?P<var>\w+):Person THEN 'person'.*? END")
+_KEY_OF = re.compile(r"coalesce\((?P<var>\w+)\.person_id(?:, (?P=var)\.\w+)*\)")
+_DECISIONS = re.compile(r"\$status IN \[[^\]]*\]")
+_FIND = re.compile(
+    r"^(?P<indent>[ \t]*)MATCH \((?P<var>\w+):Person \{person_id: (?P<id>[^}]+)\}\)"
+    r"(?: WHERE (?P<type>\S+) = 'person')? RETURN (?P=var)\n"
+    r"(?:(?P=indent)UNION\n(?P=indent)MATCH \((?P=var):\w+ \{\w+: (?P=id)\}\)[^\n]*\n)*",
+    re.MULTILINE,
+)
+
+
+def type_of(var: str) -> str:
+    """The entity type of node `var` as lead lists write it (person, sim, account, device)."""
+    return "CASE " + " ".join(f"WHEN {var}:{n.label} THEN '{n.entity_type}'" for n in SCORED) + " END"
+
+
+def key_of(var: str, nodes: tuple[NodeSchema, ...] = SCORED) -> str:
+    """The key of node `var`, whichever of `nodes` it is."""
+    return "coalesce(" + ", ".join(f"{var}.{n.key}" for n in nodes) + ")"
+
+
+def _key_of(m: re.Match[str]) -> str:
+    """A scored entity's key where the query named only those; any loaded node's where it named more."""
+    named = set(re.findall(r"\.(\w+)", m[0]))
+    return key_of(m["var"], SCORED if named <= {n.key for n in SCORED} else KEYED)
+
+
+def find_entity(var: str, id_expr: str, type_expr: str | None = None, indent: str = "") -> str:
+    """UNION arms matching the scored entity `id_expr` names (of type `type_expr`, when given) as `var`."""
+    arms = []
+    for n in SCORED:
+        where = f" WHERE {type_expr} = '{n.entity_type}'" if type_expr else ""
+        arms.append(f"{indent}MATCH ({var}:{n.label} {{{n.key}: {id_expr}}}){where} RETURN {var}\n")
+    return f"{indent}UNION\n".join(arms)
+
+
+def with_generated_fragments(text: str) -> str:
+    """`text` with every entity fragment and status list rewritten from the declaration."""
+    text = _FIND.sub(lambda m: find_entity(m["var"], m["id"], m["type"], m["indent"]), text)
+    text = _DECISIONS.sub("$status IN [" + ", ".join(f"'{s}'" for s in DECISIONS) + "]", text)
+    text = _TYPE_OF.sub(lambda m: type_of(m["var"]), text)
+    return _KEY_OF.sub(_key_of, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphmodel.cypher import constraints, loaders, present
+from graphmodel.cypher import constraints, loaders, present, with_generated_fragments
 from graphmodel.schema import NODES, RELATIONSHIPS
 
 LABEL_COLOURS = {  # one colour per label, in the model picture and the Browser style
@@ -46,7 +46,7 @@ def markdown() -> str:
         "|---|---|---|---|",
     ]
     for n in NODES:
-        props = ", ".join(f"`{p.name}` ({p.kind})" for p in n.props)
+        props = ", ".join(f"`{p.name}` ({p.kind}{'' if p.by == 'ingest' else ', ' + p.by})" for p in n.props)
         lines.append(f"| `{n.label}` | `{n.key}` | {props} | {n.doc} |")
     lines += ["", "## Relationships", "", "| pattern | properties | merge rule | what it says |", "|---|---|---|---|"]
     for r in RELATIONSHIPS:
@@ -63,6 +63,7 @@ def markdown() -> str:
         "- `on_record = true` marks a number or account described by an extract; a node named only by a link",
         "  (another operator's number, a counterparty account, a device seen only in a link) has no `on_record`.",
         "- `load_id` names the ingest run that last wrote a node or relationship.",
+        "- A property marked `detect`, `casework` or `pipeline` is written by that step, never loaded from an extract.",
         "- Scores are suspicions, never determinations; a confirmation only comes from an investigator's recorded decision.",
         "",
         "## Constraints and indexes",
@@ -149,9 +150,21 @@ def write_all(root: Path) -> list[Path]:
     (docs / "graph-model.md").write_text(markdown(), encoding="utf-8")
     draw(docs / "graph-model.png")
     written += [docs / "graph-model.md", docs / "graph-model.png"]
-    for name, text in cypher_files().items():
+    generated = cypher_files()
+    for name, text in generated.items():
         target = root / "queries" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written.append(target)
+    for query in hand_written(root):
+        text = query.read_text(encoding="utf-8")
+        if (fresh := with_generated_fragments(text)) != text:
+            query.write_text(fresh, encoding="utf-8")
+            written.append(query)
     return written
+
+
+def hand_written(root: Path) -> list[Path]:
+    """The queries written by hand, in which only the fragments of `with_generated_fragments` are generated."""
+    generated = {root / "queries" / name for name in cypher_files()}
+    return sorted(p for p in (root / "queries").rglob("*.cypher") if p not in generated)

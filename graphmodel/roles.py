@@ -36,11 +36,12 @@ ROLES: tuple[Role, ...] = (
 # Not a lead's role: what drawings call everything around a cluster that is not suspected.
 OTHER = Role("benign", "其他", "other", "#D9D9D9", "")
 ROLE: dict[str, Role] = {r.key: r for r in (*ROLES, OTHER)}
+UNKNOWN = ROLE["unknown"]  # a lead whose own evidence is too weak to say which part it plays
 
 
 def role(key: str | None) -> Role:
     """The declared role, `unknown` for anything else."""
-    return ROLE.get(key or "unknown", ROLE["unknown"])
+    return ROLE.get(key or UNKNOWN.key, UNKNOWN)
 
 
 @dataclass(frozen=True)

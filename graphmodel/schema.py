@@ -16,6 +16,7 @@ from graphmodel.roles import SUSPECT as SUSPECT
 
 PropKind = Literal["string", "int", "float", "bool", "datetime", "date"]
 MergeRule = Literal["replace", "min", "max"]
+Writer = Literal["ingest", "detect", "casework", "pipeline"]  # the step that writes a property
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Prop:
     doc: str = ""
     merge: MergeRule = "replace"  # how a second observation combines with the first
     indexed: bool = False
+    by: Writer = "ingest"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class NodeSchema:
     def has(self, name: str) -> bool:
         return any(p.name == name for p in self.props)
 
+    def names(self) -> set[str]:
+        """Every property a node of this label may carry."""
+        return {self.key, *(p.name for p in self.props), *(() if self.analysis else (LOAD_ID.name,))}
+
 
 @dataclass(frozen=True)
 class RelSchema:
@@ -52,11 +58,38 @@ class RelSchema:
     stub_end: bool = False  # the end may be named only here: create it as a stub
     stub_start: bool = False
     analysis: bool = False  # written by duanka's own steps (detection, casework), never by ingest
+    also_from: tuple[str, ...] = ()  # further start labels (a lead may be a person, a SIM, an account, a device)
+    also_to: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
-        return f"({self.start})-[:{self.type}]->({self.end})"
+        return f"({'|'.join(self.starts)})-[:{self.type}]->({'|'.join(self.ends)})"
 
+    def names(self) -> set[str]:
+        """Every property a relationship of this type may carry."""
+        return {p.name for p in self.props} | (set() if self.analysis else {LOAD_ID.name})
+
+    @property
+    def starts(self) -> tuple[str, ...]:
+        return (self.start, *self.also_from)
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        return (self.end, *self.also_to)
+
+
+LOAD_ID = Prop("load_id", doc="the ingest run that last wrote it")  # on every loaded node and relationship
+# What the latest detection run thought of a scored entity: a suspicion, never a determination.
+SUSPICION = (
+    Prop("suspicion_score", "float", "the latest run's score in [0, 1]", by="detect"),
+    Prop("suspected_role", doc="the latest run's suspected role", by="detect"),
+    Prop("suspicion_run", doc="the run that scored it", by="detect"),
+    Prop("suspicion_reasons", doc="that run's reasons, in English", by="detect"),
+    # What an investigator last decided about it (the Decision nodes keep every decision).
+    Prop("decision_status", doc="confirmed, dismissed or under_review", by="casework"),
+    Prop("decision_by", by="casework"),
+    Prop("decision_at", "datetime", by="casework"),
+)
 
 SEEN = (
     Prop("first_seen", "datetime", "earliest observation", merge="min"),
@@ -72,6 +105,7 @@ PERSON = NodeSchema(
         Prop("name", doc="personal data, masked in exports"),
         Prop("birth_date", "date"),
         Prop("region_code"),
+        *SUSPICION,
     ),
     entity_type="person",
 )
@@ -87,6 +121,7 @@ SIM = NodeSchema(
         Prop("activated_at", "datetime"),
         Prop("status", doc="active, suspended or cancelled"),
         Prop("on_record", "bool", "true when the number has a card record in an extract"),
+        *SUSPICION,
     ),
     entity_type="sim",
 )
@@ -100,6 +135,7 @@ ACCOUNT = NodeSchema(
         Prop("opened_at", "datetime"),
         Prop("status", doc="active, frozen or closed"),
         Prop("on_record", "bool", "true when the account has a record in an extract"),
+        *SUSPICION,
     ),
     entity_type="account",
 )
@@ -107,7 +143,7 @@ DEVICE = NodeSchema(
     "Device",
     "device_id",
     "A handset, SIM box or modem: an IMEI or another fingerprint.",
-    (Prop("device_kind", doc="phone, sim_box, modem or unknown"), Prop("model")),
+    (Prop("device_kind", doc="phone, sim_box, modem or unknown"), Prop("model"), *SUSPICION),
     entity_type="device",
 )
 OUTLET = NodeSchema(
@@ -128,27 +164,63 @@ REPORT = NodeSchema(
         Prop("region_code"),
     ),
 )
+
+
+def _run(name: str, kind: PropKind = "string", doc: str = "") -> Prop:
+    return Prop(name, kind, doc, by="pipeline")
+
+
 RUN = NodeSchema(
     "Run",
     "run_id",
-    "One pipeline step's execution: its parameters, version and timings.",
+    "One pipeline step's execution: its parameters, version, figures and timings.",
     (
-        Prop("kind", doc="ingest, detect or export", indexed=True),
-        Prop("started_at", "datetime"),
-        Prop("finished_at", "datetime"),
-        Prop("version", doc="duanka version"),
-        Prop("status"),
+        _run("kind", doc="ingest, detect or export"),
+        _run("status", doc="writing, completed or failed"),
+        _run("version", doc="duanka version"),
+        _run("started_at", doc="ISO 8601 text, as the step's manifest has it"),
+        _run("finished_at", doc="ISO 8601 text"),
+        # ingest
+        _run("source", doc="the extract's folder"),
+        _run("source_sha256", doc="digest of the extract's files and mapping"),
+        _run("files_json", doc="per file: rows read, loaded, quarantined"),
+        _run("rows_read", "int"),
+        _run("rows_quarantined", "int"),
+        # detect
+        _run("model_version", doc="the scoring model's version (duanka/detect/model.py)"),
+        _run("engine", doc="community detection engine"),
+        _run("resolution", "float"),
+        _run("seed", "int"),
+        _run("min_score", "float", "the lead threshold"),
+        _run("evidence_json", doc="relationships of each evidence kind the graph held"),
+        _run("nodes", "int", "nodes of the community graph"),
+        _run("edges", "int"),
+        _run("clusters", "int"),
+        _run("leads", "int"),
+        *(_run(f"seconds_{step}", "float") for step in ("projection", "communities", "facts", "scoring", "write_back")),
+        # export
+        _run("detect_run", doc="the detection run exported"),
+        _run("masked", "bool"),
+        _run("out", doc="where the files went"),
+        _run("by", doc="who exported"),
     ),
     analysis=True,
 )
 CLUSTER = NodeSchema(
     "Cluster",
     "cluster_id",
-    "A suspected supply-chain cluster found by one detection run.",
+    "A suspected supply-chain cluster found by a detection run: a suspicion, never a determination.",
     (
-        Prop("run_id", indexed=True),
-        Prop("score", "float", "suspicion in [0, 1]: a model's output, never a determination"),
-        Prop("rank", "int"),
+        Prop("run_id", doc="the latest run that found it", indexed=True, by="detect"),
+        Prop("score", "float", "suspicion in [0, 1]: a model's output, never a determination", by="detect"),
+        Prop("rank", "int", by="detect"),
+        *(
+            Prop(kind, "int", f"{kind} among its members", by="detect")
+            for kind in ("persons", "sims", "accounts", "devices")
+        ),
+        Prop("reports", "int", "members named in victim reports", by="detect"),
+        Prop("top_reasons", doc="its strongest members' reasons", by="detect"),
+        Prop("status", doc="suspected: only decisions on members confirm anything", by="detect"),
     ),
     analysis=True,
 )
@@ -158,13 +230,13 @@ DECISION = NodeSchema(
     "decision_id",
     "An investigator's recorded decision on one entity: the only source of 'confirmed'.",
     (
-        Prop("status", doc="confirmed, dismissed or under_review", indexed=True),
-        Prop("by", doc="the investigator who decided"),
-        Prop("at", "datetime"),
-        Prop("note", doc="the written grounds"),
-        Prop("run_id", doc="the detection run whose lead was decided"),
-        Prop("score", "float", "the suspicion score the decision refers to"),
-        Prop("reported", "bool", "whether the entity was named in a victim report when decided"),
+        Prop("status", doc="confirmed, dismissed or under_review", indexed=True, by="casework"),
+        Prop("by", doc="the investigator who decided", by="casework"),
+        Prop("at", "datetime", by="casework"),
+        Prop("note", doc="the written grounds", by="casework"),
+        Prop("run_id", doc="the detection run whose lead was decided", by="casework"),
+        Prop("score", "float", "the suspicion score the decision refers to", by="casework"),
+        Prop("reported", "bool", "whether the entity was named in a victim report when decided", by="casework"),
     ),
     analysis=True,
 )
@@ -175,7 +247,10 @@ DECISION = NodeSchema(
 SUSPECT_LABELS: dict[str, str] = {r.key: r.label for r in ROLES}
 
 NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER, DECISION)
+SCORED: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE)  # what detection scores and lead lists name
+KEYED: tuple[NodeSchema, ...] = tuple(n for n in NODES if not n.analysis)  # what an extract names by its key
 
+_SCORED_TOO = ("Sim", "Account", "Device")  # beside Person: the other entities detection scores
 RELATIONSHIPS: tuple[RelSchema, ...] = (
     RelSchema("HOLDS_SIM", "Person", "Sim", "The person is the real-name holder of the card."),
     RelSchema("HOLDS_ACCOUNT", "Person", "Account", "The person holds the account."),
@@ -244,29 +319,44 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         "MEMBER_OF",
         "Person",
         "Cluster",
-        "Membership of a detected cluster (also from Sim, Account, Device).",
-        (Prop("role"), Prop("score", "float"), Prop("run_id")),
+        "Membership of a detected cluster, with the role and score the run gave the member.",
+        (
+            Prop("run_id", by="detect"),
+            Prop("role", by="detect"),
+            Prop("score", "float", by="detect"),
+            Prop("rank", "int", "the member's place in the run's lead order", by="detect"),
+            Prop("reasons", by="detect"),
+            Prop("reasons_zh", by="detect"),
+        ),
+        analysis=True,
+        also_from=_SCORED_TOO,
+    ),
+    RelSchema(
+        "FOUND_IN",
+        "Cluster",
+        "Run",
+        "The detection run that found the cluster, with its rank and score then.",
+        (Prop("rank", "int", by="detect"), Prop("score", "float", by="detect")),
         analysis=True,
     ),
-    RelSchema("FOUND_IN", "Cluster", "Run", "The detection run that found the cluster.", analysis=True),
     RelSchema(
         "FLAGGED_IN",
         "Person",
         "Run",
-        "A lead of a detection run, with the evidence then (also from Sim, Account, Device).",
+        "A lead of a detection run, with the evidence then.",
         (
-            Prop("rank", "int"),
-            Prop("score", "float"),
-            Prop("role"),
-            Prop("cluster_id"),
-            Prop("reasons"),
-            Prop("reasons_zh"),
+            Prop("rank", "int", by="detect"),
+            Prop("score", "float", by="detect"),
+            Prop("role", by="detect"),
+            Prop("cluster_id", by="detect"),
+            Prop("reasons", by="detect"),
+            Prop("reasons_zh", by="detect"),
+            Prop("status", doc="the lead's status when flagged (an investigator's, or suspected)", by="detect"),
         ),
         analysis=True,
+        also_from=_SCORED_TOO,
     ),
-    RelSchema(
-        "ABOUT", "Decision", "Person", "The entity a decision is about (also Sim, Account, Device).", analysis=True
-    ),
+    RelSchema("ABOUT", "Decision", "Person", "The entity a decision is about.", analysis=True, also_to=_SCORED_TOO),
 )
 
 

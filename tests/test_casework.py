@@ -152,3 +152,41 @@ def test_case_file_is_masked_and_complete(settings: Settings, world: Path, tmp_p
     links = pd.read_csv(tmp_path / "case" / "links.csv", encoding="utf-8-sig", dtype=str)
     assert len(links) and links["first"].notna().any()
     assert [e for e in audit.entries(settings) if e["action"] == "case"][-1]["cluster_id"] == top["cluster_id"]
+
+
+def test_the_graph_holds_nothing_the_schema_does_not_declare(settings: Settings, world: Path, tmp_path: Path) -> None:
+    """After loads, detection runs, decisions and an export: every label, type, property and
+    relationship pattern in the graph is declared in graphmodel/schema.py."""
+    from graphmodel.roles import CONFIRMED, ROLES
+    from graphmodel.schema import NODES, RELATIONSHIPS
+
+    top = leads(settings)[0]
+    decide(settings, f"{top['entity_type']}:{top['entity_id']}", "under_review", "王警官", "schema check")
+    Detection(settings, DetectParams(seed=1)).run()
+    export(settings, ExportParams(tmp_path / "out"))
+    nodes = {n.label: n for n in NODES}
+    extra_labels = {CONFIRMED, *(r.label for r in ROLES)}
+    with db.session(settings) as sess:
+        labels = db.read(sess, "MATCH (n) WITH labels(n) AS ls, keys(n) AS ks UNWIND ks AS k RETURN DISTINCT ls, k")
+        patterns = db.read(
+            sess,
+            "MATCH (a)-[r]->(b) WITH labels(a) AS a, type(r) AS t, labels(b) AS b, keys(r) AS ks "
+            "UNWIND CASE WHEN ks = [] THEN [null] ELSE ks END AS k RETURN DISTINCT a, t, b, k",
+        )
+    assert {"Decision", "Run", "Cluster"} <= {label for row in labels for label in row["ls"]}
+    undeclared = []
+    for row in labels:
+        primary = [label for label in row["ls"] if label in nodes]
+        assert len(primary) == 1 and set(row["ls"]) - set(primary) <= extra_labels, row["ls"]
+        if row["k"] not in nodes[primary[0]].names():
+            undeclared.append(f"{primary[0]}.{row['k']}")
+    rels = {r.type: r for r in RELATIONSHIPS}
+    for row in patterns:
+        r = rels.get(row["t"])
+        assert r is not None, f"undeclared relationship type {row['t']}"
+        start = next(label for label in row["a"] if label in nodes)
+        end = next(label for label in row["b"] if label in nodes)
+        assert start in r.starts and end in r.ends, f"undeclared pattern ({start})-[:{r.type}]->({end})"
+        if row["k"] is not None and row["k"] not in r.names():
+            undeclared.append(f"{r.type}.{row['k']}")
+    assert not sorted(set(undeclared)), f"written but not declared in graphmodel/schema.py: {sorted(set(undeclared))}"

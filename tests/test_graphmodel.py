@@ -46,17 +46,48 @@ def test_one_constraint_per_key() -> None:
     assert sum(name.endswith("_unique") for name in names) == len(NODES) + sum(r.key_unique for r in RELATIONSHIPS)
 
 
-def test_roles_and_statuses_are_declared_once() -> None:
-    """Where Cypher must spell the statuses out (an investigator runs decide.cypher in the Browser as is),
-    it spells the declared ones; the Browser style colours each role with its declared colour."""
-    import re
+def test_hand_written_queries_hold_the_declared_mapping_and_statuses() -> None:
+    """The entity-type/label/key mapping and the decision statuses in queries/ are generated, and current."""
+    from graphmodel.cypher import with_generated_fragments
+    from graphmodel.docs import hand_written
 
-    from duanka import queries
+    stale = [
+        p.name
+        for p in hand_written(ROOT)
+        if with_generated_fragments(p.read_text(encoding="utf-8")) != p.read_text(encoding="utf-8")
+    ]
+    assert not stale, f"run `duanka docs`: {stale}"
+
+
+def test_a_stale_fragment_is_rewritten_from_the_schema() -> None:
+    from graphmodel.cypher import with_generated_fragments
+    from graphmodel.roles import DECISIONS
+
+    current = (ROOT / "queries" / "casework" / "decide.cypher").read_text(encoding="utf-8")
+    device_arm = "  UNION\n  MATCH (n:Device {device_id: $entity_id}) WHERE $entity_type = 'device' RETURN n\n"
+    assert device_arm in current
+    stale = current.replace(device_arm, "").replace(f"'{DECISIONS[0]}', ", "")
+    stale = stale.replace("WHEN n:Device THEN 'device' ", "")
+    assert stale != current and with_generated_fragments(stale) == current
+    old_leads = "CASE WHEN n:Person THEN 'person' ELSE 'sim' END, coalesce(n.person_id, n.msisdn)"
+    assert with_generated_fragments(old_leads) == (
+        "CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END, "
+        "coalesce(n.person_id, n.msisdn, n.account_id, n.device_id)"
+    )
+
+
+def test_roles_are_declared_once() -> None:
+    """The Browser style colours each role with its declared colour."""
     from duanka.browser import grass
-    from graphmodel.roles import DECISIONS, ROLES
+    from graphmodel.roles import ROLES
 
-    listed = re.search(r"\$status IN \[([^\]]*)\]", queries.load("casework/decide")).group(1)
-    assert sorted(s.strip(" '") for s in listed.split(",")) == sorted(DECISIONS)
     style = grass()
     for role in ROLES:
         assert role.label in style and (role.colour in style or role.label == "Suspect")
+
+
+def test_detection_docs_hold_the_model_as_declared() -> None:
+    from duanka.detect.model import with_model_table
+
+    page = (ROOT / "docs" / "detection.md").read_text(encoding="utf-8")
+    assert with_model_table(page) == page, "run `duanka docs`"

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from duanka.detect import score
+from duanka.detect.model import Curve
 from duanka.detect.signals import DAY, Facts, _bursts, _max_concurrency, account_signals, device_signals
 
 
@@ -77,7 +78,8 @@ def test_pass_through_account_versus_shop() -> None:
 
 def test_noisy_or_and_logistic_stay_in_unit_interval() -> None:
     x = np.array([0, 1, 5, 100])
-    assert ((score.logistic(x, 3, 1) >= 0) & (score.logistic(x, 3, 1) <= 1)).all()
+    curve = Curve(3, 1)
+    assert ((curve(x) >= 0) & (curve(x) <= 1)).all()
     assert score.noisy_or(np.array([0.5]), np.array([0.5]))[0] == 0.75
 
 

@@ -18,18 +18,14 @@ import pandas as pd
 from duanka import __version__, audit, db, queries
 from duanka.detect import evidence, score, signals
 from duanka.detect.communities import keep_small_components, partition
+from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
 from duanka.ingest.run import new_run_id
 from duanka.settings import Settings
+from graphmodel.roles import UNKNOWN
 from graphmodel.schema import SUSPECT, SUSPECT_LABELS
 
 ROLE_NODE_LABELS = sorted(set(SUSPECT_LABELS.values()) - {SUSPECT})
-
-WEIGHTS = {"HOLDS_SIM": 1.0, "HOLDS_ACCOUNT": 1.0, "SEEN_IN": 1.0, "USED_FROM": 1.0, "BOUND_TO": 0.5}
-CONTEXT = 0.2  # share of an entity's final score that comes from its cluster
-TOP_MEMBERS = 5
-SPREAD = 0.97  # lead order: each further member of the same cluster counts 3 % less, so every ring shows early
-MATERIAL = 0.1  # a dismissed entity comes back only if its score rose this much, or a victim report names it anew
 
 
 @dataclass(frozen=True)
@@ -37,7 +33,7 @@ class DetectParams:
     engine: str = "igraph"
     resolution: float = 1.0
     seed: int = 1
-    min_score: float = 0.35  # an entity at or above this is a lead
+    min_score: float = MODEL.min_score  # an entity at or above this is a lead
 
     def as_dict(self) -> dict[str, Any]:
         return {"engine": self.engine, "resolution": self.resolution, "seed": self.seed, "min_score": self.min_score}
@@ -86,7 +82,10 @@ class Detection:
         codes, keys = pd.factorize(pd.concat([a, b], ignore_index=True))
         n = len(edges)
         proj = Projection(
-            np.asarray(keys, dtype=object), codes[:n], codes[n:], edges["rel"].map(WEIGHTS).fillna(1.0).to_numpy()
+            np.asarray(keys, dtype=object),
+            codes[:n],
+            codes[n:],
+            edges["rel"].map(MODEL.edge_weights).fillna(1.0).to_numpy(),
         )
         self._timed("projection", began)
         return proj
@@ -119,7 +118,7 @@ class Detection:
                     "Graph Data Science plugin. Use --engine igraph (default), leiden or louvain, or see "
                     "docs/deployment.md for a server with GDS."
                 )
-            db.run(sess, queries.load("detect/gds_project"), graph=graph, weights=WEIGHTS)
+            db.run(sess, queries.load("detect/gds_project"), graph=graph, weights=MODEL.edge_weights)
             try:
                 rows = queries.frame(
                     sess,
@@ -174,7 +173,8 @@ class Detection:
         clusters = self._clusters(scored)
         cluster_score = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
         scored["own_score"] = scored["score"]
-        scored["score"] = (1 - CONTEXT) * scored["own_score"] + CONTEXT * cluster_score * (scored["own_score"] > 0.1)
+        context, has_own = MODEL.context, scored["own_score"] > MODEL.context_from
+        scored["score"] = (1 - context) * scored["own_score"] + context * cluster_score * has_own
         scored["cluster_id"] = scored["community"].map(clusters.set_index("community")["cluster_id"])
         reopen_changed(scored, f.decisions)
         scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
@@ -182,12 +182,12 @@ class Detection:
         place = scored.groupby(
             scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)
         ).cumcount()
-        scored["priority"] = scored["score"] * SPREAD**place
+        scored["priority"] = scored["score"] * MODEL.spread**place
         scored["lead"] = ((scored["score"] >= self.params.min_score) | (scored["status"] == "confirmed")) & ~scored[
             "suppressed"
         ]
         scored = scored.sort_values(["lead", "priority", "entity_id"], ascending=[False, False, True])
-        scored.loc[scored["own_score"] < 0.2, "role"] = "unknown"
+        scored.loc[scored["own_score"] < MODEL.role_from, "role"] = UNKNOWN.key
         self._timed("scoring", began)
         return scored, clusters
 
@@ -200,11 +200,11 @@ class Detection:
         members = live[live["community"].isin(wanted)]
         rows = []
         for community, group in members.groupby("community"):
-            top = group["score"].nlargest(TOP_MEMBERS)
+            top = group["score"].nlargest(MODEL.top_members)
             strong = int((group["score"] >= self.params.min_score).sum())
-            value = float(top.mean()) * min(1.0, strong / 3) ** 0.5
+            value = float(top.mean()) * min(1.0, strong / MODEL.strong_members) ** MODEL.few_strong_power
             known = int((group["reported"] | (group["decision"] == "confirmed")).sum())  # reports and confirmations
-            value = min(1.0, value + 0.05 * min(3, known))
+            value = min(1.0, value + MODEL.known_bonus * min(MODEL.known_most, known))
             counts = group["entity_type"].value_counts()
             reasons = [r for r in group.sort_values("score", ascending=False)["reasons_en"] if r][:3]
             ids = "|".join(sorted(group.index))
@@ -252,6 +252,7 @@ class Detection:
             "kind": "detect",
             "status": "writing",
             "version": __version__,
+            "model_version": MODEL.version,
             "started_at": self.started_at,
             "evidence_json": json.dumps(self.evidence),
             **self.params.as_dict(),
@@ -347,9 +348,9 @@ def apply_decisions(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:
 
 def reopen_changed(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:
     """A dismissed entity comes back as a lead only when its evidence changed materially: its score rose by
-    MATERIAL over the score it was dismissed at, or a victim report names it that did not then."""
+    the model's `material` over the score it was dismissed at, or a victim report names it that did not then."""
     latest = decisions.set_index("entity").reindex(scored.index)
-    rose = scored["score"].to_numpy() >= latest["score_then"].fillna(0).to_numpy() + MATERIAL
+    rose = scored["score"].to_numpy() >= latest["score_then"].fillna(0).to_numpy() + MODEL.material
     newly_reported = scored["reported"].to_numpy() & ~latest["reported_then"].fillna(False).astype(bool).to_numpy()
     reopened = scored["suppressed"].to_numpy() & (rose | newly_reported)
     for key in scored.index[reopened]:

@@ -13,13 +13,12 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
-from duanka.detect.signals import FARM_SIMS
+from duanka.detect.model import MODEL, Model
+from duanka.detect.signals import BURST_WINDOW, DAY, FARM_SIMS
+
+WINDOW = BURST_WINDOW // DAY
 
 SHANGHAI = timezone(timedelta(hours=8))
-
-
-def logistic(x: pd.Series | np.ndarray, mid: float, scale: float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=float) - mid) / scale))
 
 
 def noisy_or(*terms: np.ndarray) -> np.ndarray:
@@ -60,18 +59,22 @@ def _attach(out: pd.DataFrame, reasons: list[Reasons]) -> pd.DataFrame:
     return out
 
 
-def persons(p: pd.DataFrame) -> pd.DataFrame:
+def share(part: pd.Series, whole: pd.Series) -> np.ndarray:
+    """part / whole, 0 where there is no whole."""
+    return np.where(whole > 0, part / whole.clip(lower=1), 0.0)
+
+
+def persons(p: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     """card_farmer, card_collector or number_dealer, whichever evidence is strongest."""
-    burst = logistic(p["sim_burst"], 3.5, 0.6)
-    away = np.where(p["sims"] > 0, p["sims_away"] / p["sims"].clip(lower=1), 0.0)
-    account_burst = logistic(p["account_burst"], 2.5, 0.6)
-    sim_farmer = burst * (0.15 + 0.85 * away) * (0.7 + 0.3 * account_burst)
+    away = share(p["sims_away"], p["sims"])
+    floor, bank_floor = m.away_floor, m.account_floor
+    sim_farmer = m.sim_burst(p["sim_burst"]) * (floor + (1 - floor) * away)
+    sim_farmer = sim_farmer * (bank_floor + (1 - bank_floor) * m.account_burst(p["account_burst"]))
     # Bank cards alone (a bank's extract has no SIMs): a burst of openings, the cards then worked from others' devices.
-    accounts_away = np.where(p["accounts"] > 0, p["accounts_away"] / p["accounts"].clip(lower=1), 0.0)
-    account_farmer = logistic(p["account_burst"], 1.5, 0.5) * accounts_away
+    account_farmer = m.bank_burst(p["account_burst"]) * share(p["accounts_away"], p["accounts"])
     farmer = noisy_or(sim_farmer, account_farmer)
-    collector = logistic(p["early_touches"] + p["account_setups"], 5, 1.5)
-    dealer = logistic(p["controlled_holders"], 3, 0.8)
+    collector = m.handled(p["early_touches"] + p["account_setups"])
+    dealer = m.controlled(p["controlled_holders"])
     scores = pd.DataFrame({"card_farmer": farmer, "card_collector": collector, "number_dealer": dealer}, index=p.index)
     out = pd.DataFrame(index=p.index)
     out["role"] = scores.idxmax(axis=1)
@@ -80,10 +83,10 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
     reasons = []
     for r in p.to_dict("records"):  # not iterrows: it would turn the counts into floats
         why = Reasons()
-        if r["sim_burst"] >= 3:
+        if r["sim_burst"] >= m.sim_burst.quoted_from:
             why.add(
-                f"opened {r['sim_burst']} SIM cards within 7 days ({day(r['sim_burst_start'])} to {day(r['sim_burst_end'])})",
-                f"7天内开卡{r['sim_burst']}张（{day(r['sim_burst_start'])}至{day(r['sim_burst_end'])}）",
+                f"opened {r['sim_burst']} SIM cards within {WINDOW} days ({day(r['sim_burst_start'])} to {day(r['sim_burst_end'])})",
+                f"{WINDOW}天内开卡{r['sim_burst']}张（{day(r['sim_burst_start'])}至{day(r['sim_burst_end'])}）",
             )
         if r["sims_away"]:
             why.add(
@@ -95,10 +98,10 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
                 f"{r['sims_in_farms']} cards ran in SIM-box-like devices (≥{FARM_SIMS} cards of several holders at once)",
                 f"{r['sims_in_farms']}张卡在疑似猫池设备（同时≥{FARM_SIMS}张、多名持卡人）中使用",
             )
-        if r["account_burst"] >= 2:
+        if r["account_burst"] >= m.account_burst.quoted_from:
             why.add(
-                f"opened {r['account_burst']} bank cards within 7 days ({day(r['account_burst_start'])})",
-                f"7天内开立银行卡{r['account_burst']}张（{day(r['account_burst_start'])}起）",
+                f"opened {r['account_burst']} bank cards within {WINDOW} days ({day(r['account_burst_start'])})",
+                f"{WINDOW}天内开立银行卡{r['account_burst']}张（{day(r['account_burst_start'])}起）",
             )
         if r["accounts_away"]:
             why.add(
@@ -117,12 +120,12 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
             )
             if n
         ]  # only what the extract could show: a bank's has no cards to touch
-        if acts:
+        if acts and r["early_touches"] + r["account_setups"] >= m.handled.quoted_from:
             why.add(
                 f"own device {' and '.join(en for en, _ in acts)} of other people within days of opening",
                 f"本人设备在他人开卡开户后数日内{'、'.join(zh for _, zh in acts)}",
             )
-        if r["controlled_holders"]:
+        if r["controlled_holders"] >= m.controlled.quoted_from:
             why.add(
                 f"own device operated {r['controlled_accounts']} accounts of {r['controlled_holders']} other holders for weeks",
                 f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户",
@@ -131,41 +134,42 @@ def persons(p: pd.DataFrame) -> pd.DataFrame:
     return _attach(out, reasons)
 
 
-def devices(d: pd.DataFrame) -> pd.DataFrame:
+def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
+    """device_farm: many cards of several holders at once, and not for a day each (a repair bench)."""
     farm = (
-        logistic(d["sims_at_once"], FARM_SIMS - 1, 1.2)
-        * logistic(d["holders_at_once"], 2.5, 0.4)
-        * (1 - 0.8 * d["brief_share"])
+        m.box_cards(d["sims_at_once"]) * m.box_holders(d["holders_at_once"]) * (1 - m.brief_discount * d["brief_share"])
     )
+    quoted = (d["holders_at_once"] >= m.box_holders.quoted_from) & (d["sims_at_once"] >= m.box_cards.quoted_from)
     out = pd.DataFrame({"role": "device_farm", "score": farm, "entity_type": "device"}, index=d.index)
     out["reasons_en"] = [
         f"hosted {r.sims_at_once} cards of {r.holders_at_once} holders at once ({r.sims} cards of {r.holders} holders, {day(r.first_seen)} to {day(r.last_seen)})"
-        if r.holders_at_once >= 3
+        if shown
         else ""
-        for r in d.itertuples()
+        for r, shown in zip(d.itertuples(), quoted, strict=True)
     ]
     out["reasons_zh"] = [
         f"同时容纳{r.holders_at_once}名持卡人的{r.sims_at_once}张卡（共{r.holders}人{r.sims}张，{day(r.first_seen)}至{day(r.last_seen)}）"
-        if r.holders_at_once >= 3
+        if shown
         else ""
-        for r in d.itertuples()
+        for r, shown in zip(d.itertuples(), quoted, strict=True)
     ]
     return out
 
 
-def accounts(a: pd.DataFrame) -> pd.DataFrame:
-    passthrough = logistic(a["payers"], 2.5, 0.7) * np.clip(a["forwarded_share"], 0, 1)
+def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
+    """mule_account: money passed straight on, a box card's number, another's device, a victim's report."""
+    passthrough = m.payers(a["payers"]) * np.clip(a["forwarded_share"], 0, 1)
     mule = noisy_or(
-        0.95 * passthrough,
-        0.55 * a["bound_to_farm_sim"].astype(float),
-        0.5 * a["controller_device"].notna().astype(float),
-        0.3 * a["reported"].astype(float),
+        m.passthrough_weight * passthrough,
+        m.farm_sim_weight * a["bound_to_farm_sim"].astype(float),
+        m.controlled_weight * a["controller_device"].notna().astype(float),
+        m.reported_account_weight * a["reported"].astype(float),
     )
     out = pd.DataFrame({"role": "mule_account", "score": mule, "entity_type": "account"}, index=a.index)
     reasons = []
     for r in a.itertuples():
         why = Reasons()
-        if r.payers >= 2 and r.forwarded_share > 0.5:
+        if r.payers >= m.payers.quoted_from and r.forwarded_share > m.forwarded_quoted:
             why.add(
                 f"received {r.in_amount:,.0f} yuan from {r.payers} payers and passed {r.forwarded_share:.0%} on within {r.forward_hours:.1f} h (median)",
                 f"收到{r.payers}名付款人共{r.in_amount:,.0f}元，{r.forward_hours:.1f}小时内（中位数）转出{r.forwarded_share:.0%}",
@@ -188,10 +192,15 @@ def accounts(a: pd.DataFrame) -> pd.DataFrame:
     return _attach(out, reasons)
 
 
-def sims(s: pd.DataFrame) -> pd.DataFrame:
+def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
+    """fraud_sim: ran in a box, cold-called many numbers briefly, or named by a victim."""
     farm = (s["farm_holders"] > 0).astype(float)
-    cold_calls = logistic(s["callees"], 12, 3) * (s["avg_call_s"] < 90)
-    fraud = noisy_or(0.9 * farm, 0.6 * cold_calls, 0.4 * s["reported"].astype(float))
+    cold = s["avg_call_s"] < m.cold_call_seconds
+    fraud = noisy_or(
+        m.farm_weight * farm,
+        m.cold_calls_weight * m.callees(s["callees"]) * cold,
+        m.reported_sim_weight * s["reported"].astype(float),
+    )
     out = pd.DataFrame({"role": "fraud_sim", "score": fraud, "entity_type": "sim"}, index=s.index)
     reasons = []
     for r in s.itertuples():
@@ -201,7 +210,7 @@ def sims(s: pd.DataFrame) -> pd.DataFrame:
                 f"ran in device {r.farm_device} together with cards of {r.farm_holders} holders",
                 f"与{r.farm_holders}名持卡人的卡同时在设备{r.farm_device}中使用",
             )
-        if r.callees >= 10 and r.avg_call_s < 90:
+        if r.callees >= m.callees.quoted_from and r.avg_call_s < m.cold_call_seconds:
             why.add(
                 f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average",
                 f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒",

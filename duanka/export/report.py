@@ -15,7 +15,7 @@ from duanka import queries
 from duanka.detect.evidence import describe
 from duanka.draw import draw_subgraph
 from duanka.export.mask import mask_id, mask_text
-from graphmodel.roles import ROLES, role
+from graphmodel.roles import ROLES, UNKNOWN, role
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",system-ui,sans-serif;margin:2em auto;
@@ -51,7 +51,7 @@ class ClusterGraphs:
 
         g = nx.Graph()
         for r in self.nodes[self.nodes["cluster_id"] == cluster_id].itertuples():
-            g.add_node(f"{r.kind}:{r.id}", kind=r.kind, role=r.role or "unknown", label=show(r.id, r.kind))
+            g.add_node(f"{r.kind}:{r.id}", kind=r.kind, role=r.role or UNKNOWN.key, label=show(r.id, r.kind))
         for r in self.links[self.links["cluster_id"] == cluster_id].itertuples():
             g.add_edge(f"{r.a_kind}:{r.a}", f"{r.b_kind}:{r.b}", label=r.rel)
         for r in self.reports[self.reports["cluster_id"] == cluster_id].itertuples():
@@ -171,7 +171,7 @@ def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool) -> 
     members = graphs.nodes[graphs.nodes["cluster_id"] == c.cluster_id].sort_values("score", ascending=False).head(15)
     members = members.assign(
         id=[mask_id(v, k) if masked else v for v, k in zip(members["id"], members["kind"], strict=False)],
-        role=[f"{r} {role(r).zh}" for r in members["role"].fillna("unknown")],
+        role=[f"{r} {role(r).zh}" for r in members["role"].fillna(UNKNOWN.key)],
         reasons=[mask_text(r) if masked else (r or "") for r in members["reasons"]],
     )
     reports = graphs.reports[graphs.reports["cluster_id"] == c.cluster_id]

@@ -222,7 +222,7 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             "finished_at": datetime.now(UTC).isoformat(),
             "database": settings.connection.uri,
             "detect_run": run,
-            "algorithm": {k: run.get(k) for k in ("engine", "resolution", "seed", "min_score")},
+            "algorithm": {k: run.get(k) for k in ("engine", "resolution", "seed", "min_score", "model_version")},
             "sources": sources,
             "evidence": evidence_held(run),
             "masked": params.masked,

@@ -14,7 +14,7 @@ CALL () {
   UNION
   MATCH (n:Device {device_id: $entity_id}) WHERE $entity_type = 'device' RETURN n
 }
-WITH n WHERE $status IN ['confirmed', 'dismissed', 'under_review'] AND trim(coalesce($by, '')) <> ''
+WITH n WHERE $status IN ['under_review', 'confirmed', 'dismissed'] AND trim(coalesce($by, '')) <> ''
 OPTIONAL MATCH (n)-[f:FLAGGED_IN]->(r:Run)
 WITH n, f, r ORDER BY r.finished_at DESC
 WITH n, collect({run_id: r.run_id, score: f.score})[0] AS lead

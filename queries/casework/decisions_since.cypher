@@ -3,6 +3,6 @@
 MATCH (d:Decision)-[:ABOUT]->(n)
 WHERE d.at >= datetime($since)
 RETURN toString(d.at) AS at, d.decision_id AS decision_id, d.status AS status, d.by AS by, d.note AS note,
-       CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' ELSE 'device' END AS entity_type,
+       CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END AS entity_type,
        coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS entity_id
 ORDER BY at

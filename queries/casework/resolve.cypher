@@ -14,5 +14,5 @@ CALL () {
   WHERE $ref CONTAINS '#' AND f.rank = toInteger(split($ref, '#')[1])
   RETURN n
 }
-RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' ELSE 'device' END AS entity_type,
+RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END AS entity_type,
        coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS entity_id

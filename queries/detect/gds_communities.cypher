@@ -11,5 +11,5 @@ CALL () {
   YIELD nodeId, communityId RETURN nodeId, communityId
 }
 WITH gds.util.asNode(nodeId) AS n, communityId
-RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' ELSE 'device' END
+RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END
          + ':' + coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS key, communityId AS community

@@ -5,9 +5,9 @@ WHERE c.cluster_id IN $cluster_ids
 MATCH (a)-[r:HOLDS_SIM|HOLDS_ACCOUNT|SEEN_IN|USED_FROM|BOUND_TO|TRANSFER]->(b)
 WHERE (b)-[:MEMBER_OF]->(c)
 RETURN c.cluster_id AS cluster_id,
-       CASE WHEN a:Person THEN 'person' WHEN a:Sim THEN 'sim' WHEN a:Account THEN 'account' ELSE 'device' END AS a_kind,
+       CASE WHEN a:Person THEN 'person' WHEN a:Sim THEN 'sim' WHEN a:Account THEN 'account' WHEN a:Device THEN 'device' END AS a_kind,
        coalesce(a.person_id, a.msisdn, a.account_id, a.device_id) AS a, type(r) AS rel,
-       CASE WHEN b:Person THEN 'person' WHEN b:Sim THEN 'sim' WHEN b:Account THEN 'account' ELSE 'device' END AS b_kind,
+       CASE WHEN b:Person THEN 'person' WHEN b:Sim THEN 'sim' WHEN b:Account THEN 'account' WHEN b:Device THEN 'device' END AS b_kind,
        coalesce(b.person_id, b.msisdn, b.account_id, b.device_id) AS b,
        toString(coalesce(r.first_seen, r.ts)) AS first, toString(r.last_seen) AS last, r.days_seen AS days_seen,
        r.amount AS amount

@@ -3,6 +3,6 @@
 MATCH (n)-[m:MEMBER_OF]->(c:Cluster)
 WHERE c.cluster_id IN $cluster_ids
 RETURN c.cluster_id AS cluster_id,
-       CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' ELSE 'device' END AS kind,
+       CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END AS kind,
        coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS id, m.role AS role, m.score AS score,
        m.reasons AS reasons

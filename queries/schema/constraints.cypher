@@ -9,7 +9,6 @@ CREATE CONSTRAINT outlet_outlet_id_unique IF NOT EXISTS FOR (n:Outlet) REQUIRE n
 CREATE CONSTRAINT report_report_id_unique IF NOT EXISTS FOR (n:Report) REQUIRE n.report_id IS UNIQUE;
 CREATE INDEX report_fraud_type_index IF NOT EXISTS FOR (n:Report) ON (n.fraud_type);
 CREATE CONSTRAINT run_run_id_unique IF NOT EXISTS FOR (n:Run) REQUIRE n.run_id IS UNIQUE;
-CREATE INDEX run_kind_index IF NOT EXISTS FOR (n:Run) ON (n.kind);
 CREATE CONSTRAINT cluster_cluster_id_unique IF NOT EXISTS FOR (n:Cluster) REQUIRE n.cluster_id IS UNIQUE;
 CREATE INDEX cluster_run_id_index IF NOT EXISTS FOR (n:Cluster) ON (n.run_id);
 CREATE CONSTRAINT decision_decision_id_unique IF NOT EXISTS FOR (n:Decision) REQUIRE n.decision_id IS UNIQUE;

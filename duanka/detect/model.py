@@ -1,0 +1,184 @@
+"""The scoring model, declared once: every number that turns signals into scores, reasons and leads.
+
+Each number carries a note saying where it comes from (the domain brief, a measurement, a judgement).
+`score.py` and `run.py` read them; the table in docs/detection.md is generated from them (`duanka docs`);
+`MODEL.version` is recorded on every detection `Run` and in every export's manifest. A calibrated or
+learned model plugs in here: a `Model` with other numbers, under another version.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from duanka.detect.signals import FARM_SIMS
+
+QUOTE_FROM = 0.3  # a reason cites a count once its term reaches this: strong enough to be worth a sentence
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A logistic in a count: half-way at `mid`, `scale` wide; a reason cites the count from `quoted_from` on."""
+
+    mid: float
+    scale: float
+
+    def __call__(self, x: pd.Series | np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=float) - self.mid) / self.scale))
+
+    @property
+    def quoted_from(self) -> int:
+        """The smallest whole count whose term reaches QUOTE_FROM, so reasons and scores agree on 'a burst'."""
+        return math.ceil(self.mid + self.scale * math.log(QUOTE_FROM / (1 - QUOTE_FROM)) - 1e-9)
+
+
+def _declared(value: Any, note: str, used: str) -> Any:
+    return field(default=value, metadata={"note": note, "used": used})
+
+
+def _edges() -> dict[str, float]:
+    return {"HOLDS_SIM": 1.0, "HOLDS_ACCOUNT": 1.0, "SEEN_IN": 1.0, "USED_FROM": 1.0, "BOUND_TO": 0.5}
+
+
+@dataclass(frozen=True)
+class Model:
+    """Hand-set rules, version 1; each field's note is the rationale shown in docs/detection.md."""
+
+    version: str = _declared("rules-1", "changes with any number below", "Run.model_version, manifest")
+
+    # card_farmer 卡农
+    sim_burst: Curve = _declared(
+        Curve(3.5, 0.6),
+        "domain brief: farmers open several cards within days; 3 in a week is rare for anyone else",
+        "card_farmer",
+    )
+    away_floor: float = _declared(
+        0.15,
+        "a burst alone is weak (IoT fleets burst too); the share of own cards in others' devices carries the rest",
+        "card_farmer",
+    )
+    account_burst: Curve = _declared(
+        Curve(2.5, 0.6), "a bank-card burst beside a SIM burst: the farmer opens both", "card_farmer"
+    )
+    account_floor: float = _declared(
+        0.7, "a SIM farmer without a bank-card burst keeps 70 % of the SIM term", "card_farmer"
+    )
+    bank_burst: Curve = _declared(
+        Curve(1.5, 0.5),
+        "bank-only extracts: two bank cards in a week, then worked from others' devices, is already a farmer's pattern",
+        "card_farmer",
+    )
+    # card_collector 卡头, number_dealer 号商
+    handled: Curve = _declared(
+        Curve(5, 1.5),
+        "other holders' new cards tried and accounts set up on one's own device; a family helps one or two",
+        "card_collector",
+    )
+    controlled: Curve = _declared(
+        Curve(3, 0.8),
+        "holders whose accounts one's device worked for weeks; a relative manages one parent's",
+        "number_dealer",
+    )
+    # device_farm 猫池设备
+    box_cards: Curve = _declared(
+        Curve(FARM_SIMS - 1, 1.2),
+        f"domain brief: SIM boxes hold from {FARM_SIMS} cards; a family tablet holds a few",
+        "device_farm",
+    )
+    box_holders: Curve = _declared(
+        Curve(2.5, 0.4), "cards of 3 or more holders at once; a dual-SIM phone holds one holder's", "device_farm"
+    )
+    brief_discount: float = _declared(
+        0.8, "repair benches and second-hand dealers see many cards, each for under a day", "device_farm"
+    )
+    # mule_account 跑分账户
+    payers: Curve = _declared(
+        Curve(2.5, 0.7), "跑分: money from several payers; a salary account has one", "mule_account"
+    )
+    forwarded_quoted: float = _declared(
+        0.5, "the pass-through reason is cited once more than half of the money moved on", "mule_account"
+    )
+    passthrough_weight: float = _declared(0.95, "fast in, fast out is the mule's defining act", "mule_account")
+    farm_sim_weight: float = _declared(0.55, "bound to a number that ran in a SIM box", "mule_account")
+    controlled_weight: float = _declared(0.5, "operated for weeks from another person's device", "mule_account")
+    reported_account_weight: float = _declared(
+        0.3, "a victim report alone: reports name the last hop, often wrongly", "mule_account"
+    )
+    # fraud_sim 涉诈号码
+    callees: Curve = _declared(
+        Curve(12, 3), "many distinct numbers called; a busy person calls a dozen regularly", "fraud_sim"
+    )
+    cold_call_seconds: float = _declared(90, "cold calls are short on average; business calls are long", "fraud_sim")
+    farm_weight: float = _declared(0.9, "ran in a SIM box with other holders' cards", "fraud_sim")
+    cold_calls_weight: float = _declared(0.6, "many short calls to strangers", "fraud_sim")
+    reported_sim_weight: float = _declared(0.4, "named in a victim report", "fraud_sim")
+    # clusters and leads
+    edge_weights: dict[str, float] = field(
+        default_factory=_edges,
+        metadata={"note": "a reserved number binds an account more loosely than holding it", "used": "projection"},
+    )
+    min_score: float = _declared(
+        0.35, "the default lead threshold (`--min-score`); measured on the hard worlds in evaluation.md", "leads"
+    )
+    context: float = _declared(0.2, "share of an entity's score that comes from its cluster", "leads")
+    context_from: float = _declared(
+        0.1, "an entity with no evidence of its own gets no share of its cluster's", "leads"
+    )
+    role_from: float = _declared(0.2, "below this own score the role is 'unknown'", "leads")
+    top_members: int = _declared(5, "a cluster's score is the mean of its best members", "clusters")
+    strong_members: int = _declared(
+        3, "a cluster with fewer suspicious members is discounted (a ring has several)", "clusters"
+    )
+    few_strong_power: float = _declared(
+        0.5, "the discount is a square root: two strong members of three keep 82 % of the score", "clusters"
+    )
+    known_bonus: float = _declared(
+        0.05, "each victim report or confirmation in a cluster adds this to its score", "clusters"
+    )
+    known_most: int = _declared(3, "…for at most this many", "clusters")
+    spread: float = _declared(
+        0.97, "each further member of the same cluster ranks 3 % lower, so every ring shows early", "leads"
+    )
+    material: float = _declared(
+        0.1, "a dismissed entity returns only if its score rose this much (or a new report names it)", "casework"
+    )
+
+    def noted(self) -> list[tuple[str, Any, str, str]]:
+        """(name, value, used for, note) of every number, in declaration order."""
+        return [(f.name, getattr(self, f.name), f.metadata["used"], f.metadata["note"]) for f in fields(self)]
+
+
+MODEL = Model()
+
+
+def markdown(model: Model = MODEL) -> str:
+    """The table in docs/detection.md: every number of the model, where it is used and why."""
+    lines = [
+        f"Model `{model.version}` (`duanka/detect/model.py`; generated by `duanka docs`). A curve is a logistic "
+        f"in a count, half-way at its midpoint; a reason cites the count from where the term reaches {QUOTE_FROM}.",
+        "",
+        "| number | used for | value | why |",
+        "|---|---|---|---|",
+    ]
+    for name, value, used, note in model.noted():
+        if isinstance(value, Curve):
+            shown = f"midpoint {value.mid:g}, scale {value.scale:g}; cited from {value.quoted_from}"
+        elif isinstance(value, dict):
+            shown = ", ".join(f"{k} {v:g}" for k, v in value.items())
+        else:
+            shown = f"{value:g}" if isinstance(value, float | int) else str(value)
+        lines.append(f"| `{name}` | {used} | {shown} | {note} |")
+    return "\n".join(lines) + "\n"
+
+
+BEGIN, END = "<!-- model:begin -->", "<!-- model:end -->"
+
+
+def with_model_table(page: str, model: Model = MODEL) -> str:
+    """docs/detection.md with the generated table between its markers."""
+    head, rest = page.split(BEGIN, 1)
+    return f"{head}{BEGIN}\n{markdown(model)}{END}{rest.split(END, 1)[1]}"
