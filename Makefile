@@ -1,6 +1,6 @@
 # The two commands a new user needs (see README.md):
 #   make demo   install everything, start the project's Neo4j, run the pipeline on a demo scenario
-#   make test   install what the tests need, start a separate test Neo4j, run the whole suite, stop it
+#   make test   install what the tests need, lint and type-check, start a separate test Neo4j, run the whole suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test install neo4j clean system-packages
+.PHONY: demo test check install neo4j clean system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ system-packages:
 	@command -v chromium >/dev/null && fc-list | grep -qi "wenquanyi\|noto sans cjk" || \
 	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei)
 
-# Tests run against their own server (.neo4j/test, ports 17687/17474) so they never touch the demo's data.
-test: install system-packages
+# Lint, format and types first (seconds); then the suite, against its own server (.neo4j/test, ports
+# 17687/17474) so it never touches the demo's data.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install system-packages check
 	DUANKA_NEO4J_HOME=$(CURDIR)/.neo4j/test DUANKA_NEO4J_LIB=$(CURDIR)/.neo4j/lib \
 	DUANKA_NEO4J_BOLT_PORT=17687 DUANKA_NEO4J_HTTP_PORT=17474 \
 	DUANKA_NEO4J_HEAP=2g DUANKA_NEO4J_PAGECACHE=2g \

@@ -97,8 +97,8 @@ def main() -> None:
         if not args.empty_the_database:
             parser.error("--load empties the configured database: add --empty-the-database to say so")
         from duanka import db
-        from duanka.ingest.run import ingest_source
         from duanka.settings import Settings
+        from flows.ingest import ingest
 
         settings = Settings.from_env()
         (folder / "persons.csv").write_text("person_id\nP1\n", encoding="utf-8")
@@ -106,7 +106,7 @@ def main() -> None:
         with db.session(settings) as sess:
             sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         began = time.perf_counter()
-        result = ingest_source(folder, settings)
+        result = ingest(str(folder), force=True)  # the first seconds start Prefect's temporary server
         seconds = time.perf_counter() - began
         print(
             f"ingest into Neo4j: ok={result.ok} {result.found.get('CALLED', 0):,} CALLED relationships, "

@@ -85,23 +85,21 @@ def engines(args: argparse.Namespace) -> None:
 
 
 def database(args: argparse.Namespace) -> None:
-    from duanka.detect.run import Detection, DetectParams
+    from duanka.detect import run as steps
+    from duanka.params import DetectParams
     from duanka.settings import Settings
 
-    run = Detection(Settings.from_env(), DetectParams(engine=args.engines[0]))
-    print(f"detect on the configured database, engine {args.engines[0]}")
-    proj = measure("projection", run.project)
+    settings = Settings.from_env()
+    run = steps.DetectRun(DetectParams(engine=args.engines[0]))
+    print(f"detect on the configured database, engine {args.engines[0]} (its steps, without Prefect)")
+    proj = measure("projection", lambda: steps.project(settings))
     print(f"    {len(proj.keys):,} nodes, {len(proj.sources):,} edges")
-    community = measure("communities", lambda: run.communities(proj))
-    facts = measure("facts (5 queries)", run.facts)
-    entities, clusters = measure("signals and scores", lambda: run.score(facts, community))
-    figures = {
-        "nodes": len(proj.keys),
-        "edges": len(proj.sources),
-        "clusters": len(clusters),
-        "leads": int((entities["score"] >= run.params.min_score).sum()),
-    }
-    measure("write-back", lambda: run.write_back(entities, clusters, figures))
+    community = measure("communities", lambda: steps.communities(settings, run, proj))
+    facts = measure("facts (6 queries)", lambda: steps.read_facts(settings))
+    entities, clusters = measure("signals and scores", lambda: steps.score(facts, community, run.params))
+    figures = steps.run_figures(proj, entities, clusters)
+    measure("write-back", lambda: steps.write_results(settings, run, entities, clusters, figures, facts.evidence))
+    steps.finish(settings, run, figures, {})
     print(f"    {figures}")
 
 

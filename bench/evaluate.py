@@ -14,10 +14,10 @@ import time
 
 from duanka import db
 from duanka.detect import evaluate as ev
-from duanka.detect.run import Detection, DetectParams
 from duanka.generate import generate
-from duanka.ingest.run import ingest_source
 from duanka.settings import Settings, project_root
+from flows.detect import detect
+from flows.ingest import ingest
 
 COLUMNS = ["p@10", "p@50", "p@100", "p@500", "recall", "rings_found", "role_accuracy", "hn_fp@500"]
 
@@ -40,12 +40,12 @@ def main() -> None:
                 generate(source, args.profile, seed=seed, difficulty=difficulty)
             with db.session(settings) as sess:
                 sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-            assert ingest_source(source, settings, bulk=True).ok
+            assert ingest(str(source), bulk=True, force=True).ok  # also starts Prefect, before any timing
             truth = ev.Truth.read(source / "truth.csv")
             name = f"{args.profile} {difficulty} seed {seed}"
             for engine in args.engines:
                 began = time.perf_counter()
-                result = Detection(settings, DetectParams(engine=engine, seed=seed)).run()
+                result = detect(engine=engine, seed=seed)
                 seconds = time.perf_counter() - began
                 ranked = [
                     f"{t}:{i}"

@@ -14,10 +14,10 @@ import argparse
 from duanka import db
 from duanka.casework import decide
 from duanka.detect import evaluate as ev
-from duanka.detect.run import Detection, DetectParams
 from duanka.generate import generate
-from duanka.ingest.run import ingest_source
 from duanka.settings import Settings, project_root
+from flows.detect import detect
+from flows.ingest import ingest
 
 KS = (100, 500, 1000, 2000, 3000)
 
@@ -43,10 +43,10 @@ def main() -> None:
         generate(source, args.profile, seed=args.seed, difficulty=args.difficulty)
     with db.session(settings) as sess:
         sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    assert ingest_source(source, settings).ok
+    assert ingest(str(source), force=True).ok
     truth = ev.Truth.read(source / "truth.csv")
 
-    before = Detection(settings, DetectParams(seed=args.seed, min_score=args.min_score)).run()
+    before = detect(seed=args.seed, min_score=args.min_score)
     top = before.leads.head(args.decide)
     decided = set()
     for r in top.itertuples():
@@ -55,7 +55,7 @@ def main() -> None:
         decide(settings, key, status, "bench investigator", "decided from the scenario's truth")
         decided.add(key)
     confirmed = sum(k in truth.roles for k in decided)
-    after = Detection(settings, DetectParams(seed=args.seed, min_score=args.min_score)).run()
+    after = detect(seed=args.seed, min_score=args.min_score)
 
     print(
         f"{args.profile} {args.difficulty} seed {args.seed}, lead threshold {args.min_score}: {len(decided)} top leads decided "

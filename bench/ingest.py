@@ -16,8 +16,8 @@ from pathlib import Path
 
 from duanka import db, neo4j_server
 from duanka.generate import generate
-from duanka.ingest import load
-from duanka.ingest.run import Ingestion
+from duanka.ingest import load, loader
+from duanka.ingest import run as steps
 from duanka.ingest.writes import WRITES, NodeWrite
 from duanka.settings import Settings, project_root
 
@@ -41,10 +41,6 @@ def helpers_cpu_seconds() -> float:
         if int(fields[1]) == os.getpid():
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
-
-
-def run_seconds_import(run: Ingestion) -> float:
-    return run.bulk_sink.seconds_import if run.bulk_sink else 0.0
 
 
 def main() -> None:
@@ -83,28 +79,31 @@ def main() -> None:
         sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
     parallel = {"auto": None, "inline": False, "background": True}[args.prepare]
-    measure(Ingestion(source=Path(source), settings=settings, bulk=args.bulk, parallel=parallel), args, "first load")
+    first = steps.IngestOptions(Path(source), bulk=args.bulk, parallel=parallel)
+    measure(settings, first, args, "first load")
     if args.again:  # every row now matches what the first load wrote: the MERGE path throughout
-        measure(Ingestion(source=Path(source), settings=settings, parallel=parallel), args, "the same extract again")
+        measure(settings, steps.IngestOptions(Path(source), parallel=parallel), args, "the same extract again")
 
 
-def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
+def measure(settings: Settings, options: steps.IngestOptions, args: argparse.Namespace, title: str) -> None:
+    """The ingest steps in the flow's order, each file's load timed (the steps, without Prefect)."""
     if args.merge_only:  # as if every label and type were already in the graph: MERGE, lookups, conflict checks
-        run._absent = lambda sess: set()  # type: ignore[method-assign]
-    run.check()
-    run.prepare()
+        steps.absent = lambda sess, bulk: set()  # type: ignore[assignment]
+    run = steps.IngestRun(options)
+    extract = steps.check(settings, options)
+    steps.prepare(settings)
     per_file: dict[str, float] = {}
     cores: dict[str, tuple[float, float, float]] = {}  # file -> (this process, its helpers, Neo4j) in cores busy
-    local = run.settings.local if run.settings.connection.is_local else None
+    local = settings.local if settings.connection.is_local else None
     server = neo4j_server.server_pid(local) if local else None
     began = time.perf_counter()
-    original = run.load_file
+    original = loader.Loader.load_file
 
-    def timed(sess, writer, spec, quarantine, chunks):  # type: ignore[no-untyped-def]
+    def timed(self, sess, spec, path, sha256, chunks):  # type: ignore[no-untyped-def]
         t, own, helpers, neo = time.perf_counter(), time.process_time(), helpers_cpu_seconds(), cpu_seconds(server)
-        report = original(sess, writer, spec, quarantine, chunks)
-        if hasattr(writer, "flush"):
-            writer.flush()
+        report = original(self, sess, spec, path, sha256, chunks)
+        if hasattr(self.sink, "flush"):
+            self.sink.flush()
         per_file[spec.name] = elapsed = time.perf_counter() - t
         cores[spec.name] = (
             (time.process_time() - own) / elapsed,
@@ -113,25 +112,26 @@ def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
         )
         return report
 
-    run.load_file = timed  # type: ignore[method-assign]
-    run.load_all()
+    loader.Loader.load_file = timed  # type: ignore[method-assign]
+    loaded = steps.load(settings, run, extract)
+    loader.Loader.load_file = original  # type: ignore[method-assign]
     total = time.perf_counter() - began
-    result = run.reconcile()
+    result = steps.reconcile(settings, run, extract, loaded)
     assert result.ok, "did not reconcile"
 
     node_writes = sum(result.expected[w.node.label] for f in WRITES.values() for w in f if isinstance(w, NodeWrite))
     rel_writes = sum(n for name, n in result.expected.items() if name.isupper())
     rel_seconds = sum(per_file[f] for f in ("sim_device_links", "account_device_links", "transfers", "calls"))
-    if run.bulk:  # files are written as rows pass; the graph is built at the end, offline
+    if options.bulk:  # files are written as rows pass; the graph is built at the end, offline
         print(
-            f"  validation and import files: {total - run_seconds_import(run):.1f} s, "
-            f"neo4j-admin import with server stop/start: {run_seconds_import(run):.1f} s"
+            f"  validation and import files: {total - result.seconds_import:.1f} s, "
+            f"neo4j-admin import with server stop/start: {result.seconds_import:.1f} s"
         )
         rel_seconds = total
     rel_only = sum(result.expected[t] for t in ("SEEN_IN", "USED_FROM", "TRANSFER", "CALLED"))
     how = (
         "bulk: neo4j-admin import"
-        if run.bulk
+        if options.bulk
         else f"Bolt, batch {args.batch}" + (", MERGE only" if args.merge_only else "")
     )
     print(f"profile {args.profile}, {title}, {how}")
@@ -146,7 +146,7 @@ def measure(run: Ingestion, args: argparse.Namespace, title: str) -> None:
         f"total {sum(f.rows_read for f in result.files):,} rows in {total:.1f} s "
         f"({node_writes:,} nodes, {rel_writes:,} relationships written)"
     )
-    label = "all files, end to end" if run.bulk else "relationship files"
+    label = "all files, end to end" if options.bulk else "relationship files"
     print(f"{label}: {rel_only:,} relationships in {rel_seconds:.1f} s = {rel_only / rel_seconds:,.0f} relationships/s")
     print(
         f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "

@@ -20,7 +20,7 @@ from duanka.errors import DuankaError
 from duanka.export import sheets
 from duanka.export.mask import mask_id, mask_text
 from duanka.export.report import ClusterGraphs
-from duanka.ingest.run import sha256_of
+from duanka.ids import sha256_of
 from duanka.settings import Settings
 from graphmodel.roles import DECISIONS, role
 

@@ -14,8 +14,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from duanka import neo4j_server, progress
+from duanka.choices import Decided, Difficulty, Engine, Lang
 from duanka.errors import DuankaError
+from duanka.params import DetectParams, ExportParams
 from duanka.settings import Settings
+
+ENGINE_HELP = "igraph (fast, multilevel), leiden, louvain (the reference), gds (inside Neo4j: needs the GDS plugin, untested here)"
 
 app = typer.Typer(help="断卡 duanka: find the black-market supply chain behind telecom fraud.", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The project's own Neo4j server.", no_args_is_help=True)
@@ -129,8 +133,8 @@ def serve_cmd(
     inbox: Path = typer.Option(..., help="Inbox root: extracts are dropped into INBOX/incoming/<name>/."),
     out: Path = typer.Option(..., help="Exports go to OUT/<extract name>/."),
     cron: str = typer.Option("*/15 * * * *", help="When to look in the inbox (cron, Asia/Shanghai time)."),
-    engine: str = typer.Option("igraph"),
-    lang: str = typer.Option("zh"),
+    engine: Engine = typer.Option(DetectParams.engine),
+    lang: Lang = typer.Option(ExportParams.lang),
 ) -> None:
     """Serve the `process-inbox` deployment on a schedule (one run at a time) until stopped."""
     from prefect.schedules import Cron
@@ -145,7 +149,7 @@ def serve_cmd(
         schedule=Cron(cron, timezone="Asia/Shanghai"),
         limit=1,
         global_limit=1,
-        parameters={"inbox": str(inbox.resolve()), "out": str(out.resolve()), "engine": engine, "lang": lang},
+        parameters={"inbox": str(inbox.resolve()), "out": str(out.resolve()), "engine": str(engine), "lang": str(lang)},
     )
 
 
@@ -171,7 +175,7 @@ def generate_cmd(
     profile: str = typer.Option("demo", help="demo | small | medium | large"),
     persons: int | None = typer.Option(None, help="Override the profile's population size."),
     seed: int = typer.Option(1, help="Same seed and options, same bytes."),
-    difficulty: str = typer.Option("easy", help="easy | hard (camouflaged rings)"),
+    difficulty: Difficulty = typer.Option(Difficulty.EASY, help="hard: camouflaged rings"),
     dirty_rows: float = typer.Option(0.0, help="Fraction of malformed rows to add to each file."),
     fmt: str = typer.Option("csv", "--format", help="csv | parquet"),
 ) -> None:
@@ -210,7 +214,7 @@ def ingest_cmd(
     from flows.ingest import ingest
 
     with progress.bars(console):
-        summary = ingest(str(source), encoding, bulk, force, str(mapping) if mapping else None)
+        summary = ingest(str(source), encoding, bulk, force, str(mapping) if mapping else None).summary()
     print_ingest(summary)
 
 
@@ -236,27 +240,29 @@ def print_ingest(summary: dict[str, Any]) -> None:
 @app.command("detect")
 @friendly
 def detect_cmd(
-    engine: str = typer.Option(
-        "igraph", help="igraph (fast, multilevel) | leiden | louvain (reference) | gds (in Neo4j, needs GDS)"
+    engine: Engine = typer.Option(DetectParams.engine, help=ENGINE_HELP),
+    resolution: float = typer.Option(
+        DetectParams.resolution, help="Community resolution: higher gives smaller clusters."
     ),
-    resolution: float = typer.Option(1.0, help="Community resolution: higher gives smaller clusters."),
-    seed: int = typer.Option(1, help="Same data, parameters and seed give the same clusters and ranks."),
-    min_score: float = typer.Option(0.35, help="Entities at or above this score are leads."),
-    lang: str = typer.Option("en", help="Language of the printed reasons: en | zh"),
+    seed: int = typer.Option(
+        DetectParams.seed, help="Same data, parameters and seed give the same clusters and ranks."
+    ),
+    min_score: float = typer.Option(DetectParams.min_score, help="Entities at or above this score are leads."),
+    lang: Lang = typer.Option(ExportParams.lang, help="Language of the printed reasons."),
     top: int = typer.Option(10, help="How many leads to print."),
 ) -> None:
     """Find, score and explain supply-chain clusters; write them back to Neo4j (the `detect` flow)."""
     from duanka import db, queries
     from flows.detect import detect
 
-    summary = detect(engine, resolution, seed, min_score)
-    console.print(f"detect {summary['run_id']}: {summary['figures']}")
+    found = detect(engine, resolution, seed, min_score)
+    console.print(f"detect {found.run_id}: {found.figures}")
     with db.session(Settings.from_env()) as sess:
         leads = db.read(sess, queries.load("latest_leads"), limit=top)
     print_leads(leads, lang)
 
 
-def print_leads(leads: list[dict[str, Any]], lang: str = "en") -> None:
+def print_leads(leads: list[dict[str, Any]], lang: Lang = ExportParams.lang) -> None:
     from graphmodel.roles import role
 
     table = Table("rank", "type", "id", "role", "score", "reasons", title="Top leads (suspicions, not determinations)")
@@ -269,7 +275,7 @@ def print_leads(leads: list[dict[str, Any]], lang: str = "en") -> None:
             str(r["entity_id"]),
             named,
             shown,
-            (r.get("reasons_zh") if lang == "zh" else r.get("reasons")) or "",
+            (r.get("reasons_zh") if lang == Lang.ZH else r.get("reasons")) or "",
         )
     console.print(table)
 
@@ -283,9 +289,9 @@ def export_cmd(
     ),
     by: str | None = typer.Option(None, help="Who exports (recorded in the manifest and the audit log)."),
     reason: str | None = typer.Option(None, help="Why unmasked output is needed (recorded)."),
-    lang: str = typer.Option("zh", help="Language of the reasons: zh | en"),
+    lang: Lang = typer.Option(ExportParams.lang, help="Language of the reasons."),
     run_id: str | None = typer.Option(None, help="Detection run to export; the latest completed by default."),
-    top_clusters: int = typer.Option(10, help="Clusters drawn in the report."),
+    top_clusters: int = typer.Option(ExportParams.top_clusters, help="Clusters drawn in the report."),
 ) -> None:
     """Write the lead lists, workbook, report and manifest for case teams (the `export` flow)."""
     from flows.export import export
@@ -321,14 +327,14 @@ def query_cmd(
 @friendly
 def decide_cmd(
     entity: str = typer.Argument(..., help="type:id (sim:13800138000), a bare id, or a lead reference RUN#RANK."),
-    status: str = typer.Option(..., help="confirmed | dismissed | under_review"),
+    status: Decided = typer.Option(..., help="What the investigator found."),
     by: str = typer.Option(..., help="The investigator deciding."),
     note: str = typer.Option(..., help="The written grounds."),
 ) -> None:
     """Record an investigator's decision: the only way a suspicion becomes 'confirmed'."""
     from duanka.casework import decide
 
-    d = decide(Settings.from_env(), entity, status, by, note)
+    d = decide(Settings.from_env(), entity, str(status), by, note)
     on = f" on the lead of run {d['run_id']} (score {d['score']:.2f})" if d["run_id"] else " (no lead on record)"
     console.print(
         f"[green]✓[/] {d['entity']}: {d['status']} by {escape(d['by'])} at {d['at']}{on}; decision {d['decision_id']}"
@@ -339,7 +345,7 @@ def decide_cmd(
 @friendly
 def explain_cmd(
     entity: str = typer.Argument(..., help="type:id, a bare id, or a lead reference RUN#RANK."),
-    lang: str = typer.Option("en", help="en | zh"),
+    lang: Lang = typer.Option(ExportParams.lang),
 ) -> None:
     """Why an entity was flagged, across runs: scores over time, clusters, reports, decisions."""
     from duanka.casework import explain
@@ -514,14 +520,14 @@ def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
 def run_cmd(
     source: Path = typer.Option(..., help="Source directory laid out as the input contract says."),
     out: Path = typer.Option(..., help="Export directory for the lead lists and the report."),
-    engine: str = typer.Option("igraph", help="igraph | leiden | louvain | gds"),
-    resolution: float = typer.Option(1.0),
-    seed: int = typer.Option(1),
-    min_score: float = typer.Option(0.35),
+    engine: Engine = typer.Option(DetectParams.engine, help=ENGINE_HELP),
+    resolution: float = typer.Option(DetectParams.resolution),
+    seed: int = typer.Option(DetectParams.seed),
+    min_score: float = typer.Option(DetectParams.min_score),
     unmasked: bool = typer.Option(False, help="Identifiers in clear: needs --by and --reason, both recorded."),
     by: str | None = typer.Option(None),
     reason: str | None = typer.Option(None),
-    lang: str = typer.Option("zh", help="Language of the exported reasons: zh | en"),
+    lang: Lang = typer.Option(ExportParams.lang, help="Language of the exported reasons."),
     mapping: Path | None = typer.Option(None, help=MAPPING_HELP),
 ) -> None:
     """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from duanka.ingest.run import sha256_of
+from duanka.ids import sha256_of
 
 
 @dataclass

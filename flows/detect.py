@@ -2,57 +2,84 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 import flows  # noqa: F401  (Prefect environment)
-from duanka.detect.run import Detection, DetectParams, DetectResult, Projection, run_figures
+from duanka.choices import Engine
+from duanka.detect import run as steps
+from duanka.detect.run import DetectResult, DetectRun, Projection, run_figures
 from duanka.detect.signals import Facts
 from duanka.errors import retry_if_transient
+from duanka.params import DetectParams
 from duanka.settings import Settings
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def project(run: Detection) -> Projection:
-    return run.project()
+def project(settings: Settings) -> Projection:
+    return steps.project(settings)
 
 
 @task(cache_policy=NO_CACHE)
-def find_communities(run: Detection, projection: Projection) -> pd.Series:
-    return run.communities(projection)
+def find_communities(settings: Settings, run: DetectRun, projection: Projection) -> pd.Series:
+    return steps.communities(settings, run, projection)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def read_facts(run: Detection) -> Facts:
-    return run.facts()
+def read_facts(settings: Settings) -> Facts:
+    return steps.read_facts(settings)
 
 
 @task(cache_policy=NO_CACHE)
-def score(run: Detection, facts: Facts, community: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return run.score(facts, community)
+def score(facts: Facts, community: pd.Series, params: DetectParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return steps.score(facts, community, params)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def write_back(run: Detection, entities: pd.DataFrame, clusters: pd.DataFrame, figures: dict[str, int]) -> None:
+def write_results(
+    settings: Settings,
+    run: DetectRun,
+    entities: pd.DataFrame,
+    clusters: pd.DataFrame,
+    figures: dict[str, int],
+    held: dict[str, int],
+) -> None:
     """MERGEs keyed by run and cluster id: a retry rewrites the same results."""
-    run.write_back(entities, clusters, figures)
+    steps.write_results(settings, run, entities, clusters, figures, held)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
+def finish(settings: Settings, run: DetectRun, figures: dict[str, int], timings: dict[str, float]) -> None:
+    steps.finish(settings, run, figures, timings)
 
 
 @flow(name="detect", log_prints=True)
-def detect(engine: str = "igraph", resolution: float = 1.0, seed: int = 1, min_score: float = 0.35) -> dict[str, Any]:
+def detect(
+    engine: Engine = DetectParams.engine,
+    resolution: float = DetectParams.resolution,
+    seed: int = DetectParams.seed,
+    min_score: float = DetectParams.min_score,
+) -> DetectResult:
     """Find supply-chain clusters in the loaded graph, score and explain them, write them back."""
-    run = Detection(Settings.from_env(), DetectParams(engine, resolution, seed, min_score))
-    projection = project(run)
-    community = find_communities(run, projection)
-    entities, clusters = score(run, read_facts(run), community)
+    settings = Settings.from_env()
+    run = DetectRun(DetectParams(Engine(engine), resolution, seed, min_score))
+    timings: dict[str, float] = {}
+    with steps.timed(timings, "projection"):
+        projection = project(settings)
+    with steps.timed(timings, "communities"):
+        community = find_communities(settings, run, projection)
+    with steps.timed(timings, "facts"):
+        facts = read_facts(settings)
+    with steps.timed(timings, "scoring"):
+        entities, clusters = score(facts, community, run.params)
     figures = run_figures(projection, entities, clusters)
-    write_back(run, entities, clusters, figures)
-    result = DetectResult(run.run_id, run.params, entities, clusters, dict(run.timings), figures)
-    get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, run.timings)
+    with steps.timed(timings, "write_back"):
+        write_results(settings, run, entities, clusters, figures, facts.evidence)
+    finish(settings, run, figures, timings)
+    result = DetectResult(run.run_id, run.params, entities, clusters, timings, figures)
+    get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, timings)
     top = result.leads.head(20)
     create_table_artifact(
         key="detect-top-leads",
@@ -69,4 +96,4 @@ def detect(engine: str = "igraph", resolution: float = 1.0, seed: int = 1, min_s
             for i, r in enumerate(top.itertuples())
         ],
     )
-    return {"run_id": run.run_id, "figures": figures, "timings": run.timings}
+    return result

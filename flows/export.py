@@ -10,9 +10,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 import flows  # noqa: F401  (Prefect environment)
+from duanka.choices import Lang
 from duanka.errors import retry_if_transient
-from duanka.export.run import ExportParams, ExportResult, as_dict
+from duanka.export.run import ExportResult, as_dict
 from duanka.export.run import export as export_leads
+from duanka.params import ExportParams
 from duanka.settings import Settings
 
 
@@ -25,15 +27,15 @@ def write_export(params: ExportParams) -> ExportResult:
 @flow(name="export", log_prints=True)
 def export(
     out: str,
-    masked: bool = True,
-    lang: str = "zh",
+    masked: bool = ExportParams.masked,
+    lang: Lang = ExportParams.lang,
     run_id: str | None = None,
-    top_clusters: int = 10,
+    top_clusters: int = ExportParams.top_clusters,
     by: str | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
     """Write clusters.csv, leads.csv, leads.xlsx, report.html and manifest.json for case teams (masked by default)."""
-    result = write_export(ExportParams(Path(out), masked, lang, run_id, top_clusters, by, reason))
+    result = write_export(ExportParams(Path(out), masked, Lang(lang), run_id, top_clusters, by, reason))
     create_table_artifact(
         key="export-top-leads",
         table=result.top.to_dict("records"),

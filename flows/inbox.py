@@ -10,7 +10,9 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
 import flows  # noqa: F401  (Prefect environment)
+from duanka.choices import Engine, Lang
 from duanka.inbox import Inbox
+from duanka.params import DetectParams, ExportParams
 from flows.pipeline import pipeline
 
 
@@ -18,12 +20,12 @@ from flows.pipeline import pipeline
 def process_inbox(
     inbox: str,
     out: str,
-    engine: str = "igraph",
-    resolution: float = 1.0,
-    seed: int = 1,
-    min_score: float = 0.35,
-    masked: bool = True,
-    lang: str = "zh",
+    engine: Engine = DetectParams.engine,
+    resolution: float = DetectParams.resolution,
+    seed: int = DetectParams.seed,
+    min_score: float = DetectParams.min_score,
+    masked: bool = ExportParams.masked,
+    lang: Lang = ExportParams.lang,
 ) -> list[dict[str, Any]]:
     """Each new extract in `inbox`/incoming once: pipeline → exports under `out`/<extract>; then done/ or failed/."""
     box = Inbox(Path(inbox))

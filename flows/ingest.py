@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -12,24 +11,29 @@ from prefect.cache_policies import NO_CACHE
 import flows  # noqa: F401  (Prefect environment)
 from duanka import progress
 from duanka.errors import DuankaError, retry_if_transient
+from duanka.ingest import run as steps
 from duanka.ingest.mapping import SourceMapping
-from duanka.ingest.run import Ingestion, IngestResult
+from duanka.ingest.run import Extract, IngestOptions, IngestResult, IngestRun, Loaded
 from duanka.settings import Settings
 
 
 @task(cache_policy=NO_CACHE)
-def check_source(run: Ingestion) -> list[str]:
-    run.check()
-    return sorted(run.paths)
-
-
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15], retry_condition_fn=retry_if_transient)
-def prepare_database(run: Ingestion) -> list[str]:
-    return run.prepare()
+def check_source(settings: Settings, options: IngestOptions) -> Extract:
+    return steps.check(settings, options)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def load_files(run: Ingestion) -> None:
+def loaded_before(settings: Settings, extract: Extract) -> str | None:
+    return steps.loaded_before(settings, extract)
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15], retry_condition_fn=retry_if_transient)
+def prepare_database(settings: Settings) -> list[str]:
+    return steps.prepare(settings)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
+def load_files(settings: Settings, run: IngestRun, extract: Extract) -> Loaded:
     """A retry converges on the same graph: it finds what the failed attempt wrote and MERGEs into it."""
     logger = get_run_logger()
 
@@ -37,56 +41,50 @@ def load_files(run: Ingestion) -> None:
         logger.debug("%s: %d more rows", name, rows)
         progress.report(name, rows)
 
-    run.progress = advance
-    run.load_all()
-    for r in run.reports:
+    loaded = steps.load(settings, run, extract, advance)
+    for r in loaded.files:
         logger.info("%s: read %d, loaded %d, quarantined %d", r.file, r.rows_read, r.rows_loaded, r.rows_quarantined)
+    return loaded
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5, retry_condition_fn=retry_if_transient)
-def reconcile(run: Ingestion) -> IngestResult:
-    return run.reconcile()
-
-
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def loaded_before(run: Ingestion) -> str | None:
-    return run.loaded_before()
+def reconcile(settings: Settings, run: IngestRun, extract: Extract, loaded: Loaded) -> IngestResult:
+    return steps.reconcile(settings, run, extract, loaded)
 
 
 @flow(name="ingest", log_prints=True)
 def ingest(
-    source: str, encoding: str | None = None, bulk: bool = False, force: bool = False, mapping: str | None = None
-) -> dict[str, Any]:
+    source: str,
+    encoding: str | None = IngestOptions.encoding,
+    bulk: bool = IngestOptions.bulk,
+    force: bool = False,
+    mapping: str | None = None,
+    parallel: bool | None = IngestOptions.parallel,
+) -> IngestResult:
     """Load one source directory (input contract) into the graph; nothing lost, nothing doubled.
 
     An extract this database already holds, byte for byte, is skipped unless ``force``.
     ``bulk`` loads an empty local database offline with neo4j-admin import (first loads only).
     ``mapping``: a TOML/YAML file of the source's own headers and codes (else the extract's mapping.toml, if any).
+    ``parallel``: validate and write in processes of their own (default: when the extract is large).
     Only a lost connection or a deadlock is retried: bad data fails once, at once.
     """
-    run = Ingestion(
-        source=Path(source),
-        settings=Settings.from_env(),
-        encoding=encoding,
-        bulk=bulk,
-        mapping=SourceMapping.find(Path(source), Path(mapping) if mapping else None),
+    settings = Settings.from_env()
+    folder = Path(source)
+    options = IngestOptions(
+        folder, encoding, SourceMapping.find(folder, Path(mapping) if mapping else None), bulk, parallel
     )
-    check_source(run)
-    earlier = None if force else loaded_before(run)
+    extract = check_source(settings, options)
+    earlier = None if force else loaded_before(settings, extract)
     if earlier:
         get_run_logger().info(
-            "%s is unchanged since ingest run %s: not loaded again (force=True to reload)", source, earlier
+            "%s is unchanged since ingest run %s: not loaded again (force=True reloads)", source, earlier
         )
-        return {
-            "run_id": earlier,
-            "skipped": True,
-            "manifest": str(run.settings.work_dir / "runs" / earlier / "manifest.json"),
-            "quarantine": str(run.settings.work_dir / "runs" / earlier / "quarantine.csv"),
-            "files": [],
-        }
-    prepare_database(run)
-    load_files(run)
-    result = reconcile(run)
+        return steps.skipped(settings, earlier, folder)
+    run = IngestRun(options)
+    prepare_database(settings)
+    loaded = load_files(settings, run, extract)
+    result = reconcile(settings, run, extract, loaded)
     create_table_artifact(
         key="ingest-reconciliation",
         table=result.table(),
@@ -94,10 +92,4 @@ def ingest(
     )
     if not result.ok:
         raise DuankaError(f"Run {result.run_id} did not reconcile: see {result.manifest}")
-    return {
-        "run_id": result.run_id,
-        "skipped": False,
-        "manifest": result.manifest,
-        "quarantine": result.quarantine,
-        "files": result.table(),
-    }
+    return result

@@ -25,8 +25,8 @@ from duanka.settings import Settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def settings() -> Iterator[Settings]:
-    """Settings of the test server, which is running for the whole session."""
+def settings(prefect_server: None) -> Iterator[Settings]:
+    """Settings of the test server, which is running for the whole session; flows run on the test Prefect server."""
     s = Settings.from_env()
     if not s.connection.is_local and os.environ.get("DUANKA_TEST_ALLOW_REMOTE") != "1":
         pytest.exit(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from duanka import db
+from duanka.ingest.run import IngestResult
 from duanka.settings import Settings
 
 IGNORED = {"load_id"}
@@ -44,10 +46,21 @@ def empty(settings: Settings) -> None:
         sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
+def ingest_source(source: Path, settings: Settings | None = None, **options: Any) -> IngestResult:
+    """An ingest run through the `ingest` flow, as users run it; always loaded (tests reload on purpose).
+
+    `settings` only says which database the caller means: the flow reads the same from the environment.
+    """
+    from flows.ingest import ingest
+
+    if settings is not None:
+        assert settings.connection.uri == Settings.from_env().connection.uri
+    mapping = options.pop("mapping", None)
+    return ingest(str(source), force=True, mapping=str(mapping) if mapping else None, **options)
+
+
 def load_into_empty(settings: Settings, source: Path) -> Path:
     """Empty the test database and load one extract into it, checking it reconciles."""
-    from duanka.ingest.run import ingest_source
-
     empty(settings)
     assert ingest_source(source, settings).ok
     return source

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import load_into_empty
+from helpers import ingest_source, load_into_empty
 
 from duanka import audit, db, queries
 from duanka.casework import CaseParams, case_file, decide, explain
-from duanka.detect.run import Detection, DetectParams
 from duanka.errors import DuankaError
 from duanka.export.run import ExportParams, export
 from duanka.generate import generate
-from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
+from flows.detect import detect
 
 pytestmark = pytest.mark.neo4j
 
@@ -27,7 +26,7 @@ def world(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("casework")
     generate(source, "demo", persons=1500, seed=8)
     load_into_empty(settings, source)
-    Detection(settings, DetectParams(seed=1)).run()
+    detect(seed=1)
     return source
 
 
@@ -61,7 +60,7 @@ def test_a_confirmed_lead_shows_as_confirmed_and_survives_reload_and_rerun(
     d = decide(settings, ref, "confirmed", "王警官", "dealer's phone seized, 40 SIMs on site")
     assert d["entity"] == f"{top['entity_type']}:{top['entity_id']}" and d["run_id"] == top["run_id"]
     assert ingest_source(world, settings).ok  # the same extract again
-    Detection(settings, DetectParams(seed=1)).run()
+    detect(seed=1)
     again = lead_of(settings, d["entity"])
     assert again is not None and again["status"] == "confirmed" and again["run_id"] != top["run_id"]
     export(settings, ExportParams(tmp_path))
@@ -77,7 +76,7 @@ def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(
     target = candidates[0]
     key = f"{target['entity_type']}:{target['entity_id']}"
     decide(settings, key, "dismissed", "赵警官", "number belongs to a repair shop, checked")
-    Detection(settings, DetectParams(seed=1)).run()
+    detect(seed=1)
     assert lead_of(settings, key) is None, "a dismissed lead came back with unchanged evidence"
 
     # New evidence: a victim report naming it, in a later extract.
@@ -94,7 +93,7 @@ def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(
     }
     pd.concat([reports, pd.DataFrame([new])]).to_csv(later / "reports.csv", index=False)
     assert ingest_source(later, settings).ok
-    Detection(settings, DetectParams(seed=1)).run()
+    detect(seed=1)
     back = lead_of(settings, key)
     assert back is not None, "new evidence did not re-propose the dismissed lead"
     assert "dismissed by 赵警官" in back["reasons"] and "newly named in a victim report" in back["reasons"]
@@ -162,7 +161,7 @@ def test_the_graph_holds_nothing_the_schema_does_not_declare(settings: Settings,
 
     top = leads(settings)[0]
     decide(settings, f"{top['entity_type']}:{top['entity_id']}", "under_review", "王警官", "schema check")
-    Detection(settings, DetectParams(seed=1)).run()
+    detect(seed=1)
     export(settings, ExportParams(tmp_path / "out"))
     nodes = {n.label: n for n in NODES}
     extra_labels = {CONFIRMED, *(r.label for r in ROLES)}

@@ -9,10 +9,10 @@ from helpers import load_into_empty
 
 from duanka import db, queries
 from duanka.detect import evaluate as ev
-from duanka.detect.run import Detection, DetectParams
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.settings import Settings
+from flows.detect import detect
 
 pytestmark = pytest.mark.neo4j
 
@@ -27,7 +27,7 @@ def scenario(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 @pytest.fixture(scope="module")
 def first_run(settings: Settings, scenario: Path):  # type: ignore[no-untyped-def]
-    return Detection(settings, DetectParams(seed=3)).run()
+    return detect(seed=3)
 
 
 def _ranked(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -73,7 +73,7 @@ def test_write_back_is_queryable(first_run, settings: Settings) -> None:  # type
 
 
 def test_same_seed_same_clusters_and_ranks(first_run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    again = Detection(settings, DetectParams(seed=3)).run()
+    again = detect(seed=3)
     assert list(again.clusters["cluster_id"]) == list(first_run.clusters["cluster_id"])
     assert _ranked(again)[:500] == _ranked(first_run)[:500]
     with db.session(settings) as sess:
@@ -86,7 +86,7 @@ def test_same_seed_same_clusters_and_ranks(first_run, settings: Settings) -> Non
 
 @pytest.mark.parametrize("engine", ["louvain", "leiden"])
 def test_other_engines_find_the_rings_too(engine: str, settings: Settings, scenario: Path, first_run) -> None:  # type: ignore[no-untyped-def]
-    result = Detection(settings, DetectParams(engine=engine, seed=3)).run()
+    result = detect(engine=engine, seed=3)
     metrics = ev.score_ranking(engine, _ranked(result), ev.Truth.read(scenario / "truth.csv"))
     assert metrics["p@50"] >= 0.95 and metrics["rings_found"] == 1.0, metrics
 
@@ -102,4 +102,4 @@ def test_unknown_engine_says_so(settings: Settings) -> None:
 
 def test_gds_engine_without_the_plugin_says_it_is_unavailable(settings: Settings, scenario: Path) -> None:
     with pytest.raises(DuankaError, match=r"Engine 'gds' is unavailable.*no Graph Data Science plugin"):
-        Detection(settings, DetectParams(engine="gds")).run()
+        detect(engine="gds")

@@ -12,7 +12,6 @@ import pytest
 from helpers import load_into_empty
 
 from duanka import audit, db, queries
-from duanka.detect.run import Detection, DetectParams
 from duanka.errors import DuankaError
 from duanka.export import mask, sheets
 from duanka.export.run import CLUSTER_COLUMNS, ExportParams, export
@@ -20,6 +19,7 @@ from duanka.generate import generate
 from duanka.identifiers import normalise_msisdn
 from duanka.querytool import parse_params, run_query
 from duanka.settings import Settings
+from flows.detect import detect
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click")'
 CONTRACT_LEADS = ["rank", "entity_type", "entity_id", "role", "role_label", "cluster_id", "score", "reasons"]
@@ -73,7 +73,7 @@ def scenario(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Pa
     truth["entity_id"] = truth["entity_id"].replace(dealer, HYPERLINK)
     truth.to_csv(source / "truth.csv", index=False)
     load_into_empty(settings, source)
-    Detection(settings, DetectParams(seed=2)).run()
+    detect(seed=2)
     return source
 
 
@@ -131,7 +131,7 @@ def test_export_writes_the_contract_files(masked: Path) -> None:
     files = manifest["sources"][0]["files"]
     assert {f["file"] for f in files} >= {"persons", "sims", "bank_accounts"}
     assert all(f["rows_read"] == f["rows_loaded"] + f["rows_quarantined"] and len(f["sha256"]) == 64 for f in files)
-    from duanka.ingest.run import sha256_of
+    from duanka.ids import sha256_of
 
     assert all(sha256_of(masked / name) == digest for name, digest in manifest["files"].items())
 
@@ -302,5 +302,5 @@ def test_new_or_grown_sees_every_cluster_new_then_nothing_after_an_identical_run
     clusters = query(settings, "latest_clusters", limit=10_000)
     changes = query(settings, "new_or_grown")  # the module's database has had one detection run
     assert len(changes) == len(clusters) and {c["change"] for c in changes} == {"new"}
-    Detection(settings, DetectParams(seed=2)).run()
+    detect(seed=2)
     assert query(settings, "new_or_grown") == []

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from helpers import empty, graph_snapshot
+from helpers import empty, graph_snapshot, ingest_source
 
 from duanka import db, queries
 from duanka.errors import DuankaError, Unavailable, is_transient, retry_if_transient
@@ -24,7 +24,6 @@ from duanka.ingest.contract import SPECS
 from duanka.ingest.mapping import SourceMapping
 from duanka.ingest.normalise import parse_timestamps
 from duanka.ingest.prepare import prepare, prepared_chunks
-from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
 
 FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
@@ -305,11 +304,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _run_all(settings: Settings, source: Path, out: Path) -> pd.DataFrame:
     """Ingest, detect and export without Prefect (the flows wire exactly these), returning the lead list."""
-    from duanka.detect.run import Detection
     from duanka.export.run import ExportParams, export
+    from flows.detect import detect
 
     assert ingest_source(source, settings).ok
-    Detection(settings).run()
+    detect()
     export(settings, ExportParams(out, lang="en"))
     return pd.read_csv(out / "leads.csv", dtype=str, encoding="utf-8-sig")
 

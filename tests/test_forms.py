@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import graph_snapshot, load_into_empty
+from helpers import graph_snapshot, ingest_source, load_into_empty
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from duanka.generate import generate
 from duanka.ingest.contract import SPECS
-from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]

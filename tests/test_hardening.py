@@ -15,18 +15,18 @@ from pathlib import Path
 import neo4j
 import pandas as pd
 import pytest
+from helpers import ingest_source
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from duanka import db, queries
-from duanka.detect.run import Detection, DetectParams
 from duanka.errors import DuankaError
 from duanka.export.run import ExportParams, export
 from duanka.generate import generate
-from duanka.ingest.run import ingest_source
 from duanka.lock import database_lock
 from duanka.settings import Settings
+from flows.detect import detect
 
 pytestmark = pytest.mark.neo4j
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,7 +160,8 @@ def test_no_cypher_is_built_by_formatting_data_into_text() -> None:
     allowed = {  # file: why its formatted Cypher carries no data
         "graphmodel/cypher.py": "generates the loader Cypher from the schema's labels and property names",
         "graphmodel/apply.py": "runs the generated constraint statements",
-        "duanka/ingest/run.py": "reconcile() names a label or type taken from the schema, values are parameters",
+        "duanka/ingest/reconcile.py": "found_in_graph() names a label or type taken from the schema, values are parameters",
+        "duanka/ingest/checks.py": "in_database() names a label and key taken from the schema, values are parameters",
         "duanka/graphstats.py": "count-store queries name labels and types from the schema declaration",
     }
     receivers = {"sess", "session", "tx", "db", "drv", "driver"}
@@ -224,7 +225,7 @@ def latest_completed(settings: Settings) -> str | None:
 def test_detection_cut_off_mid_write_back_presents_nothing_partial_and_reruns_clean(
     loaded: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = Detection(loaded, DetectParams(seed=1)).run()
+    first = detect(seed=1)
     real_run = db.run
 
     def dropped(sess, query, **params):  # type: ignore[no-untyped-def]
@@ -233,15 +234,16 @@ def test_detection_cut_off_mid_write_back_presents_nothing_partial_and_reruns_cl
         return real_run(sess, query, **params)
 
     monkeypatch.setattr(db, "run", dropped)
-    broken = Detection(loaded, DetectParams(seed=1))
     with pytest.raises(neo4j.exceptions.ServiceUnavailable):
-        broken.run()
+        detect(seed=1)  # the flow retries the write twice, then gives up
     monkeypatch.setattr(db, "run", real_run)
     assert latest_completed(loaded) == first.run_id  # the half-written run is never "latest"
     with db.session(loaded) as sess:
-        status = sess.run("MATCH (r:Run {run_id: $id}) RETURN r.status AS s", id=broken.run_id).single()["s"]
-    assert status == "writing"
-    again = Detection(loaded, DetectParams(seed=1)).run()
+        status = db.read(
+            sess, "MATCH (r:Run {kind: 'detect'}) WHERE r.run_id <> $id RETURN r.status AS s", id=first.run_id
+        )
+    assert status == [{"s": "writing"}]
+    again = detect(seed=1)
     assert latest_completed(loaded) == again.run_id
     with db.session(loaded) as sess:
         doubled = sess.run(
@@ -254,7 +256,7 @@ def test_detection_cut_off_mid_write_back_presents_nothing_partial_and_reruns_cl
 
 
 def test_export_faults_end_with_a_clear_error(loaded: Settings, tmp_path: Path) -> None:
-    Detection(loaded, DetectParams(seed=1)).run()
+    detect(seed=1)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     with pytest.raises(DuankaError, match="nothing was published"):

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import empty, graph_snapshot
+from helpers import empty, graph_snapshot, ingest_source
 
 from duanka import db
 from duanka.errors import DuankaError
 from duanka.generate import generate
-from duanka.ingest.run import ingest_source
 from duanka.settings import Settings
 
 pytestmark = pytest.mark.neo4j
@@ -183,8 +182,10 @@ def test_killed_load_converges_on_rerun(empty_db: Settings, tmp_path: Path) -> N
 
     # parallel: preparing and writing in processes of their own, which must go with the killed loader
     code = (
-        "from pathlib import Path; from duanka.ingest.run import ingest_source; from duanka.settings import Settings; "
-        f"ingest_source(Path({str(source)!r}), Settings.from_env(), parallel=True)"
+        "from pathlib import Path; from duanka.ingest import run; from duanka.settings import Settings; "
+        "s = Settings.from_env(); "
+        f"o = run.IngestOptions(Path({str(source)!r}), parallel=True); "
+        "run.load(s, run.IngestRun(o), run.check(s, o))"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
     deadline = time.monotonic() + 120

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from helpers import load_into_empty
 
-from duanka.detect.run import Detection, DetectParams
 from duanka.export.run import ExportParams, export
 from duanka.generate import generate
 from duanka.settings import Settings
+from flows.detect import detect
 from graphmodel.roles import ROLE
 
 pytestmark = pytest.mark.neo4j
@@ -38,7 +38,7 @@ def exported(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Pa
     source = tmp_path_factory.mktemp("pictures")
     generate(source, "demo", persons=1200, seed=3)
     load_into_empty(settings, source)
-    Detection(settings, DetectParams(seed=1)).run()
+    detect(seed=1)
     out = tmp_path_factory.mktemp("export")
     export(settings, ExportParams(out, top_clusters=3))
     return out

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from duanka.detect import score
-from duanka.detect.model import Curve
-from duanka.detect.signals import DAY, Facts, _bursts, _max_concurrency, account_signals, device_signals
+from duanka.detect.model import DAY, Curve
+from duanka.detect.signals import Facts, _bursts, _max_concurrency, account_signals, device_signals
 
 
 def test_concurrency_counts_overlaps_not_visits() -> None:

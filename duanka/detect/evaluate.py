@@ -95,10 +95,9 @@ def shared_identifier_components(
 
 def baselines(settings: Settings, truth: Truth) -> list[dict[str, object]]:
     """The three single-rule baselines, scored against the same truth, from the same database."""
-    from duanka.detect.run import Detection
+    from duanka.detect.run import project, read_facts
 
-    probe = Detection(settings)
-    facts, projection = probe.facts(), probe.project()
+    facts, projection = read_facts(settings), project(settings)
     rules = {
         "baseline: cards per identity": cards_per_identity(facts),
         "baseline: SIMs per device": sims_per_device(facts),

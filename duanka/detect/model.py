@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from duanka.detect.signals import FARM_SIMS
+if TYPE_CHECKING:
+    import pandas as pd
+
+# What the signals count (duanka/detect/signals.py); times are epoch seconds.
+DAY = 86_400
+BURST_WINDOW = 7 * DAY  # openings this close together count as one burst
+EARLY = 3 * DAY  # "early in the card's life"
+BRIEF = DAY  # a sighting shorter than this is a visit (repair shop, collector's test)
+CONTROL = 7 * DAY  # an account used this long from someone else's device is under their control
+FORWARD_WITHIN = DAY  # money passed on within this is "fast in, fast out"
+FARM_SIMS = 8  # SIM boxes hold from 8 cards (domain brief); a handset or a family tablet holds a few
+FARM_HOLDERS = 3  # ...of several holders at once
 
 QUOTE_FROM = 0.3  # a reason cites a count once its term reaches this: strong enough to be worth a sentence
 

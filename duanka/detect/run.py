@@ -1,6 +1,7 @@
-"""One detection run: project, partition, compute signals, score, write back.
+"""The steps of a detection run: project, partition, read facts, score, write back, finish.
 
-Plain methods, so the Prefect flow wires them as tasks and tests call them directly.
+Plain functions that take and return values; the `detect` flow (flows/detect.py) is the one place
+they are put in order.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -16,11 +19,14 @@ import numpy as np
 import pandas as pd
 
 from duanka import __version__, audit, db, queries
-from duanka.detect import evidence, score, signals
+from duanka.choices import Engine
+from duanka.detect import evidence, signals
+from duanka.detect import score as score_of
 from duanka.detect.communities import keep_small_components, partition
 from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
-from duanka.ingest.run import new_run_id
+from duanka.ids import new_run_id
+from duanka.params import DetectParams
 from duanka.settings import Settings
 from graphmodel.roles import UNKNOWN
 from graphmodel.schema import SUSPECT, SUSPECT_LABELS
@@ -29,14 +35,12 @@ ROLE_NODE_LABELS = sorted(set(SUSPECT_LABELS.values()) - {SUSPECT})
 
 
 @dataclass(frozen=True)
-class DetectParams:
-    engine: str = "igraph"
-    resolution: float = 1.0
-    seed: int = 1
-    min_score: float = MODEL.min_score  # an entity at or above this is a lead
+class DetectRun:
+    """One detection run's identity: what it was asked, its id, when it began."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"engine": self.engine, "resolution": self.resolution, "seed": self.seed, "min_score": self.min_score}
+    params: DetectParams = field(default_factory=DetectParams)
+    run_id: str = field(default_factory=lambda: new_run_id("detect"))
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
 
 @dataclass
@@ -60,268 +64,240 @@ class DetectResult:
     def leads(self) -> pd.DataFrame:
         return self.entities[self.entities["lead"]]
 
+    def summary(self) -> dict[str, Any]:
+        """What the pipeline reports of this run."""
+        return {"run_id": self.run_id, "figures": self.figures, "timings": self.timings}
 
-@dataclass
-class Detection:
-    settings: Settings
-    params: DetectParams = field(default_factory=DetectParams)
-    run_id: str = field(default_factory=lambda: new_run_id("detect"))
-    timings: dict[str, float] = field(default_factory=dict)
-    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
-    evidence: dict[str, int] = field(default_factory=dict)  # relationships of each evidence kind the graph held
 
-    def _timed(self, step: str, began: float) -> None:
-        self.timings[step] = round(time.perf_counter() - began, 3)
+@contextmanager
+def timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    """Record how long `step` took, in seconds, as the Run node will show it."""
+    began = time.perf_counter()
+    yield
+    timings[step] = round(time.perf_counter() - began, 3)
 
-    def project(self) -> Projection:
-        began = time.perf_counter()
-        with db.session(self.settings) as sess:
-            edges = queries.frame(sess, "detect/project_edges")
-        a = edges["a_type"] + ":" + edges["a"].astype(str)
-        b = edges["b_type"] + ":" + edges["b"].astype(str)
-        codes, keys = pd.factorize(pd.concat([a, b], ignore_index=True))
-        n = len(edges)
-        proj = Projection(
-            np.asarray(keys, dtype=object),
-            codes[:n],
-            codes[n:],
-            edges["rel"].map(MODEL.edge_weights).fillna(1.0).to_numpy(),
-        )
-        self._timed("projection", began)
-        return proj
 
-    def communities(self, proj: Projection) -> pd.Series:
-        began = time.perf_counter()
-        if self.params.engine == "gds":
-            membership = self._gds_communities(proj)
-            self._timed("communities", began)
-            return pd.Series(membership, index=proj.keys, name="community")
-        membership = partition(
-            len(proj.keys),
-            proj.sources,
-            proj.targets,
-            proj.weights,
-            self.params.engine,
-            self.params.resolution,
-            self.params.seed,
-        )
-        self._timed("communities", began)
-        return pd.Series(membership, index=proj.keys, name="community")
+def project(settings: Settings) -> Projection:
+    """The community graph: holders, cards, accounts and devices joined by what ties them (model.edge_weights)."""
+    with db.session(settings) as sess:
+        edges = queries.frame(sess, "detect/project_edges")
+    a = edges["a_type"] + ":" + edges["a"].astype(str)
+    b = edges["b_type"] + ":" + edges["b"].astype(str)
+    codes, keys = pd.factorize(pd.concat([a, b], ignore_index=True))
+    n = len(edges)
+    weights = edges["rel"].map(MODEL.edge_weights).fillna(1.0).to_numpy()
+    return Projection(np.asarray(keys, dtype=object), codes[:n], codes[n:], weights)
 
-    def _gds_communities(self, proj: Projection) -> np.ndarray:
-        """Leiden inside Neo4j (Graph Data Science plugin), seeded; small components stay whole as elsewhere."""
-        graph = f"duanka-{self.run_id}"
-        with db.session(self.settings) as sess:
-            if not db.read(sess, queries.load("detect/gds_available"))[0]["available"]:
-                raise DuankaError(
-                    f"Engine 'gds' is unavailable: the Neo4j at {self.settings.connection.uri} has no "
-                    "Graph Data Science plugin. Use --engine igraph (default), leiden or louvain, or see "
-                    "docs/deployment.md for a server with GDS."
-                )
-            db.run(sess, queries.load("detect/gds_project"), graph=graph, weights=MODEL.edge_weights)
-            try:
-                rows = queries.frame(
-                    sess,
-                    "detect/gds_communities",
-                    graph=graph,
-                    algorithm="leiden",
-                    resolution=self.params.resolution,
-                    seed=self.params.seed,
-                )
-            finally:
-                db.run(sess, queries.load("detect/gds_drop"), graph=graph)
-        found = rows.set_index("key")["community"].reindex(proj.keys).fillna(-1).to_numpy()
-        return keep_small_components(proj, found)
 
-    def facts(self) -> signals.Facts:
-        began = time.perf_counter()
-        with db.session(self.settings) as sess:
-            self.evidence = evidence.held(sess)
-            f = signals.Facts(
-                sims=queries.frame(sess, "detect/facts_sims"),
-                seen=queries.frame(sess, "detect/facts_seen"),
-                accounts=queries.frame(sess, "detect/facts_accounts"),
-                used=queries.frame(sess, "detect/facts_used_from"),
-                transfers=queries.frame(sess, "detect/facts_transfers"),
-                decisions=queries.frame(sess, "detect/facts_decisions"),
+def communities(settings: Settings, run: DetectRun, proj: Projection) -> pd.Series:
+    """Each projected node's community, by the run's engine (seeded: the same data give the same answer)."""
+    p = run.params
+    if p.engine == Engine.GDS:
+        membership = _gds_communities(settings, run, proj)
+    else:
+        membership = partition(len(proj.keys), proj.sources, proj.targets, proj.weights, p.engine, p.resolution, p.seed)
+    return pd.Series(membership, index=proj.keys, name="community")
+
+
+def _gds_communities(settings: Settings, run: DetectRun, proj: Projection) -> np.ndarray:
+    """Leiden inside Neo4j (Graph Data Science plugin), seeded; small components stay whole as elsewhere."""
+    graph = f"duanka-{run.run_id}"
+    with db.session(settings) as sess:
+        if not db.read(sess, queries.load("detect/gds_available"))[0]["available"]:
+            raise DuankaError(
+                f"Engine 'gds' is unavailable: the Neo4j at {settings.connection.uri} has no "
+                "Graph Data Science plugin. Use --engine igraph (default), leiden or louvain, or see "
+                "docs/deployment.md for a server with GDS."
             )
-        self._timed("facts", began)
-        return f
+        db.run(sess, queries.load("detect/gds_project"), graph=graph, weights=MODEL.edge_weights)
+        try:
+            rows = queries.frame(
+                sess,
+                "detect/gds_communities",
+                graph=graph,
+                algorithm="leiden",
+                resolution=run.params.resolution,
+                seed=run.params.seed,
+            )
+        finally:
+            db.run(sess, queries.load("detect/gds_drop"), graph=graph)
+    found = rows.set_index("key")["community"].reindex(proj.keys).fillna(-1).to_numpy()
+    return keep_small_components(proj, found)
 
-    def score(self, f: signals.Facts, community: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-        began = time.perf_counter()
-        devices = signals.device_signals(f)
-        sims = signals.sim_signals(f, devices)
-        farm_sims = set(sims.index[sims["farm_holders"] > 0])
-        scored = pd.concat(
-            [
-                score.persons(signals.person_signals(f, devices)),
-                score.sims(sims),
-                score.accounts(signals.account_signals(f, devices, farm_sims)),
-                score.devices(devices),
-            ]
+
+def read_facts(settings: Settings) -> signals.Facts:
+    """The fact tables signals are computed from, and which evidence the graph held at all."""
+    with db.session(settings) as sess:
+        return signals.Facts(
+            sims=queries.frame(sess, "detect/facts_sims"),
+            seen=queries.frame(sess, "detect/facts_seen"),
+            accounts=queries.frame(sess, "detect/facts_accounts"),
+            used=queries.frame(sess, "detect/facts_used_from"),
+            transfers=queries.frame(sess, "detect/facts_transfers"),
+            decisions=queries.frame(sess, "detect/facts_decisions"),
+            evidence=evidence.held(sess),
         )
-        scored.index = scored["entity_type"] + ":" + scored.index.astype(str)
-        scored["entity_id"] = [k.split(":", 1)[1] for k in scored.index]
-        scored["community"] = community.reindex(scored.index).to_numpy()
-        scored["reported"] = False
-        scored.loc[scored.index.isin("sim:" + f.sims.loc[f.sims["reported"], "msisdn"].astype(str)), "reported"] = True
-        scored.loc[
-            scored.index.isin("account:" + f.accounts.loc[f.accounts["reported"], "account"].astype(str)), "reported"
-        ] = True
-        apply_decisions(scored, f.decisions)
-        clusters = self._clusters(scored)
-        cluster_score = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
-        scored["own_score"] = scored["score"]
-        context, has_own = MODEL.context, scored["own_score"] > MODEL.context_from
-        scored["score"] = (1 - context) * scored["own_score"] + context * cluster_score * has_own
-        scored["cluster_id"] = scored["community"].map(clusters.set_index("community")["cluster_id"])
-        reopen_changed(scored, f.decisions)
-        scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
-        alone = scored.index.to_series()  # an isolated lead is a cluster of its own
-        place = scored.groupby(
-            scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)
-        ).cumcount()
-        scored["priority"] = scored["score"] * MODEL.spread**place
-        scored["lead"] = ((scored["score"] >= self.params.min_score) | (scored["status"] == "confirmed")) & ~scored[
-            "suppressed"
+
+
+def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every entity's score, role, reasons, cluster and lead order; the clusters worth writing."""
+    devices = signals.device_signals(f)
+    sims = signals.sim_signals(f, devices)
+    farm_sims = set(sims.index[sims["farm_holders"] > 0])
+    scored = pd.concat(
+        [
+            score_of.persons(signals.person_signals(f, devices)),
+            score_of.sims(sims),
+            score_of.accounts(signals.account_signals(f, devices, farm_sims)),
+            score_of.devices(devices),
         ]
-        scored = scored.sort_values(["lead", "priority", "entity_id"], ascending=[False, False, True])
-        scored.loc[scored["own_score"] < MODEL.role_from, "role"] = UNKNOWN.key
-        self._timed("scoring", began)
-        return scored, clusters
+    )
+    scored.index = scored["entity_type"] + ":" + scored.index.astype(str)
+    scored["entity_id"] = [k.split(":", 1)[1] for k in scored.index]
+    scored["community"] = community.reindex(scored.index).to_numpy()
+    scored["reported"] = False
+    scored.loc[scored.index.isin("sim:" + f.sims.loc[f.sims["reported"], "msisdn"].astype(str)), "reported"] = True
+    scored.loc[
+        scored.index.isin("account:" + f.accounts.loc[f.accounts["reported"], "account"].astype(str)), "reported"
+    ] = True
+    apply_decisions(scored, f.decisions)
+    clusters = clusters_of(scored, params)
+    cluster_score = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
+    scored["own_score"] = scored["score"]
+    context, has_own = MODEL.context, scored["own_score"] > MODEL.context_from
+    scored["score"] = (1 - context) * scored["own_score"] + context * cluster_score * has_own
+    scored["cluster_id"] = scored["community"].map(clusters.set_index("community")["cluster_id"])
+    reopen_changed(scored, f.decisions)
+    scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
+    alone = scored.index.to_series()  # an isolated lead is a cluster of its own
+    place = scored.groupby(scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)).cumcount()
+    scored["priority"] = scored["score"] * MODEL.spread**place
+    scored["lead"] = ((scored["score"] >= params.min_score) | (scored["status"] == "confirmed")) & ~scored["suppressed"]
+    scored = scored.sort_values(["lead", "priority", "entity_id"], ascending=[False, False, True])
+    scored.loc[scored["own_score"] < MODEL.role_from, "role"] = UNKNOWN.key
+    return scored, clusters
 
-    def _clusters(self, scored: pd.DataFrame) -> pd.DataFrame:
-        """Cluster score: the mean of the top members' scores, discounted when few members are suspicious."""
-        live = scored.dropna(subset=["community"])
-        live = live.assign(score=live["score"].where(~live["suppressed"], 0.0))  # dismissed: a known negative
-        suspicious = live[live["score"] >= self.params.min_score]
-        wanted = suspicious["community"].unique()
-        members = live[live["community"].isin(wanted)]
-        rows = []
-        for community, group in members.groupby("community"):
-            top = group["score"].nlargest(MODEL.top_members)
-            strong = int((group["score"] >= self.params.min_score).sum())
-            value = float(top.mean()) * min(1.0, strong / MODEL.strong_members) ** MODEL.few_strong_power
-            known = int((group["reported"] | (group["decision"] == "confirmed")).sum())  # reports and confirmations
-            value = min(1.0, value + MODEL.known_bonus * min(MODEL.known_most, known))
-            counts = group["entity_type"].value_counts()
-            reasons = [r for r in group.sort_values("score", ascending=False)["reasons_en"] if r][:3]
-            ids = "|".join(sorted(group.index))
-            cid = (
-                "C"
-                + hashlib.sha1(
-                    f"{self.params.engine}|{self.params.resolution}|{self.params.seed}|{ids}".encode()
-                ).hexdigest()[:12]
-            )
-            rows.append(
-                {
-                    "community": community,
-                    "cluster_id": cid,
-                    "score": round(value, 4),
-                    "persons": int(counts.get("person", 0)),
-                    "sims": int(counts.get("sim", 0)),
-                    "accounts": int(counts.get("account", 0)),
-                    "devices": int(counts.get("device", 0)),
-                    "reports": int(group["reported"].sum()),
-                    "top_reasons": " / ".join(reasons),
-                }
-            )
-        clusters = pd.DataFrame(
-            rows,
-            columns=[
-                "community",
-                "cluster_id",
-                "score",
-                "persons",
-                "sims",
-                "accounts",
-                "devices",
-                "reports",
-                "top_reasons",
-            ],
+
+def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
+    """Cluster score: the mean of the top members' scores, discounted when few members are suspicious."""
+    live = scored.dropna(subset=["community"])
+    live = live.assign(score=live["score"].where(~live["suppressed"], 0.0))  # dismissed: a known negative
+    suspicious = live[live["score"] >= params.min_score]
+    wanted = suspicious["community"].unique()
+    members = live[live["community"].isin(wanted)]
+    rows = []
+    for community, group in members.groupby("community"):
+        top = group["score"].nlargest(MODEL.top_members)
+        strong = int((group["score"] >= params.min_score).sum())
+        value = float(top.mean()) * min(1.0, strong / MODEL.strong_members) ** MODEL.few_strong_power
+        known = int((group["reported"] | (group["decision"] == "confirmed")).sum())  # reports and confirmations
+        value = min(1.0, value + MODEL.known_bonus * min(MODEL.known_most, known))
+        counts = group["entity_type"].value_counts()
+        reasons = [r for r in group.sort_values("score", ascending=False)["reasons_en"] if r][:3]
+        ids = "|".join(sorted(group.index))
+        cid = "C" + hashlib.sha1(f"{params.engine}|{params.resolution}|{params.seed}|{ids}".encode()).hexdigest()[:12]
+        rows.append(
+            {
+                "community": community,
+                "cluster_id": cid,
+                "score": round(value, 4),
+                "persons": int(counts.get("person", 0)),
+                "sims": int(counts.get("sim", 0)),
+                "accounts": int(counts.get("account", 0)),
+                "devices": int(counts.get("device", 0)),
+                "reports": int(group["reported"].sum()),
+                "top_reasons": " / ".join(reasons),
+            }
         )
-        clusters = clusters.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
-        clusters["rank"] = np.arange(1, len(clusters) + 1)
-        return clusters
+    columns = ["community", "cluster_id", "score", "persons", "sims", "accounts", "devices", "reports", "top_reasons"]
+    clusters = pd.DataFrame(rows, columns=columns)
+    clusters = clusters.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
+    clusters["rank"] = np.arange(1, len(clusters) + 1)
+    return clusters
 
-    def write_back(self, entities: pd.DataFrame, clusters: pd.DataFrame, figures: dict[str, int]) -> None:
-        began = time.perf_counter()
-        run = {
-            "run_id": self.run_id,
-            "kind": "detect",
-            "status": "writing",
-            "version": __version__,
-            "model_version": MODEL.version,
-            "started_at": self.started_at,
-            "evidence_json": json.dumps(self.evidence),
-            **self.params.as_dict(),
-            **figures,
+
+def write_results(
+    settings: Settings,
+    run: DetectRun,
+    entities: pd.DataFrame,
+    clusters: pd.DataFrame,
+    figures: dict[str, int],
+    held: dict[str, int],
+) -> None:
+    """Clusters, memberships and leads, under a Run marked `writing`: MERGEs keyed by run and cluster id,
+    so a retry rewrites the same results and a cut-off run is never the latest."""
+    record = {
+        "run_id": run.run_id,
+        "kind": "detect",
+        "status": "writing",
+        "version": __version__,
+        "model_version": MODEL.version,
+        "started_at": run.started_at,
+        "evidence_json": json.dumps(held),
+        **run.params.as_dict(),
+        **figures,
+    }
+    members = entities[entities["cluster_id"].notna()]
+    lead_rank = pd.Series(np.arange(1, len(entities) + 1), index=entities.index)
+    lead_rows = [
+        {
+            "type": r.entity_type,
+            "id": r.entity_id,
+            "rank": int(lead_rank[r.Index]),
+            "role": r.role,
+            "label": SUSPECT_LABELS.get(r.role, SUSPECT),
+            "score": round(float(r.score), 4),
+            "cluster_id": r.cluster_id if isinstance(r.cluster_id, str) else None,
+            "reasons": r.reasons_en,
+            "reasons_zh": r.reasons_zh,
+            "status": r.status,
         }
-        members = entities[entities["cluster_id"].notna()]
-        lead_rank = pd.Series(np.arange(1, len(entities) + 1), index=entities.index)
-        lead_rows = [
-            {
-                "type": r.entity_type,
-                "id": r.entity_id,
-                "rank": int(lead_rank[r.Index]),
-                "role": r.role,
-                "label": SUSPECT_LABELS.get(r.role, SUSPECT),
-                "score": round(float(r.score), 4),
-                "cluster_id": r.cluster_id if isinstance(r.cluster_id, str) else None,
-                "reasons": r.reasons_en,
-                "reasons_zh": r.reasons_zh,
-                "status": r.status,
-            }
-            for r in entities[entities["lead"]].itertuples()
-        ]
-        member_rows = [
-            {
-                "type": r.entity_type,
-                "id": r.entity_id,
-                "cluster_id": r.cluster_id,
-                "role": r.role,
-                "score": round(float(r.score), 4),
-                "rank": int(lead_rank[r.Index]),
-                "reasons": r.reasons_en,
-                "reasons_zh": r.reasons_zh,
-            }
-            for r in members.itertuples()
-        ]
-        cluster_rows = clusters.drop(columns=["community"]).to_dict("records")
-        with db.session(self.settings) as sess:
-            db.run(sess, queries.load("pipeline/write_run"), run=run)
-            for i in range(0, len(cluster_rows), 5000):
-                db.run(sess, queries.load("detect/write_clusters"), run_id=self.run_id, rows=cluster_rows[i : i + 5000])
-            for i in range(0, len(member_rows), 5000):
-                db.run(sess, queries.load("detect/write_members"), run_id=self.run_id, rows=member_rows[i : i + 5000])
-            for i in range(0, len(lead_rows), 5000):
-                db.run(
-                    sess,
-                    queries.load("detect/write_leads"),
-                    run_id=self.run_id,
-                    rows=lead_rows[i : i + 5000],
-                    role_labels=ROLE_NODE_LABELS,
-                )
-            db.run(sess, queries.load("detect/clear_stale"), run_id=self.run_id, role_labels=ROLE_NODE_LABELS)
-            self._timed("write_back", began)
-            finished = {
-                "run_id": self.run_id,
-                "status": "completed",
-                "finished_at": datetime.now(UTC).isoformat(),
-                **{f"seconds_{k}": v for k, v in self.timings.items()},
-            }
-            db.run(sess, queries.load("pipeline/write_run"), run=finished)
-        details: dict[str, Any] = {"run_id": self.run_id, "version": __version__, **self.params.as_dict(), **figures}
-        audit.append(self.settings, "detect", **details)
+        for r in entities[entities["lead"]].itertuples()
+    ]
+    member_rows = [
+        {
+            "type": r.entity_type,
+            "id": r.entity_id,
+            "cluster_id": r.cluster_id,
+            "role": r.role,
+            "score": round(float(r.score), 4),
+            "rank": int(lead_rank[r.Index]),
+            "reasons": r.reasons_en,
+            "reasons_zh": r.reasons_zh,
+        }
+        for r in members.itertuples()
+    ]
+    cluster_rows = clusters.drop(columns=["community"]).to_dict("records")
+    with db.session(settings) as sess:
+        db.run(sess, queries.load("pipeline/write_run"), run=record)
+        for batch in _batches(cluster_rows):
+            db.run(sess, queries.load("detect/write_clusters"), run_id=run.run_id, rows=batch)
+        for batch in _batches(member_rows):
+            db.run(sess, queries.load("detect/write_members"), run_id=run.run_id, rows=batch)
+        for batch in _batches(lead_rows):
+            db.run(
+                sess, queries.load("detect/write_leads"), run_id=run.run_id, rows=batch, role_labels=ROLE_NODE_LABELS
+            )
+        db.run(sess, queries.load("detect/clear_stale"), run_id=run.run_id, role_labels=ROLE_NODE_LABELS)
 
-    def run(self) -> DetectResult:
-        proj = self.project()
-        community = self.communities(proj)
-        entities, clusters = self.score(self.facts(), community)
-        figures = run_figures(proj, entities, clusters)
-        self.write_back(entities, clusters, figures)
-        return DetectResult(self.run_id, self.params, entities, clusters, dict(self.timings), figures)
+
+def finish(settings: Settings, run: DetectRun, figures: dict[str, int], timings: dict[str, float]) -> None:
+    """Mark the run completed, with its timings: from now on it is the latest."""
+    finished = {
+        "run_id": run.run_id,
+        "status": "completed",
+        "finished_at": datetime.now(UTC).isoformat(),
+        **{f"seconds_{k}": v for k, v in timings.items()},
+    }
+    with db.session(settings) as sess:
+        db.run(sess, queries.load("pipeline/write_run"), run=finished)
+    details: dict[str, Any] = {"run_id": run.run_id, "version": __version__, **run.params.as_dict(), **figures}
+    audit.append(settings, "detect", **details)
+
+
+def _batches(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
 
 
 def run_figures(proj: Projection, entities: pd.DataFrame, clusters: pd.DataFrame) -> dict[str, int]:

@@ -13,8 +13,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
-from duanka.detect.model import MODEL, Model
-from duanka.detect.signals import BURST_WINDOW, DAY, FARM_SIMS
+from duanka.detect.model import BURST_WINDOW, DAY, FARM_SIMS, MODEL, Model
 
 WINDOW = BURST_WINDOW // DAY
 

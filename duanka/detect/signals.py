@@ -12,15 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-DAY = 86_400
-BURST_WINDOW = 7 * DAY  # openings this close together count as one burst
-EARLY = 3 * DAY  # "early in the card's life"
-BRIEF = DAY  # a sighting shorter than this is a visit (repair shop, collector's test)
-CONTROL = 7 * DAY  # an account used this long from someone else's device is under their control
-FORWARD_WITHIN = DAY  # money passed on within this is "fast in, fast out"
-FARM_SIMS = 8  # SIM boxes hold from 8 cards (domain brief); a handset or a family tablet holds a few
-FARM_HOLDERS = 3  # ...of several holders at once
-
+from duanka.detect.model import BRIEF, BURST_WINDOW, CONTROL, EARLY, FARM_HOLDERS, FARM_SIMS, FORWARD_WITHIN
 
 # The columns of each fact table and their types. A partial extract leaves some tables empty (an
 # operator has no transfers): typed, an empty table still has numeric columns, so every signal
@@ -80,6 +72,7 @@ class Facts:
     used: pd.DataFrame = field(default_factory=lambda: typed("used"))
     transfers: pd.DataFrame = field(default_factory=lambda: typed("transfers"))
     decisions: pd.DataFrame = field(default_factory=lambda: typed("decisions"))  # investigators' latest
+    evidence: dict[str, int] = field(default_factory=dict)  # relationships of each evidence kind the graph held
 
     def __post_init__(self) -> None:
         for table in FACT_COLUMNS:

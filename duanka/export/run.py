@@ -18,10 +18,12 @@ from typing import Any
 import pandas as pd
 
 from duanka import __version__, audit, db, queries
+from duanka.choices import Lang
 from duanka.errors import DuankaError
 from duanka.export import report, sheets
 from duanka.export.mask import known_ids, mask_id, mask_text
-from duanka.ingest.run import new_run_id, sha256_of
+from duanka.ids import new_run_id, sha256_of
+from duanka.params import ExportParams
 from duanka.settings import Settings
 from graphmodel.roles import STATUS, role
 
@@ -74,26 +76,6 @@ LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class ExportParams:
-    out: Path
-    masked: bool = True
-    lang: str = "zh"  # language of the reasons: zh | en
-    run_id: str | None = None  # the detection run; the latest completed when None
-    top_clusters: int = 10  # clusters drawn in the report
-    by: str | None = None  # who exports; required (with a reason) for unmasked output
-    reason: str | None = None
-
-    def check(self) -> None:
-        if self.lang not in ("zh", "en"):
-            raise DuankaError(f"Unknown language {self.lang!r}: use zh or en.")
-        if not self.masked and not (self.by and self.by.strip() and self.reason and self.reason.strip()):
-            raise DuankaError(
-                "Unmasked export refused: name the user (--by) and state the reason (--reason); "
-                "both are recorded in the manifest and the audit log."
-            )
-
-
 @dataclass
 class ExportResult:
     export_id: str
@@ -138,7 +120,7 @@ def lead_table(leads: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -
             "role_label": [role(r).zh for r in leads["role"]],
             "cluster_id": leads["cluster_id"].fillna(""),
             "score": leads["score"].round(4),
-            "reasons": leads["reasons_zh" if params.lang == "zh" else "reasons"].fillna(""),
+            "reasons": leads["reasons_zh" if params.lang == Lang.ZH else "reasons"].fillna(""),
             "status": [STATUS[s].shown if s in STATUS else s for s in leads["status"]],
             "lead_ref": run["run_id"] + "#" + leads["rank"].astype(int).astype(str),
             **evidence(run),

@@ -112,7 +112,7 @@ class BatchWriter:
     def flush(self) -> None:
         self.outbox.wait(0)
 
-    # The sink interface Ingestion writes through (BulkSink in bulk.py is the other one).
+    # The Sink (duanka/ingest/sink.py) for Bolt; BulkSink in bulk.py is the other one.
     def nodes(self, write: NodeWrite, frame: pd.DataFrame) -> None:
         self.submit(statement(write), node_rows(write, frame), of=write.node.label)
 
@@ -120,7 +120,7 @@ class BatchWriter:
         self.submit(stub_statement(target), keys, name="keys", of=target.label)
 
     def relationships(self, write: RelWrite, frame: pd.DataFrame, new: bool = False) -> None:
-        """`new`: none of these can exist yet (see Ingestion.first_load), so CREATE them."""
+        """`new`: none of these can exist yet (see Loader.first_load), so CREATE them."""
         ends = (write.rel.start, write.rel.end)
         if new:
             self.submit(create_statement(write), rel_rows(write, frame), retry_with=statement(write), ends=ends)

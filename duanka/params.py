@@ -1,0 +1,53 @@
+"""What a user may ask of detection and export, with every default declared once.
+
+The CLI, the flows and the plain functions all take their defaults from these
+dataclasses, so `min_score`, the engine and the language never differ by entry point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from duanka.choices import LANG, Engine, Lang
+from duanka.detect.model import MODEL
+from duanka.errors import DuankaError
+
+
+@dataclass(frozen=True)
+class DetectParams:
+    engine: Engine = Engine.IGRAPH
+    resolution: float = 1.0  # community resolution: higher gives smaller clusters
+    seed: int = 1  # same data, parameters and seed give the same clusters and ranks
+    min_score: float = MODEL.min_score  # an entity at or above this is a lead
+
+    def as_dict(self) -> dict[str, Any]:
+        """As recorded on the Run node and in the audit log."""
+        return {
+            "engine": str(self.engine),
+            "resolution": self.resolution,
+            "seed": self.seed,
+            "min_score": self.min_score,
+        }
+
+
+@dataclass(frozen=True)
+class ExportParams:
+    out: Path
+    masked: bool = True
+    lang: Lang = LANG  # language of the reasons
+    run_id: str | None = None  # the detection run; the latest completed when None
+    top_clusters: int = 10  # clusters drawn in the report
+    by: str | None = None  # who exports; required (with a reason) for unmasked output
+    reason: str | None = None
+
+    def check(self) -> None:
+        """Refuse what must not be exported before anything is read."""
+        if self.lang not in tuple(Lang):
+            raise DuankaError(f"Unknown language {self.lang!r}: use {' or '.join(Lang)}.")
+        if not self.masked and not (self.by and self.by.strip() and self.reason and self.reason.strip()):
+            raise DuankaError(
+                "Unmasked export refused: name the user (--by) and state the reason (--reason); "
+                "both are recorded in the manifest and the audit log."
+            )
