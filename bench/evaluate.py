@@ -38,8 +38,7 @@ def main() -> None:
             source = project_root() / "data" / "generated" / f"eval-{args.profile}-{difficulty}-{seed}"
             if not (source / "scenario.json").exists():
                 generate(source, args.profile, seed=seed, difficulty=difficulty)
-            with db.session(settings) as sess:
-                sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            db.empty_database(settings)
             assert ingest(str(source), bulk=True, force=True).ok  # also starts Prefect, before any timing
             truth = ev.Truth.read(source / "truth.csv")
             name = f"{args.profile} {difficulty} seed {seed}"

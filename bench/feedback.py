@@ -41,8 +41,7 @@ def main() -> None:
     source = project_root() / "data" / "generated" / f"eval-{args.profile}-{args.difficulty}-{args.seed}"
     if not (source / "scenario.json").exists():
         generate(source, args.profile, seed=args.seed, difficulty=args.difficulty)
-    with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    db.empty_database(settings)
     assert ingest(str(source), force=True).ok
     truth = ev.Truth.read(source / "truth.csv")
 

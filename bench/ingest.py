@@ -75,8 +75,7 @@ def main() -> None:
         neo4j_server.stop(settings.local)
         neo4j_server.drop_store(settings.local)
         neo4j_server.start(settings)
-    with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    db.empty_database(settings)
 
     parallel = {"auto": None, "inline": False, "background": True}[args.prepare]
     first = steps.IngestOptions(Path(source), bulk=args.bulk, parallel=parallel)

@@ -23,6 +23,7 @@ GENESIS = "0" * 64
 
 
 def log_path(settings: Settings) -> Path:
+    """The append-only audit log of this installation's work directory."""
     return settings.work_dir / "audit.jsonl"
 
 
@@ -60,6 +61,7 @@ def append(settings: Settings, action: str, by: str | None = None, **details: An
 
 
 def entries(settings: Settings, since: str | None = None) -> list[dict[str, Any]]:
+    """The log's entries, oldest first; only those at or after `since` (ISO 8601) when given."""
     path = log_path(settings)
     if not path.exists():
         return []

@@ -73,6 +73,7 @@ def _runnable(code: str) -> str:
 
 
 def guide_html() -> str:
+    """The Neo4j Browser guide: the investigators' saved queries as runnable slides."""
     slides = [
         """<slide class="row-fluid"><div class="col-sm-12">
 <h3>duanka 断卡 — investigator's guide</h3>
@@ -120,6 +121,7 @@ def grass() -> str:
 
 
 def assets() -> dict[str, bytes]:
+    """Files the Browser guide is served with, by name."""
     return {PREFIX + "guide.html": guide_html().encode("utf-8"), PREFIX + "duanka.grass": grass().encode("utf-8")}
 
 

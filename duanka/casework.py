@@ -51,6 +51,7 @@ def resolve(sess: Any, ref: str) -> Entity:
 
 
 def decide(settings: Settings, ref: str, status: str, by: str, note: str) -> dict[str, Any]:
+    """Record an investigator's decision on an entity; the only way anything becomes 'confirmed'."""
     if status not in DECISIONS:
         raise DuankaError(f"Unknown status {status!r}: use {', '.join(DECISIONS)}.")
     if not by.strip():
@@ -86,6 +87,7 @@ def decide(settings: Settings, ref: str, status: str, by: str, note: str) -> dic
 
 
 def explain(settings: Settings, ref: str) -> dict[str, Any]:
+    """Why an entity was flagged, across runs: its scores, clusters, reports and decisions."""
     with db.session(settings) as sess:
         entity = resolve(sess, ref)
         rows = db.read(
@@ -168,5 +170,6 @@ def case_file(settings: Settings, params: CaseParams) -> list[Path]:
 
 
 def decisions_frame(settings: Settings, since: str) -> pd.DataFrame:
+    """Decisions recorded since `since` (ISO 8601), one row each, for review and export."""
     with db.session(settings) as sess:
         return queries.frame(sess, "casework/decisions_since", since=since)

@@ -219,6 +219,7 @@ def ingest_cmd(
 
 
 def print_ingest(summary: dict[str, Any]) -> None:
+    """The reconciliation table of an ingest run, or a word that it was skipped."""
     if summary.get("skipped"):
         console.print(
             f"[green]✓[/] Extract unchanged since ingest run {summary['run_id']}: not loaded again (--force reloads)."
@@ -263,6 +264,7 @@ def detect_cmd(
 
 
 def print_leads(leads: list[dict[str, Any]], lang: Lang = ExportParams.lang) -> None:
+    """Leads as a table, reasons in `lang`; each says it is a suspicion."""
     from graphmodel.roles import role
 
     table = Table("rank", "type", "id", "role", "score", "reasons", title="Top leads (suspicions, not determinations)")
@@ -490,6 +492,7 @@ def demo(
 
 
 def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
+    """The `pipeline` flow with the CLI's progress display; what each step reported."""
     from flows.pipeline import pipeline
 
     with progress.bars(console):
@@ -561,6 +564,7 @@ def docs_cmd() -> None:
 
 
 def main() -> None:
+    """Entry point of the `duanka` command."""
     app()
 
 

@@ -17,6 +17,7 @@ RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, ConnectionError
 
 
 def driver(settings: Settings, password: str | None = None) -> neo4j.Driver:
+    """A driver for the configured server (the local credentials file when no password is given)."""
     conn = settings.connection
     return neo4j.GraphDatabase.driver(
         conn.uri,
@@ -97,7 +98,17 @@ def run(sess: neo4j.Session, query: str, **params: Any) -> list[dict[str, Any]]:
 
 
 def read(sess: neo4j.Session, query: str, **params: Any) -> list[dict[str, Any]]:
+    """A read query's rows as dicts, in a managed transaction (retried on transient errors)."""
+
     def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
         return [record.data() for record in tx.run(query, params)]
 
     return sess.execute_read(work)
+
+
+def empty_database(settings: Settings) -> None:
+    """Delete everything in the configured database (tests and benchmarks, on databases they own)."""
+    from duanka import queries
+
+    with session(settings) as sess:
+        sess.run(queries.load("maintenance/empty_database")).consume()

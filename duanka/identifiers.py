@@ -73,6 +73,7 @@ def luhn_valid(values: pd.Series) -> pd.Series:
 
 
 def gb11643_check_char(body17: np.ndarray) -> np.ndarray:
+    """The check character of each 17-digit resident-identity body (GB 11643)."""
     return GB11643_CHECK[(body17 * GB11643_WEIGHTS).sum(axis=1) % 11]
 
 
@@ -111,14 +112,17 @@ def _clean_msisdn(values: pd.Series) -> pd.Series:
 
 
 def carrier_of(msisdn: pd.Series) -> pd.Series:
+    """The carrier a mobile number's three-digit segment was issued to."""
     return msisdn.str[:3].map(SEGMENT_CARRIER)
 
 
 def is_virtual_segment(msisdn: pd.Series) -> pd.Series:
+    """Whether a number lies in a virtual-operator (MVNO) segment."""
     return msisdn.str[:3].isin(VIRTUAL_SEGMENTS)
 
 
 def imei_valid(values: pd.Series) -> pd.Series:
+    """15 digits with a valid Luhn check digit."""
     return values.str.fullmatch(r"\d{15}").fillna(False).astype(bool) & luhn_valid(values)
 
 
@@ -135,4 +139,5 @@ def account_id_valid(values: pd.Series) -> pd.Series:
 
 
 def imsi_valid(values: pd.Series) -> pd.Series:
+    """15 digits starting with a Chinese mobile country code (460)."""
     return values.str.fullmatch(r"460\d{12}").fillna(False).astype(bool)

@@ -52,12 +52,15 @@ class Inbox:
 
     @property
     def ledger(self) -> Path:
+        """The file recording every extract processed, by checksum."""
         return self.root / "ledger.jsonl"
 
     def pending(self) -> list[Path]:
+        """Extract folders waiting in incoming/, oldest first."""
         return sorted(p for p in (self.root / "incoming").iterdir() if p.is_dir() and not p.name.startswith("."))
 
     def done_checksums(self) -> dict[str, str]:
+        """Checksums of extracts already processed, so a re-dropped copy is recognised."""
         if not self.ledger.exists():
             return {}
         rows = [json.loads(line) for line in self.ledger.read_text(encoding="utf-8").splitlines() if line]

@@ -25,6 +25,7 @@ from duanka.settings import Settings
 
 
 def lock_path(settings: Settings) -> Path:
+    """The lock file of the configured database."""
     conn = settings.connection
     name = hashlib.sha256(f"{conn.uri}|{conn.database}".encode()).hexdigest()[:16]
     return settings.work_dir / "locks" / f"db-{name}.lock"
@@ -35,6 +36,7 @@ _held: dict[tuple[Path, int], int] = {}  # (lock, thread) -> depth: a pipeline's
 
 @contextmanager
 def database_lock(settings: Settings, purpose: str, wait: float = 0.0, poll: float = 1.0) -> Iterator[None]:
+    """Hold the one-writer lock of the database; wait up to `wait` seconds for another run, else say who holds it."""
     path = lock_path(settings)
     mine = (path, threading.get_ident())
     if mine in _held:

@@ -29,6 +29,7 @@ MIN_JAVA = 17
 
 
 def neo4j_version(pom: Path = POM) -> str:
+    """The Neo4j version infra/pom.xml pins."""
     match = re.search(r"<neo4j.version>([^<]+)</neo4j.version>", pom.read_text())
     if not match:
         raise DuankaError(f"{pom} names no <neo4j.version>.")
@@ -152,6 +153,7 @@ def drop_store(local: LocalServer, database: str = "neo4j") -> None:
 
 
 def server_pid(local: LocalServer) -> int | None:
+    """The running server's process id, if it runs."""
     pid_file = local.home / "run" / "neo4j.pid"
     try:
         pid = int(pid_file.read_text().strip())
@@ -180,6 +182,7 @@ def ensure_password(settings: Settings) -> str:
 
 
 def log_tail(local: LocalServer, lines: int = 20) -> str:
+    """The last lines of the server's log, for error messages."""
     try:
         return "\n".join(local.log_file.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
@@ -187,6 +190,7 @@ def log_tail(local: LocalServer, lines: int = 20) -> str:
 
 
 def is_running(local: LocalServer) -> bool:
+    """Whether the local server's process is alive."""
     return server_pid(local) is not None
 
 

@@ -21,14 +21,17 @@ HOST = "127.0.0.1"
 
 
 def home() -> Path:
+    """Where the local Prefect server keeps its database and logs."""
     return Path(os.environ.get("PREFECT_HOME", project_root() / ".prefect"))
 
 
 def port() -> int:
+    """The local Prefect server's port."""
     return int(os.environ.get("DUANKA_PREFECT_PORT", "4200"))
 
 
 def api_url() -> str:
+    """The local Prefect server's API address."""
     return f"http://{HOST}:{port()}/api"
 
 
@@ -37,6 +40,7 @@ def _pid_file() -> Path:
 
 
 def running_pid() -> int | None:
+    """The local Prefect server's process id, if it runs."""
     try:
         pid = int(_pid_file().read_text().strip())
         os.kill(pid, 0)
@@ -99,6 +103,7 @@ def _healthy() -> bool:
 
 
 def stop() -> bool:
+    """Stop the local Prefect server; whether one was running."""
     pid = running_pid()
     if pid is None:
         return False

@@ -16,6 +16,7 @@ QUERIES = project_root() / "queries"
 
 @cache
 def load(name: str) -> str:
+    """The text of queries/<name>.cypher (read once)."""
     path = QUERIES / f"{name}.cypher"
     if not path.exists():
         known = sorted(p.relative_to(QUERIES).with_suffix("").as_posix() for p in QUERIES.rglob("*.cypher"))

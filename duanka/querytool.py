@@ -54,6 +54,7 @@ def _number(value: str) -> Any:
 
 
 def describe(value: Any) -> str:
+    """A value as an investigator reads it in a table."""
     if isinstance(value, Node):
         label = next(iter(value.labels), "")
         key = next((value[k] for k in KEYS if k in value), value.element_id)
@@ -73,6 +74,7 @@ def describe(value: Any) -> str:
 
 
 def run_query(session: neo4j.Session, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """A saved query's column names and rows as text."""
     result = session.run(cypher, params)
     columns = list(result.keys())
     rows = [[describe(v) for v in record.values()] for record in result]

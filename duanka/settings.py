@@ -35,26 +35,32 @@ class LocalServer:
 
     @property
     def lib(self) -> Path:
+        """The Neo4j installation."""
         return self.lib_dir or self.home / "lib"
 
     @property
     def conf_dir(self) -> Path:
+        """The server's configuration, written by the project."""
         return self.home / "conf"
 
     @property
     def credentials_file(self) -> Path:
+        """The generated password of the local server (mode 600)."""
         return self.home / "credentials"
 
     @property
     def log_file(self) -> Path:
+        """The server's log."""
         return self.home / "logs" / "neo4j.log"
 
     @property
     def bolt_uri(self) -> str:
+        """bolt://127.0.0.1:<port>: loopback only."""
         return f"bolt://{self.listen_address}:{self.bolt_port}"
 
     @property
     def browser_url(self) -> str:
+        """Neo4j Browser on loopback."""
         return f"http://{self.listen_address}:{self.http_port}/browser/"
 
 
@@ -77,6 +83,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Settings from the environment (NEO4J_*, DUANKA_*), local defaults for the rest."""
         env = dict(os.environ if env is None else env)
         root = project_root()
         local = LocalServer(
@@ -109,6 +116,7 @@ class Settings:
 
 
 def read_credentials(path: Path) -> str:
+    """The password in a credentials file; a clear error when there is none."""
     if not path.exists():
         raise DuankaError(
             f"No Neo4j password: {path} does not exist. Run `duanka neo4j start` to create it, or set NEO4J_PASSWORD."

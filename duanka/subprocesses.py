@@ -24,6 +24,7 @@ def channel(maxsize: int = 0) -> mp.Queue[Any]:
 
 
 def start(target: Callable[..., None], args: tuple[Any, ...], name: str) -> BaseProcess:
+    """Start a helper process that dies with its parent."""
     process = _SPAWN.Process(target=target, args=args, name=name, daemon=True)
     process.start()
     return process

@@ -19,21 +19,25 @@ from duanka.settings import Settings
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def project(settings: Settings) -> Projection:
+    """The community graph, read from Neo4j."""
     return steps.project(settings)
 
 
 @task(cache_policy=NO_CACHE)
 def find_communities(settings: Settings, run: DetectRun, projection: Projection) -> pd.Series:
+    """Each node's community, by the run's engine."""
     return steps.communities(settings, run, projection)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def read_facts(settings: Settings) -> Facts:
+    """The fact tables and the evidence the graph holds."""
     return steps.read_facts(settings)
 
 
 @task(cache_policy=NO_CACHE)
 def score(facts: Facts, community: pd.Series, params: DetectParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores, roles, reasons and clusters."""
     return steps.score(facts, community, params)
 
 
@@ -52,6 +56,7 @@ def write_results(
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def finish(settings: Settings, run: DetectRun, figures: dict[str, int], timings: dict[str, float]) -> None:
+    """Mark the run completed: from now on it is the latest."""
     steps.finish(settings, run, figures, timings)
 
 

@@ -19,16 +19,19 @@ from duanka.settings import Settings
 
 @task(cache_policy=NO_CACHE)
 def check_source(settings: Settings, options: IngestOptions) -> Extract:
+    """Find the files and check their headers before anything is loaded."""
     return steps.check(settings, options)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def loaded_before(settings: Settings, extract: Extract) -> str | None:
+    """The run that loaded exactly this extract already, if any."""
     return steps.loaded_before(settings, extract)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15], retry_condition_fn=retry_if_transient)
 def prepare_database(settings: Settings) -> list[str]:
+    """Constraints and indexes in place."""
     return steps.prepare(settings)
 
 
@@ -49,6 +52,7 @@ def load_files(settings: Settings, run: IngestRun, extract: Extract) -> Loaded:
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5, retry_condition_fn=retry_if_transient)
 def reconcile(settings: Settings, run: IngestRun, extract: Extract, loaded: Loaded) -> IngestResult:
+    """Rows read = loaded + quarantined, and the graph holds what was written."""
     return steps.reconcile(settings, run, extract, loaded)
 
 

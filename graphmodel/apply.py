@@ -8,6 +8,7 @@ from graphmodel.cypher import constraints
 
 
 def existing_schema(session: neo4j.Session) -> set[str]:
+    """Names of the constraints and indexes the database has."""
     names = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name RETURN name")}
     names |= {r["name"] for r in session.run("SHOW INDEXES YIELD name RETURN name")}
     return names

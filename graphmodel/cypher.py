@@ -43,6 +43,7 @@ def constraints() -> list[Statement]:
 
 
 def temporal(p: Prop) -> bool:
+    """Whether a property is a date or time (sent as text, converted in the server)."""
     return p.kind in ("datetime", "date")
 
 

@@ -33,6 +33,7 @@ LAYOUT = {
 
 
 def markdown() -> str:
+    """docs/graph-model.md."""
     lines = [
         "# The graph model",
         "",
@@ -77,6 +78,7 @@ def markdown() -> str:
 
 
 def draw(path: Path) -> None:
+    """docs/graph-model.png: labels as circles in fixed places, relationship types as arrows."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -144,6 +146,7 @@ def cypher_files() -> dict[str, str]:
 
 
 def write_all(root: Path) -> list[Path]:
+    """Regenerate every file derived from the schema; the paths written."""
     written = []
     docs = root / "docs"
     docs.mkdir(exist_ok=True)

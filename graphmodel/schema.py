@@ -39,6 +39,7 @@ class NodeSchema:
     analysis: bool = False  # written by duanka's own steps, never loaded from an extract
 
     def has(self, name: str) -> bool:
+        """Whether the label declares property `name`."""
         return any(p.name == name for p in self.props)
 
     def names(self) -> set[str]:
@@ -63,6 +64,7 @@ class RelSchema:
 
     @property
     def name(self) -> str:
+        """The pattern as Cypher writes it, every start and end label included."""
         return f"({'|'.join(self.starts)})-[:{self.type}]->({'|'.join(self.ends)})"
 
     def names(self) -> set[str]:
@@ -71,10 +73,12 @@ class RelSchema:
 
     @property
     def starts(self) -> tuple[str, ...]:
+        """Every label a relationship of this type may start from."""
         return (self.start, *self.also_from)
 
     @property
     def ends(self) -> tuple[str, ...]:
+        """Every label a relationship of this type may end at."""
         return (self.end, *self.also_to)
 
 
@@ -361,14 +365,17 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
 
 
 def node(label: str) -> NodeSchema:
+    """The declared node of `label`."""
     return next(n for n in NODES if n.label == label)
 
 
 def relationship(rel_type: str) -> RelSchema:
+    """The declared relationship of `rel_type`."""
     return next(r for r in RELATIONSHIPS if r.type == rel_type)
 
 
 def entity_label(entity_type: str) -> NodeSchema:
+    """The declared node lead lists call `entity_type`."""
     return next(n for n in NODES if n.entity_type == entity_type)
 
 

@@ -48,8 +48,8 @@ def empty_db(settings: Settings) -> Settings:
     """A database with no nodes, and the declared schema in place."""
     from graphmodel.apply import apply_schema
 
+    db.empty_database(settings)
     with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         apply_schema(sess)
     return settings
 

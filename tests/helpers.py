@@ -42,8 +42,7 @@ def graph_snapshot(settings: Settings) -> dict[str, object]:
 
 def empty(settings: Settings) -> None:
     """Delete everything in the test database."""
-    with db.session(settings) as sess:
-        sess.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    db.empty_database(settings)
 
 
 def ingest_source(source: Path, settings: Settings | None = None, **options: Any) -> IngestResult:

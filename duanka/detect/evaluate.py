@@ -28,6 +28,7 @@ class Truth:
 
     @classmethod
     def read(cls, truth_csv: Path, negatives_csv: Path | None = None) -> Truth:
+        """Planted roles and rings from truth.csv; hard negatives beside it when present."""
         truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False)
         truth = truth[truth["role"] != "benign"]
         ids = truth["entity_id"].where(

@@ -38,6 +38,7 @@ class Curve:
     scale: float
 
     def __call__(self, x: pd.Series | np.ndarray) -> np.ndarray:
+        """The term for each count, in (0, 1)."""
         return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=float) - self.mid) / self.scale))
 
     @property

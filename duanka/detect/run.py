@@ -62,6 +62,7 @@ class DetectResult:
 
     @property
     def leads(self) -> pd.DataFrame:
+        """The entities at or above the lead threshold (and confirmed ones), in lead order."""
         return self.entities[self.entities["lead"]]
 
     def summary(self) -> dict[str, Any]:
@@ -301,6 +302,7 @@ def _batches(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict
 
 
 def run_figures(proj: Projection, entities: pd.DataFrame, clusters: pd.DataFrame) -> dict[str, int]:
+    """The sizes a Run records: graph nodes and edges, clusters and leads."""
     return {
         "nodes": len(proj.keys),
         "edges": len(proj.sources),

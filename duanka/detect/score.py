@@ -21,6 +21,7 @@ SHANGHAI = timezone(timedelta(hours=8))
 
 
 def noisy_or(*terms: np.ndarray) -> np.ndarray:
+    """1 − Π(1 − t): any one strong term carries the score; weak ones add up slowly."""
     out = np.ones_like(np.asarray(terms[0], dtype=float))
     for t in terms:
         out *= 1.0 - np.clip(np.asarray(t, dtype=float), 0, 1)
@@ -28,6 +29,7 @@ def noisy_or(*terms: np.ndarray) -> np.ndarray:
 
 
 def day(ts: float | int | None) -> str:
+    """An epoch second as a Beijing-time date, '?' when unknown."""
     if ts is None or pd.isna(ts):
         return "?"
     return datetime.fromtimestamp(int(ts), SHANGHAI).strftime("%Y-%m-%d")
@@ -41,10 +43,12 @@ class Reasons:
         self.zh: list[str] = []
 
     def add(self, en: str, zh: str) -> None:
+        """One piece of evidence, in both languages."""
         self.en.append(en)
         self.zh.append(zh)
 
     def joined(self) -> tuple[str, str]:
+        """The evidence as one English and one Chinese sentence list."""
         return "; ".join(self.en), "；".join(self.zh)
 
 

@@ -171,6 +171,7 @@ def _bursts(frame: pd.DataFrame, who: str, when: str) -> pd.DataFrame:
 
 
 def person_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
+    """Per holder: bursts of openings, own cards and accounts in others' devices, others' handled on theirs."""
     sims = f.sims.dropna(subset=["holder"])
     out = pd.DataFrame(
         index=pd.Index(pd.concat([sims["holder"], f.accounts["holder"].dropna()]).unique(), name="person")
@@ -221,6 +222,7 @@ def person_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
 
 
 def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.DataFrame:
+    """Per account: payers, money passed straight on, a box card's number, a controlling device."""
     acc = f.accounts.set_index("account")
     out = pd.DataFrame(index=acc.index)
     tx = f.transfers.dropna(subset=["ts"])
@@ -255,6 +257,7 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
 
 
 def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
+    """Per number: the box it ran in with other holders' cards, its calling pattern, victim reports."""
     sims = f.sims.set_index("msisdn")
     out = pd.DataFrame(index=sims.index)
     seen = f.seen.join(devices[["holders_at_once", "farm"]], on="device")

@@ -17,18 +17,22 @@ DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{7,}[Xx]?(?![0-9A-Za-z])")
 
 
 def mask_phone(value: str) -> str:
+    """138****8000: enough to tell numbers apart on paper, not to call one."""
     return value[:3] + "****" + value[-4:]
 
 
 def mask_card(value: str) -> str:
+    """622202******1234: bank and last four kept (6+4), as card numbers are shown to customers."""
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
 def mask_id_number(value: str) -> str:
+    """First three and last four characters kept (110***********123X): the province, not the person."""
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
 def mask_other(value: str) -> str:
+    """First and last two characters kept, the rest starred (one character for short values)."""
     if len(value) <= 4:
         return value[:1] + "*" * (len(value) - 1)
     return value[:2] + "*" * (len(value) - 4) + value[-2:]

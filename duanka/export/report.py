@@ -38,6 +38,7 @@ class ClusterGraphs:
 
     @classmethod
     def read(cls, sess: Any, cluster_ids: list[str]) -> ClusterGraphs:
+        """Members, links and reports of the given clusters, read once for all drawings."""
         return cls(
             *(
                 queries.frame(sess, f"export/{name}", cluster_ids=cluster_ids)
@@ -46,6 +47,8 @@ class ClusterGraphs:
         )
 
     def graph(self, cluster_id: str, masked: bool) -> nx.Graph:
+        """One cluster as a networkx graph for drawing, identifiers masked unless told otherwise."""
+
         def show(value: str, kind: str) -> str:
             return mask_id(value, kind) if masked else str(value)
 

@@ -90,6 +90,7 @@ class ExportResult:
 
 
 def read_run(settings: Settings, run_id: str | None) -> dict[str, Any]:
+    """The detection run to export: the given one, else the latest completed."""
     with db.session(settings) as sess:
         rows = db.read(sess, queries.load("export/detect_run"), run_id=run_id)
     if not rows:
@@ -99,6 +100,7 @@ def read_run(settings: Settings, run_id: str | None) -> dict[str, Any]:
 
 
 def evidence(run: dict[str, Any]) -> dict[str, str]:
+    """Each evidence kind: held (with its count) or absent, as the manifest states it."""
     model = (
         f"duanka {run.get('version')} {run.get('engine')} resolution={run.get('resolution')} "
         f"seed={run.get('seed')} min_score={run.get('min_score')}"
@@ -133,6 +135,7 @@ def lead_table(leads: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -
 
 
 def cluster_table(clusters: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -> pd.DataFrame:
+    """clusters.csv: one row per cluster in rank order, with its run and status."""
     out = clusters.assign(**evidence(run))[CLUSTER_COLUMNS].copy()
     out["score"] = out["score"].round(4)
     if params.masked:
@@ -160,6 +163,7 @@ def source_summary(ingests: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def export(settings: Settings, params: ExportParams) -> ExportResult:
+    """Write the lead lists, workbook, report and manifest of one detection run; staged, then published whole."""
     params.check()
     began = time.perf_counter()
     export_id = new_run_id("export")
@@ -280,6 +284,7 @@ def publish(stage: Path, out: Path, names: list[str]) -> None:
 
 
 def as_dict(result: ExportResult) -> dict[str, Any]:
+    """What the flow and the CLI report of an export."""
     data = asdict(result)
     data.pop("top")
     data["out"] = str(result.out)

@@ -17,6 +17,7 @@ def neutralise(value: object) -> object:
 
 
 def safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as formulas neutralised (a leading quote); numbers untouched."""
     out = frame.copy()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):

@@ -103,6 +103,7 @@ class Allocator:
         return self._unique(self._msisdn, draw, n)
 
     def imeis(self, n: int) -> np.ndarray:
+        """`n` distinct valid IMEIs (real TAC prefixes, Luhn check digit)."""
         tacs = np.array([int(t) for t in TACS], dtype=np.int64)
 
         def draw(k: int) -> np.ndarray:
@@ -140,6 +141,7 @@ class Allocator:
         return (body + pd.Series(check)).to_numpy(dtype=object)
 
     def names(self, n: int) -> np.ndarray:
+        """`n` Chinese names: a common surname and one or two given-name characters."""
         sur = np.array(SURNAMES, dtype=object)[self.rng.integers(0, len(SURNAMES), n)]
         g1 = np.array(GIVEN, dtype=object)[self.rng.integers(0, len(GIVEN), n)]
         g2 = np.array(GIVEN, dtype=object)[self.rng.integers(0, len(GIVEN), n)]

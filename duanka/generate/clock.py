@@ -9,6 +9,7 @@ HOUR = 3_600
 
 
 def ts(text: str) -> int:
+    """An ISO 8601 time as epoch seconds."""
     return int(np.datetime64(text, "s").astype(np.int64))
 
 
@@ -25,4 +26,5 @@ def iso(seconds: np.ndarray) -> np.ndarray:
 
 
 def iso_date(seconds: np.ndarray) -> np.ndarray:
+    """Epoch seconds as Beijing-time dates (YYYY-MM-DD)."""
     return np.datetime_as_string(np.asarray(seconds, dtype="datetime64[s]"), unit="D").astype(object)

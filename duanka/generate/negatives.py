@@ -12,6 +12,7 @@ from duanka.generate.world import World
 
 
 def build(world: World, pop: Population) -> None:
+    """Innocent look-alikes of each role (IoT fleets, families, repair shops, merchants), marked as such."""
     _family_tablets(world, pop)
     _iot_fleets(world, pop)
     _repair_shops(world, pop)

@@ -16,10 +16,12 @@ def _read(source: Path, name: str) -> pd.DataFrame:
 
 
 def mask(value: str) -> str:
+    """An identifier shortened for a picture caption."""
     return value[:3] + "…" + value[-4:] if len(value) > 8 else value
 
 
 def ring_graph(source: Path, ring_id: str) -> nx.Graph:
+    """One planted ring of a generated extract as a graph, from its truth.csv."""
     truth = _read(source, "truth")
     members = truth[truth.ring_id == ring_id]
     role = dict(zip(members.entity_id, members.role, strict=False))
@@ -63,6 +65,7 @@ def ring_graph(source: Path, ring_id: str) -> nx.Graph:
 
 
 def draw_ring(source: Path, ring_id: str, path: Path) -> Path:
+    """A PNG of one planted ring, for docs/scenarios.md."""
     g = ring_graph(source, ring_id)
     title = f"Planted ring {ring_id} from {source.name}: {g.number_of_nodes()} entities (ids shortened)"
     return draw_subgraph(g, path, title)

@@ -53,6 +53,7 @@ def _fmt_msisdn(msisdn: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def build(world: World, n: int) -> Population:
+    """The ordinary population: holders, their cards, phones, accounts, calls and payments."""
     rng = world.rng
     idx = world.new_persons(n)
     pid = person_ids(idx)
@@ -266,6 +267,7 @@ seen = _seen
 
 
 def transfers(world: World, src: np.ndarray, dst: np.ndarray, amount: np.ndarray, when: np.ndarray) -> None:
+    """Queue transfers, each with a fresh id."""
     ids = world.serials("T", len(src))
     world.add("transfers", transfer_id=ids, from_account=src, to_account=dst, amount=np.round(amount, 2), ts=when)
 

@@ -12,6 +12,7 @@ class Profile:
 
     @property
     def rings(self) -> int:
+        """How many rings a world of this size plants."""
         return max(4, self.persons // 2500)
 
 

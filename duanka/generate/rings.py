@@ -40,6 +40,7 @@ REPORTED_SHARE = 0.65  # the rest are never reported: only their structure gives
 
 
 def build(world: World, pop: Population, n_rings: int) -> None:
+    """Plant `n_rings` supply chains (farmers, collectors, dealers, boxes, mules) and their truth."""
     reported = world.rng.permutation(n_rings) < min(n_rings - 1, round(REPORTED_SHARE * n_rings))
     for r in range(n_rings):
         _ring(world, pop, f"R{r + 1:04d}", bool(reported[r]))

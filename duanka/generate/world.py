@@ -59,6 +59,7 @@ class World:
         self.alloc = Allocator(self.rng)
 
     def add(self, table: str, **columns: object) -> None:
+        """Queue rows for a source table."""
         frame = pd.DataFrame(columns)
         unknown = set(frame.columns) - set(COLUMNS[table])
         if unknown:
@@ -78,20 +79,24 @@ class World:
         return pd.Series(np.arange(start, start + n)).astype(str).str.zfill(width).radd(prefix).to_numpy(dtype=object)
 
     def mark(self, entity_type: str, ids: object, role: str, ring_id: str) -> None:
+        """Record planted entities in truth.csv."""
         ids = np.asarray(ids, dtype=object)
         self.truth.append(
             pd.DataFrame({"entity_type": entity_type, "entity_id": ids, "role": role, "ring_id": ring_id})
         )
 
     def negative(self, entity_type: str, ids: object, typology: str) -> None:
+        """Record hard negatives (innocent look-alikes) in hard_negatives.csv."""
         ids = np.asarray(ids, dtype=object)
         self.negatives.append(pd.DataFrame({"entity_type": entity_type, "entity_id": ids, "typology": typology}))
 
 
 def person_ids(idx: np.ndarray) -> np.ndarray:
+    """Person ids P00000001… for population indices."""
     return pd.Series(idx).astype(str).str.zfill(8).radd("P").to_numpy(dtype=object)
 
 
 def zipf_weights(n: int, s: float = 0.9) -> np.ndarray:
+    """Zipf-like popularity weights summing to 1 (a few busy outlets, many quiet ones)."""
     w = 1.0 / np.arange(1, n + 1) ** s
     return w / w.sum()

@@ -38,6 +38,7 @@ def as_text(table: str, world: World) -> pd.DataFrame:
 
 
 def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> Path:
+    """Write one source table as CSV or Parquet; the path written."""
     table = pa.Table.from_pandas(frame.astype(str), preserve_index=False)
     if fmt == "parquet":
         target = path.with_suffix(".parquet")

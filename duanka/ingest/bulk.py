@@ -88,6 +88,7 @@ class BulkSink:
 
     # -- the sink interface -----------------------------------------------------------------
     def nodes(self, write: NodeWrite, frame: pd.DataFrame) -> None:
+        """Append node rows to the label's import file."""
         n = write.node
         props = [p for p in n.props if p.name in frame.columns and p.name not in (n.key, "on_record")]
         if n.label not in self.node_files:
@@ -101,6 +102,7 @@ class BulkSink:
         self.node_files[n.label].write(out, props)
 
     def stubs(self, target: NodeSchema, keys: list[Any]) -> None:
+        """Append key-only nodes to the label's import file."""
         if target.label not in self.stub_files:
             self.stub_files[target.label] = _File(
                 self.folder / f"stubs_{target.label}.csv", [f"{target.key}:ID({target.label})"]
@@ -108,6 +110,7 @@ class BulkSink:
         self.stub_files[target.label].write(pd.DataFrame({"key": keys}))
 
     def relationships(self, write: RelWrite, frame: pd.DataFrame, new: bool = False) -> None:
+        """Append relationship rows to the type's import file (`new` makes no difference offline)."""
         r = write.rel
         props = [p.name for p in r.props if p.name in frame.columns]
         out = frame[[write.start, write.end, *props]]
@@ -155,6 +158,7 @@ class BulkSink:
         return [*self.node_files.values(), *self.stub_files.values(), *self.rel_files.values()]
 
     def close(self) -> None:
+        """Finish the import files and build the graph from them with neo4j-admin import."""
         self._write_merged()
         for f in self._files():
             f.handle.close()

@@ -86,6 +86,7 @@ class CallAggregator:
         self._writers: dict[int, pq.ParquetWriter] = {}
 
     def add(self, rows: pd.DataFrame) -> None:
+        """Sum one chunk of raw records per (caller, callee, kind) and spill the partial sums."""
         if rows.empty:
             return
         summary = partial_sums(rows)
@@ -111,6 +112,7 @@ class CallAggregator:
         self._writers = {}
 
     def close(self) -> None:
+        """Delete the spilled partitions."""
         for writer in self._writers.values():
             writer.close()
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -56,13 +56,16 @@ class FileSpec:
 
     @property
     def required_columns(self) -> list[str]:
+        """Columns a file's header must have."""
         return [c.name for c in self.columns if c.required]
 
     def column(self, name: str) -> Column:
+        """The declared column called `name`."""
         return next(c for c in self.columns if c.name == name)
 
 
 def enum(name: str, values: tuple[str, ...], default: str | None = None) -> Column:
+    """A column holding one of `values` (case-insensitive), `default` when empty."""
     return Column(name, "enum", values=values, default=default)
 
 

@@ -26,16 +26,19 @@ BATCH_ROWS = 5_000  # measured: see docs/benchmarks.md
 
 @cache
 def statement(write: Write) -> str:
+    """The MERGE loader for a write (generated from the schema, built once)."""
     return merge_nodes(write.node).cypher if isinstance(write, NodeWrite) else merge_relationships(write.rel).cypher
 
 
 @cache
 def create_statement(write: RelWrite) -> str:
+    """The CREATE loader for rows that cannot exist yet."""
     return create_relationships(write.rel).cypher
 
 
 @cache
 def stub_statement(n: NodeSchema) -> str:
+    """The key-only MERGE for link ends no file describes."""
     return merge_stubs(n).cypher
 
 
@@ -110,13 +113,16 @@ class BatchWriter:
             self.outbox.wait(self.depth)  # raises a failed batch's error here
 
     def flush(self) -> None:
+        """Wait until every batch handed over so far is written."""
         self.outbox.wait(0)
 
     # The Sink (duanka/ingest/sink.py) for Bolt; BulkSink in bulk.py is the other one.
     def nodes(self, write: NodeWrite, frame: pd.DataFrame) -> None:
+        """Upsert node rows in batches."""
         self.submit(statement(write), node_rows(write, frame), of=write.node.label)
 
     def stubs(self, target: NodeSchema, keys: list[Any]) -> None:
+        """Upsert key-only nodes in batches."""
         self.submit(stub_statement(target), keys, name="keys", of=target.label)
 
     def relationships(self, write: RelWrite, frame: pd.DataFrame, new: bool = False) -> None:
@@ -128,6 +134,7 @@ class BatchWriter:
             self.submit(statement(write), rel_rows(write, frame), ends=ends)
 
     def close(self) -> None:
+        """Write what is left and wait for it; the writer stops."""
         try:
             self.flush()
         except BaseException:

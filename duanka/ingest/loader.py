@@ -37,6 +37,7 @@ class FileReport:
 
     @property
     def reconciled(self) -> bool:
+        """Rows read = loaded + quarantined."""
         return self.rows_read == self.rows_loaded + self.rows_quarantined
 
 

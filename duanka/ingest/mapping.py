@@ -39,6 +39,7 @@ class FileMap:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # contract column → {source code: value}
 
     def header(self, names: list[str]) -> list[str]:
+        """The source's header with its names replaced by the contract's."""
         return [self.columns.get(n, n) for n in names]
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -58,10 +59,12 @@ class SourceMapping:
     digest: str = ""  # of the mapping file: a changed mapping is a changed extract
 
     def of(self, name: str) -> FileMap:
+        """The mapping of one contract file (empty when the mapping says nothing of it)."""
         return self.files.get(name, NO_MAP)
 
     @classmethod
     def read(cls, path: Path) -> SourceMapping:
+        """A mapping file (TOML or YAML); its mistakes named in one error."""
         text = path.read_bytes()
         try:
             raw = tomllib.loads(text.decode("utf-8-sig")) if path.suffix == ".toml" else yaml.safe_load(text) or {}

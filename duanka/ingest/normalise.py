@@ -41,6 +41,7 @@ def iso_text(stamps: pd.Series) -> pd.Series:
 
 
 def to_bool(values: pd.Series) -> pd.Series:
+    """true/t/1/yes/y (any case) as True, other text False, missing stays missing."""
     lowered = values.str.lower()
     return lowered.isin(("true", "t", "1", "yes", "y")).where(values.notna())
 

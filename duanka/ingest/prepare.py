@@ -42,6 +42,7 @@ class Prepared:
 
 
 def prepare(spec: FileSpec, chunk: read.Chunk, file_map: FileMap = NO_MAP) -> Prepared:
+    """Validate and normalise one chunk: typed rows and the problems of the rest."""
     raw = chunk.rows
     frame = _with_defaults(spec, unfloat(spec, file_map.apply(clean_strings(raw))))
     problems = failures(spec, frame)
@@ -62,6 +63,7 @@ def _with_defaults(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def typed(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """The validated frame with each column in its declared type."""
     out = pd.DataFrame({c.name: normalise(c.name, c.kind, frame[c.name]) for c in spec.columns}, index=frame.index)
     if spec.name == "sims":
         out = derive_carrier(out)
@@ -79,6 +81,7 @@ def typed(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepared_chunks(name: str, path: Path, encoding: str | None, mapping: SourceMapping) -> Iterator[Prepared]:
+    """A file's chunks, read, mapped and validated, in order."""
     spec, file_map = SPECS[name], mapping.of(name)
     for chunk in read.chunks(path, encoding):
         yield prepare(spec, chunk, file_map)
@@ -122,6 +125,7 @@ class Preparation:
 
     @staticmethod
     def wanted(paths: list[Path]) -> bool:
+        """Whether the extract is big enough for preparing in a process of its own to pay."""
         return sum(p.stat().st_size for p in paths) > BACKGROUND_BYTES
 
     def chunks(self, name: str) -> Iterator[Prepared]:

@@ -40,6 +40,7 @@ class Quarantine:
         return problems["line"].nunique()
 
     def close(self) -> None:
+        """Flush and close quarantine.csv."""
         self._handle.close()
 
     def __enter__(self) -> Quarantine:

@@ -80,6 +80,7 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
 
 
 def header(path: Path, encoding: str | None = None) -> list[str]:
+    """A file's column names (its first line, or the Parquet schema)."""
     if path.suffix == ".parquet":
         return list(pq.ParquetFile(path).schema_arrow.names)
     with path.open(encoding=encoding or detect_encoding(path), errors="replace", newline="") as handle:
@@ -88,6 +89,7 @@ def header(path: Path, encoding: str | None = None) -> list[str]:
 
 
 def chunks(path: Path, encoding: str | None = None, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """A CSV or Parquet file in chunks of `size` rows, as text, with source line numbers."""
     if path.suffix == ".parquet":
         yield from _parquet_chunks(path, size)
     else:

@@ -29,6 +29,7 @@ class IngestResult:
 
     @property
     def ok(self) -> bool:
+        """Every file reconciles and the graph holds what the run wrote."""
         return all(f.reconciled for f in self.files) and self.expected == self.found
 
     def table(self) -> list[dict[str, Any]]:
@@ -118,4 +119,5 @@ def write_manifest(
 
 
 def now() -> str:
+    """The current time, ISO 8601 UTC."""
     return datetime.now(UTC).isoformat()

@@ -110,9 +110,14 @@ class BatchSender:
 class Outbox(Protocol):
     """Where BatchWriter puts batches: they are written in order, some of them still in flight."""
 
-    def put(self, batch: Batch) -> None: ...
-    def wait(self, most: int) -> None: ...  # until at most `most` batches are unwritten; raises a failed one's error
-    def close(self, abort: bool) -> None: ...
+    def put(self, batch: Batch) -> None:
+        """Hand over one batch to write."""
+
+    def wait(self, most: int) -> None:
+        """Block until at most `most` batches are unwritten; raises a failed one's error."""
+
+    def close(self, abort: bool) -> None:
+        """Stop writing; `abort` drops what is unwritten."""
 
 
 class ThreadOutbox:
@@ -125,13 +130,16 @@ class ThreadOutbox:
         self._pending: deque[Future[None]] = deque()
 
     def put(self, batch: Batch) -> None:
+        """Hand over one batch to write."""
         self._pending.append(self._pool.submit(self._sender.send, batch))
 
     def wait(self, most: int) -> None:
+        """Block until at most `most` batches are unwritten; raises a failed one's error."""
         while len(self._pending) > most:
             self._pending.popleft().result()
 
     def close(self, abort: bool) -> None:
+        """Stop writing; `abort` drops what is unwritten."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._stack.close()
 
@@ -170,10 +178,12 @@ class ProcessOutbox:
         self._unanswered = 0
 
     def put(self, batch: Batch) -> None:
+        """Hand over one batch to write."""
         self._inbox.put(batch)
         self._unanswered += 1
 
     def wait(self, most: int) -> None:
+        """Block until at most `most` batches are unwritten; raises a failed one's error."""
         while self._unanswered > most:
             error = receive(self._answers, self._process, "writing to Neo4j")
             self._unanswered -= 1
@@ -181,6 +191,7 @@ class ProcessOutbox:
                 raise error
 
     def close(self, abort: bool) -> None:
+        """Stop writing; `abort` drops what is unwritten."""
         if abort:
             self._process.terminate()
         else:

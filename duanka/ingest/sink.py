@@ -16,9 +16,11 @@ Progress = Callable[[str, int], None]  # (file, rows just read): for a progress 
 class Sink(Protocol):
     """Takes rows laid out by the schema's writes; stubs always come before the relationships that need them."""
 
-    def nodes(self, write: NodeWrite, frame: pd.DataFrame) -> None: ...
+    def nodes(self, write: NodeWrite, frame: pd.DataFrame) -> None:
+        """Nodes described by an extract's rows."""
 
-    def stubs(self, target: NodeSchema, keys: list[Any]) -> None: ...
+    def stubs(self, target: NodeSchema, keys: list[Any]) -> None:
+        """Nodes named only as a link's end, key only."""
 
     def relationships(self, write: RelWrite, frame: pd.DataFrame, new: bool = False) -> None:
         """`new`: rows that cannot exist yet, written by CREATE; the rest MERGE."""

@@ -65,6 +65,7 @@ CLEAN_TEXT = [
 
 @cache
 def schema(spec: FileSpec) -> pa.DataFrameSchema:
+    """The pandera schema of one contract file: formats, ranges and codes per column."""
     columns = {
         c.name: pa.Column(
             "string",
