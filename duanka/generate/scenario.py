@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from duanka.choices import Difficulty
 from duanka.generate import dirty, negatives, population, rings
 from duanka.generate.profiles import PROFILES
 from duanka.generate.world import COLUMNS, World
@@ -31,21 +32,21 @@ def generate(
     profile: str = "demo",
     persons: int | None = None,
     seed: int = 1,
-    difficulty: str = "easy",
+    difficulty: Difficulty | str = Difficulty.EASY,
     dirty_rows: float = 0.0,
     fmt: str = "csv",
 ) -> dict[str, Any]:
     """Write the source files, truth.csv, hard_negatives.csv, dirty_rows.csv and scenario.json."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-    if difficulty not in ("easy", "hard"):
-        raise ValueError("difficulty is easy or hard")
+    if difficulty not in tuple(Difficulty):
+        raise ValueError(f"difficulty is {' or '.join(Difficulty)}")
     if not 0 <= dirty_rows < 0.5:
         raise ValueError("dirty rows is a fraction in [0, 0.5)")
     base = PROFILES[profile]
     n = persons or base.persons
     n_rings = max(4, n // 2500)
-    world = World(rng=np.random.default_rng(seed), hard=difficulty == "hard")
+    world = World(rng=np.random.default_rng(seed), hard=difficulty == Difficulty.HARD)
     pop = population.build(world, n)
     negatives.build(world, pop)
     rings.build(world, pop, n_rings)
