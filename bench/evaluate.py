@@ -1,16 +1,20 @@
 """Detection quality on generated scenarios: duanka's engines against the single-rule baselines.
 
-    python bench/evaluate.py --profile medium --seeds 1 2 3 --difficulty easy hard --engines igraph louvain --empty-the-database
+    python bench/evaluate.py --profile medium --seeds 1 2 3 --difficulty hard adversarial --engines igraph --empty-the-database
 
-For each scenario: generate, bulk-load into the configured (local) database,
-detect with each engine, and score the ranking and the baselines against
-truth.csv. Prints a markdown table (docs/evaluation.md holds the last one).
+For each scenario: generate, bulk-load into the configured (local) database, detect with each
+engine (the `detect` flow), and score the ranking and the baselines against truth.csv. Prints
+markdown tables (docs/evaluation.md holds the last ones): the metrics per world, then per
+difficulty the recall and accuracy of every planted role and what it was called instead, and the
+reliability of the scores (precision per score band).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+
+import pandas as pd
 
 from duanka import db
 from duanka.detect import evaluate as ev
@@ -19,20 +23,25 @@ from duanka.settings import Settings, project_root
 from flows.detect import detect
 from flows.ingest import ingest
 
-COLUMNS = ["p@10", "p@50", "p@100", "p@500", "recall", "rings_found", "role_accuracy", "hn_fp@500"]
+COLUMNS = [
+    "p@10", "p@100", "p@500", "p@R", "recall", "list/R", "rings_found", "role_accuracy", "hn_fp@500", "ece",
+]  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="medium")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--difficulty", nargs="+", default=["easy", "hard"])
-    parser.add_argument("--engines", nargs="+", default=["igraph", "louvain"])
+    parser.add_argument("--difficulty", nargs="+", default=["hard", "adversarial"])
+    parser.add_argument("--engines", nargs="+", default=["igraph"])
+    parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--empty-the-database", action="store_true", required=True)
     args = parser.parse_args()
     settings = Settings.from_env()
     print("| scenario | method | " + " | ".join(COLUMNS) + " | detect s |")
     print("|---|---|" + "---:|" * (len(COLUMNS) + 1))
+    roles: dict[str, list[pd.DataFrame]] = {}
+    bands: dict[str, list[pd.DataFrame]] = {}
     for difficulty in args.difficulty:
         for seed in args.seeds:
             source = project_root() / "data" / "generated" / f"eval-{args.profile}-{difficulty}-{seed}"
@@ -46,19 +55,44 @@ def main() -> None:
                 began = time.perf_counter()
                 result = detect(engine=engine, seed=seed)
                 seconds = time.perf_counter() - began
-                ranked = [
-                    f"{t}:{i}"
-                    for t, i in zip(result.entities["entity_type"], result.entities["entity_id"], strict=False)
-                ]
-                flagged = int((result.entities["score"] >= result.params.min_score).sum())
-                roles = dict(zip(ranked, result.entities["role"], strict=False))
-                _row(name, ev.score_ranking(f"duanka {engine}", ranked, truth, flagged=flagged, roles=roles), seconds)
-            for metrics in ev.baselines(settings, truth):
-                _row(name, metrics, None)
+                e = result.entities
+                ranked = [f"{t}:{i}" for t, i in zip(e["entity_type"], e["entity_id"], strict=True)]
+                flagged = int(e["lead"].sum())
+                given = dict(zip(ranked, e["role"], strict=True))
+                scores = dict(zip(ranked, e["score"], strict=True))
+                metrics = ev.score_ranking(f"duanka {engine}", ranked, truth, flagged, given, scores)
+                _row(name, metrics, seconds)
+                if engine == args.engines[0]:
+                    roles.setdefault(difficulty, []).append(ev.by_role(ranked, flagged, given, truth))
+                    listed = ranked[:flagged]
+                    bands.setdefault(difficulty, []).append(
+                        pd.DataFrame(
+                            {"score": [scores[k] for k in listed], "right": [k in truth.roles for k in listed]}
+                        )
+                    )
+            if not args.no_baselines:
+                for metrics in ev.baselines(settings, truth):
+                    _row(name, metrics, None)
+    for difficulty, tables in roles.items():
+        print(f"\nRoles, {args.profile} {difficulty}, seeds {' '.join(map(str, args.seeds))} (summed):\n")
+        print(ev.markdown(_summed_roles(tables)))
+        both = pd.concat(bands[difficulty])
+        print(f"\nReliability of the lead scores, {args.profile} {difficulty}:\n")
+        print(ev.markdown(ev.reliability(both["score"].tolist(), both["right"].tolist())))
+
+
+def _summed_roles(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Confusion counts summed over worlds; recall and accuracy recomputed from the sums."""
+    counts = pd.concat(tables).drop(columns=["recall", "accuracy"]).groupby("planted").sum()
+    found = counts["planted_n"] - counts.get("missed", 0)
+    right = pd.Series({r: counts.at[r, r] if r in counts.columns else 0 for r in counts.index})
+    counts.insert(1, "recall", (found / counts["planted_n"]).round(3))
+    counts.insert(2, "accuracy", (right / found.where(found > 0)).round(3))
+    return counts.fillna(0).reset_index()
 
 
 def _row(name: str, metrics: dict[str, object], seconds: float | None) -> None:
-    cells = ["—" if metrics[c] is None else str(metrics[c]) for c in COLUMNS]
+    cells = ["—" if metrics.get(c) is None else str(metrics[c]) for c in COLUMNS]
     print(
         f"| {name} | {metrics['method']} | "
         + " | ".join(cells)

@@ -27,7 +27,8 @@ class Difficulty(StrEnum):
     """Generated worlds: rings as the domain brief draws them, or camouflaged."""
 
     EASY = "easy"
-    HARD = "hard"
+    HARD = "hard"  # camouflaged rings and innocent look-alikes of every role
+    ADVERSARIAL = "adversarial"  # and rings that avoid the strongest single signal on purpose
 
 
 Decided = StrEnum("Decided", {s.key.upper(): s.key for s in STATUSES if s.decided})  # type: ignore[misc]

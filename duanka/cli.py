@@ -294,11 +294,14 @@ def export_cmd(
     lang: Lang = typer.Option(ExportParams.lang, help="Language of the reasons."),
     run_id: str | None = typer.Option(None, help="Detection run to export; the latest completed by default."),
     top_clusters: int = typer.Option(ExportParams.top_clusters, help="Clusters drawn in the report."),
+    budget: int | None = typer.Option(
+        ExportParams.budget, help="The team's review capacity: export at most this many leads, the best first."
+    ),
 ) -> None:
     """Write the lead lists, workbook, report and manifest for case teams (the `export` flow)."""
     from flows.export import export
 
-    summary = export(str(out), not unmasked, lang, run_id, top_clusters, by, reason)
+    summary = export(str(out), not unmasked, lang, run_id, top_clusters, by, reason, budget)
     console.print(
         f"[green]✓[/] Exported {summary['leads']:,} leads in {summary['clusters']:,} clusters "
         f"({'masked' if summary['masked'] else '[bold red]UNMASKED[/]'}) to {out} in {summary['seconds']:.1f} s"
@@ -532,6 +535,9 @@ def run_cmd(
     reason: str | None = typer.Option(None),
     lang: Lang = typer.Option(ExportParams.lang, help="Language of the exported reasons."),
     mapping: Path | None = typer.Option(None, help=MAPPING_HELP),
+    budget: int | None = typer.Option(
+        ExportParams.budget, help="The team's review capacity: export at most this many leads, the best first."
+    ),
 ) -> None:
     """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""
     run_pipeline(
@@ -546,6 +552,7 @@ def run_cmd(
         reason=reason,
         lang=lang,
         mapping=str(mapping) if mapping else None,
+        budget=budget,
     )
 
 

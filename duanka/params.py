@@ -41,9 +41,12 @@ class ExportParams:
     top_clusters: int = 10  # clusters drawn in the report
     by: str | None = None  # who exports; required (with a reason) for unmasked output
     reason: str | None = None
+    budget: int | None = None  # a team's review capacity: at most this many leads, the best first
 
     def check(self) -> None:
         """Refuse what must not be exported before anything is read."""
+        if self.budget is not None and self.budget < 1:
+            raise DuankaError(f"A budget of {self.budget} leads exports nothing: give at least 1, or no budget.")
         if self.lang not in tuple(Lang):
             raise DuankaError(f"Unknown language {self.lang!r}: use {' or '.join(Lang)}.")
         if not self.masked and not (self.by and self.by.strip() and self.reason and self.reason.strip()):

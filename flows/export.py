@@ -33,9 +33,10 @@ def export(
     top_clusters: int = ExportParams.top_clusters,
     by: str | None = None,
     reason: str | None = None,
+    budget: int | None = ExportParams.budget,
 ) -> dict[str, Any]:
     """Write clusters.csv, leads.csv, leads.xlsx, report.html and manifest.json for case teams (masked by default)."""
-    result = write_export(ExportParams(Path(out), masked, Lang(lang), run_id, top_clusters, by, reason))
+    result = write_export(ExportParams(Path(out), masked, Lang(lang), run_id, top_clusters, by, reason, budget))
     create_table_artifact(
         key="export-top-leads",
         table=result.top.to_dict("records"),

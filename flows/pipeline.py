@@ -33,12 +33,15 @@ def pipeline(
     reason: str | None = None,
     wait_for_lock: float = 600.0,
     mapping: str | None = None,
+    budget: int | None = ExportParams.budget,
 ) -> dict[str, Any]:
     """Load one extract, find and score clusters, export the leads; returns what each step reported."""
-    ExportParams(Path(out), masked, lang, by=by, reason=reason).check()  # refuse before loading, not after
+    ExportParams(
+        Path(out), masked, lang, by=by, reason=reason, budget=budget
+    ).check()  # refuse before loading, not after
     with database_lock(Settings.from_env(), f"pipeline {source}", wait=wait_for_lock):
         loaded = ingest(source, encoding, bulk, mapping=mapping)
         found = detect(engine, resolution, seed, min_score)
-        sent = export(out, masked, lang, found.run_id, by=by, reason=reason)
+        sent = export(out, masked, lang, found.run_id, by=by, reason=reason, budget=budget)
     get_run_logger().info("ingest %s, detect %s, export %s → %s", loaded.run_id, found.run_id, sent["export_id"], out)
     return {"ingest": loaded.summary(), "detect": found.summary(), "export": sent}

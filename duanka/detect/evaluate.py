@@ -46,16 +46,27 @@ class Truth:
 
 
 def score_ranking(
-    name: str, ranked: list[str], truth: Truth, flagged: int | None = None, roles: dict[str, str] | None = None
+    name: str,
+    ranked: list[str],
+    truth: Truth,
+    flagged: int | None = None,
+    roles: dict[str, str] | None = None,
+    scores: dict[str, float] | None = None,
 ) -> dict[str, object]:
-    """precision@k, recall of ring members among the flagged, rings found in the top 100,
-    role accuracy on the top-100 hits, and the share of hard negatives in the top 500."""
+    """How a ranking (best first; its first `flagged` are the lead list) does against the planted truth.
+
+    precision at 10…500 and at R (R = planted entities), recall of planted members in the list, the
+    list's length as a multiple of R, rings with a member in the top 100, role accuracy on the top-100
+    hits, the share of hard negatives in the top 500, and (with scores) the calibration error of the list.
+    """
     flagged = len(ranked) if flagged is None else flagged
     out: dict[str, object] = {"method": name}
     for k in KS:
         out[f"p@{k}"] = round(sum(key in truth.roles for key in ranked[:k]) / k, 3)
     members = len(truth.roles)
+    out["p@R"] = round(sum(key in truth.roles for key in ranked[:members]) / members, 3) if members else 0.0
     out["recall"] = round(len(set(ranked[:flagged]) & truth.roles.keys()) / members, 3) if members else 0.0
+    out["list/R"] = round(flagged / members, 2) if members else None
     rings = set(truth.rings.values())
     found = {truth.rings[k] for k in ranked[:100] if k in truth.rings}
     out["rings_found"] = round(len(found) / len(rings), 3) if rings else 0.0
@@ -64,8 +75,49 @@ def score_ranking(
         round(sum(roles.get(k) == truth.roles[k] for k in hits) / len(hits), 3) if roles and hits else None
     )
     out["hn_fp@500"] = round(sum(k in truth.negatives for k in ranked[:500]) / 500, 4)
+    listed = ranked[:flagged]
+    out["ece"] = calibration_error([scores[k] for k in listed], [k in truth.roles for k in listed]) if scores else None
     out["flagged"] = flagged
     return out
+
+
+def calibration_error(scores: list[float], right: list[bool], bands: int = 10) -> float | None:
+    """Expected calibration error: per score band, |mean score − share right|, weighted by the band's size."""
+    if not scores:
+        return None
+    s, y = np.asarray(scores, dtype=float), np.asarray(right, dtype=float)
+    band = np.minimum((s * bands).astype(int), bands - 1)
+    gaps = [abs(s[band == b].mean() - y[band == b].mean()) * (band == b).sum() for b in np.unique(band)]
+    return round(float(sum(gaps) / len(s)), 4)
+
+
+def reliability(scores: list[float], right: list[bool], bands: int = 10) -> pd.DataFrame:
+    """Per score band: how many leads, their mean score and the share that are planted (a reliability table)."""
+    frame = pd.DataFrame({"score": scores, "right": right})
+    frame["band"] = np.minimum((frame["score"] * bands).astype(int), bands - 1) / bands
+    out = frame.groupby("band").agg(leads=("score", "size"), mean_score=("score", "mean"), precision=("right", "mean"))
+    return out.round(3).reset_index()
+
+
+def by_role(ranked: list[str], flagged: int, roles: dict[str, str], truth: Truth) -> pd.DataFrame:
+    """Per planted role: recall in the lead list, accuracy of the role given, and what it was called instead.
+
+    Rows are the planted roles; `missed` counts members not in the list; the other columns count
+    the roles the found members were given (the confusion matrix).
+    """
+    listed = set(ranked[:flagged])
+    rows = []
+    for key, planted in truth.roles.items():
+        rows.append({"planted": planted, "given": roles.get(key, "unknown") if key in listed else "missed"})
+    frame = pd.DataFrame(rows, columns=["planted", "given"])
+    matrix = pd.crosstab(frame["planted"], frame["given"])
+    total = matrix.sum(axis=1)
+    found = total - matrix.get("missed", 0)
+    right = pd.Series({role: matrix.at[role, role] if role in matrix.columns else 0 for role in matrix.index})
+    matrix.insert(0, "accuracy", (right / found.where(found > 0)).round(3))
+    matrix.insert(0, "recall", (found / total).round(3))
+    matrix.insert(0, "planted_n", total)
+    return matrix.reset_index()
 
 
 def cards_per_identity(f: Facts) -> tuple[list[str], int]:
@@ -107,3 +159,11 @@ def baselines(settings: Settings, truth: Truth) -> list[dict[str, object]]:
         ),
     }
     return [score_ranking(name, ranking, truth, flagged=flagged) for name, (ranking, flagged) in rules.items()]
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """A frame as a markdown table, for docs/evaluation.md."""
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join("" if pd.isna(v) else str(v) for v in r) + " |" for r in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])

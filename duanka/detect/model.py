@@ -59,7 +59,9 @@ def _edges() -> dict[str, float]:
 class Model:
     """Hand-set rules, version 1; each field's note is the rationale shown in docs/detection.md."""
 
-    version: str = _declared("rules-1", "changes with any number below", "Run.model_version, manifest")
+    version: str = _declared(
+        "rules-2", "changes with any number below or any rule that reads them", "Run.model_version, manifest"
+    )
 
     # card_farmer 卡农
     sim_burst: Curve = _declared(
@@ -134,6 +136,14 @@ class Model:
     )
     min_score: float = _declared(
         0.35, "the default lead threshold (`--min-score`); measured on the hard worlds in evaluation.md", "leads"
+    )
+    corroborated_by: int = _declared(
+        1,
+        "an entity with one kind of evidence needs this many well-evidenced suspects (two kinds) in its cluster",
+        "leads",
+    )
+    alone_cap: float = _declared(
+        0.3, "the most one kind of evidence scores alone: below min_score, so never a lead by itself", "leads"
     )
     context: float = _declared(0.2, "share of an entity's score that comes from its cluster", "leads")
     context_from: float = _declared(

@@ -22,6 +22,7 @@ from duanka import __version__, audit, db, queries
 from duanka.choices import Engine
 from duanka.detect import evidence, signals
 from duanka.detect import score as score_of
+from duanka.detect.calibrate import load as load_calibration
 from duanka.detect.communities import keep_small_components, partition
 from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
@@ -31,6 +32,7 @@ from duanka.settings import Settings
 from graphmodel.roles import UNKNOWN
 from graphmodel.schema import SUSPECT, SUSPECT_LABELS
 
+CALIBRATION = load_calibration()  # None until bench/calibrate.py has fitted one for this model version
 ROLE_NODE_LABELS = sorted(set(SUSPECT_LABELS.values()) - {SUSPECT})
 
 
@@ -162,21 +164,39 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
         scored.index.isin("account:" + f.accounts.loc[f.accounts["reported"], "account"].astype(str)), "reported"
     ] = True
     apply_decisions(scored, f.decisions)
+    corroborate(scored, params.min_score)
     clusters = clusters_of(scored, params)
     cluster_score = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
     scored["own_score"] = scored["score"]
     context, has_own = MODEL.context, scored["own_score"] > MODEL.context_from
     scored["score"] = (1 - context) * scored["own_score"] + context * cluster_score * has_own
     scored["cluster_id"] = scored["community"].map(clusters.set_index("community")["cluster_id"])
+    scored["rule_score"] = scored["score"]
+    if CALIBRATION is not None:  # what leads of this rule score turned out to be on the evaluation worlds
+        scored["score"] = CALIBRATION(scored["rule_score"].to_numpy())
     reopen_changed(scored, f.decisions)
-    scored = scored.sort_values(["score", "entity_id"], ascending=[False, True])
+    scored = scored.sort_values(["score", "rule_score", "kinds", "entity_id"], ascending=[False, False, False, True])
     alone = scored.index.to_series()  # an isolated lead is a cluster of its own
     place = scored.groupby(scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)).cumcount()
-    scored["priority"] = scored["score"] * MODEL.spread**place
+    scored["priority"] = scored["rule_score"] * MODEL.spread**place  # calibration ties many scores: order by rule
     scored["lead"] = ((scored["score"] >= params.min_score) | (scored["status"] == "confirmed")) & ~scored["suppressed"]
-    scored = scored.sort_values(["lead", "priority", "entity_id"], ascending=[False, False, True])
+    scored = scored.sort_values(["lead", "priority", "kinds", "entity_id"], ascending=[False, False, False, True])
     scored.loc[scored["own_score"] < MODEL.role_from, "role"] = UNKNOWN.key
     return scored, clusters
+
+
+def corroborate(scored: pd.DataFrame, min_score: float) -> None:
+    """No lead on one kind of evidence alone unless its cluster holds a suspect with two kinds or more.
+
+    A relative who manages a parent's accounts, a courier calling strangers, a heavy card holder: each
+    shows one kind of evidence and nothing around it. The same one kind inside a ring (a dealer's
+    handset in the cluster of the farmers whose accounts it works) is corroborated by its neighbours.
+    """
+    strong = (scored["score"] >= min_score) & (scored["kinds"] >= 2)
+    others = strong.groupby(scored["community"]).transform("sum").fillna(0) - strong
+    alone = (scored["kinds"] < 2) & (others < MODEL.corroborated_by) & (scored["decision"] != "confirmed")
+    scored["corroborated"] = ~alone
+    scored.loc[alone, "score"] = scored.loc[alone, "score"].clip(upper=MODEL.alone_cap)
 
 
 def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
@@ -233,6 +253,7 @@ def write_results(
         "status": "writing",
         "version": __version__,
         "model_version": MODEL.version,
+        "calibration": CALIBRATION.fitted_on if CALIBRATION is not None else "none",
         "started_at": run.started_at,
         "evidence_json": json.dumps(held),
         **run.params.as_dict(),
@@ -248,6 +269,7 @@ def write_results(
             "role": r.role,
             "label": SUSPECT_LABELS.get(r.role, SUSPECT),
             "score": round(float(r.score), 4),
+            "rule_score": round(float(r.rule_score), 4),
             "cluster_id": r.cluster_id if isinstance(r.cluster_id, str) else None,
             "reasons": r.reasons_en,
             "reasons_zh": r.reasons_zh,

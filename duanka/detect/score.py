@@ -62,6 +62,11 @@ def _attach(out: pd.DataFrame, reasons: list[Reasons]) -> pd.DataFrame:
     return out
 
 
+def kinds(*evidence: pd.Series) -> pd.Series:
+    """How many distinct kinds of evidence an entity has (each a yes/no per entity): corroboration counts them."""
+    return sum((e.astype(bool).astype(int) for e in evidence), start=pd.Series(0, index=evidence[0].index))
+
+
 def share(part: pd.Series, whole: pd.Series) -> np.ndarray:
     """part / whole, 0 where there is no whole."""
     return np.where(whole > 0, part / whole.clip(lower=1), 0.0)
@@ -83,6 +88,13 @@ def persons(p: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     out["role"] = scores.idxmax(axis=1)
     out["score"] = scores.max(axis=1)
     out["entity_type"] = "person"
+    out["kinds"] = kinds(
+        (p["sim_burst"] >= m.sim_burst.quoted_from) | (p["account_burst"] >= m.account_burst.quoted_from),
+        (p["sims_away"] > 0) | (p["accounts_away"] > 0),
+        p["sims_in_farms"] > 0,
+        p["early_touches"] + p["account_setups"] >= m.handled.quoted_from,
+        p["controlled_holders"] >= m.controlled.quoted_from,
+    )
     reasons = []
     for r in p.to_dict("records"):  # not iterrows: it would turn the counts into floats
         why = Reasons()
@@ -138,25 +150,49 @@ def persons(p: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
 
 
 def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
-    """device_farm: many cards of several holders at once, and not for a day each (a repair bench)."""
+    """device_farm (a SIM box), or the handset a collector or dealer works from: whichever evidence is strongest.
+
+    A box hosts many cards of several holders at once, and not for a day each (a repair bench);
+    a collector's handset tries other holders' new cards and sets up their accounts; a dealer's
+    works other holders' accounts for weeks.
+    """
     farm = (
         m.box_cards(d["sims_at_once"]) * m.box_holders(d["holders_at_once"]) * (1 - m.brief_discount * d["brief_share"])
     )
-    quoted = (d["holders_at_once"] >= m.box_holders.quoted_from) & (d["sims_at_once"] >= m.box_cards.quoted_from)
-    out = pd.DataFrame({"role": "device_farm", "score": farm, "entity_type": "device"}, index=d.index)
-    out["reasons_en"] = [
-        f"hosted {r.sims_at_once} cards of {r.holders_at_once} holders at once ({r.sims} cards of {r.holders} holders, {day(r.first_seen)} to {day(r.last_seen)})"
-        if shown
-        else ""
-        for r, shown in zip(d.itertuples(), quoted, strict=True)
-    ]
-    out["reasons_zh"] = [
-        f"同时容纳{r.holders_at_once}名持卡人的{r.sims_at_once}张卡（共{r.holders}人{r.sims}张，{day(r.first_seen)}至{day(r.last_seen)}）"
-        if shown
-        else ""
-        for r, shown in zip(d.itertuples(), quoted, strict=True)
-    ]
-    return out
+    handled = d["early_touches"] + d["account_setups"]
+    scores = pd.DataFrame(
+        {
+            "device_farm": farm,
+            "card_collector": m.handled(handled),
+            "number_dealer": m.controlled(d["controlled_holders"]),
+        },
+        index=d.index,
+    )
+    out = pd.DataFrame({"role": scores.idxmax(axis=1), "score": scores.max(axis=1), "entity_type": "device"})
+    boxed = (d["holders_at_once"] >= m.box_holders.quoted_from) & (d["sims_at_once"] >= m.box_cards.quoted_from)
+    tried = handled >= m.handled.quoted_from
+    worked = d["controlled_holders"] >= m.controlled.quoted_from
+    out["kinds"] = kinds(boxed, tried, worked)
+    reasons = []
+    for r, box, collects, deals in zip(d.itertuples(), boxed, tried, worked, strict=True):
+        why = Reasons()
+        if box:
+            why.add(
+                f"hosted {r.sims_at_once} cards of {r.holders_at_once} holders at once ({r.sims} cards of {r.holders} holders, {day(r.first_seen)} to {day(r.last_seen)})",
+                f"同时容纳{r.holders_at_once}名持卡人的{r.sims_at_once}张卡（共{r.holders}人{r.sims}张，{day(r.first_seen)}至{day(r.last_seen)}）",
+            )
+        if collects:
+            why.add(
+                f"tried {r.early_touches} new cards and set up {r.account_setups} new accounts of other people within days of opening",
+                f"他人开卡开户后数日内试用新卡{r.early_touches}张、开通账户{r.account_setups}个",
+            )
+        if deals:
+            why.add(
+                f"worked {r.controlled_accounts} accounts of {r.controlled_holders} other holders for weeks",
+                f"长期操作{r.controlled_holders}名他人名下{r.controlled_accounts}个账户",
+            )
+        reasons.append(why)
+    return _attach(out, reasons)
 
 
 def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
@@ -169,6 +205,12 @@ def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
         m.reported_account_weight * a["reported"].astype(float),
     )
     out = pd.DataFrame({"role": "mule_account", "score": mule, "entity_type": "account"}, index=a.index)
+    out["kinds"] = kinds(
+        (a["payers"] >= m.payers.quoted_from) & (a["forwarded_share"] > m.forwarded_quoted),
+        a["bound_to_farm_sim"],
+        a["controller_device"].notna(),
+        a["reported"],
+    )
     reasons = []
     for r in a.itertuples():
         why = Reasons()
@@ -205,6 +247,7 @@ def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
         m.reported_sim_weight * s["reported"].astype(float),
     )
     out = pd.DataFrame({"role": "fraud_sim", "score": fraud, "entity_type": "sim"}, index=s.index)
+    out["kinds"] = kinds(s["farm_holders"] > 0, (s["callees"] >= m.callees.quoted_from) & cold, s["reported"])
     reasons = []
     for r in s.itertuples():
         why = Reasons()

@@ -131,6 +131,7 @@ identifiers {"masked 已脱敏" if masked else "<b>UNMASKED 未脱敏</b>"}</p>
 <table><tr><th>graph nodes</th><th>edges</th><th>clusters 团伙</th><th>leads 线索</th></tr>
 <tr><td class=num>{run.get("nodes", 0):,}</td><td class=num>{run.get("edges", 0):,}</td>
 <td class=num>{figures["clusters"]:,}</td><td class=num>{figures["leads"]:,}</td></tr></table>
+{_below_cut(figures)}
 {("<p>Latest extract: " + html.escape(str(sources[0]["source"])) + "</p>" + read_table) if sources else ""}
 {_evidence(evidence) if evidence else ""}
 <h2>Top clusters 重点团伙</h2>
@@ -204,3 +205,14 @@ def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool) -> 
         else "<p>none</p>"
     }
 </div>"""
+
+
+def _below_cut(figures: dict[str, int]) -> str:
+    """What a review budget left out: a case team must know the list was cut, and by how much."""
+    if "budget" not in figures:
+        return ""
+    return (
+        f"<p class=notice>Budget 审查容量 {figures['budget']:,}: the best {figures['budget']:,} leads are listed; "
+        f"<b>{figures['leads_below']:,} more leads</b> and <b>{figures['clusters_below']:,} more clusters</b> lie below "
+        f"the cut. 另有{figures['leads_below']:,}条线索、{figures['clusters_below']:,}个团伙低于截断线，未列出。</p>"
+    )

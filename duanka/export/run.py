@@ -162,6 +162,18 @@ def source_summary(ingests: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def within_budget(
+    leads: pd.DataFrame, clusters: pd.DataFrame, budget: int | None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """The first `budget` leads in lead order and the clusters they sit in; how many of each lie below the cut."""
+    if budget is None or len(leads) <= budget:
+        return leads, clusters, {}
+    kept = leads.head(budget)
+    held = clusters[clusters["cluster_id"].isin(kept["cluster_id"].dropna())]
+    cut = {"budget": budget, "leads_below": len(leads) - len(kept), "clusters_below": len(clusters) - len(held)}
+    return kept, held, cut
+
+
 def export(settings: Settings, params: ExportParams) -> ExportResult:
     """Write the lead lists, workbook, report and manifest of one detection run; staged, then published whole."""
     params.check()
@@ -173,6 +185,7 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
         leads = queries.frame(sess, "export/leads", run_id=run["run_id"])
         clusters = queries.frame(sess, "export/clusters", run_id=run["run_id"])
         ingests = queries.frame(sess, "export/ingest_runs")
+        leads, clusters, cut = within_budget(leads, clusters, params.budget)
         drawn = clusters.head(params.top_clusters)
         graph = report.ClusterGraphs.read(sess, list(drawn["cluster_id"]))
 
@@ -195,7 +208,7 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             cluster_rows.head(params.top_clusters),
             graph,
             params.masked,
-            figures={"leads": len(lead_rows), "clusters": len(cluster_rows)},
+            figures={"leads": len(lead_rows), "clusters": len(cluster_rows), **cut},
             sources=sources,
             evidence=evidence_held(run),
         )
@@ -208,13 +221,16 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             "finished_at": datetime.now(UTC).isoformat(),
             "database": settings.connection.uri,
             "detect_run": run,
-            "algorithm": {k: run.get(k) for k in ("engine", "resolution", "seed", "min_score", "model_version")},
+            "algorithm": {
+                k: run.get(k) for k in ("engine", "resolution", "seed", "min_score", "model_version", "calibration")
+            },
             "sources": sources,
             "evidence": evidence_held(run),
             "masked": params.masked,
             "exported_by": audit.current_user(params.by),
             "unmasked_reason": None if params.masked else params.reason,
             "language": params.lang,
+            "budget": cut or None,  # the review budget and what lay below it, when the list was cut
             "rows": {"leads": len(lead_rows), "clusters": len(cluster_rows)},
             "files": {name: sha256_of(stage / name) for name in files},
             "note": "Scores are suspicions produced by a model, never determinations; 'confirmed' only comes "

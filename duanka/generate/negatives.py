@@ -8,7 +8,7 @@ import pandas as pd
 from duanka.generate.alloc import REGIONS
 from duanka.generate.clock import DAY, HOUR, NOW, RECENT, START
 from duanka.generate.population import Population, add_sims, new_people, seen
-from duanka.generate.world import World
+from duanka.generate.world import World, person_ids
 
 
 def build(world: World, pop: Population) -> None:
@@ -17,6 +17,11 @@ def build(world: World, pop: Population) -> None:
     _iot_fleets(world, pop)
     _repair_shops(world, pop)
     _second_hand_dealers(world, pop)
+    if world.hard:  # the look-alikes independent worlds confused the detector with
+        _relatives_managing_accounts(world, pop)
+        _cold_callers(world, pop)
+        _sms_gateways(world, pop)
+        _heavy_card_holders(world, pop)
 
 
 def _devices(world: World, n: int, kind: str, model: str) -> np.ndarray:
@@ -99,3 +104,87 @@ def _second_hand_dealers(world: World, pop: Population) -> None:
         for handset in stock:
             _brief_visits(world, pop, int(handset), int(rng.integers(2, 7)))
         world.negative("device", stock.astype(str), "second_hand_dealer")
+
+
+def _relatives_managing_accounts(world: World, pop: Population) -> None:
+    """A grown child's phone works two to four elderly relatives' bank accounts for months: a dealer's trace."""
+    rng = world.rng
+    owners = pd.Series(np.arange(len(pop.acct_id))).groupby(pop.acct_holder).agg(list)
+    managers = rng.choice(pop.n, max(1, pop.n // 1_500), replace=False)
+    for manager in managers:
+        relatives = rng.choice(owners.index, int(rng.integers(2, 5)), replace=False)
+        accounts = np.concatenate([pop.acct_id[np.array(owners[r][:2])] for r in relatives if r != manager])
+        if not len(accounts):
+            continue
+        first = NOW - rng.integers(120 * DAY, 700 * DAY, len(accounts))
+        world.add(
+            "account_device_links",
+            account_id=accounts,
+            device_id=str(pop.phone[manager]),
+            first_seen=first,
+            last_seen=NOW - rng.integers(0, 5 * DAY, len(accounts)),
+        )
+        world.negative("person", person_ids(np.array([manager])), "relative_managing_accounts")
+        world.negative("device", [str(pop.phone[manager])], "relative_managing_accounts")
+
+
+def _cold_callers(world: World, pop: Population) -> None:
+    """Couriers and sales staff: one number, in its holder's own phone, calling dozens of strangers briefly."""
+    rng = world.rng
+    callers = rng.choice(pop.n, max(1, pop.n // 1_000), replace=False)
+    calls = rng.integers(30, 150, len(callers))
+    caller = np.repeat(pop.first_sim[callers], calls)
+    first = NOW - rng.integers(DAY, 90 * DAY, len(caller))
+    count = rng.integers(1, 4, len(caller))
+    world.add(
+        "calls",
+        caller_msisdn=caller.astype(str),
+        callee_msisdn=pop.first_sim[rng.integers(0, pop.n, len(caller))].astype(str),
+        kind="voice",
+        count=count,
+        total_duration_s=count * rng.integers(15, 80, len(caller)),
+        first_ts=first,
+        last_ts=first + rng.integers(0, 3 * DAY, len(caller)),
+    )
+    world.negative("sim", pop.first_sim[callers].astype(str), "cold_caller")
+
+
+def _sms_gateways(world: World, pop: Population) -> None:
+    """A company's notification number in a modem, texting hundreds of customers (delivery codes, bills)."""
+    rng = world.rng
+    n = max(1, pop.n // 20_000)
+    contacts = new_people(world, n)
+    numbers = world.alloc.msisdns(n, virtual_share=0.0)
+    add_sims(world, numbers, contacts, NOW - rng.integers(400 * DAY, 900 * DAY, n), pop.sim_outlets[:n])
+    modems = _devices(world, n, "modem", "SMS网关")
+    seen(world, numbers, modems, NOW - rng.integers(300 * DAY, 400 * DAY, n), np.full(n, NOW - DAY))
+    for number in numbers:
+        k = int(rng.integers(300, 1_000))
+        first = NOW - rng.integers(DAY, 200 * DAY, k)
+        world.add(
+            "calls",
+            caller_msisdn=str(number),
+            callee_msisdn=pop.first_sim[rng.integers(0, pop.n, k)].astype(str),
+            kind="sms",
+            count=rng.integers(1, 6, k),
+            total_duration_s=0,
+            first_ts=first,
+            last_ts=first + rng.integers(0, 30 * DAY, k),
+        )
+    world.negative("sim", numbers.astype(str), "sms_gateway")
+    world.negative("person", contacts, "sms_gateway")
+
+
+def _heavy_card_holders(world: World, pop: Population) -> None:
+    """Someone with six or more cards, opened one at a time over years and all kept in their own phone."""
+    rng = world.rng
+    holders = rng.choice(pop.n, max(1, pop.n // 4_000), replace=False)
+    k = rng.integers(5, 9, len(holders))
+    owner = np.repeat(holders, k)
+    numbers = world.alloc.msisdns(len(owner), virtual_share=0.3)
+    opened = START + rng.integers(0, RECENT - START, len(owner))
+    add_sims(
+        world, numbers, person_ids(owner), opened, pop.sim_outlets[rng.integers(0, len(pop.sim_outlets), len(owner))]
+    )
+    seen(world, numbers, pop.phone[owner], opened + HOUR, NOW - rng.integers(0, 30 * DAY, len(owner)))
+    world.negative("person", person_ids(holders), "heavy_card_holder")

@@ -5,7 +5,10 @@ few outlets, cards that move into devices not their holders', SIM boxes
 hosting many holders' cards at once, accounts bound to those cards that take
 victims' money and pass it on within hours — and only some of it is ever
 reported. ``hard`` adds camouflage: a kept personal card, busy ordinary
-outlets, rotating box IMEIs, unlisted devices.
+outlets, rotating box IMEIs, unlisted devices. ``adversarial`` rings also
+avoid the strongest single signals on purpose: openings spread over weeks,
+SIM boxes that run one holder's cards at a time, a dealer working from many
+cheap phones (two farmers' accounts each), mules that hold money for days.
 """
 
 from __future__ import annotations
@@ -68,10 +71,11 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
         rng.integers(START, RECENT, bosses),
         pop.sim_outlets[rng.integers(0, len(pop.sim_outlets), bosses)],
     )
-    phones = world.alloc.imeis(bosses + (1 if hard else 0))
+    extra = max(1, -(-n_farm // 2) - 1) if world.adversarial else (1 if hard else 0)  # the dealer's other phones
+    phones = world.alloc.imeis(bosses + extra)
     world.add("devices", device_id=phones.astype(str), device_kind="phone", model="iPhone 15")
     seen(world, own, phones[:bosses], rng.integers(START, RECENT, bosses), np.full(bosses, NOW - DAY))
-    dealer_phones, collector_phones = phones[[0, -1]] if hard else phones[:1], phones[1:bosses]
+    dealer_phones, collector_phones = np.r_[phones[:1], phones[bosses:]], phones[1:bosses]
 
     # Outlets: complicit agents (easy) or the busiest ordinary shops (hard).
     if hard:
@@ -88,8 +92,11 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     sim_farmer = np.repeat(np.arange(n_farm), k)
     msisdn = world.alloc.msisdns(len(sim_farmer), virtual_share=0.7 if mvno_heavy else 0.05)
     f_start = t0 + rng.integers(0, 20 * DAY, n_farm)
-    burst = rng.integers(1, 5, n_farm) * DAY
+    burst = rng.integers(35, 70, n_farm) * DAY if world.adversarial else rng.integers(1, 5, n_farm) * DAY
     activated = f_start[sim_farmer] + rng.integers(0, burst[sim_farmer])
+    if world.adversarial:  # one card every nine days or so: never a burst within a week
+        nth = np.arange(len(sim_farmer)) - np.repeat(np.r_[0, np.cumsum(k)[:-1]], k)
+        activated = f_start[sim_farmer] + nth * 9 * DAY + rng.integers(0, DAY, len(sim_farmer))
     add_sims(world, msisdn, farmers[sim_farmer], activated, sim_out[rng.integers(0, 2, len(msisdn))])
     first_of = np.r_[0, np.cumsum(k)[:-1]]
     kept = np.zeros(len(msisdn), bool)
@@ -119,6 +126,8 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     box_end = box_start + rng.integers(14, 46, n_boxes) * DAY
     first = box_start[box_of] + rng.integers(0, 2 * DAY, len(sold))
     last = box_end[box_of] - rng.integers(0, 2 * DAY, len(sold))
+    if world.adversarial:  # each box runs one farmer's cards at a time: never several holders at once
+        _one_holder_at_a_time(sim_farmer[sold], box_of, box_start, box_end, first, last)
     pieces = rng.integers(2, 4, n_boxes) if hard else np.ones(n_boxes, int)  # hard: IMEI rotates
     box_imeis = world.alloc.imeis(int(pieces.sum()))
     box_first_imei = np.r_[0, np.cumsum(pieces)[:-1]]
@@ -177,7 +186,10 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
         first_seen=setup,
         last_seen=setup + HOUR,
     )
-    controller = dealer_phones[rng.integers(0, len(dealer_phones), len(accounts))]
+    if world.adversarial:  # two farmers' accounts per phone: no phone works many holders
+        controller = dealer_phones[(acct_farmer // 2) % len(dealer_phones)]
+    else:
+        controller = dealer_phones[rng.integers(0, len(dealer_phones), len(accounts))]
     world.add(
         "account_device_links",
         account_id=accounts,
@@ -196,6 +208,22 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     world.mark("sim", msisdn[sold].astype(str), "fraud_sim", ring)
     world.mark("account", accounts, "mule_account", ring)
     world.mark("device", box_imeis.astype(str), "device_farm", ring)
+    # The handsets the dealer and collectors work from carry their operator's role (leads contract).
+    world.mark("device", dealer_phones.astype(str), "number_dealer", ring)
+    world.mark("device", collector_phones.astype(str), "card_collector", ring)
+
+
+def _one_holder_at_a_time(
+    farmer: np.ndarray, box_of: np.ndarray, start: np.ndarray, end: np.ndarray, first: np.ndarray, last: np.ndarray
+) -> None:
+    """Split each box's weeks into one slot per farmer; a farmer's cards run only in their slot."""
+    for b in np.unique(box_of):
+        here = np.flatnonzero(box_of == b)
+        farmers = np.unique(farmer[here])
+        slot = (end[b] - start[b]) // len(farmers)
+        place = np.searchsorted(farmers, farmer[here])
+        first[here] = start[b] + place * slot
+        last[here] = first[here] + slot - HOUR
 
 
 def _launder(
@@ -213,7 +241,8 @@ def _launder(
     amount = np.clip(rng.lognormal(np.log(8000), 0.8, len(into)), 500, 100_000).round(2)
     paid = rng.integers(start, end, len(into))
     transfers(world, pop.acct_id[victim_acct], into, amount, paid)
-    hop1 = paid + rng.integers(20 * 60, 6 * HOUR, len(into))
+    hold = (26 * HOUR, 4 * DAY) if world.adversarial else (20 * 60, 6 * HOUR)  # adversarial: held for days
+    hop1 = paid + rng.integers(*hold, len(into))
     to_l2 = l2[rng.integers(0, len(l2), len(into))]
     transfers(world, into, to_l2, (amount * 0.97).round(2), hop1)
     sinks = world.alloc.cards(2)[0]  # cards of another bank, not in this extract
@@ -222,7 +251,7 @@ def _launder(
         to_l2,
         sinks[rng.integers(0, 2, len(into))],
         (amount * 0.94).round(2),
-        hop1 + rng.integers(20 * 60, 6 * HOUR, len(into)),
+        hop1 + rng.integers(*hold, len(into)),
     )
     # Each victim was first called by one of the ring's cards.
     caller = fraud_sims[rng.integers(0, len(fraud_sims), len(into))]

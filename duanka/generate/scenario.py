@@ -46,7 +46,7 @@ def generate(
     base = PROFILES[profile]
     n = persons or base.persons
     n_rings = max(4, n // 2500)
-    world = World(rng=np.random.default_rng(seed), hard=difficulty == Difficulty.HARD)
+    world = World(rng=np.random.default_rng(seed), difficulty=Difficulty(difficulty))
     pop = population.build(world, n)
     negatives.build(world, pop)
     rings.build(world, pop, n_rings)

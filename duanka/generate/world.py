@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from duanka.choices import Difficulty
 from duanka.generate.alloc import Allocator
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -47,7 +48,7 @@ class World:
     """Accumulates rows per table; values are kept raw (ints, seconds) until written."""
 
     rng: np.random.Generator
-    hard: bool
+    difficulty: Difficulty = Difficulty.EASY
     alloc: Allocator = field(init=False)
     parts: dict[str, list[pd.DataFrame]] = field(default_factory=lambda: {k: [] for k in COLUMNS})
     truth: list[pd.DataFrame] = field(default_factory=list)
@@ -57,6 +58,16 @@ class World:
 
     def __post_init__(self) -> None:
         self.alloc = Allocator(self.rng)
+
+    @property
+    def hard(self) -> bool:
+        """Camouflaged rings and innocent look-alikes (hard and adversarial worlds)."""
+        return self.difficulty != Difficulty.EASY
+
+    @property
+    def adversarial(self) -> bool:
+        """Rings that avoid the strongest single signal on purpose."""
+        return self.difficulty == Difficulty.ADVERSARIAL
 
     def add(self, table: str, **columns: object) -> None:
         """Queue rows for a source table."""

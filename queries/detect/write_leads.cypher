@@ -3,7 +3,7 @@
 // an entity's scores over time. Each lead also gets the label Suspect and one for its
 // suspected role (SuspectedNumberDealer, …) for Neo4j Browser's colours — a suspicion,
 // never a determination.
-// Parameters: $run_id, $rows (type, id, rank, role, label, score, cluster_id, reasons,
+// Parameters: $run_id, $rows (type, id, rank, role, label, score, rule_score, cluster_id, reasons,
 //             reasons_zh, status), $role_labels (every role label, to move them).
 MATCH (r:Run {run_id: $run_id})
 UNWIND $rows AS row
@@ -17,7 +17,7 @@ CALL (row) {
   MATCH (n:Device {device_id: row.id}) WHERE row.type = 'device' RETURN n
 }
 MERGE (n)-[f:FLAGGED_IN]->(r)
-SET f.rank = row.rank, f.role = row.role, f.score = row.score, f.cluster_id = row.cluster_id,
+SET f.rank = row.rank, f.role = row.role, f.score = row.score, f.rule_score = row.rule_score, f.cluster_id = row.cluster_id,
     f.reasons = row.reasons, f.reasons_zh = row.reasons_zh, f.status = row.status
 REMOVE n:$($role_labels)
 SET n:Suspect:$(row.label)

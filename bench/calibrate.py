@@ -1,0 +1,75 @@
+"""Fit the score calibration of the current model version on evaluation worlds, and store it.
+
+    python bench/calibrate.py --profile small --seeds 11 12 13 --difficulty hard adversarial --empty-the-database
+
+For each world: generate (seeds apart from those bench/evaluate.py reports on), bulk-load, run the
+detection steps, and pair every scored entity's rule score with whether it was planted. An
+isotonic fit of the pairs becomes duanka/detect/calibration/<model version>.json, which every
+later detection run applies. Prints the fitted map and the calibration error before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pandas as pd
+
+from duanka import db
+from duanka.detect import calibrate
+from duanka.detect import evaluate as ev
+from duanka.detect import run as steps
+from duanka.detect.model import MODEL
+from duanka.generate import generate
+from duanka.params import DetectParams
+from duanka.settings import Settings, project_root
+from flows.ingest import ingest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", default="small")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[11, 12, 13])
+    parser.add_argument("--difficulty", nargs="+", default=["hard", "adversarial"])
+    parser.add_argument("--empty-the-database", action="store_true", required=True)
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    pairs = []
+    for difficulty in args.difficulty:
+        for seed in args.seeds:
+            source = project_root() / "data" / "generated" / f"calib-{args.profile}-{difficulty}-{seed}"
+            if not (source / "scenario.json").exists():
+                generate(source, args.profile, seed=seed, difficulty=difficulty)
+            db.empty_database(settings)
+            assert ingest(str(source), bulk=True, force=True).ok
+            truth = ev.Truth.read(source / "truth.csv")
+            run = steps.DetectRun(DetectParams(seed=seed))
+            proj = steps.project(settings)
+            entities, _ = steps.score(steps.read_facts(settings), steps.communities(settings, run, proj), run.params)
+            keys = entities["entity_type"] + ":" + entities["entity_id"].astype(str)
+            scored = entities["rule_score"] > 0
+            pairs.append(pd.DataFrame({"raw": entities["rule_score"][scored], "right": keys[scored].isin(truth.roles)}))
+            print(
+                f"{difficulty} seed {seed}: {int(scored.sum()):,} scored entities, {int(keys.isin(truth.roles).sum())} planted"
+            )
+    data = pd.concat(pairs, ignore_index=True)
+    fitted = calibrate.fit(
+        data["raw"].to_numpy(),
+        data["right"].to_numpy(),
+        f"{args.profile} {'/'.join(args.difficulty)} seeds {' '.join(map(str, args.seeds))}",
+    )
+    path = fitted.save()
+    leads = data[data["raw"] >= MODEL.min_score]
+    before = ev.calibration_error(leads["raw"].tolist(), leads["right"].tolist())
+    after = ev.calibration_error(list(fitted(leads["raw"].to_numpy())), leads["right"].tolist())
+    print(
+        f"wrote {path}: {len(fitted.scores)} points; calibration error of entities at rule score ≥ {MODEL.min_score}:"
+    )
+    print(f"  rule scores {before}, calibrated {after} (in-sample; bench/evaluate.py measures it on other seeds)")
+    for x, y in zip(fitted.scores, fitted.precision, strict=True):
+        print(f"  {x:.3f} → {y:.3f}")
+    print(f"share planted among all scored: {np.mean(data['right']):.4f}")
+
+
+if __name__ == "__main__":
+    main()

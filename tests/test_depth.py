@@ -1,0 +1,140 @@
+"""Detection in depth, without the database: corroboration, device roles, calibration, budgets, metrics, worlds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from duanka.detect import calibrate, score
+from duanka.detect import evaluate as ev
+from duanka.detect.model import MODEL
+from duanka.detect.run import corroborate
+from duanka.export.run import within_budget
+from duanka.generate import generate
+
+
+def devices(**counts: int) -> pd.DataFrame:
+    row = {c: 0 for c in ("sims", "holders", "sims_at_once", "holders_at_once", "early_touches", "account_setups")}
+    row |= {"controlled_accounts": 0, "controlled_holders": 0, "brief_share": 0.0, "first_seen": 0, "last_seen": 0}
+    return pd.DataFrame([row | counts], index=["D1"])
+
+
+def test_a_handset_takes_the_role_of_whoever_works_from_it() -> None:
+    dealer = score.devices(devices(controlled_holders=6, controlled_accounts=14))
+    collector = score.devices(devices(early_touches=9, account_setups=4))
+    box = score.devices(devices(sims_at_once=24, holders_at_once=7, sims=40, holders=9))
+    assert (dealer["role"].iloc[0], collector["role"].iloc[0], box["role"].iloc[0]) == (
+        "number_dealer",
+        "card_collector",
+        "device_farm",
+    )
+    assert "worked 14 accounts of 6 other holders" in dealer["reasons_en"].iloc[0]
+    assert min(dealer["score"].iloc[0], collector["score"].iloc[0], box["score"].iloc[0]) > MODEL.min_score
+    assert score.devices(devices(controlled_holders=1))["score"].iloc[0] < MODEL.min_score  # a relative's phone
+
+
+def scored(rows: list[tuple[str, float, int, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["key", "score", "kinds", "community"]).set_index("key")
+    return frame.assign(decision=None)
+
+
+def test_one_kind_of_evidence_alone_is_never_a_lead() -> None:
+    """A relative's phone (one kind, nothing suspicious around it) is capped below the lead threshold;
+    the same one kind beside a farmer with two kinds is corroborated and keeps its score."""
+    frame = scored(
+        [
+            ("device:relative", 0.62, 1, 1.0),
+            ("account:parent", 0.1, 0, 1.0),
+            ("device:dealer", 0.62, 1, 2.0),
+            ("person:farmer", 0.8, 2, 2.0),
+            ("sim:courier", 0.55, 1, np.nan),  # calls are not in the community graph: no cluster at all
+        ]
+    )
+    corroborate(frame, MODEL.min_score)
+    assert frame.at["device:relative", "score"] == MODEL.alone_cap < MODEL.min_score
+    assert frame.at["sim:courier", "score"] == MODEL.alone_cap
+    assert frame.at["device:dealer", "score"] == 0.62 and frame.at["person:farmer", "score"] == 0.8
+    assert frame["corroborated"].tolist() == [False, False, True, True, False]
+
+
+def test_a_confirmed_entity_needs_no_corroboration() -> None:
+    frame = scored([("sim:x", 0.5, 1, np.nan)])
+    frame["decision"] = "confirmed"
+    corroborate(frame, MODEL.min_score)
+    assert frame.at["sim:x", "score"] == 0.5
+
+
+def test_calibration_maps_scores_to_the_precision_they_had(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    raw = rng.random(20_000)
+    right = rng.random(20_000) < raw**2  # a rule score that overstates: precision is its square
+    fitted = calibrate.fit(raw, right, "test", version="test-1")
+    assert np.all(np.diff(fitted.precision) >= 0)
+    assert abs(fitted(np.array([0.9]))[0] - 0.81) < 0.05 and abs(fitted(np.array([0.5]))[0] - 0.25) < 0.05
+    before = ev.calibration_error(list(raw), list(right))
+    after = ev.calibration_error(list(fitted(raw)), list(right))
+    assert before is not None and after is not None and after < 0.02 < before
+    fitted.save(tmp_path)
+    assert calibrate.load("test-1", tmp_path) == fitted and calibrate.load("other", tmp_path) is None
+
+
+def test_a_budget_keeps_the_best_leads_and_says_what_lies_below() -> None:
+    leads = pd.DataFrame({"rank": range(1, 8), "cluster_id": ["A", "A", "B", None, "C", "C", "D"]})
+    clusters = pd.DataFrame({"cluster_id": ["A", "B", "C", "D"]})
+    kept, held, cut = within_budget(leads, clusters, 4)
+    assert kept["rank"].tolist() == [1, 2, 3, 4] and held["cluster_id"].tolist() == ["A", "B"]
+    assert cut == {"budget": 4, "leads_below": 3, "clusters_below": 2}
+    assert within_budget(leads, clusters, 10)[2] == {} and within_budget(leads, clusters, None)[2] == {}
+
+
+def test_metrics_at_depth_and_per_role() -> None:
+    truth = ev.Truth(
+        roles={
+            "person:f1": "card_farmer",
+            "person:f2": "card_farmer",
+            "device:d": "number_dealer",
+            "sim:s": "fraud_sim",
+        },
+        rings={"person:f1": "R1", "person:f2": "R1", "device:d": "R1", "sim:s": "R1"},
+        negatives={"sim:n"},
+    )
+    ranked = ["person:f1", "sim:n", "device:d", "person:f2", "sim:s", "sim:x"]
+    given = {"person:f1": "card_farmer", "device:d": "device_farm", "person:f2": "card_collector"}
+    scores = dict.fromkeys(ranked, 0.75)
+    m = ev.score_ranking("t", ranked, truth, flagged=4, roles=given, scores=scores)
+    assert m["p@R"] == 0.75 and m["recall"] == 0.75 and m["list/R"] == 1.0
+    assert m["ece"] == 0.0  # 3 of 4 listed are planted, each scored 0.75
+    table = ev.by_role(ranked, 4, given, truth).set_index("planted")
+    assert table.at["card_farmer", "recall"] == 1.0 and table.at["card_farmer", "accuracy"] == 0.5
+    assert table.at["number_dealer", "device_farm"] == 1 and table.at["fraud_sim", "missed"] == 1
+
+
+@pytest.mark.slow
+def test_adversarial_rings_avoid_the_strongest_single_signals(tmp_path: Path) -> None:
+    """Openings spread over weeks; a SIM box never holds two farmers' cards at once; handsets are in the truth."""
+    generate(tmp_path, "demo", persons=4_000, seed=3, difficulty="adversarial")
+    truth = pd.read_csv(tmp_path / "truth.csv", dtype=str)
+    sims = pd.read_csv(tmp_path / "sims.csv", dtype=str)
+    links = pd.read_csv(tmp_path / "sim_device_links.csv", dtype=str)
+    assert {"number_dealer", "card_collector", "device_farm"} <= set(
+        truth.loc[truth["entity_type"] == "device", "role"]
+    )
+    farmers = set(truth.loc[truth["role"] == "card_farmer", "entity_id"])
+    opened = sims[sims["holder_person_id"].isin(farmers)].assign(t=lambda d: pd.to_datetime(d["activated_at"]))
+    most_in_a_week = opened.groupby("holder_person_id")["t"].apply(
+        lambda t: max(((t >= s) & (t < s + pd.Timedelta(days=7))).sum() for s in t)
+    )
+    assert most_in_a_week.quantile(0.9) <= 2
+    boxes = set(truth.loc[truth["role"] == "device_farm", "entity_id"])
+    held = links[links["device_id"].isin(boxes)].merge(sims[["msisdn", "holder_person_id"]], on="msisdn")
+    held = held.assign(first=pd.to_datetime(held["first_seen"]), last=pd.to_datetime(held["last_seen"]))
+    for _, box in held.groupby("device_id"):
+        spans = box.groupby("holder_person_id").agg(first=("first", "min"), last=("last", "max")).sort_values("first")
+        assert (spans["first"].iloc[1:].to_numpy() >= spans["last"].iloc[:-1].to_numpy()).all()
+    negatives = pd.read_csv(tmp_path / "hard_negatives.csv", dtype=str)
+    assert {"relative_managing_accounts", "cold_caller", "sms_gateway", "heavy_card_holder"} <= set(
+        negatives["typology"]
+    )
