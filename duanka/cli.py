@@ -440,6 +440,8 @@ def evaluate_cmd(
     truth: Path = typer.Option(..., help="truth.csv of a generated scenario (hard_negatives.csv is read beside it)."),
 ) -> None:
     """Score the latest detection run against a scenario's truth, with the single-rule baselines beside it."""
+    import pandas as pd
+
     from duanka import db, queries
     from duanka.detect import evaluate as ev
 
@@ -451,11 +453,18 @@ def evaluate_cmd(
         raise DuankaError("No completed detection run in this database: run `duanka detect` first.")
     ranked = [f"{r['entity_type']}:{r['entity_id']}" for r in leads]
     roles = {f"{r['entity_type']}:{r['entity_id']}": r["role"] for r in leads}
-    rows = [ev.score_ranking(f"duanka ({leads[0]['run_id']})", ranked, t, roles=roles), *ev.baselines(settings, t)]
+    scores = {f"{r['entity_type']}:{r['entity_id']}": r["score"] for r in leads}
+    ours = ev.score_ranking(f"duanka ({leads[0]['run_id']})", ranked, t, roles=roles, scores=scores)
+    rows = [ours, *ev.baselines(settings, t)]
     table = Table(*rows[0].keys(), title=f"Against {truth}")
     for r in rows:
         table.add_row(*("—" if v is None else str(v) for v in r.values()))
     console.print(table)
+    per_role = ev.by_role(ranked, len(ranked), roles, t)
+    matrix = Table(*map(str, per_role.columns), title="Planted roles: recall, accuracy, and what each was called")
+    for row in per_role.itertuples(index=False):
+        matrix.add_row(*("—" if pd.isna(v) else str(v) for v in row))
+    console.print(matrix)
 
 
 @app.command("demo")

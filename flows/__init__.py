@@ -3,6 +3,10 @@
 Importing this package switches Prefect's analytics off (the machines it runs
 on are often offline), keeps Prefect's local state in the project folder, and
 uses the local Prefect server when one is running.
+
+The flow modules do without `from __future__ import annotations`: Prefect validates a deployed
+run's parameters against the flow's annotations, and string annotations of imported types (the
+Engine and Lang enums) are not resolved there (PrefectHQ/prefect#19447).
 """
 
 import os

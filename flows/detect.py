@@ -1,7 +1,5 @@
 """The `detect` flow: projection → communities → signals → scores → write-back."""
 
-from __future__ import annotations
-
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact

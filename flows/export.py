@@ -1,7 +1,5 @@
 """The `export` flow: a detection run's leads → lead lists, workbook, report, manifest."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

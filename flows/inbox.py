@@ -1,7 +1,5 @@
 """The `process-inbox` flow: what a schedule runs — every new extract in the inbox through the pipeline."""
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any

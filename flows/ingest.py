@@ -1,7 +1,5 @@
 """The `ingest` flow: source extract → validated, quarantined, reconciled graph."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task

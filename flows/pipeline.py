@@ -1,7 +1,5 @@
 """The `pipeline` flow: ingest → detect → export, one writer per database at a time."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

@@ -20,7 +20,7 @@ def test_ingest_flow_loads_and_reports(prefect_server: None, empty_db: Settings,
     from flows.ingest import ingest
 
     generate(tmp_path, "demo", persons=300, seed=9, dirty_rows=0.01)
-    summary = ingest(str(tmp_path))
+    summary = ingest(str(tmp_path)).summary()
     assert all(row["reconciled"] for row in summary["files"])
     assert sum(row["quarantined"] for row in summary["files"]) == len(pd.read_csv(tmp_path / "dirty_rows.csv"))
     assert Path(summary["manifest"]).exists()
@@ -50,7 +50,7 @@ def test_detect_flow_writes_results_and_top_leads_artifact(
 
     generate(tmp_path, "demo", persons=800, seed=4)
     ingest(str(tmp_path))
-    summary = detect(seed=2)
+    summary = detect(seed=2).summary()
     assert summary["figures"]["clusters"] >= 4 and set(summary["timings"]) >= {
         "projection",
         "communities",
