@@ -3,7 +3,7 @@
     python bench/calibrate.py --profile small --seeds 11 12 13 --difficulty hard adversarial --empty-the-database
 
 For each world: generate (seeds apart from those bench/evaluate.py reports on), bulk-load, run the
-detection steps, and pair every scored entity's rule score with whether it was planted. An
+detection steps, and pair every corroborated entity's rule score with whether it was planted (the others are never leads). An
 isotonic fit of the pairs becomes duanka/detect/calibration/<model version>.json, which every
 later detection run applies. Prints the fitted map and the calibration error before and after.
 """
@@ -47,7 +47,7 @@ def main() -> None:
             proj = steps.project(settings)
             entities, _ = steps.score(steps.read_facts(settings), steps.communities(settings, run, proj), run.params)
             keys = entities["entity_type"] + ":" + entities["entity_id"].astype(str)
-            scored = entities["rule_score"] > 0
+            scored = (entities["rule_score"] > 0) & entities["corroborated"]  # only these can become leads
             pairs.append(pd.DataFrame({"raw": entities["rule_score"][scored], "right": keys[scored].isin(truth.roles)}))
             print(
                 f"{difficulty} seed {seed}: {int(scored.sum()):,} scored entities, {int(keys.isin(truth.roles).sum())} planted"

@@ -179,7 +179,8 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
     alone = scored.index.to_series()  # an isolated lead is a cluster of its own
     place = scored.groupby(scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)).cumcount()
     scored["priority"] = scored["rule_score"] * MODEL.spread**place  # calibration ties many scores: order by rule
-    scored["lead"] = ((scored["score"] >= params.min_score) | (scored["status"] == "confirmed")) & ~scored["suppressed"]
+    suspected = (scored["score"] >= params.min_score) & scored["corroborated"]  # one kind alone: never a lead
+    scored["lead"] = (suspected | (scored["status"] == "confirmed")) & ~scored["suppressed"]
     scored = scored.sort_values(["lead", "priority", "kinds", "entity_id"], ascending=[False, False, False, True])
     scored.loc[scored["own_score"] < MODEL.role_from, "role"] = UNKNOWN.key
     return scored, clusters
