@@ -21,6 +21,7 @@ from duanka.detect import evaluate as ev
 from duanka.detect import run as steps
 from duanka.detect.model import MODEL
 from duanka.generate import generate
+from duanka.generate.scenario import is_current
 from duanka.params import DetectParams
 from duanka.settings import Settings, project_root
 from flows.ingest import ingest
@@ -38,7 +39,7 @@ def main() -> None:
     for difficulty in args.difficulty:
         for seed in args.seeds:
             source = project_root() / "data" / "generated" / f"calib-{args.profile}-{difficulty}-{seed}"
-            if not (source / "scenario.json").exists():
+            if not is_current(source, profile=args.profile, seed=seed, difficulty=difficulty):
                 generate(source, args.profile, seed=seed, difficulty=difficulty)
             db.empty_database(settings)
             assert ingest(str(source), bulk=True, force=True).ok

@@ -19,6 +19,7 @@ import pandas as pd
 from duanka import db
 from duanka.detect import evaluate as ev
 from duanka.generate import generate
+from duanka.generate.scenario import is_current
 from duanka.settings import Settings, project_root
 from flows.detect import detect
 from flows.ingest import ingest
@@ -45,7 +46,7 @@ def main() -> None:
     for difficulty in args.difficulty:
         for seed in args.seeds:
             source = project_root() / "data" / "generated" / f"eval-{args.profile}-{difficulty}-{seed}"
-            if not (source / "scenario.json").exists():
+            if not is_current(source, profile=args.profile, seed=seed, difficulty=difficulty):
                 generate(source, args.profile, seed=seed, difficulty=difficulty)
             db.empty_database(settings)
             assert ingest(str(source), bulk=True, force=True).ok  # also starts Prefect, before any timing

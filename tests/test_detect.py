@@ -9,6 +9,8 @@ from helpers import load_into_empty
 
 from duanka import db, queries
 from duanka.detect import evaluate as ev
+from duanka.detect.calibrate import load as load_calibration
+from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.settings import Settings
@@ -70,6 +72,14 @@ def test_write_back_is_queryable(first_run, settings: Settings) -> None:  # type
     assert {c["run_id"] for c in clusters} == {first_run.run_id}
     assert leads[0]["rank"] == 1 and leads[0]["entity_id"] == first_run.entities["entity_id"].iloc[0]
     assert run == [{"status": "completed", "engine": "igraph", "version": run[0]["version"]}]
+    with db.session(settings) as sess:
+        model = db.read(
+            sess, "MATCH (r:Run {run_id: $id}) RETURN r.model_version AS v, r.calibration AS c", id=first_run.run_id
+        )
+    calibration = load_calibration()
+    assert model == [{"v": MODEL.version, "c": calibration.fitted_on if calibration else "none"}]
+    leads = first_run.leads
+    assert leads["corroborated"].all() and (leads["score"] >= first_run.params.min_score).all()
 
 
 def test_same_seed_same_clusters_and_ranks(first_run, settings: Settings) -> None:  # type: ignore[no-untyped-def]

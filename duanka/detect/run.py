@@ -187,7 +187,8 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
 
 
 def corroborate(scored: pd.DataFrame, min_score: float) -> None:
-    """No lead on one kind of evidence alone unless its cluster holds a suspect with two kinds or more.
+    """No lead on one kind of evidence alone unless its cluster holds a suspect with two kinds or more,
+    and none without any evidence of its own (a cluster's score never makes a lead by itself).
 
     A relative who manages a parent's accounts, a courier calling strangers, a heavy card holder: each
     shows one kind of evidence and nothing around it. The same one kind inside a ring (a dealer's
@@ -195,7 +196,8 @@ def corroborate(scored: pd.DataFrame, min_score: float) -> None:
     """
     strong = (scored["score"] >= min_score) & (scored["kinds"] >= 2)
     others = strong.groupby(scored["community"]).transform("sum").fillna(0) - strong
-    alone = (scored["kinds"] < 2) & (others < MODEL.corroborated_by) & (scored["decision"] != "confirmed")
+    alone = (scored["kinds"] == 0) | ((scored["kinds"] == 1) & (others < MODEL.corroborated_by))
+    alone &= scored["decision"] != "confirmed"
     scored["corroborated"] = ~alone
     scored.loc[alone, "score"] = scored.loc[alone, "score"].clip(upper=MODEL.alone_cap)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,24 @@ def generate(
         "rings": n_rings,
         "rows": counts,
         "truth_rows": len(truth),
+        "generator": generator_digest(),
     }
     (out / "scenario.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary
+
+
+def generator_digest() -> str:
+    """A digest of the generator's code: a world written by other code is not the world these options give."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def is_current(out: Path, **options: object) -> bool:
+    """Whether `out` holds the world these options give with this generator (benchmarks reuse it then)."""
+    marker = out / "scenario.json"
+    if not marker.exists():
+        return False
+    written = json.loads(marker.read_text())
+    return written.get("generator") == generator_digest() and all(written.get(k) == v for k, v in options.items())
