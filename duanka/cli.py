@@ -476,18 +476,15 @@ def demo(
     seed: int = typer.Option(1),
 ) -> None:
     """The main job on the local default: start Neo4j, generate a demo scenario, run the pipeline, show the top leads."""
-    import json
 
     from duanka.generate import generate
+    from duanka.generate.scenario import is_current
 
     settings = Settings.from_env()
     if settings.connection.is_local:
         neo4j_server.start(settings)
         console.print(f"[green]✓[/] Neo4j running at {settings.connection.uri}")
-    wanted = {"profile": profile, "seed": seed}
-    marker = out / "scenario.json"
-    current = json.loads(marker.read_text()) if marker.exists() else {}
-    if {k: current.get(k) for k in wanted} != wanted:
+    if not is_current(out, profile=profile, seed=seed):  # a world written by older generator code is rewritten
         summary = generate(out, profile, seed=seed)
         console.print(
             f"[green]✓[/] Generated the {profile} scenario in {out}: {summary['persons']:,} persons, {summary['rings']} planted rings"
