@@ -14,17 +14,14 @@ import argparse
 
 import numpy as np
 import pandas as pd
+from worlds import loaded_world
 
-from duanka import db
 from duanka.detect import calibrate
 from duanka.detect import evaluate as ev
 from duanka.detect import run as steps
 from duanka.detect.model import MODEL
-from duanka.generate import generate
-from duanka.generate.scenario import is_current
 from duanka.params import DetectParams
-from duanka.settings import Settings, project_root
-from flows.ingest import ingest
+from duanka.settings import Settings
 
 
 def main() -> None:
@@ -38,11 +35,7 @@ def main() -> None:
     pairs = []
     for difficulty in args.difficulty:
         for seed in args.seeds:
-            source = project_root() / "data" / "generated" / f"calib-{args.profile}-{difficulty}-{seed}"
-            if not is_current(source, profile=args.profile, seed=seed, difficulty=difficulty):
-                generate(source, args.profile, seed=seed, difficulty=difficulty)
-            db.empty_database(settings)
-            assert ingest(str(source), bulk=True, force=True).ok
+            source = loaded_world(settings, "calib", args.profile, seed, difficulty)
             truth = ev.Truth.read(source / "truth.csv")
             run = steps.DetectRun(DetectParams(seed=seed))
             proj = steps.project(settings)

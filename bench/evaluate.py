@@ -15,14 +15,11 @@ import argparse
 import time
 
 import pandas as pd
+from worlds import loaded_world
 
-from duanka import db
 from duanka.detect import evaluate as ev
-from duanka.generate import generate
-from duanka.generate.scenario import is_current
-from duanka.settings import Settings, project_root
+from duanka.settings import Settings
 from flows.detect import detect
-from flows.ingest import ingest
 
 COLUMNS = [
     "p@10", "p@100", "p@500", "p@R", "recall", "list/R", "rings_found", "role_accuracy", "hn_fp@500", "ece",
@@ -45,11 +42,7 @@ def main() -> None:
     bands: dict[str, list[pd.DataFrame]] = {}
     for difficulty in args.difficulty:
         for seed in args.seeds:
-            source = project_root() / "data" / "generated" / f"eval-{args.profile}-{difficulty}-{seed}"
-            if not is_current(source, profile=args.profile, seed=seed, difficulty=difficulty):
-                generate(source, args.profile, seed=seed, difficulty=difficulty)
-            db.empty_database(settings)
-            assert ingest(str(source), bulk=True, force=True).ok  # also starts Prefect, before any timing
+            source = loaded_world(settings, "eval", args.profile, seed, difficulty)
             truth = ev.Truth.read(source / "truth.csv")
             name = f"{args.profile} {difficulty} seed {seed}"
             for engine in args.engines:

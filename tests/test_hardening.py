@@ -24,6 +24,7 @@ from duanka import db, queries
 from duanka.errors import DuankaError
 from duanka.export.run import ExportParams, export
 from duanka.generate import generate
+from duanka.generate.world import COLUMNS
 from duanka.lock import database_lock
 from duanka.settings import Settings
 from flows.detect import detect
@@ -59,28 +60,9 @@ hostile = st.one_of(
     st.integers(1500, 40_000).map(lambda n: "ab" * n),  # huge field
     st.just(""),
 )
-PERSON_COLUMNS = ["person_id", "id_number", "name", "birth_date", "region_code"]
-SIM_COLUMNS = [
-    "msisdn",
-    "holder_person_id",
-    "carrier",
-    "is_virtual",
-    "iccid",
-    "imsi",
-    "activated_at",
-    "outlet_id",
-    "status",
-]
-ACCOUNT_COLUMNS = [
-    "account_id",
-    "account_kind",
-    "bank",
-    "holder_person_id",
-    "opened_at",
-    "branch_id",
-    "bound_msisdn",
-    "status",
-]
+PERSON_COLUMNS = list(COLUMNS["persons"])  # the columns the generator writes, as the input contract lists them
+SIM_COLUMNS = list(COLUMNS["sims"])
+ACCOUNT_COLUMNS = list(COLUMNS["bank_accounts"])
 
 
 def rows_of(columns: list[str], min_size: int = 0) -> st.SearchStrategy[list[list[str]]]:
