@@ -95,7 +95,7 @@ def database(args: argparse.Namespace) -> None:
     proj = measure("projection", lambda: steps.project(settings))
     print(f"    {len(proj.keys):,} nodes, {len(proj.sources):,} edges")
     community = measure("communities", lambda: steps.communities(settings, run, proj))
-    facts = measure("facts (6 queries)", lambda: steps.read_facts(settings))
+    facts = measure(f"facts ({len(steps.FACT_QUERIES)} queries)", lambda: steps.read_facts(settings))
     entities, clusters = measure("signals and scores", lambda: steps.score(facts, community, run.params))
     figures = steps.run_figures(proj, entities, clusters)
     measure("write-back", lambda: steps.write_results(settings, run, entities, clusters, figures, facts.evidence))

@@ -1,6 +1,7 @@
 """Detection quality on generated scenarios: duanka's engines against the single-rule baselines.
 
     python bench/evaluate.py --profile medium --seeds 1 2 3 --difficulty hard adversarial --engines igraph --empty-the-database
+    python bench/evaluate.py --profile medium --seeds 1 --difficulty hard --extract operator numbers --empty-the-database
 
 For each scenario: generate, bulk-load into the configured (local) database, detect with each
 engine (the `detect` flow), and score the ranking and the baselines against truth.csv. Prints
@@ -33,6 +34,13 @@ def main() -> None:
     parser.add_argument("--difficulty", nargs="+", default=["hard", "adversarial"])
     parser.add_argument("--engines", nargs="+", default=["igraph"])
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument(
+        "--extract",
+        nargs="+",
+        default=["full"],
+        choices=["full", "operator", "numbers"],
+        help="what is loaded: the whole world, an operator's part (no bank data), or its numbers without holders",
+    )
     parser.add_argument("--empty-the-database", action="store_true", required=True)
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -40,38 +48,49 @@ def main() -> None:
     print("|---|---|" + "---:|" * (len(COLUMNS) + 1))
     roles: dict[str, list[pd.DataFrame]] = {}
     bands: dict[str, list[pd.DataFrame]] = {}
+    numbers: list[dict[str, object]] = []
     for difficulty in args.difficulty:
         for seed in args.seeds:
-            source = loaded_world(settings, "eval", args.profile, seed, difficulty)
-            truth = ev.Truth.read(source / "truth.csv")
-            name = f"{args.profile} {difficulty} seed {seed}"
-            for engine in args.engines:
-                began = time.perf_counter()
-                result = detect(engine=engine, seed=seed)
-                seconds = time.perf_counter() - began
-                e = result.entities
-                ranked = [f"{t}:{i}" for t, i in zip(e["entity_type"], e["entity_id"], strict=True)]
-                flagged = int(e["lead"].sum())
-                given = dict(zip(ranked, e["role"], strict=True))
-                scores = dict(zip(ranked, e["score"], strict=True))
-                metrics = ev.score_ranking(f"duanka {engine}", ranked, truth, flagged, given, scores)
-                _row(name, metrics, seconds)
-                if engine == args.engines[0]:
-                    roles.setdefault(difficulty, []).append(ev.by_role(ranked, flagged, given, truth))
-                    listed = ranked[:flagged]
-                    bands.setdefault(difficulty, []).append(
-                        pd.DataFrame(
-                            {"score": [scores[k] for k in listed], "right": [k in truth.roles for k in listed]}
-                        )
+            for extract in args.extract:
+                source = loaded_world(settings, "eval", args.profile, seed, difficulty, extract)
+                truth = ev.Truth.read(source / "truth.csv")
+                kind = difficulty if extract == "full" else f"{difficulty}, {extract} extract"
+                name = f"{args.profile} {kind} seed {seed}"
+                for engine in args.engines:
+                    began = time.perf_counter()
+                    result = detect(engine=engine, seed=seed)
+                    seconds = time.perf_counter() - began
+                    e = result.entities
+                    ranked = [f"{t}:{i}" for t, i in zip(e["entity_type"], e["entity_id"], strict=True)]
+                    flagged = int(e["lead"].sum())
+                    given = dict(zip(ranked, e["role"], strict=True))
+                    scores = dict(zip(ranked, e["score"], strict=True))
+                    metrics = ev.score_ranking(f"duanka {engine}", ranked, truth, flagged, given, scores)
+                    _row(name, metrics, seconds)
+                    n_numbers = int((e["entity_type"] == "sim").sum())
+                    numbers.append(
+                        {"scenario": name, **ev.among_numbers(metrics["method"], ranked, flagged, truth, n_numbers)}
                     )
-            if not args.no_baselines:
-                for metrics in ev.baselines(settings, truth):
-                    _row(name, metrics, None)
-    for difficulty, tables in roles.items():
-        print(f"\nRoles, {args.profile} {difficulty}, seeds {' '.join(map(str, args.seeds))} (summed):\n")
+                    if engine == args.engines[0]:
+                        roles.setdefault(kind, []).append(ev.by_role(ranked, flagged, given, truth))
+                        listed = ranked[:flagged]
+                        right = [k in truth.roles for k in listed]
+                        bands.setdefault(kind, []).append(
+                            pd.DataFrame({"score": [scores[k] for k in listed], "right": right})
+                        )
+                if not args.no_baselines:
+                    rules, n_numbers = ev.baseline_rankings(settings)
+                    for method, (ranking, flagged) in rules.items():
+                        _row(name, ev.score_ranking(method, ranking, truth, flagged=flagged), None)
+                    contacts = "baseline: distinct numbers called"
+                    numbers.append({"scenario": name, **ev.among_numbers(contacts, *rules[contacts], truth, n_numbers)})
+    print("\nFraud numbers among all numbers (an operator's question):\n")
+    print(ev.markdown(pd.DataFrame(numbers)))
+    for kind, tables in roles.items():
+        print(f"\nRoles, {args.profile} {kind}, seeds {' '.join(map(str, args.seeds))} (summed):\n")
         print(ev.markdown(_summed_roles(tables)))
-        both = pd.concat(bands[difficulty])
-        print(f"\nReliability of the lead scores, {args.profile} {difficulty}:\n")
+        both = pd.concat(bands[kind])
+        print(f"\nReliability of the lead scores, {args.profile} {kind}:\n")
         print(ev.markdown(ev.reliability(both["score"].tolist(), both["right"].tolist())))
 
 

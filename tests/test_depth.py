@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from duanka.detect import calibrate, score
+from duanka.detect import calibrate, score, signals
 from duanka.detect import evaluate as ev
 from duanka.detect.model import MODEL
 from duanka.detect.run import corroborate
 from duanka.export.run import within_budget
 from duanka.generate import generate
+from duanka.generate.views import operator_view
 
 
 def devices(**counts: int) -> pd.DataFrame:
     row = {c: 0 for c in ("sims", "holders", "sims_at_once", "holders_at_once", "early_touches", "account_setups")}
     row |= {"controlled_accounts": 0, "controlled_holders": 0, "brief_share": 0.0, "first_seen": 0, "last_seen": 0}
+    row |= {"in_turn": False, "suspects_worked": 0}
     return pd.DataFrame([row | counts], index=["D1"])
 
 
@@ -135,6 +138,83 @@ def test_adversarial_rings_avoid_the_strongest_single_signals(tmp_path: Path) ->
         spans = box.groupby("holder_person_id").agg(first=("first", "min"), last=("last", "max")).sort_values("first")
         assert (spans["first"].iloc[1:].to_numpy() >= spans["last"].iloc[:-1].to_numpy()).all()
     negatives = pd.read_csv(tmp_path / "hard_negatives.csv", dtype=str)
-    assert {"relative_managing_accounts", "cold_caller", "sms_gateway", "heavy_card_holder"} <= set(
+    assert {"relative_managing_accounts", "cold_caller", "call_centre", "sms_gateway", "heavy_card_holder"} <= set(
         negatives["typology"]
     )
+
+
+def targets(groups: dict[str, Iterable[int]]) -> pd.DataFrame:
+    """Callers and the numbers they called: caller name -> range of callee numbers."""
+    rows = [(caller, f"1{n:010d}") for caller, callees in groups.items() for n in callees]
+    return pd.DataFrame(rows, columns=["caller", "callee"])
+
+
+def test_numbers_working_one_list_share_targets_beyond_chance() -> None:
+    """Five ring cards drawing from one list of 60 share targets; couriers on their own rounds do not,
+    and a hotline every busy number called ties nobody together."""
+    rng = np.random.default_rng(0)
+    ring = {f"ring{i}": [int(n) for n in rng.choice(60, 30, replace=False)] for i in range(5)}
+    rounds = {f"courier{i}": range(1_000 + 500 * i, 1_040 + 500 * i) for i in range(4)}
+    frame = pd.concat(
+        [
+            targets(ring),
+            targets(rounds),
+            targets({c: range(99_999, 100_000) for c in [*ring, *rounds]}),  # everyone called the hotline once
+            targets({f"busy{i}": range(10_000 * i, 10_000 * i + 40) for i in range(1, 60)}),  # the rest of town
+        ],
+        ignore_index=True,
+    )
+    co = signals.co_callers(frame)
+    assert all(co.get(c, 0) == 4 for c in ring) and all(co.get(c, 0) == 0 for c in rounds)
+    assert signals.co_callers(frame[frame["caller"].isin([*rounds, "busy1"])]).empty
+
+
+def sims_row(**values: object) -> pd.DataFrame:
+    row = {"farm_holders": 0, "farm_device": None, "farm_in_turn": False, "callees": 0, "avg_call_s": 0.0}
+    row |= {"voice_calls": 0, "age_at_calls": np.nan, "callers_in": 0, "co_callers": 0, "reported": False}
+    return pd.DataFrame([row | {"holder": None} | values], index=["S1"])
+
+
+def test_a_shared_list_nobody_calls_back_is_a_second_kind_of_evidence() -> None:
+    """A new box card calling a bought list (never called back) has two kinds of evidence. A call-centre
+    clerk works a shared list of prospects too, but family and clients call back, or the number is years
+    old; a courier calls their own round; an SMS gateway texts: one kind or none."""
+    year = 365 * 86_400
+    card = score.sims(sims_row(callees=40, voice_calls=60, avg_call_s=30.0, co_callers=12, age_at_calls=40 * 86_400))
+    clerk = score.sims(sims_row(callees=70, voice_calls=90, avg_call_s=60.0, co_callers=15, callers_in=6))
+    old_clerk = score.sims(sims_row(callees=70, voice_calls=90, avg_call_s=60.0, co_callers=15, age_at_calls=3 * year))
+    courier = score.sims(sims_row(callees=110, voice_calls=150, avg_call_s=45.0, callers_in=5))
+    gateway = score.sims(sims_row(callees=600, co_callers=8))
+    assert card["kinds"].iloc[0] == 2
+    assert clerk["kinds"].iloc[0] == old_clerk["kinds"].iloc[0] == courier["kinds"].iloc[0] == 1
+    assert gateway["kinds"].iloc[0] == 0
+    assert "shares its targets with 12 other numbers" in card["reasons_en"].iloc[0]
+    assert card["score"].iloc[0] > max(clerk["score"].iloc[0], old_clerk["score"].iloc[0])
+
+
+def test_an_operator_sees_numbers_handsets_and_calls(tmp_path: Path) -> None:
+    """The operator's view keeps no bank data; without holders, no real-name record is left."""
+    generate(tmp_path / "world", "demo", persons=1_500, seed=2)
+    view = operator_view(tmp_path / "world", tmp_path / "numbers", holders=False)
+    assert {p.stem for p in view.glob("*.csv")} >= {"sims", "calls", "sim_device_links", "truth"}
+    assert not list(view.glob("bank_accounts.*")) and not list(view.glob("transfers.*"))
+    assert pd.read_csv(view / "persons.csv").empty
+    assert pd.read_csv(view / "sims.csv", dtype=str)["holder_person_id"].isna().all()
+
+
+def test_the_numbers_question_counts_numbers_only() -> None:
+    truth = ev.Truth({"sim:1": "fraud_sim", "sim:2": "fraud_sim", "person:P": "card_farmer"}, {}, set())
+    ranked = ["person:P", "sim:1", "sim:3", "sim:2", "sim:4"]
+    out = ev.among_numbers("x", ranked, 3, truth, numbers=40)
+    assert out["p@R"] == 0.5 and out["recall"] == 0.5
+    assert out["flagged share"] == 2 / 40 and out["fraud share"] == 2 / 40
+
+
+def test_a_phone_working_suspected_farmers_accounts_is_a_dealers() -> None:
+    """Two farmers' accounts on one cheap phone: below the dealer curve alone, a dealer's handset once the
+    farmers are suspected; a relative's phone working two parents' accounts stays below the line."""
+    cheap = score.devices(devices(controlled_holders=2, controlled_accounts=4, suspects_worked=2))
+    relative = score.devices(devices(controlled_holders=2, controlled_accounts=3))
+    assert cheap.at["D1", "role"] == "number_dealer" and cheap.at["D1", "score"] > MODEL.min_score
+    assert "accounts of 2 holders who are themselves suspected" in cheap.at["D1", "reasons_en"]
+    assert relative.at["D1", "score"] < MODEL.min_score and relative.at["D1", "kinds"] == 0

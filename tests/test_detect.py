@@ -113,3 +113,26 @@ def test_unknown_engine_says_so(settings: Settings) -> None:
 def test_gds_engine_without_the_plugin_says_it_is_unavailable(settings: Settings, scenario: Path) -> None:
     with pytest.raises(DuankaError, match=r"Engine 'gds' is unavailable.*no Graph Data Science plugin"):
         detect(engine="gds")
+
+
+def test_rows_in_batches_equal_rows_one_by_one(first_run, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The batched reader wraps a query without changing its answer: same rows, same columns, every fact
+    query and the projection (parameters passed through)."""
+    from duanka.detect.run import FACT_QUERIES
+
+    with db.session(settings) as sess:
+        assert queries.batches_fit(sess)
+        for name, params in [*FACT_QUERIES.values(), ("detect/project_edges", {})]:
+            one = queries.frame(sess, name, **params)
+            batched = queries.batched_frame(sess, name, **params)
+            assert list(batched.columns) == list(one.columns), name
+            order = list(one.columns)
+            assert (
+                one.astype(str)
+                .sort_values(order)
+                .reset_index(drop=True)
+                .equals(batched.astype(str).sort_values(order).reset_index(drop=True))
+            ), name
+            assert len(one) or name == "detect/facts_decisions", name
+        monkeypatch.setattr(queries, "BATCH_UP_TO", 10)  # a graph too big for whole results: row by row
+        assert not queries.batches_fit(sess)

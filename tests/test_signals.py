@@ -7,7 +7,7 @@ import pandas as pd
 
 from duanka.detect import score
 from duanka.detect.model import DAY, Curve
-from duanka.detect.signals import Facts, _bursts, _max_concurrency, account_signals, device_signals
+from duanka.detect.signals import Facts, _bursts, _max_concurrency, account_signals, device_signals, worked_for
 
 
 def test_concurrency_counts_overlaps_not_visits() -> None:
@@ -95,12 +95,18 @@ def test_every_signal_computes_on_any_subset_of_facts() -> None:
     transfers = [(f"v{i}", "a0", 5000.0, 20 * DAY + i) for i in range(4)] + [("a0", "x", 19000.0, 20 * DAY + 3600)]
     accounts = [(f"a{i}", f"p{i % 4}", "debit_card", 9 * DAY + i, None, i == 0) for i in range(8)]
     sims = pd.DataFrame(
-        [(f"s{i}", f"p{i % 4}", 9 * DAY + i, "o", True, 15, 15, 300, False) for i in range(12)],
+        [(f"s{i}", f"p{i % 4}", 9 * DAY + i, "o", True, 15, 15, 300, 20 * DAY, 0, False) for i in range(12)],
         columns=list(FACT_COLUMNS["sims"]),
     )
     full = _facts(box, used, transfers, accounts)
     full.sims = typed("sims", sims)
-    tables = ("sims", "seen", "accounts", "used", "transfers")
+    full.targets = typed(
+        "targets",
+        pd.DataFrame(
+            [(f"s{i}", f"t{(i * 7 + j) % 40}") for i in range(12) for j in range(15)], columns=["caller", "callee"]
+        ),
+    )
+    tables = ("sims", "seen", "accounts", "used", "transfers", "targets")
     for k in range(len(tables) + 1):
         for blank in itertools.combinations(tables, k):
             f = Facts(**{t: (typed(t) if t in blank else getattr(full, t)) for t in tables})
@@ -113,3 +119,72 @@ def test_every_signal_computes_on_any_subset_of_facts() -> None:
                 assert "yuan" not in reasons, blank
             if "seen" in blank:
                 assert "ran in device" not in reasons and "cards seen in" not in reasons, blank
+            if "targets" in blank:
+                assert "shares its targets" not in reasons, blank
+
+
+def test_a_box_run_one_holder_at_a_time_versus_a_used_phone() -> None:
+    """Six farmers' cards, two at a time for three weeks each, hide the crowd but not the turnover; a used
+    phone passes through three owners in years, a repair bench sees forty cards for an hour each."""
+    box = [(f"s{i}", "box", f"p{i // 2}", None, (i // 2) * 21 * DAY, (i // 2 + 1) * 21 * DAY - 1, 0) for i in range(12)]
+    used = [(f"u{i}", "used", f"o{i}", None, i * 400 * DAY, (i + 1) * 400 * DAY - 1, 0) for i in range(3)]
+    bench = [(f"c{i}", "bench", f"c{i}", None, i * 10 * DAY, i * 10 * DAY + 3600, 0) for i in range(40)]
+    d = device_signals(_facts(box + used + bench))
+    scored = score.devices(d)
+    assert d.loc["box", "holders_at_once"] == 1 and d.loc["box", "in_turn"] and d.loc["box", "farm"]
+    assert not d.loc["used", "farm"] and not d.loc["bench", "farm"]
+    assert scored.at["box", "role"] == "device_farm" and scored.at["box", "score"] > 0.35 > scored.at["used", "score"]
+    assert "hosted 12 cards of 6 holders in turn" in scored.at["box", "reasons_en"]
+    assert scored.at["bench", "score"] < 0.05
+
+
+def test_worked_for_counts_suspected_holders_not_the_owner() -> None:
+    """Weeks of use of suspects' accounts count; a brief set-up, an unsuspected holder and the owner do not."""
+    own = [("m0", "cheap", "dealer", None, 0, 90 * DAY, 0)]
+    used = [
+        ("a1", "cheap", "f1", 0, 30 * DAY, 0),
+        ("a2", "cheap", "f2", 0, 30 * DAY, 0),
+        ("a3", "cheap", "f3", 0, 3600, 0),  # an hour: a set-up, not control
+        ("a4", "cheap", "mum", 0, 300 * DAY, 0),
+        ("a5", "cheap", "dealer", 0, 300 * DAY, 0),
+    ]
+    f = _facts(own, used)
+    d = device_signals(f)
+    got = worked_for(f, d, pd.Index(["f1", "f2", "f3", "dealer"]))
+    assert got["cheap"] == 2
+
+
+def test_a_card_also_in_a_family_tablet_has_not_left_its_holder() -> None:
+    """A relative's one card lives in their own phone and in the family tablet (someone else's): not away;
+    a farmer's sold card lives only in a collector's phone: away."""
+    from duanka.detect.signals import person_signals, typed
+
+    seen = [
+        ("rel", "rel_phone", "relative", None, 0, 900 * DAY, 0),
+        ("rel", "tablet", "relative", None, 0, 100 * DAY, 0),
+        ("mum", "tablet", "mother", None, 0, 900 * DAY, 0),
+        ("sold", "collector_phone", "farmer", None, 10 * DAY, 10 * DAY + 3600, 9 * DAY),
+        ("coll", "collector_phone", "collector", None, 0, 900 * DAY, 0),
+    ]
+    f = _facts(seen)
+    f.sims = typed("sims", pd.DataFrame({"msisdn": [r[0] for r in seen], "holder": [r[2] for r in seen]}))
+    people = person_signals(f, device_signals(f))
+    assert people.loc["relative", "sims_away"] == 0 and people.loc["farmer", "sims_away"] == 1
+
+
+def test_money_from_the_rings_own_mules_marks_the_next_hop() -> None:
+    """A second-level card paid by three suspected mules is a mule; a shop where two of them spent a little,
+    among many ordinary customers, is not."""
+    from duanka.detect.signals import paid_by
+
+    accounts = [(a, "h", "debit_card", 0, None, False) for a in ("m1", "m2", "m3", "l2", "shop")]
+    transfers = [(m, "l2", 9000.0, 10 * DAY) for m in ("m1", "m2", "m3")]
+    transfers += [("m1", "shop", 50.0, 11 * DAY), ("m2", "shop", 80.0, 11 * DAY)]
+    transfers += [(f"c{i}", "shop", 60.0, 12 * DAY) for i in range(30)]
+    f = _facts([], transfers=transfers, accounts=accounts)
+    a = paid_by(f, account_signals(f, device_signals(f), set()), pd.Index(["m1", "m2", "m3"]))
+    assert a.loc["l2", "suspect_payers"] == 3 and a.loc["l2", "suspect_share"] == 1.0
+    assert a.loc["shop", "suspect_payers"] == 2 and a.loc["shop", "suspect_share"] < 0.1
+    scored = score.accounts(a)
+    assert scored.at["l2", "kinds"] == 1 and "from 3 suspected accounts" in scored.at["l2", "reasons_en"]
+    assert scored.at["l2", "score"] > 0.35 and scored.at["shop", "kinds"] == 0

@@ -13,6 +13,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from duanka.detect.model import MODEL
 from duanka.detect.signals import Facts
 from duanka.identifiers import normalise_msisdn
 from duanka.settings import Settings
@@ -134,6 +135,32 @@ def sims_per_device(f: Facts) -> tuple[list[str], int]:
     return ["device:" + str(d) for d in per.index], int((per >= 8).sum())
 
 
+def distinct_contacts(f: Facts) -> tuple[list[str], int]:
+    """Rank numbers by how many distinct numbers they called; flag those from the count a reason cites."""
+    per = f.sims.set_index("msisdn")["callees"].fillna(0).sort_values(ascending=False, kind="stable")
+    return ["sim:" + str(m) for m in per.index], int((per >= MODEL.callees.quoted_from).sum())
+
+
+def among_numbers(name: str, ranked: list[str], flagged: int, truth: Truth, numbers: int) -> dict[str, object]:
+    """An operator's question: how the ranking does on the numbers alone.
+
+    Precision of fraud numbers in the first 100 numbers and at R (R = planted fraud numbers), their recall
+    in the list, and the share of all numbers on record the list flags beside the share that are fraud.
+    """
+    fraud = {k for k, role in truth.roles.items() if role == "fraud_sim"}
+    sims = [k for k in ranked if k.startswith("sim:")]
+    listed = [k for k in ranked[:flagged] if k.startswith("sim:")]
+    r = len(fraud)
+    return {
+        "method": name,
+        "p@100": round(sum(k in fraud for k in sims[:100]) / 100, 3),
+        "p@R": round(sum(k in fraud for k in sims[:r]) / r, 3) if r else 0.0,
+        "recall": round(len(fraud.intersection(listed)) / r, 3) if r else 0.0,
+        "flagged share": round(len(listed) / numbers, 4) if numbers else 0.0,
+        "fraud share": round(r / numbers, 4) if numbers else 0.0,
+    }
+
+
 def shared_identifier_components(
     keys: np.ndarray, sources: np.ndarray, targets: np.ndarray, min_size: int = 12
 ) -> tuple[list[str], int]:
@@ -146,18 +173,25 @@ def shared_identifier_components(
     return [str(keys[i]) for i in order], int((sizes >= min_size).sum())
 
 
-def baselines(settings: Settings, truth: Truth) -> list[dict[str, object]]:
-    """The three single-rule baselines, scored against the same truth, from the same database."""
+def baseline_rankings(settings: Settings) -> tuple[dict[str, tuple[list[str], int]], int]:
+    """The four single rules' rankings and flagged counts, from the database; and the numbers on record."""
     from duanka.detect.run import project, read_facts
 
     facts, projection = read_facts(settings), project(settings)
     rules = {
         "baseline: cards per identity": cards_per_identity(facts),
         "baseline: SIMs per device": sims_per_device(facts),
+        "baseline: distinct numbers called": distinct_contacts(facts),
         "baseline: shared-identifier components": shared_identifier_components(
             projection.keys, projection.sources, projection.targets
         ),
     }
+    return rules, len(facts.sims)
+
+
+def baselines(settings: Settings, truth: Truth) -> list[dict[str, object]]:
+    """The single-rule baselines, scored against the same truth, from the same database."""
+    rules, _ = baseline_rankings(settings)
     return [score_ranking(name, ranking, truth, flagged=flagged) for name, (ranking, flagged) in rules.items()]
 
 

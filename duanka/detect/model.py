@@ -26,6 +26,11 @@ CONTROL = 7 * DAY  # an account used this long from someone else's device is und
 FORWARD_WITHIN = DAY  # money passed on within this is "fast in, fast out"
 FARM_SIMS = 8  # SIM boxes hold from 8 cards (domain brief); a handset or a family tablet holds a few
 FARM_HOLDERS = 3  # ...of several holders at once
+TURN_HOLDERS = 5  # ...or, one at a time, this many holders' cards for weeks each: a used phone has two or three owners
+SHARED_TARGETS = 2  # two numbers that both called this many of the same numbers work one list
+LIFT = 5  # ...and five times as many as two independent callers of their reach would share by chance
+FRESH = 180 * DAY  # a number that starts calling this soon after activation is a new number
+CROWD = 50  # a number this many busy callers called is a hotline or a shop, not a target
 
 QUOTE_FROM = 0.3  # a reason cites a count once its term reaches this: strong enough to be worth a sentence
 
@@ -60,7 +65,7 @@ class Model:
     """Hand-set rules, version 1; each field's note is the rationale shown in docs/detection.md."""
 
     version: str = _declared(
-        "rules-2", "changes with any number below or any rule that reads them", "Run.model_version, manifest"
+        "rules-3", "changes with any number below or any rule that reads them", "Run.model_version, manifest"
     )
 
     # card_farmer 卡农
@@ -96,6 +101,12 @@ class Model:
         "holders whose accounts one's device worked for weeks; a relative manages one parent's",
         "number_dealer",
     )
+    for_suspects: Curve = _declared(
+        Curve(1.5, 0.4),
+        "suspected holders (two kinds of evidence) whose accounts one device worked for weeks: a dealer's cheap "
+        "phones work two farmers each; a relative's phone works parents nobody suspects",
+        "number_dealer",
+    )
     # device_farm 猫池设备
     box_cards: Curve = _declared(
         Curve(FARM_SIMS - 1, 1.2),
@@ -104,6 +115,15 @@ class Model:
     )
     box_holders: Curve = _declared(
         Curve(2.5, 0.4), "cards of 3 or more holders at once; a dual-SIM phone holds one holder's", "device_farm"
+    )
+    turn_holders: Curve = _declared(
+        Curve(TURN_HOLDERS, 0.7),
+        f"holders whose cards a device hosted in turn, for weeks each, {FARM_SIMS}+ cards in all: a box run one "
+        "farmer at a time; a used phone passes through two or three owners",
+        "device_farm",
+    )
+    turn_weight: float = _declared(
+        0.85, "hosting holders in turn is weaker evidence than hosting them at once", "device_farm"
     )
     brief_discount: float = _declared(
         0.8, "repair benches and second-hand dealers see many cards, each for under a day", "device_farm"
@@ -118,6 +138,16 @@ class Model:
     passthrough_weight: float = _declared(0.95, "fast in, fast out is the mule's defining act", "mule_account")
     farm_sim_weight: float = _declared(0.55, "bound to a number that ran in a SIM box", "mule_account")
     controlled_weight: float = _declared(0.5, "operated for weeks from another person's device", "mule_account")
+    paid_by_suspects: Curve = _declared(
+        Curve(1.5, 0.4),
+        "suspected accounts (two kinds of evidence) that paid it, when they sent most of its money: the ring's "
+        "second-level cards; a shop where a mule spends a little is paid mostly by others",
+        "mule_account",
+    )
+    suspect_money_weight: float = _declared(0.7, "money that came mostly from the ring's own mules", "mule_account")
+    suspect_money_from: float = _declared(
+        0.5, "share of an account's incoming money from suspects above which it counts", "mule_account"
+    )
     reported_account_weight: float = _declared(
         0.3, "a victim report alone: reports name the last hop, often wrongly", "mule_account"
     )
@@ -126,6 +156,24 @@ class Model:
         Curve(12, 3), "many distinct numbers called; a busy person calls a dozen regularly", "fraud_sim"
     )
     cold_call_seconds: float = _declared(90, "cold calls are short on average; business calls are long", "fraud_sim")
+    shared_targets: Curve = _declared(
+        Curve(5, 1.5),
+        "other busy numbers sharing targets beyond chance: a ring's cards work one bought list; couriers in a "
+        "small town meet a few of the same people",
+        "fraud_sim",
+    )
+    called_back: Curve = _declared(
+        Curve(2.5, 0.7),
+        "numbers that call this one: a box card's targets do not call back, a sales clerk's family and clients do",
+        "fraud_sim",
+    )
+    aged_floor: float = _declared(
+        0.3,
+        "a number older than half a year when it began calling keeps this share of the shared-list term: rings call "
+        "from new cards; a clerk's number is years old",
+        "fraud_sim",
+    )
+    shared_weight: float = _declared(0.8, "one target list shared with other numbers, never called back", "fraud_sim")
     farm_weight: float = _declared(0.9, "ran in a SIM box with other holders' cards", "fraud_sim")
     cold_calls_weight: float = _declared(0.6, "many short calls to strangers", "fraud_sim")
     reported_sim_weight: float = _declared(0.4, "named in a victim report", "fraud_sim")

@@ -83,7 +83,8 @@ def timed(timings: dict[str, float], step: str) -> Iterator[None]:
 def project(settings: Settings) -> Projection:
     """The community graph: holders, cards, accounts and devices joined by what ties them (model.edge_weights)."""
     with db.session(settings) as sess:
-        edges = queries.frame(sess, "detect/project_edges")
+        read = queries.batched_frame if queries.batches_fit(sess) else queries.frame
+        edges = read(sess, "detect/project_edges")
     a = edges["a_type"] + ":" + edges["a"].astype(str)
     b = edges["b_type"] + ":" + edges["b"].astype(str)
     codes, keys = pd.factorize(pd.concat([a, b], ignore_index=True))
@@ -128,18 +129,27 @@ def _gds_communities(settings: Settings, run: DetectRun, proj: Projection) -> np
     return keep_small_components(proj, found)
 
 
+FACT_QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
+    "sims": ("detect/facts_sims", {}),
+    "seen": ("detect/facts_seen", {}),
+    "accounts": ("detect/facts_accounts", {}),
+    "used": ("detect/facts_used_from", {}),
+    "transfers": ("detect/facts_transfers", {}),
+    "targets": ("detect/facts_targets", {"min_callees": MODEL.callees.quoted_from}),
+    "decisions": ("detect/facts_decisions", {}),
+}
+
+
 def read_facts(settings: Settings) -> signals.Facts:
-    """The fact tables signals are computed from, and which evidence the graph held at all."""
+    """The fact tables signals are computed from, and which evidence the graph held at all.
+
+    One query after another, in batches where they fit: decoding rows is Python's work, and threads
+    would only take turns at it.
+    """
     with db.session(settings) as sess:
-        return signals.Facts(
-            sims=queries.frame(sess, "detect/facts_sims"),
-            seen=queries.frame(sess, "detect/facts_seen"),
-            accounts=queries.frame(sess, "detect/facts_accounts"),
-            used=queries.frame(sess, "detect/facts_used_from"),
-            transfers=queries.frame(sess, "detect/facts_transfers"),
-            decisions=queries.frame(sess, "detect/facts_decisions"),
-            evidence=evidence.held(sess),
-        )
+        read = queries.batched_frame if queries.batches_fit(sess) else queries.frame
+        tables = {table: read(sess, name, **params) for table, (name, params) in FACT_QUERIES.items()}
+        return signals.Facts(**tables, evidence=evidence.held(sess))
 
 
 def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -147,14 +157,13 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
     devices = signals.device_signals(f)
     sims = signals.sim_signals(f, devices)
     farm_sims = set(sims.index[sims["farm_holders"] > 0])
-    scored = pd.concat(
-        [
-            score_of.persons(signals.person_signals(f, devices)),
-            score_of.sims(sims),
-            score_of.accounts(signals.account_signals(f, devices, farm_sims)),
-            score_of.devices(devices),
-        ]
-    )
+    people = score_of.persons(signals.person_signals(f, devices))
+    suspects = people.index[(people["score"] >= params.min_score) & (people["kinds"] >= 2)]
+    devices["suspects_worked"] = signals.worked_for(f, devices, suspects)
+    accounts = signals.account_signals(f, devices, farm_sims)
+    first = score_of.accounts(accounts)
+    accounts = signals.paid_by(f, accounts, first.index[(first["score"] >= params.min_score) & (first["kinds"] >= 2)])
+    scored = pd.concat([people, score_of.sims(sims), score_of.accounts(accounts), score_of.devices(devices)])
     scored.index = scored["entity_type"] + ":" + scored.index.astype(str)
     scored["entity_id"] = [k.split(":", 1)[1] for k in scored.index]
     scored["community"] = community.reindex(scored.index).to_numpy()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
-from duanka.detect.model import BURST_WINDOW, DAY, FARM_SIMS, MODEL, Model
+from duanka.detect.model import BURST_WINDOW, DAY, FARM_SIMS, FRESH, MODEL, QUOTE_FROM, SHARED_TARGETS, Model
 
 WINDOW = BURST_WINDOW // DAY
 
@@ -105,8 +105,8 @@ def persons(p: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
             )
         if r["sims_away"]:
             why.add(
-                f"{r['sims_away']} of {r['sims']} own cards seen in other people's devices",
-                f"名下{r['sims']}张卡中{r['sims_away']}张出现在他人设备",
+                f"{r['sims_away']} of {r['sims']} own cards seen only in other people's devices",
+                f"名下{r['sims']}张卡中{r['sims_away']}张只出现在他人设备",
             )
         if r["sims_in_farms"]:
             why.add(
@@ -156,27 +156,35 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     a collector's handset tries other holders' new cards and sets up their accounts; a dealer's
     works other holders' accounts for weeks.
     """
-    farm = (
-        m.box_cards(d["sims_at_once"]) * m.box_holders(d["holders_at_once"]) * (1 - m.brief_discount * d["brief_share"])
-    )
+    visits = 1 - m.brief_discount * d["brief_share"]
+    at_once = m.box_cards(d["sims_at_once"]) * m.box_holders(d["holders_at_once"]) * visits
+    in_turn = m.turn_weight * m.box_cards(d["sims"]) * m.turn_holders(d["holders"]) * visits
+    farm = np.maximum(at_once, in_turn * d["in_turn"])
     handled = d["early_touches"] + d["account_setups"]
     scores = pd.DataFrame(
         {
             "device_farm": farm,
             "card_collector": m.handled(handled),
-            "number_dealer": m.controlled(d["controlled_holders"]),
+            "number_dealer": np.maximum(m.controlled(d["controlled_holders"]), m.for_suspects(d["suspects_worked"])),
         },
         index=d.index,
     )
     out = pd.DataFrame({"role": scores.idxmax(axis=1), "score": scores.max(axis=1), "entity_type": "device"})
     boxed = (d["holders_at_once"] >= m.box_holders.quoted_from) & (d["sims_at_once"] >= m.box_cards.quoted_from)
+    boxed |= d["in_turn"]
     tried = handled >= m.handled.quoted_from
     worked = d["controlled_holders"] >= m.controlled.quoted_from
-    out["kinds"] = kinds(boxed, tried, worked)
+    for_suspects = d["suspects_worked"] >= m.for_suspects.quoted_from
+    out["kinds"] = kinds(boxed, tried, worked, for_suspects)
     reasons = []
-    for r, box, collects, deals in zip(d.itertuples(), boxed, tried, worked, strict=True):
+    for r, box, collects, deals, ring in zip(d.itertuples(), boxed, tried, worked, for_suspects, strict=True):
         why = Reasons()
-        if box:
+        if box and r.in_turn:
+            why.add(
+                f"hosted {r.sims} cards of {r.holders} holders in turn, each for weeks ({day(r.first_seen)} to {day(r.last_seen)})",
+                f"先后容纳{r.holders}名持卡人的{r.sims}张卡、每人数周（{day(r.first_seen)}至{day(r.last_seen)}）",
+            )
+        elif box:
             why.add(
                 f"hosted {r.sims_at_once} cards of {r.holders_at_once} holders at once ({r.sims} cards of {r.holders} holders, {day(r.first_seen)} to {day(r.last_seen)})",
                 f"同时容纳{r.holders_at_once}名持卡人的{r.sims_at_once}张卡（共{r.holders}人{r.sims}张，{day(r.first_seen)}至{day(r.last_seen)}）",
@@ -191,6 +199,11 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
                 f"worked {r.controlled_accounts} accounts of {r.controlled_holders} other holders for weeks",
                 f"长期操作{r.controlled_holders}名他人名下{r.controlled_accounts}个账户",
             )
+        if ring:
+            why.add(
+                f"worked for weeks the accounts of {r.suspects_worked} holders who are themselves suspected",
+                f"长期操作{r.suspects_worked}名涉嫌人员名下的账户",
+            )
         reasons.append(why)
     return _attach(out, reasons)
 
@@ -198,8 +211,10 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
 def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     """mule_account: money passed straight on, a box card's number, another's device, a victim's report."""
     passthrough = m.payers(a["payers"]) * np.clip(a["forwarded_share"], 0, 1)
+    ring_money = a["suspect_share"] > m.suspect_money_from
     mule = noisy_or(
         m.passthrough_weight * passthrough,
+        m.suspect_money_weight * m.paid_by_suspects(a["suspect_payers"]) * ring_money,
         m.farm_sim_weight * a["bound_to_farm_sim"].astype(float),
         m.controlled_weight * a["controller_device"].notna().astype(float),
         m.reported_account_weight * a["reported"].astype(float),
@@ -207,6 +222,7 @@ def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     out = pd.DataFrame({"role": "mule_account", "score": mule, "entity_type": "account"}, index=a.index)
     out["kinds"] = kinds(
         (a["payers"] >= m.payers.quoted_from) & (a["forwarded_share"] > m.forwarded_quoted),
+        ring_money & (a["suspect_payers"] >= m.paid_by_suspects.quoted_from),
         a["bound_to_farm_sim"],
         a["controller_device"].notna(),
         a["reported"],
@@ -218,6 +234,11 @@ def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
             why.add(
                 f"received {r.in_amount:,.0f} yuan from {r.payers} payers and passed {r.forwarded_share:.0%} on within {r.forward_hours:.1f} h (median)",
                 f"收到{r.payers}名付款人共{r.in_amount:,.0f}元，{r.forward_hours:.1f}小时内（中位数）转出{r.forwarded_share:.0%}",
+            )
+        if r.suspect_share > m.suspect_money_from and r.suspect_payers >= m.paid_by_suspects.quoted_from:
+            why.add(
+                f"received {r.suspect_share:.0%} of its money from {r.suspect_payers} suspected accounts",
+                f"{r.suspect_share:.0%}的入账资金来自{r.suspect_payers}个涉嫌账户",
             )
         if r.bound_to_farm_sim:
             why.add("bound to a number that ran in a SIM box", "预留手机号在猫池设备中使用")
@@ -238,28 +259,44 @@ def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
 
 
 def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
-    """fraud_sim: ran in a box, cold-called many numbers briefly, or named by a victim."""
+    """fraud_sim: ran in a box, cold-called many numbers briefly, shared its targets with other numbers
+    that nobody calls back (a ring's bought list), or named by a victim."""
     farm = (s["farm_holders"] > 0).astype(float)
-    cold = s["avg_call_s"] < m.cold_call_seconds
+    cold = (s["voice_calls"] > 0) & (s["avg_call_s"] < m.cold_call_seconds)
+    fresh = np.where(s["age_at_calls"] >= FRESH, m.aged_floor, 1.0)  # unknown age: no discount
+    shared = m.shared_targets(s["co_callers"]) * cold * (1 - m.called_back(s["callers_in"])) * fresh
     fraud = noisy_or(
         m.farm_weight * farm,
         m.cold_calls_weight * m.callees(s["callees"]) * cold,
+        m.shared_weight * shared,
         m.reported_sim_weight * s["reported"].astype(float),
     )
     out = pd.DataFrame({"role": "fraud_sim", "score": fraud, "entity_type": "sim"}, index=s.index)
-    out["kinds"] = kinds(s["farm_holders"] > 0, (s["callees"] >= m.callees.quoted_from) & cold, s["reported"])
+    listed = shared >= QUOTE_FROM
+    out["kinds"] = kinds(s["farm_holders"] > 0, (s["callees"] >= m.callees.quoted_from) & cold, listed, s["reported"])
     reasons = []
-    for r in s.itertuples():
+    for r, on_list in zip(s.itertuples(), listed, strict=True):
         why = Reasons()
-        if r.farm_holders > 0:
+        if r.farm_holders > 0 and r.farm_in_turn:
+            why.add(
+                f"ran in device {r.farm_device}, which hosted cards of {r.farm_holders} holders in turn",
+                f"在先后容纳{r.farm_holders}名持卡人卡片的设备{r.farm_device}中使用",
+            )
+        elif r.farm_holders > 0:
             why.add(
                 f"ran in device {r.farm_device} together with cards of {r.farm_holders} holders",
                 f"与{r.farm_holders}名持卡人的卡同时在设备{r.farm_device}中使用",
             )
-        if r.callees >= m.callees.quoted_from and r.avg_call_s < m.cold_call_seconds:
+        if r.callees >= m.callees.quoted_from and r.voice_calls and r.avg_call_s < m.cold_call_seconds:
             why.add(
                 f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average",
                 f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒",
+            )
+        if on_list:
+            why.add(
+                f"shares its targets with {r.co_callers} other numbers (each called {SHARED_TARGETS}+ of the same "
+                f"numbers); {r.callers_in} numbers ever called it",
+                f"与{r.co_callers}个号码呼叫同一批对象（各自至少{SHARED_TARGETS}个相同被叫），仅{r.callers_in}个号码曾回拨",
             )
         if r.reported:
             why.add(*REPORTED)

@@ -12,7 +12,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from duanka.detect.model import BRIEF, BURST_WINDOW, CONTROL, EARLY, FARM_HOLDERS, FARM_SIMS, FORWARD_WITHIN
+from duanka.detect.model import (
+    BRIEF,
+    BURST_WINDOW,
+    CONTROL,
+    CROWD,
+    EARLY,
+    FARM_HOLDERS,
+    FARM_SIMS,
+    FORWARD_WITHIN,
+    LIFT,
+    SHARED_TARGETS,
+    TURN_HOLDERS,
+)
 
 # The columns of each fact table and their types. A partial extract leaves some tables empty (an
 # operator has no transfers): typed, an empty table still has numeric columns, so every signal
@@ -28,8 +40,11 @@ FACT_COLUMNS: dict[str, dict[str, str]] = {
         "callees": NUMBER,
         "calls": NUMBER,
         "call_seconds": NUMBER,
+        "first_call": TIME,
+        "callers_in": NUMBER,
         "reported": FLAG,
     },
+    "targets": {"caller": TEXT, "callee": TEXT},
     "seen": {
         "msisdn": TEXT,
         "device": TEXT,
@@ -71,6 +86,7 @@ class Facts:
     accounts: pd.DataFrame = field(default_factory=lambda: typed("accounts"))
     used: pd.DataFrame = field(default_factory=lambda: typed("used"))
     transfers: pd.DataFrame = field(default_factory=lambda: typed("transfers"))
+    targets: pd.DataFrame = field(default_factory=lambda: typed("targets"))  # busy callers' callees
     decisions: pd.DataFrame = field(default_factory=lambda: typed("decisions"))  # investigators' latest
     evidence: dict[str, int] = field(default_factory=dict)  # relationships of each evidence kind the graph held
 
@@ -150,7 +166,42 @@ def device_signals(f: Facts) -> pd.DataFrame:
     usual = usual[usual["n"] > 0.5 * usual.groupby("device")["n"].transform("sum")]
     usual = usual.drop_duplicates("device").set_index("device")["holder"]
     out["owner"] = out["owner"].where(out["owner"].notna(), usual.reindex(out.index))
-    out["farm"] = (out["sims_at_once"] >= FARM_SIMS) & (out["holders_at_once"] >= FARM_HOLDERS)
+    at_once = (out["sims_at_once"] >= FARM_SIMS) & (out["holders_at_once"] >= FARM_HOLDERS)
+    # A box run one farmer's cards at a time hides the crowd, not the turnover: many holders' cards, each for weeks.
+    out["in_turn"] = (
+        ~at_once & (out["sims"] >= FARM_SIMS) & (out["holders"] >= TURN_HOLDERS) & (out["brief_share"] < 0.5)
+    )
+    out["farm"] = at_once | out["in_turn"]
+    out["farm_holders"] = out["holders"].where(out["in_turn"], out["holders_at_once"])
+    out["suspects_worked"] = 0  # known once persons are scored: `worked_for`
+    return out
+
+
+def worked_for(f: Facts, devices: pd.DataFrame, suspects: pd.Index) -> pd.Series:
+    """Per device: how many suspected holders' accounts it worked for weeks (not its owner's).
+
+    A dealer spreads the work over cheap phones, two farmers each: below what one phone shows alone,
+    but a relative's phone works the accounts of parents nobody suspects.
+    """
+    used = f.used.dropna(subset=["first_seen", "last_seen", "holder"])
+    used = used[used["holder"].isin(suspects) & ((used["last_seen"] - used["first_seen"]) >= CONTROL)]
+    used = used[used["holder"].to_numpy() != devices["owner"].reindex(used["device"]).to_numpy()]
+    return used.groupby("device")["holder"].nunique().reindex(devices.index).fillna(0).astype(int)
+
+
+def paid_by(f: Facts, accounts: pd.DataFrame, suspects: pd.Index) -> pd.DataFrame:
+    """`accounts` with, per account, how many suspected accounts paid it and their share of its money.
+
+    The ring's money path: the second-level cards a ring's first-level mules pass the money to receive
+    almost all of it from them; a shop where a mule spends a little is paid mostly by ordinary customers.
+    """
+    tx = f.transfers[f.transfers["dst"].isin(accounts.index)]
+    from_suspects = tx[tx["src"].isin(suspects) & (tx["src"] != tx["dst"])]
+    out = accounts.copy()
+    out["suspect_payers"] = from_suspects.groupby("dst")["src"].nunique().reindex(out.index).fillna(0).astype(int)
+    amount = from_suspects.groupby("dst")["amount"].sum().reindex(out.index).fillna(0.0)
+    total = tx.groupby("dst")["amount"].sum().reindex(out.index).fillna(0.0)
+    out["suspect_share"] = np.where(total > 0, amount / total.where(total > 0, 1), 0.0)
     return out
 
 
@@ -185,7 +236,8 @@ def person_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     out = out.join(_bursts(accounts, "holder", "opened").add_prefix("account_"), how="left")
 
     seen = f.seen.dropna(subset=["holder"]).join(devices[["owner", "farm"]], on="device")
-    away = seen[seen["owner"] != seen["holder"]]
+    at_home = seen.loc[seen["owner"] == seen["holder"], "msisdn"]  # a card also in a family tablet has not left
+    away = seen[(seen["owner"] != seen["holder"]) & ~seen["msisdn"].isin(at_home)]
     out["sims_away"] = away.groupby("holder")["msisdn"].nunique()
     used = f.used.dropna(subset=["holder", "first_seen", "last_seen"]).join(devices["owner"], on="device")
     long = used[(used["last_seen"] - used["first_seen"]) >= CONTROL]
@@ -243,6 +295,7 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
     out["forwarded_share"] = np.where(
         out["in_amount"] > 0, out["forwarded_amount"] / out["in_amount"].where(out["in_amount"] > 0, 1), 0.0
     )
+    out["suspect_payers"], out["suspect_share"] = 0, 0.0  # known once accounts are scored: `paid_by`
     out["bound_to_farm_sim"] = acc["bound_msisdn"].isin(farm_sims)
     used = f.used.join(devices["owner"], on="device")
     foreign = used[used["holder"].notna() & (used["owner"] != used["holder"])]
@@ -256,22 +309,46 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
     return out
 
 
+def co_callers(targets: pd.DataFrame) -> pd.Series:
+    """Per caller: how many other busy numbers share its targets beyond chance.
+
+    Two numbers share targets when both called SHARED_TARGETS or more of the same numbers, and LIFT times
+    as many as two independent callers of their reach would share among the numbers called at all (busy
+    couriers meet the same people by chance in a small town). A number CROWD or more busy numbers called (a
+    hotline, a shop) says nothing about who works together.
+    """
+    per_callee = targets.groupby("callee")["caller"].transform("size")
+    rows = targets[(per_callee > 1) & (per_callee < CROWD)]
+    both = rows.merge(rows, on="callee", suffixes=("", "_other"))
+    both = both[both["caller"] != both["caller_other"]]
+    shared = both.groupby(["caller", "caller_other"], sort=False).size().rename("shared").reset_index()
+    reach = targets.groupby("caller").size()
+    chance = (
+        reach.reindex(shared["caller"]).to_numpy()
+        * reach.reindex(shared["caller_other"]).to_numpy()
+        / max(targets["callee"].nunique(), 1)
+    )
+    beyond = (shared["shared"] >= SHARED_TARGETS) & (shared["shared"] >= LIFT * chance)
+    return shared[beyond.to_numpy()].groupby("caller").size()
+
+
 def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     """Per number: the box it ran in with other holders' cards, its calling pattern, victim reports."""
     sims = f.sims.set_index("msisdn")
     out = pd.DataFrame(index=sims.index)
-    seen = f.seen.join(devices[["holders_at_once", "farm"]], on="device")
-    farm = seen[seen["farm"].fillna(False).astype(bool)]
-    out["farm_device"] = (
-        farm.sort_values("holders_at_once", ascending=False)
-        .drop_duplicates("msisdn")
-        .set_index("msisdn")["device"]
-        .reindex(out.index)
-    )
-    out["farm_holders"] = farm.groupby("msisdn")["holders_at_once"].max().reindex(out.index)
+    seen = f.seen.join(devices[["farm_holders", "farm", "in_turn"]], on="device")
+    farm = seen[seen["farm"].fillna(False).astype(bool)].sort_values("farm_holders", ascending=False)
+    box = farm.drop_duplicates("msisdn").set_index("msisdn").reindex(out.index)
+    out["farm_device"] = box["device"]
+    out["farm_in_turn"] = box["in_turn"].fillna(False).astype(bool)
+    out["farm_holders"] = box["farm_holders"]
     out["callees"] = sims["callees"].fillna(0).astype(int)
-    calls = sims["calls"].fillna(0)
+    calls = sims["calls"].fillna(0)  # voice calls: a text message is a contact, not a call
+    out["voice_calls"] = calls.astype(int)
     out["avg_call_s"] = np.where(calls > 0, sims["call_seconds"].fillna(0) / calls.where(calls > 0, 1), 0.0)
+    out["age_at_calls"] = sims["first_call"] - sims["activated"]  # unknown when either date is
+    out["callers_in"] = sims["callers_in"].fillna(0).astype(int)
+    out["co_callers"] = co_callers(f.targets).reindex(out.index).fillna(0).astype(int)
     out["reported"] = sims["reported"].astype(bool)
     out["holder"] = sims["holder"]
     out["farm_holders"] = out["farm_holders"].fillna(0).astype(int)

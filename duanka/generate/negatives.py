@@ -20,6 +20,7 @@ def build(world: World, pop: Population) -> None:
     if world.hard:  # the look-alikes independent worlds confused the detector with
         _relatives_managing_accounts(world, pop)
         _cold_callers(world, pop)
+        _call_centres(world, pop)
         _sms_gateways(world, pop)
         _heavy_card_holders(world, pop)
 
@@ -147,6 +148,29 @@ def _cold_callers(world: World, pop: Population) -> None:
         last_ts=first + rng.integers(0, 3 * DAY, len(caller)),
     )
     world.negative("sim", pop.first_sim[callers].astype(str), "cold_caller")
+
+
+def _call_centres(world: World, pop: Population) -> None:
+    """A sales team working one list of prospects: shared callees, like a ring's, but each number in its own phone."""
+    rng = world.rng
+    for _ in range(max(1, pop.n // 20_000)):
+        staff = rng.choice(pop.n, int(rng.integers(10, 31)), replace=False)
+        calls = rng.integers(30, 120, len(staff))
+        caller = np.repeat(pop.first_sim[staff], calls)
+        prospects = pop.first_sim[rng.integers(0, pop.n, max(1, len(caller) // 2))]
+        first = NOW - rng.integers(DAY, 120 * DAY, len(caller))
+        count = rng.integers(1, 3, len(caller))
+        world.add(
+            "calls",
+            caller_msisdn=caller.astype(str),
+            callee_msisdn=prospects[rng.integers(0, len(prospects), len(caller))].astype(str),
+            kind="voice",
+            count=count,
+            total_duration_s=count * rng.integers(20, 120, len(caller)),
+            first_ts=first,
+            last_ts=first + rng.integers(0, 2 * DAY, len(caller)),
+        )
+        world.negative("sim", pop.first_sim[staff].astype(str), "call_centre")
 
 
 def _sms_gateways(world: World, pop: Population) -> None:

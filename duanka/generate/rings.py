@@ -145,15 +145,17 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     p_first = first[row] + part * span
     seen(world, msisdn[sold][row], box_imeis[box_first_imei[box_of][row] + part], p_first, p_first + span)
 
-    # 涉诈号码: box cards call many strangers, briefly.
+    # 涉诈号码: box cards call many strangers, briefly, off the list of targets the ring bought (料): a
+    # number that did not pick up is tried again from another card, so the ring's cards share callees.
     n_calls = rng.integers(15, 80, len(sold))
     caller = np.repeat(np.arange(len(sold)), n_calls)
     c_first = first[caller] + (rng.random(len(caller)) * (last - first)[caller]).astype(np.int64)
     count = rng.integers(1, 4, len(caller))
+    targets = pop.first_sim[rng.integers(0, pop.n, max(1, len(caller) * 2 // (3 if world.adversarial else 4)))]
     world.add(
         "calls",
         caller_msisdn=msisdn[sold][caller].astype(str),
-        callee_msisdn=pop.first_sim[rng.integers(0, pop.n, len(caller))].astype(str),
+        callee_msisdn=targets[rng.integers(0, len(targets), len(caller))].astype(str),
         kind="voice",
         count=count,
         total_duration_s=count * rng.integers(8, 60, len(caller)),

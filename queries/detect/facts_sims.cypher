@@ -1,5 +1,5 @@
 // Facts per SIM card for scoring: holder, activation, outlet, MVNO flag,
-// every device it was seen in (with the window), and its outgoing call pattern.
+// its outgoing voice calls (text messages count as contacts, never as calls) and how many numbers call it.
 // Parameters: none. One row per SIM with a card record; when extracts disagree on the
 // holder or outlet, the most recently loaded one counts.
 MATCH (s:Sim) WHERE s.on_record
@@ -12,10 +12,19 @@ CALL (s) {
   RETURN o.outlet_id AS outlet ORDER BY a.load_id DESC LIMIT 1
 }
 CALL (s) {
-  OPTIONAL MATCH (s)-[c:CALLED]->(:Sim)
-  RETURN count(c) AS callees, sum(c.count) AS calls, sum(c.total_duration_s) AS call_seconds
+  OPTIONAL MATCH (s)-[c:CALLED]->(t:Sim)
+  WITH t, c, coalesce(c.kind, 'voice') = 'voice' AS voice
+  RETURN count(DISTINCT t) AS callees,
+         sum(CASE WHEN voice THEN c.count END) AS calls,
+         sum(CASE WHEN voice THEN c.total_duration_s END) AS call_seconds,
+         min(CASE WHEN voice THEN c.first_ts END).epochSeconds AS first_call
+}
+CALL (s) {
+  OPTIONAL MATCH (o:Sim)-[:CALLED]->(s)
+  RETURN count(DISTINCT o) AS callers_in
 }
 RETURN s.msisdn AS msisdn, holder, s.activated_at.epochSeconds AS activated,
        outlet, coalesce(s.is_virtual, false) AS virtual,
        callees, coalesce(calls, 0) AS calls, coalesce(call_seconds, 0) AS call_seconds,
+       first_call, callers_in,
        EXISTS { (:Report)-[:REPORTS_SIM]->(s) } AS reported

@@ -1,0 +1,9 @@
+// Whom the busy callers called: one row per (caller, callee) of every number that called at least
+// $min_callees distinct numbers. A ring's cards work one bought list of targets (料), so they share
+// callees; a courier's customers are their own. Feeds the shared-targets signal (co_callers).
+// Parameters: min_callees (the smallest callee count worth comparing).
+MATCH (s:Sim)-[:CALLED]->(t:Sim)
+WITH s, collect(DISTINCT t.msisdn) AS callees
+WHERE size(callees) >= $min_callees
+UNWIND callees AS callee
+RETURN s.msisdn AS caller, callee
