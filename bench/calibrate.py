@@ -1,9 +1,10 @@
 """Fit the score calibration of the current model version on evaluation worlds, and store it.
 
-    python bench/calibrate.py --profile small --seeds 11 12 13 --difficulty hard adversarial --empty-the-database
+    python bench/calibrate.py --profile medium --seeds 11 --difficulty hard adversarial --empty-the-database
+    python bench/calibrate.py --refit   # the same pairs, fitted again (after a change to calibrate.fit)
 
 For each world: generate (seeds apart from those bench/evaluate.py reports on), bulk-load, run the
-detection steps, and pair every corroborated entity's rule score with whether it was planted (the others are never leads). An
+detection steps, and pair every scored entity's rule score with whether it was planted (the pairs are saved). An
 isotonic fit of the pairs becomes duanka/detect/calibration/<model version>.json, which every
 later detection run applies. Prints the fitted map and the calibration error before and after.
 """
@@ -21,7 +22,9 @@ from duanka.detect import evaluate as ev
 from duanka.detect import run as steps
 from duanka.detect.model import MODEL
 from duanka.params import DetectParams
-from duanka.settings import Settings
+from duanka.settings import Settings, project_root
+
+PAIRS = project_root() / "data" / "generated" / f"calibration-pairs-{MODEL.version}.parquet"
 
 
 def main() -> None:
@@ -29,29 +32,18 @@ def main() -> None:
     parser.add_argument("--profile", default="small")
     parser.add_argument("--seeds", type=int, nargs="+", default=[11, 12, 13])
     parser.add_argument("--difficulty", nargs="+", default=["hard", "adversarial"])
-    parser.add_argument("--empty-the-database", action="store_true", required=True)
+    parser.add_argument("--refit", action="store_true", help="fit again from the pairs the last run saved")
+    parser.add_argument("--empty-the-database", action="store_true")
     args = parser.parse_args()
-    settings = Settings.from_env()
-    pairs = []
-    for difficulty in args.difficulty:
-        for seed in args.seeds:
-            source = loaded_world(settings, "calib", args.profile, seed, difficulty)
-            truth = ev.Truth.read(source / "truth.csv")
-            run = steps.DetectRun(DetectParams(seed=seed))
-            proj = steps.project(settings)
-            entities, _ = steps.score(steps.read_facts(settings), steps.communities(settings, run, proj), run.params)
-            keys = entities["entity_type"] + ":" + entities["entity_id"].astype(str)
-            scored = (entities["rule_score"] > 0) & entities["corroborated"]  # only these can become leads
-            pairs.append(pd.DataFrame({"raw": entities["rule_score"][scored], "right": keys[scored].isin(truth.roles)}))
-            print(
-                f"{difficulty} seed {seed}: {int(scored.sum()):,} scored entities, {int(keys.isin(truth.roles).sum())} planted"
-            )
-    data = pd.concat(pairs, ignore_index=True)
-    fitted = calibrate.fit(
-        data["raw"].to_numpy(),
-        data["right"].to_numpy(),
-        f"{args.profile} {'/'.join(args.difficulty)} seeds {' '.join(map(str, args.seeds))}",
-    )
+    if args.refit:
+        data = pd.read_parquet(PAIRS)
+    else:
+        if not args.empty_the_database:
+            parser.error("--empty-the-database is required: each world is loaded into an emptied database")
+        data = _pairs(args)
+        PAIRS.parent.mkdir(parents=True, exist_ok=True)
+        data.to_parquet(PAIRS)
+    fitted = calibrate.fit(data["raw"].to_numpy(), data["right"].to_numpy(), str(data["worlds"].iloc[0]))
     path = fitted.save()
     leads = data[data["raw"] >= MODEL.min_score]
     before = ev.calibration_error(leads["raw"].tolist(), leads["right"].tolist())
@@ -63,6 +55,27 @@ def main() -> None:
     for x, y in zip(fitted.scores, fitted.precision, strict=True):
         print(f"  {x:.3f} → {y:.3f}")
     print(f"share planted among all scored: {np.mean(data['right']):.4f}")
+
+
+def _pairs(args: argparse.Namespace) -> pd.DataFrame:
+    """(rule score, planted?) of every scored entity of each world, loaded and detected in turn."""
+    settings = Settings.from_env()
+    pairs = []
+    for difficulty in args.difficulty:
+        for seed in args.seeds:
+            source = loaded_world(settings, "calib", args.profile, seed, difficulty)
+            truth = ev.Truth.read(source / "truth.csv")
+            run = steps.DetectRun(DetectParams(seed=seed))
+            proj = steps.project(settings)
+            entities, _ = steps.score(steps.read_facts(settings), steps.communities(settings, run, proj), run.params)
+            keys = entities["entity_type"] + ":" + entities["entity_id"].astype(str)
+            scored = entities["rule_score"] > 0  # uncorroborated ones too: below the line a score means what they were
+            pairs.append(pd.DataFrame({"raw": entities["rule_score"][scored], "right": keys[scored].isin(truth.roles)}))
+            print(
+                f"{difficulty} seed {seed}: {int(scored.sum()):,} scored, {int(keys.isin(truth.roles).sum())} planted"
+            )
+    worlds = f"{args.profile} {'/'.join(args.difficulty)} seeds {' '.join(map(str, args.seeds))}"
+    return pd.concat(pairs, ignore_index=True).assign(worlds=worlds)
 
 
 if __name__ == "__main__":

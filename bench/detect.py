@@ -2,6 +2,7 @@
 
     python bench/detect.py engines --nodes 1000000 --edges 5000000 [--engines igraph leiden louvain]
     python bench/detect.py database            # the full run on whatever the configured database holds
+    python bench/detect.py reads               # each read, rows one by one against rows in batches
 
 `engines` times community detection alone on a graph with planted
 communities of 25 nodes (intra-community edges plus 10 % random ones);
@@ -98,19 +99,45 @@ def database(args: argparse.Namespace) -> None:
     facts = measure(f"facts ({len(steps.FACT_QUERIES)} queries)", lambda: steps.read_facts(settings))
     entities, clusters = measure("signals and scores", lambda: steps.score(facts, community, run.params))
     figures = steps.run_figures(proj, entities, clusters)
-    measure("write-back", lambda: steps.write_results(settings, run, entities, clusters, figures, facts.evidence))
+    entities, clusters, lineage = measure("stable ids", lambda: steps.carry_cluster_ids(settings, entities, clusters))
+    measure(
+        "write-back", lambda: steps.write_results(settings, run, entities, clusters, figures, facts.evidence, lineage)
+    )
     steps.finish(settings, run, figures, {})
     print(f"    {figures}")
 
 
+def reads(args: argparse.Namespace) -> None:
+    """Each detection read, rows one by one against rows in batches, on whatever the database holds."""
+    from duanka import db, queries
+    from duanka.detect.run import FACT_QUERIES
+    from duanka.settings import Settings
+
+    print("| query | rows | one by one (s) | in batches (s) | same rows |\n|---|---:|---:|---:|---|")
+    with db.session(Settings.from_env()) as sess:
+        for name, params in [("detect/project_edges", {}), *FACT_QUERIES.values()]:
+            began = time.perf_counter()
+            one = queries.frame(sess, name, **params)
+            middle = time.perf_counter()
+            batched = queries.batched_frame(sess, name, **params)
+            end = time.perf_counter()
+            order = list(one.columns)
+            same = (
+                one.astype(str)
+                .sort_values(order, ignore_index=True)
+                .equals(batched.astype(str).sort_values(order, ignore_index=True))
+            )
+            print(f"| `{name}` | {len(one):,} | {middle - began:.1f} | {end - middle:.1f} | {same} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["engines", "database"])
+    parser.add_argument("mode", choices=["engines", "database", "reads"])
     parser.add_argument("--nodes", type=int, default=1_000_000)
     parser.add_argument("--edges", type=int, default=5_000_000)
     parser.add_argument("--engines", nargs="+", default=["igraph", "leiden", "louvain"])
     args = parser.parse_args()
-    engines(args) if args.mode == "engines" else database(args)
+    {"engines": engines, "database": database, "reads": reads}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -455,11 +455,23 @@ def evaluate_cmd(
     roles = {f"{r['entity_type']}:{r['entity_id']}": r["role"] for r in leads}
     scores = {f"{r['entity_type']}:{r['entity_id']}": r["score"] for r in leads}
     ours = ev.score_ranking(f"duanka ({leads[0]['run_id']})", ranked, t, roles=roles, scores=scores)
-    rows = [ours, *ev.baselines(settings, t)]
-    table = Table(*rows[0].keys(), title=f"Against {truth}")
-    for r in rows:
-        table.add_row(*("—" if v is None else str(v) for v in r.values()))
-    console.print(table)
+    rules, n_numbers = ev.baseline_rankings(settings)
+    rows = [ours, *(ev.score_ranking(name, ranking, t, flagged=flagged) for name, (ranking, flagged) in rules.items())]
+    contacts = "baseline: distinct numbers called"
+    for title, found in (
+        (f"Against {truth}", rows),
+        (
+            "Fraud numbers among all numbers (an operator's question)",
+            [
+                ev.among_numbers(str(ours["method"]), ranked, len(ranked), t, n_numbers),
+                ev.among_numbers(contacts, *rules[contacts], t, n_numbers),
+            ],
+        ),
+    ):
+        table = Table(*found[0].keys(), title=title)
+        for r in found:
+            table.add_row(*("—" if v is None else str(v) for v in r.values()))
+        console.print(table)
     per_role = ev.by_role(ranked, len(ranked), roles, t)
     matrix = Table(*map(str, per_role.columns), title="Planted roles: recall, accuracy, and what each was called")
     for row in per_role.itertuples(index=False):

@@ -8,6 +8,7 @@ from prefect.cache_policies import NO_CACHE
 import flows  # noqa: F401  (Prefect environment)
 from duanka.choices import Engine
 from duanka.detect import run as steps
+from duanka.detect.lineage import Link
 from duanka.detect.run import DetectResult, DetectRun, Projection, run_figures
 from duanka.detect.signals import Facts
 from duanka.errors import retry_if_transient
@@ -40,6 +41,14 @@ def score(facts: Facts, community: pd.Series, params: DetectParams) -> tuple[pd.
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
+def carry_cluster_ids(
+    settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Link]]:
+    """Clusters that keep most of the previous run's members keep its ids; splits and merges are recorded."""
+    return steps.carry_cluster_ids(settings, entities, clusters)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def write_results(
     settings: Settings,
     run: DetectRun,
@@ -47,9 +56,10 @@ def write_results(
     clusters: pd.DataFrame,
     figures: dict[str, int],
     held: dict[str, int],
+    lineage: list[Link],
 ) -> None:
     """MERGEs keyed by run and cluster id: a retry rewrites the same results."""
-    steps.write_results(settings, run, entities, clusters, figures, held)
+    steps.write_results(settings, run, entities, clusters, figures, held, lineage)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
@@ -79,7 +89,8 @@ def detect(
         entities, clusters = score(facts, community, run.params)
     figures = run_figures(projection, entities, clusters)
     with steps.timed(timings, "write_back"):
-        write_results(settings, run, entities, clusters, figures, facts.evidence)
+        entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters)
+        write_results(settings, run, entities, clusters, figures, facts.evidence, lineage)
     finish(settings, run, figures, timings)
     result = DetectResult(run.run_id, run.params, entities, clusters, timings, figures)
     get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, timings)

@@ -87,19 +87,20 @@ def draw(path: Path) -> None:
     fig, ax = plt.subplots(figsize=(11, 7.5), dpi=110)
     for r in RELATIONSHIPS:
         (x1, y1), (x2, y2) = LAYOUT[r.start], LAYOUT[r.end]
-        if r.start == r.end:  # a small loop above the node
+        if r.start == r.end:  # a small loop above the node, named beside it where an edge comes from above
             ax.annotate(
                 "",
                 xy=(x1 + 0.1, y1 + 0.17),
                 xytext=(x1 - 0.1, y1 + 0.17),
                 arrowprops={"arrowstyle": "-|>", "connectionstyle": "arc3,rad=-1.8", "color": "#555"},
             )
+            from_above = any(o.end == r.start and LAYOUT[o.start][1] > y1 and o.start != o.end for o in RELATIONSHIPS)
             ax.text(
-                x1,
-                y1 + 0.42,
+                x1 + 0.05 if from_above else x1,
+                y1 + 0.36 if from_above else y1 + 0.42,
                 r.type,
                 fontsize=8,
-                ha="center",
+                ha="left" if from_above else "center",
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#ccc"},
             )
             continue

@@ -340,8 +340,26 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         "FOUND_IN",
         "Cluster",
         "Run",
-        "The detection run that found the cluster, with its rank and score then.",
-        (Prop("rank", "int", by="detect"), Prop("score", "float", by="detect")),
+        "The detection run that found the cluster, with its rank, score and size then.",
+        (
+            Prop("rank", "int", by="detect"),
+            Prop("score", "float", by="detect"),
+            Prop("members", "int", "its members in that run", by="detect"),
+        ),
+        analysis=True,
+    ),
+    RelSchema(
+        "DERIVED_FROM",
+        "Cluster",
+        "Cluster",
+        "Lineage: a cluster that another of the run before merged into, or split off from (ids stay with"
+        " the cluster holding most of the members).",
+        (
+            Prop("run_id", doc="the run that recorded it", by="detect"),
+            Prop("kind", doc="merge or split", by="detect"),
+            Prop("shared", "int", "members the two have in common", by="detect"),
+        ),
+        key="run_id",
         analysis=True,
     ),
     RelSchema(

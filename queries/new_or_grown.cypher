@@ -1,20 +1,22 @@
-// Clusters of the latest detection run that are new, or grew, since the run before:
-// matched across runs by shared members (a cluster's id changes when its members do).
+// Clusters of the latest detection run that are new, grew, or split off since the run before. A
+// cluster keeps its id while it keeps most of its members, so a ring that gained a card is the same
+// cluster, grown; `lineage` lists what merged into it or what it split from (DERIVED_FROM).
 // Parameters: none.
 MATCH (r:Run {kind: 'detect', status: 'completed'})
 WITH r ORDER BY r.finished_at DESC
 WITH collect(r) AS runs
 WITH runs[0] AS latest, runs[1] AS previous
 MATCH (c:Cluster)-[f:FOUND_IN]->(latest)
-MATCH (n)-[:MEMBER_OF]->(c)
-WITH latest, previous, c, f, collect(n) AS members
-OPTIONAL MATCH (p:Cluster)-[:FOUND_IN]->(previous)
-WHERE EXISTS { MATCH (x)-[:MEMBER_OF]->(p) WHERE x IN members }
-WITH c, f, members, p, size([(x)-[:MEMBER_OF]->(p) | x]) AS before
-WITH c, f, size(members) AS now, max(before) AS before, count(p) > 0 AS seen_before,
-     sum(CASE WHEN p.cluster_id = c.cluster_id THEN 1 ELSE 0 END) > 0 AS same
-WHERE NOT same AND (NOT seen_before OR now > before)
+OPTIONAL MATCH (c)-[before:FOUND_IN]->(previous)
+WITH latest, c, f, before,
+     COUNT { (n)-[m:MEMBER_OF]->(c) WHERE m.run_id = latest.run_id } AS now,
+     [(c)-[d:DERIVED_FROM {run_id: latest.run_id}]->(p:Cluster) | d.kind + ' ' + p.cluster_id] AS lineage
+WITH c, f, before, now, lineage, coalesce(before.members, now) AS members_before
+WHERE before IS NULL OR now > members_before
 RETURN f.rank AS rank, c.cluster_id AS cluster_id, f.score AS score,
-       CASE WHEN seen_before THEN 'grew' ELSE 'new' END AS change, coalesce(before, 0) AS members_before,
-       now AS members_now, c.top_reasons AS top_reasons
+       CASE WHEN before IS NOT NULL THEN 'grew'
+            WHEN any(l IN lineage WHERE l STARTS WITH 'split') THEN 'split'
+            ELSE 'new' END AS change,
+       CASE WHEN before IS NULL THEN 0 ELSE members_before END AS members_before, now AS members_now,
+       lineage, c.top_reasons AS top_reasons
 ORDER BY rank

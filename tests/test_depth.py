@@ -218,3 +218,12 @@ def test_a_phone_working_suspected_farmers_accounts_is_a_dealers() -> None:
     assert cheap.at["D1", "role"] == "number_dealer" and cheap.at["D1", "score"] > MODEL.min_score
     assert "accounts of 2 holders who are themselves suspected" in cheap.at["D1", "reasons_en"]
     assert relative.at["D1", "score"] < MODEL.min_score and relative.at["D1", "kinds"] == 0
+
+
+def test_a_calibration_never_claims_certainty() -> None:
+    """Worlds where every lead was right still map to at most `most_certain`; a step of three right
+    entities is smoothed to 4 in 5, not 1."""
+    everything_right = calibrate.fit(np.linspace(0.4, 1.0, 500), np.ones(500), "test")
+    assert max(everything_right.precision) == MODEL.most_certain < 1.0
+    few = calibrate.fit(np.r_[np.linspace(0.0, 0.2, 50), [0.9, 0.95, 1.0]], np.r_[np.zeros(50), np.ones(3)], "test")
+    assert few(np.array([0.95]))[0] == pytest.approx(4 / 5)

@@ -136,3 +136,19 @@ def test_rows_in_batches_equal_rows_one_by_one(first_run, settings: Settings, mo
             assert len(one) or name == "detect/facts_decisions", name
         monkeypatch.setattr(queries, "BATCH_UP_TO", 10)  # a graph too big for whole results: row by row
         assert not queries.batches_fit(sess)
+
+
+def test_evaluate_command_scores_the_latest_run(first_run, scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """`duanka evaluate` prints the metrics beside every baseline, and the operator's numbers question."""
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from duanka import cli
+    from duanka.cli import app
+
+    monkeypatch.setattr(cli, "console", Console(width=400))  # wide enough that no cell wraps
+
+    result = CliRunner().invoke(app, ["evaluate", "--truth", str(scenario / "truth.csv")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for expected in ("baseline: distinct numbers called", "an operator's question", "fraud share", "card_farmer"):
+        assert expected in result.output, expected

@@ -48,10 +48,19 @@ class Calibration:
 
 
 def fit(raw: np.ndarray, right: np.ndarray, fitted_on: str, version: str = MODEL.version) -> Calibration:
-    """Isotonic regression of 'planted' on the rule score; only the breakpoints are kept."""
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
-    iso.fit(np.asarray(raw, dtype=float), np.asarray(right, dtype=float))
-    xs, ys = np.r_[0.0, iso.X_thresholds_, 1.0], np.r_[0.0, iso.y_thresholds_, iso.y_thresholds_[-1]]
+    """Isotonic regression of 'planted' on the rule score; only the breakpoints are kept.
+
+    Each step's precision is smoothed as (right + 1) / (entities + 2), so a step of a few entities that
+    were all right does not claim certainty, and capped at `most_certain`: a suspicion is never one.
+    """
+    x, y = np.asarray(raw, dtype=float), np.asarray(right, dtype=float)
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip").fit(x, y)
+    step = iso.predict(x)
+    levels = np.unique(iso.y_thresholds_)
+    smoothed = {lv: (y[step == lv].sum() + 1) / ((step == lv).sum() + 2) for lv in levels}
+    ys = np.maximum.accumulate([smoothed.get(lv, lv) for lv in iso.y_thresholds_])
+    ys = np.minimum(ys, MODEL.most_certain)
+    xs, ys = np.r_[0.0, iso.X_thresholds_, 1.0], np.r_[0.0, ys, ys[-1]]
     xs, keep = np.unique(xs, return_index=True)
     return Calibration(version, tuple(np.round(xs, 5)), tuple(np.round(ys[keep], 5)), fitted_on)
 

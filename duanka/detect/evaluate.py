@@ -189,12 +189,6 @@ def baseline_rankings(settings: Settings) -> tuple[dict[str, tuple[list[str], in
     return rules, len(facts.sims)
 
 
-def baselines(settings: Settings, truth: Truth) -> list[dict[str, object]]:
-    """The single-rule baselines, scored against the same truth, from the same database."""
-    rules, _ = baseline_rankings(settings)
-    return [score_ranking(name, ranking, truth, flagged=flagged) for name, (ranking, flagged) in rules.items()]
-
-
 def markdown(frame: pd.DataFrame) -> str:
     """A frame as a markdown table, for docs/evaluation.md."""
     head = "| " + " | ".join(map(str, frame.columns)) + " |"

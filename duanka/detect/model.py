@@ -193,6 +193,11 @@ class Model:
     alone_cap: float = _declared(
         0.3, "the most one kind of evidence scores alone: below min_score, so never a lead by itself", "leads"
     )
+    most_certain: float = _declared(
+        0.99,
+        "the highest calibrated score: evaluation worlds are not the world, and a suspicion is never a certainty",
+        "calibration",
+    )
     context: float = _declared(0.2, "share of an entity's score that comes from its cluster", "leads")
     context_from: float = _declared(
         0.1, "an entity with no evidence of its own gets no share of its cluster's", "leads"

@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from duanka.detect import evidence, signals
 from duanka.detect import score as score_of
 from duanka.detect.calibrate import load as load_calibration
 from duanka.detect.communities import keep_small_components, partition
+from duanka.detect.lineage import Link, carry_ids
 from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
 from duanka.ids import new_run_id
@@ -234,6 +235,7 @@ def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
                 "community": community,
                 "cluster_id": cid,
                 "score": round(value, 4),
+                "members": len(group),
                 "persons": int(counts.get("person", 0)),
                 "sims": int(counts.get("sim", 0)),
                 "accounts": int(counts.get("account", 0)),
@@ -242,11 +244,28 @@ def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
                 "top_reasons": " / ".join(reasons),
             }
         )
-    columns = ["community", "cluster_id", "score", "persons", "sims", "accounts", "devices", "reports", "top_reasons"]
+    columns = ["community", "cluster_id", "score", "members", "persons", "sims", "accounts", "devices", "reports"]
+    columns.append("top_reasons")
     clusters = pd.DataFrame(rows, columns=columns)
     clusters = clusters.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
     clusters["rank"] = np.arange(1, len(clusters) + 1)
     return clusters
+
+
+def carry_cluster_ids(
+    settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Link]]:
+    """Entities and clusters with the ids of the previous run's clusters they continue, and the lineage."""
+    with db.session(settings) as sess:
+        before = queries.frame(sess, "detect/previous_members")
+    members = before["entity_type"] + ":" + before["entity_id"].astype(str)
+    old = members.groupby(before["cluster_id"]).agg(set).to_dict()
+    live = entities[entities["cluster_id"].notna()]
+    new = live.index.to_series().groupby(live["cluster_id"]).agg(set).to_dict()
+    ids, links = carry_ids(new, old)
+    entities = entities.assign(cluster_id=entities["cluster_id"].map(ids))
+    clusters = clusters.assign(cluster_id=clusters["cluster_id"].map(ids))
+    return entities, clusters, links
 
 
 def write_results(
@@ -256,6 +275,7 @@ def write_results(
     clusters: pd.DataFrame,
     figures: dict[str, int],
     held: dict[str, int],
+    lineage: list[Link] | None = None,
 ) -> None:
     """Clusters, memberships and leads, under a Run marked `writing`: MERGEs keyed by run and cluster id,
     so a retry rewrites the same results and a cut-off run is never the latest."""
@@ -307,6 +327,8 @@ def write_results(
         db.run(sess, queries.load("pipeline/write_run"), run=record)
         for batch in _batches(cluster_rows):
             db.run(sess, queries.load("detect/write_clusters"), run_id=run.run_id, rows=batch)
+        for batch in _batches([asdict(link) for link in lineage or []]):
+            db.run(sess, queries.load("detect/write_lineage"), run_id=run.run_id, rows=batch)
         for batch in _batches(member_rows):
             db.run(sess, queries.load("detect/write_members"), run_id=run.run_id, rows=batch)
         for batch in _batches(lead_rows):

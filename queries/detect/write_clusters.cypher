@@ -1,7 +1,7 @@
-// Upsert the clusters a detection run found; the id is a hash of the members and
-// parameters, so the same data and parameters give the same id. FOUND_IN keeps,
-// per run, the rank and score the cluster had then.
-// Parameters: $run_id, $rows (cluster_id, score, rank, persons, sims, accounts, devices, reports, top_reasons).
+// Upsert the clusters a detection run found. A cluster that keeps most of the members of one the run
+// before found keeps its id (duanka/detect/lineage.py); a new one's id is a hash of its members and
+// the parameters. FOUND_IN keeps, per run, the rank, score and size the cluster had then.
+// Parameters: $run_id, $rows (cluster_id, score, rank, members, persons, sims, accounts, devices, reports, top_reasons).
 MATCH (r:Run {run_id: $run_id})
 UNWIND $rows AS row
 MERGE (c:Cluster {cluster_id: row.cluster_id})
@@ -9,4 +9,4 @@ SET c.run_id = $run_id, c.score = row.score, c.rank = row.rank, c.persons = row.
     c.accounts = row.accounts, c.devices = row.devices, c.reports = row.reports,
     c.top_reasons = row.top_reasons, c.status = 'suspected'
 MERGE (c)-[f:FOUND_IN]->(r)
-SET f.rank = row.rank, f.score = row.score
+SET f.rank = row.rank, f.score = row.score, f.members = row.members
