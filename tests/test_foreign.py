@@ -339,3 +339,20 @@ def test_every_allowed_subset_and_increment_runs_end_to_end(
             empty_db, _only(tmp_path, f"inc-{name}", {f"{name}.csv": csvs[name]}), tmp_path / f"out-{name}"
         )
         assert (tmp_path / f"out-{name}" / "report.html").exists() and "status" in leads.columns
+
+
+@pytest.mark.neo4j
+def test_numbers_without_holders_load_alike_by_bulk_and_bolt(empty_db: Settings, tmp_path: Path) -> None:
+    """An operator's numbers with no real-name records (persons a header, every holder empty): the bulk
+    import once refused it (a holders' file with no rows names an ID group nothing defines)."""
+    from duanka.generate import generate
+    from duanka.generate.views import operator_view
+
+    generate(tmp_path / "world", "demo", persons=800, seed=6)
+    source = operator_view(tmp_path / "world", tmp_path / "numbers", holders=False)
+    empty(empty_db)
+    assert ingest_source(source, empty_db).ok
+    bolt = graph_snapshot(empty_db)
+    empty(empty_db)
+    assert ingest_source(source, empty_db, bulk=True).ok
+    assert graph_snapshot(empty_db) == bolt

@@ -57,10 +57,12 @@ class _File:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.path = path
+        self.rows = 0
         pd.DataFrame(columns=header).to_csv(self.handle, index=False)
 
     def write(self, frame: pd.DataFrame, props: list[Prop] | tuple[Prop, ...] = ()) -> None:
         _as_text(frame, list(props)).to_csv(self.handle, header=False, index=False)
+        self.rows += len(frame)
 
 
 class BulkSink:
@@ -173,8 +175,11 @@ class BulkSink:
             "--multiline-fields=true",
             f"--report-file={self.folder / 'import.report'}",
         ]
-        args += [f"--nodes={label}={f.path}" for label, f in [*self.node_files.items(), *self.stub_files.items()]]
-        args += [f"--relationships={t}={f.path}" for t, f in self.rel_files.items()]
+        # A file with no rows names an ID group nothing defines (holders' cards where no card has a holder):
+        # neo4j-admin refuses it, and it adds nothing.
+        nodes = [(label, f) for label, f in [*self.node_files.items(), *self.stub_files.items()] if f.rows]
+        args += [f"--nodes={label}={f.path}" for label, f in nodes]
+        args += [f"--relationships={t}={f.path}" for t, f in self.rel_files.items() if f.rows]
         began = time.monotonic()
         neo4j_server.stop(local)
         try:
