@@ -159,11 +159,10 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
     sims = signals.sim_signals(f, devices)
     farm_sims = set(sims.index[sims["farm_holders"] > 0])
     people = score_of.persons(signals.person_signals(f, devices))
-    suspects = people.index[(people["score"] >= params.min_score) & (people["kinds"] >= 2)]
-    devices["suspects_worked"] = signals.worked_for(f, devices, suspects)
+    devices["suspects_worked"] = signals.worked_for(f, devices, people.index[well_evidenced(people, params.min_score)])
     accounts = signals.account_signals(f, devices, farm_sims)
-    first = score_of.accounts(accounts)
-    accounts = signals.paid_by(f, accounts, first.index[(first["score"] >= params.min_score) & (first["kinds"] >= 2)])
+    first = score_of.accounts(accounts)  # the ring's money path needs its first-level mules
+    accounts = signals.paid_by(f, accounts, first.index[well_evidenced(first, params.min_score)])
     scored = pd.concat([people, score_of.sims(sims), score_of.accounts(accounts), score_of.devices(devices)])
     scored.index = scored["entity_type"] + ":" + scored.index.astype(str)
     scored["entity_id"] = [k.split(":", 1)[1] for k in scored.index]
@@ -196,6 +195,11 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
     return scored, clusters
 
 
+def well_evidenced(scored: pd.DataFrame, min_score: float) -> pd.Series:
+    """Suspects at the lead line with two kinds of evidence or more: they corroborate their neighbours."""
+    return (scored["score"] >= min_score) & (scored["kinds"] >= 2)
+
+
 def corroborate(scored: pd.DataFrame, min_score: float) -> None:
     """No lead on one kind of evidence alone unless its cluster holds a suspect with two kinds or more,
     and none without any evidence of its own (a cluster's score never makes a lead by itself).
@@ -204,7 +208,7 @@ def corroborate(scored: pd.DataFrame, min_score: float) -> None:
     shows one kind of evidence and nothing around it. The same one kind inside a ring (a dealer's
     handset in the cluster of the farmers whose accounts it works) is corroborated by its neighbours.
     """
-    strong = (scored["score"] >= min_score) & (scored["kinds"] >= 2)
+    strong = well_evidenced(scored, min_score)
     others = strong.groupby(scored["community"]).transform("sum").fillna(0) - strong
     alone = (scored["kinds"] == 0) | ((scored["kinds"] == 1) & (others < MODEL.corroborated_by))
     alone &= scored["decision"] != "confirmed"
@@ -244,8 +248,10 @@ def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
                 "top_reasons": " / ".join(reasons),
             }
         )
-    columns = ["community", "cluster_id", "score", "members", "persons", "sims", "accounts", "devices", "reports"]
-    columns.append("top_reasons")
+    columns = [
+        *("community", "cluster_id", "score", "members"),
+        *("persons", "sims", "accounts", "devices", "reports", "top_reasons"),
+    ]
     clusters = pd.DataFrame(rows, columns=columns)
     clusters = clusters.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
     clusters["rank"] = np.arange(1, len(clusters) + 1)
