@@ -82,8 +82,9 @@ def main() -> None:
                     rules, n_numbers = ev.baseline_rankings(settings)
                     for method, (ranking, flagged) in rules.items():
                         _row(name, ev.score_ranking(method, ranking, truth, flagged=flagged), None)
-                    contacts = "baseline: distinct numbers called"
-                    numbers.append({"scenario": name, **ev.among_numbers(contacts, *rules[contacts], truth, n_numbers)})
+                    numbers.append(
+                        {"scenario": name, **ev.among_numbers(ev.CONTACTS, *rules[ev.CONTACTS], truth, n_numbers)}
+                    )
     print("\nFraud numbers among all numbers (an operator's question):\n")
     print(ev.markdown(pd.DataFrame(numbers)))
     for kind, tables in roles.items():

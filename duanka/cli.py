@@ -457,14 +457,13 @@ def evaluate_cmd(
     ours = ev.score_ranking(f"duanka ({leads[0]['run_id']})", ranked, t, roles=roles, scores=scores)
     rules, n_numbers = ev.baseline_rankings(settings)
     rows = [ours, *(ev.score_ranking(name, ranking, t, flagged=flagged) for name, (ranking, flagged) in rules.items())]
-    contacts = "baseline: distinct numbers called"
     for title, found in (
         (f"Against {truth}", rows),
         (
             "Fraud numbers among all numbers (an operator's question)",
             [
                 ev.among_numbers(str(ours["method"]), ranked, len(ranked), t, n_numbers),
-                ev.among_numbers(contacts, *rules[contacts], t, n_numbers),
+                ev.among_numbers(ev.CONTACTS, *rules[ev.CONTACTS], t, n_numbers),
             ],
         ),
     ):

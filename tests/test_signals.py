@@ -188,3 +188,5 @@ def test_money_from_the_rings_own_mules_marks_the_next_hop() -> None:
     scored = score.accounts(a)
     assert scored.at["l2", "kinds"] == 1 and "from 3 suspected accounts" in scored.at["l2", "reasons_en"]
     assert scored.at["l2", "score"] > 0.35 and scored.at["shop", "kinds"] == 0
+    quick = score.accounts(a, explain=False)  # the first pass: the same numbers, no sentences
+    assert quick[["score", "kinds"]].equals(scored[["score", "kinds"]]) and "reasons_en" not in quick

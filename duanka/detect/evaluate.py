@@ -19,6 +19,7 @@ from duanka.identifiers import normalise_msisdn
 from duanka.settings import Settings
 
 KS = (10, 50, 100, 500)
+CONTACTS = "baseline: distinct numbers called"  # the best single-count rule for numbers, the operator's yardstick
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def baseline_rankings(settings: Settings) -> tuple[dict[str, tuple[list[str], in
     rules = {
         "baseline: cards per identity": cards_per_identity(facts),
         "baseline: SIMs per device": sims_per_device(facts),
-        "baseline: distinct numbers called": distinct_contacts(facts),
+        CONTACTS: distinct_contacts(facts),
         "baseline: shared-identifier components": shared_identifier_components(
             projection.keys, projection.sources, projection.targets
         ),

@@ -161,7 +161,7 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
     people = score_of.persons(signals.person_signals(f, devices))
     devices["suspects_worked"] = signals.worked_for(f, devices, people.index[well_evidenced(people, params.min_score)])
     accounts = signals.account_signals(f, devices, farm_sims)
-    first = score_of.accounts(accounts)  # the ring's money path needs its first-level mules
+    first = score_of.accounts(accounts, explain=False)  # the ring's money path needs its first-level mules
     accounts = signals.paid_by(f, accounts, first.index[well_evidenced(first, params.min_score)])
     scored = pd.concat([people, score_of.sims(sims), score_of.accounts(accounts), score_of.devices(devices)])
     scored.index = scored["entity_type"] + ":" + scored.index.astype(str)

@@ -208,8 +208,11 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     return _attach(out, reasons)
 
 
-def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
-    """mule_account: money passed straight on, a box card's number, another's device, a victim's report."""
+def accounts(a: pd.DataFrame, m: Model = MODEL, explain: bool = True) -> pd.DataFrame:
+    """mule_account: money passed straight on, a box card's number, another's device, a victim's report.
+
+    `explain=False` gives scores and kinds only: the first pass that finds the ring's mules needs no sentences.
+    """
     passthrough = m.payers(a["payers"]) * np.clip(a["forwarded_share"], 0, 1)
     ring_money = a["suspect_share"] > m.suspect_money_from
     mule = noisy_or(
@@ -227,6 +230,8 @@ def accounts(a: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
         a["controller_device"].notna(),
         a["reported"],
     )
+    if not explain:
+        return out
     reasons = []
     for r in a.itertuples():
         why = Reasons()

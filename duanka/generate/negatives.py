@@ -7,7 +7,7 @@ import pandas as pd
 
 from duanka.generate.alloc import REGIONS
 from duanka.generate.clock import DAY, HOUR, NOW, RECENT, START
-from duanka.generate.population import Population, add_sims, new_people, seen
+from duanka.generate.population import Population, add_sims, brief_calls, new_people, seen
 from duanka.generate.world import World, person_ids
 
 
@@ -136,17 +136,7 @@ def _cold_callers(world: World, pop: Population) -> None:
     calls = rng.integers(30, 150, len(callers))
     caller = np.repeat(pop.first_sim[callers], calls)
     first = NOW - rng.integers(DAY, 90 * DAY, len(caller))
-    count = rng.integers(1, 4, len(caller))
-    world.add(
-        "calls",
-        caller_msisdn=caller.astype(str),
-        callee_msisdn=pop.first_sim[rng.integers(0, pop.n, len(caller))].astype(str),
-        kind="voice",
-        count=count,
-        total_duration_s=count * rng.integers(15, 80, len(caller)),
-        first_ts=first,
-        last_ts=first + rng.integers(0, 3 * DAY, len(caller)),
-    )
+    brief_calls(world, caller, pop.first_sim, first, rng.integers(1, 4, len(caller)), (15, 80), 3 * DAY)
     world.negative("sim", pop.first_sim[callers].astype(str), "cold_caller")
 
 
@@ -159,17 +149,7 @@ def _call_centres(world: World, pop: Population) -> None:
         caller = np.repeat(pop.first_sim[staff], calls)
         prospects = pop.first_sim[rng.integers(0, pop.n, max(1, len(caller) // 2))]
         first = NOW - rng.integers(DAY, 120 * DAY, len(caller))
-        count = rng.integers(1, 3, len(caller))
-        world.add(
-            "calls",
-            caller_msisdn=caller.astype(str),
-            callee_msisdn=prospects[rng.integers(0, len(prospects), len(caller))].astype(str),
-            kind="voice",
-            count=count,
-            total_duration_s=count * rng.integers(20, 120, len(caller)),
-            first_ts=first,
-            last_ts=first + rng.integers(0, 2 * DAY, len(caller)),
-        )
+        brief_calls(world, caller, prospects, first, rng.integers(1, 3, len(caller)), (20, 120), 2 * DAY)
         world.negative("sim", pop.first_sim[staff].astype(str), "call_centre")
 
 

@@ -266,6 +266,30 @@ def _seen(world: World, msisdn: np.ndarray, device: np.ndarray, first: np.ndarra
 seen = _seen
 
 
+def brief_calls(
+    world: World,
+    caller: np.ndarray,
+    pool: np.ndarray,
+    first: np.ndarray,
+    count: np.ndarray,
+    seconds: tuple[int, int],
+    within: int,
+) -> None:
+    """Queue short voice calls from `caller` to numbers drawn from `pool`: `count` per pair, `seconds` each,
+    the last within `within` of the first (cold callers, call centres and box cards alike)."""
+    rng = world.rng
+    world.add(
+        "calls",
+        caller_msisdn=caller.astype(str),
+        callee_msisdn=pool[rng.integers(0, len(pool), len(caller))].astype(str),
+        kind="voice",
+        count=count,
+        total_duration_s=count * rng.integers(*seconds, len(caller)),
+        first_ts=first,
+        last_ts=first + rng.integers(0, within, len(caller)),
+    )
+
+
 def transfers(world: World, src: np.ndarray, dst: np.ndarray, amount: np.ndarray, when: np.ndarray) -> None:
     """Queue transfers, each with a fresh id."""
     ids = world.serials("T", len(src))

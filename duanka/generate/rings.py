@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from duanka.generate.clock import DAY, HOUR, NOW, RECENT, START
-from duanka.generate.population import Population, add_sims, new_people, seen, transfers
+from duanka.generate.population import Population, add_sims, brief_calls, new_people, seen, transfers
 from duanka.generate.world import World
 
 FRAUD_TYPES = np.array(
@@ -152,16 +152,7 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     c_first = first[caller] + (rng.random(len(caller)) * (last - first)[caller]).astype(np.int64)
     count = rng.integers(1, 4, len(caller))
     targets = pop.first_sim[rng.integers(0, pop.n, max(1, len(caller) * 2 // (3 if world.adversarial else 4)))]
-    world.add(
-        "calls",
-        caller_msisdn=msisdn[sold][caller].astype(str),
-        callee_msisdn=targets[rng.integers(0, len(targets), len(caller))].astype(str),
-        kind="voice",
-        count=count,
-        total_duration_s=count * rng.integers(8, 60, len(caller)),
-        first_ts=c_first,
-        last_ts=c_first + rng.integers(0, 2 * DAY, len(caller)),
-    )
+    brief_calls(world, msisdn[sold][caller], targets, c_first, count, (8, 60), 2 * DAY)
 
     # 卡农's bank cards, opened in the same burst and bound to a sold card.
     m = rng.integers(2, 6, n_farm)
