@@ -13,18 +13,29 @@ from flows.ingest import ingest
 
 
 def loaded_world(
-    settings: Settings, name: str, profile: str, seed: int, difficulty: str, extract: str = "full"
+    settings: Settings,
+    name: str,
+    profile: str,
+    seed: int,
+    difficulty: str,
+    extract: str = "full",
+    load: bool = True,
+    source: Path | None = None,
 ) -> Path:
     """data/generated/<name>-<profile>-<difficulty>-<seed>, (re)generated if stale, bulk-loaded into an emptied database.
 
-    `extract` "operator" loads what an operator holds of it (no bank data), "numbers" that without holders.
-    The first call also starts Prefect's temporary server, before anything is timed.
+    `extract` "operator" loads what an operator holds of it (no bank data), "numbers" that without holders;
+    `source` loads another view of it instead (made from the world, after it is current); `load` False
+    only makes it current. The first call also starts Prefect's temporary server, before anything is timed.
     """
-    source = project_root() / "data" / "generated" / f"{name}-{profile}-{difficulty}-{seed}"
-    if not is_current(source, profile=profile, seed=seed, difficulty=difficulty):
-        generate(source, profile, seed=seed, difficulty=difficulty)
+    world = project_root() / "data" / "generated" / f"{name}-{profile}-{difficulty}-{seed}"
+    if not is_current(world, profile=profile, seed=seed, difficulty=difficulty):
+        generate(world, profile, seed=seed, difficulty=difficulty)
+    if not load:
+        return world
     if extract != "full":
-        source = operator_view(source, source.with_name(f"{source.name}-{extract}"), holders=extract == "operator")
+        source = operator_view(world, world.with_name(f"{world.name}-{extract}"), holders=extract == "operator")
+    source = source or world
     db.empty_database(settings)
     assert ingest(str(source), bulk=True, force=True).ok
     return source

@@ -204,8 +204,11 @@ MAPPING_HELP = (
 def ingest_cmd(
     source: Path = typer.Option(..., help="Source directory laid out as the input contract says."),
     encoding: str | None = typer.Option(None, help="CSV encoding (utf-8, gb18030…); detected when omitted."),
-    bulk: bool = typer.Option(
-        False, help="First load into an empty local database: neo4j-admin import, offline and faster."
+    bulk: bool | None = typer.Option(
+        None,
+        "--bulk/--bolt",
+        help="neo4j-admin import (an empty local database only; offline, fast) or Bolt; "
+        "default: bulk for a large extract into an empty local database, Bolt otherwise.",
     ),
     force: bool = typer.Option(False, help="Load again even if this database already holds this exact extract."),
     mapping: Path | None = typer.Option(None, help=MAPPING_HELP),
@@ -225,7 +228,8 @@ def print_ingest(summary: dict[str, Any]) -> None:
             f"[green]✓[/] Extract unchanged since ingest run {summary['run_id']}: not loaded again (--force reloads)."
         )
         return
-    table = Table("file", "read", "loaded", "quarantined", "reconciled", title=f"ingest {summary['run_id']}")
+    title = f"ingest {summary['run_id']} ({summary['loading']})"
+    table = Table("file", "read", "loaded", "quarantined", "reconciled", title=title)
     for row in summary["files"]:
         table.add_row(
             row["file"],
@@ -251,12 +255,15 @@ def detect_cmd(
     min_score: float = typer.Option(DetectParams.min_score, help="Entities at or above this score are leads."),
     lang: Lang = typer.Option(ExportParams.lang, help="Language of the printed reasons."),
     top: int = typer.Option(10, help="How many leads to print."),
+    incremental: bool = typer.Option(
+        False, help="Re-score only what rows loaded since the last run touched (full when it cannot, saying why)."
+    ),
 ) -> None:
     """Find, score and explain supply-chain clusters; write them back to Neo4j (the `detect` flow)."""
     from duanka import db, queries
     from flows.detect import detect
 
-    found = detect(engine, resolution, seed, min_score)
+    found = detect(engine, resolution, seed, min_score, incremental)
     console.print(f"detect {found.run_id}: {found.figures}")
     with db.session(Settings.from_env()) as sess:
         leads = db.read(sess, queries.load("latest_leads"), limit=top)
@@ -555,6 +562,9 @@ def run_cmd(
     budget: int | None = typer.Option(
         ExportParams.budget, help="The team's review capacity: export at most this many leads, the best first."
     ),
+    incremental: bool = typer.Option(
+        False, help="Re-score only what rows loaded since the last run touched (full when it cannot, saying why)."
+    ),
 ) -> None:
     """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""
     run_pipeline(
@@ -570,6 +580,7 @@ def run_cmd(
         lang=lang,
         mapping=str(mapping) if mapping else None,
         budget=budget,
+        incremental=incremental,
     )
 
 

@@ -7,19 +7,37 @@ from prefect.cache_policies import NO_CACHE
 
 import flows  # noqa: F401  (Prefect environment)
 from duanka.choices import Engine
+from duanka.detect import increment
 from duanka.detect import run as steps
+from duanka.detect.increment import Previous, Region, Rescored
 from duanka.detect.lineage import Link
 from duanka.detect.run import DetectResult, DetectRun, Projection, run_figures
 from duanka.detect.signals import Facts
 from duanka.errors import retry_if_transient
+from duanka.lock import database_lock
 from duanka.params import DetectParams
 from duanka.settings import Settings
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
+def find_previous(settings: Settings, params: DetectParams) -> Previous | None:
+    """The run an incremental run builds on, or None (and why, in the log): a full run."""
+    previous, why = increment.previous_run(settings, params, steps.CALIBRATION)
+    if previous is None:
+        get_run_logger().info("incremental run not possible (%s): running in full", why)
+    return previous
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def project(settings: Settings) -> Projection:
     """The community graph, read from Neo4j."""
     return steps.project(settings)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
+def rescore_increment(settings: Settings, run: DetectRun, projection: Projection, previous: Previous) -> Rescored:
+    """The components rows and decisions since the previous run touched, re-scored."""
+    return increment.rescore(settings, run, projection, previous)
 
 
 @task(cache_policy=NO_CACHE)
@@ -41,6 +59,18 @@ def score(facts: Facts, community: pd.Series, params: DetectParams) -> tuple[pd.
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
+def keep_the_rest(
+    settings: Settings,
+    previous: Previous,
+    region: Region,
+    entities: pd.DataFrame,
+    clusters: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The previous run's results outside the region, merged with the region's new ones."""
+    return increment.merge(entities, clusters, *increment.kept(settings, previous, region))
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def carry_cluster_ids(
     settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Link]]:
@@ -57,9 +87,10 @@ def write_results(
     figures: dict[str, int],
     held: dict[str, int],
     lineage: list[Link],
+    kept_for_next: dict[str, object],
 ) -> None:
     """MERGEs keyed by run and cluster id: a retry rewrites the same results."""
-    steps.write_results(settings, run, entities, clusters, figures, held, lineage)
+    steps.write_results(settings, run, entities, clusters, figures, held, lineage, kept_for_next)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
@@ -74,23 +105,43 @@ def detect(
     resolution: float = DetectParams.resolution,
     seed: int = DetectParams.seed,
     min_score: float = DetectParams.min_score,
+    incremental: bool = False,
+    wait_for_lock: float = 600.0,
 ) -> DetectResult:
-    """Find supply-chain clusters in the loaded graph, score and explain them, write them back."""
+    """Find supply-chain clusters in the loaded graph, score and explain them, write them back.
+
+    `incremental`: re-score only the components rows loaded since the last run touched, and keep the
+    rest of that run's results (the same leads a full run gives: duanka/detect/increment.py)."""
     settings = Settings.from_env()
-    run = DetectRun(DetectParams(Engine(engine), resolution, seed, min_score))
+    with database_lock(settings, "detect", wait=wait_for_lock):  # no load lands half-seen by a run
+        return _detect(settings, DetectRun(DetectParams(Engine(engine), resolution, seed, min_score)), incremental)
+
+
+def _detect(settings: Settings, run: DetectRun, incremental: bool) -> DetectResult:
     timings: dict[str, float] = {}
+    previous = find_previous(settings, run.params) if incremental else None
     with steps.timed(timings, "projection"):
         projection = project(settings)
-    with steps.timed(timings, "communities"):
-        community = find_communities(settings, run, projection)
-    with steps.timed(timings, "facts"):
-        facts = read_facts(settings)
-    with steps.timed(timings, "scoring"):
-        entities, clusters = score(facts, community, run.params)
-    figures = run_figures(projection, entities, clusters)
-    with steps.timed(timings, "write_back"):
-        entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters)
-        write_results(settings, run, entities, clusters, figures, facts.evidence, lineage)
+    if previous is None:
+        with steps.timed(timings, "communities"):
+            community = find_communities(settings, run, projection)
+        with steps.timed(timings, "facts"):
+            facts = read_facts(settings)
+        with steps.timed(timings, "scoring"):
+            entities, clusters = score(facts, community, run.params)
+        with steps.timed(timings, "write_back"):
+            entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters)
+            figures = run_figures(projection, entities, clusters)
+            kept_for_next = increment.for_next(entities, facts)
+            write_results(settings, run, entities, clusters, figures, facts.evidence, lineage, kept_for_next)
+    else:
+        done = rescore_increment(settings, run, projection, previous)
+        timings |= done.timings
+        with steps.timed(timings, "write_back"):
+            entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters)
+            entities, clusters = keep_the_rest(settings, previous, done.region, entities, clusters)
+            figures = run_figures(projection, entities, clusters, previous.run_id, len(done.region.keys))
+            write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
     finish(settings, run, figures, timings)
     result = DetectResult(run.run_id, run.params, entities, clusters, timings, figures)
     get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, timings)

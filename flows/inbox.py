@@ -29,7 +29,17 @@ def process_inbox(
     box = Inbox(Path(inbox))
 
     def run(extract: Path) -> dict[str, Any]:
-        return pipeline(str(extract), str(Path(out) / extract.name), engine, resolution, seed, min_score, masked, lang)
+        return pipeline(
+            str(extract),
+            str(Path(out) / extract.name),
+            engine,
+            resolution,
+            seed,
+            min_score,
+            masked,
+            lang,
+            incremental=True,  # each extract adds to the graph: re-score what it touched
+        )
 
     outcomes = [asdict(o) for o in box.process(run)]
     logger = get_run_logger()

@@ -1,5 +1,6 @@
 """The `ingest` flow: source extract → validated, quarantined, reconciled graph."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -58,7 +59,7 @@ def reconcile(settings: Settings, run: IngestRun, extract: Extract, loaded: Load
 def ingest(
     source: str,
     encoding: str | None = IngestOptions.encoding,
-    bulk: bool = IngestOptions.bulk,
+    bulk: bool | None = IngestOptions.bulk,
     force: bool = False,
     mapping: str | None = None,
     parallel: bool | None = IngestOptions.parallel,
@@ -66,7 +67,8 @@ def ingest(
     """Load one source directory (input contract) into the graph; nothing lost, nothing doubled.
 
     An extract this database already holds, byte for byte, is skipped unless ``force``.
-    ``bulk`` loads an empty local database offline with neo4j-admin import (first loads only).
+    ``bulk`` loads an empty local database offline with neo4j-admin import (first loads only); False
+    loads over Bolt; None chooses (duanka/ingest/run.py: loading_path) and says which in the log.
     ``mapping``: a TOML/YAML file of the source's own headers and codes (else the extract's mapping.toml, if any).
     ``parallel``: validate and write in processes of their own (default: when the extract is large).
     Only a lost connection or a deadlock is retried: bad data fails once, at once.
@@ -83,7 +85,9 @@ def ingest(
             "%s is unchanged since ingest run %s: not loaded again (force=True reloads)", source, earlier
         )
         return steps.skipped(settings, earlier, folder)
-    run = IngestRun(options)
+    bulk, why = steps.loading_path(settings, extract, options.bulk)
+    get_run_logger().info("loading path: %s (%s)", "bulk import" if bulk else "Bolt", why)
+    run = IngestRun(replace(options, bulk=bulk))
     prepare_database(settings)
     loaded = load_files(settings, run, extract)
     result = reconcile(settings, run, extract, loaded)

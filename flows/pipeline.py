@@ -26,20 +26,23 @@ def pipeline(
     masked: bool = ExportParams.masked,
     lang: Lang = ExportParams.lang,
     encoding: str | None = None,
-    bulk: bool = False,
+    bulk: bool | None = None,
     by: str | None = None,
     reason: str | None = None,
     wait_for_lock: float = 600.0,
     mapping: str | None = None,
     budget: int | None = ExportParams.budget,
+    incremental: bool = False,
 ) -> dict[str, Any]:
-    """Load one extract, find and score clusters, export the leads; returns what each step reported."""
+    """Load one extract, find and score clusters, export the leads; returns what each step reported.
+
+    `incremental`: the extract is a day's rows; re-score only what they touched (full when it cannot)."""
     ExportParams(
         Path(out), masked, lang, by=by, reason=reason, budget=budget
     ).check()  # refuse before loading, not after
     with database_lock(Settings.from_env(), f"pipeline {source}", wait=wait_for_lock):
         loaded = ingest(source, encoding, bulk, mapping=mapping)
-        found = detect(engine, resolution, seed, min_score)
+        found = detect(engine, resolution, seed, min_score, incremental)
         sent = export(out, masked, lang, found.run_id, by=by, reason=reason, budget=budget)
     get_run_logger().info("ingest %s, detect %s, export %s → %s", loaded.run_id, found.run_id, sent["export_id"], out)
     return {"ingest": loaded.summary(), "detect": found.summary(), "export": sent}

@@ -190,6 +190,7 @@ RUN = NodeSchema(
         _run("files_json", doc="per file: rows read, loaded, quarantined"),
         _run("rows_read", "int"),
         _run("rows_quarantined", "int"),
+        _run("loading", doc="the path the rows took: bulk import (an empty local database) or bolt"),
         # detect
         _run("model_version", doc="the scoring model's version (duanka/detect/model.py)"),
         _run("calibration", doc="the worlds its score calibration was fitted on, or none"),
@@ -198,11 +199,20 @@ RUN = NodeSchema(
         _run("seed", "int"),
         _run("min_score", "float", "the lead threshold"),
         _run("evidence_json", doc="relationships of each evidence kind the graph held"),
+        _run("scope", doc="full, or incremental: only the components new rows touched were re-scored"),
+        _run("built_on", doc="an incremental run's previous run, whose other results it kept"),
+        _run("rescored", "int", "entities an incremental run re-scored"),
+        _run("keeps_increments", "bool", "it wrote what the next incremental run builds on"),
+        _run("money_suspects_json", doc="accounts the first pass suspected: the money signal of the next increment"),
+        _run("co_callers_json", doc="busy callers' shared-target partners: what the next increment compares"),
         _run("nodes", "int", "nodes of the community graph"),
         _run("edges", "int"),
         _run("clusters", "int"),
         _run("leads", "int"),
-        *(_run(f"seconds_{step}", "float") for step in ("projection", "communities", "facts", "scoring", "write_back")),
+        *(
+            _run(f"seconds_{step}", "float")
+            for step in ("projection", "region", "communities", "facts", "scoring", "write_back")
+        ),
         # export
         _run("detect_run", doc="the detection run exported"),
         _run("masked", "bool"),
@@ -255,6 +265,10 @@ NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, R
 SCORED: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE)  # what detection scores and lead lists name
 KEYED: tuple[NodeSchema, ...] = tuple(n for n in NODES if not n.analysis)  # what an extract names by its key
 
+_MERGE_ORDER = (  # what an incremental run needs to put kept results and re-scored ones in one order
+    Prop("priority", "float", "the lead order's key: rule score, spread within a cluster", by="detect"),
+    Prop("kinds", "int", "kinds of evidence of its own", by="detect"),
+)
 _SCORED_TOO = ("Sim", "Account", "Device")  # beside Person: the other entities detection scores
 RELATIONSHIPS: tuple[RelSchema, ...] = (
     RelSchema("HOLDS_SIM", "Person", "Sim", "The person is the real-name holder of the card."),
@@ -329,9 +343,12 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
             Prop("run_id", by="detect"),
             Prop("role", by="detect"),
             Prop("score", "float", by="detect"),
+            Prop("rule_score", "float", "the model's rule score before calibration", by="detect"),
             Prop("rank", "int", "the member's place in the run's lead order", by="detect"),
             Prop("reasons", by="detect"),
             Prop("reasons_zh", by="detect"),
+            Prop("status", doc="suspected, or an investigator's status", by="detect"),
+            *_MERGE_ORDER,
         ),
         analysis=True,
         also_from=_SCORED_TOO,
@@ -376,6 +393,7 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
             Prop("reasons", by="detect"),
             Prop("reasons_zh", by="detect"),
             Prop("status", doc="the lead's status when flagged (an investigator's, or suspected)", by="detect"),
+            *_MERGE_ORDER,
         ),
         analysis=True,
         also_from=_SCORED_TOO,

@@ -107,7 +107,7 @@ def test_unknown_engine_says_so(settings: Settings) -> None:
     from duanka.detect.communities import partition
 
     with pytest.raises(DuankaError, match=r"Unknown engine 'fast'.*gds"):
-        partition(2, np.array([0]), np.array([1]), np.array([1.0]), engine="fast")
+        partition(np.array(["a", "b"]), np.array([0]), np.array([1]), np.array([1.0]), engine="fast")
 
 
 def test_gds_engine_without_the_plugin_says_it_is_unavailable(settings: Settings, scenario: Path) -> None:
@@ -122,7 +122,8 @@ def test_rows_in_batches_equal_rows_one_by_one(first_run, settings: Settings, mo
 
     with db.session(settings) as sess:
         assert queries.batches_fit(sess)
-        for name, params in [*FACT_QUERIES.values(), ("detect/project_edges", {})]:
+        reads = [(name, params | ({limit: None} if limit else {})) for name, params, limit in FACT_QUERIES.values()]
+        for name, params in [*reads, ("detect/project_edges", {})]:
             one = queries.frame(sess, name, **params)
             batched = queries.batched_frame(sess, name, **params)
             assert list(batched.columns) == list(one.columns), name

@@ -293,6 +293,28 @@ def test_bulk_import_builds_the_same_graph_as_bolt(empty_db: Settings, tmp_path:
         ingest_source(tmp_path, empty_db, bulk=True)
 
 
+def test_the_loading_path_is_chosen_and_said(
+    empty_db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulk import only for a large extract into an empty local database; Bolt for a small one or onto data."""
+    from duanka.ingest import run as steps
+
+    generate(tmp_path, "demo", persons=300, seed=2)
+    extract = steps.check(empty_db, steps.IngestOptions(tmp_path))
+    assert steps.loading_path(empty_db, extract, None)[0] is False  # small: not worth stopping the server
+    assert steps.loading_path(empty_db, extract, True) == (True, "asked for")
+    monkeypatch.setattr(steps, "BULK_FROM_BYTES", 0)  # as if it were large
+    assert steps.loading_path(empty_db, extract, None)[0] is True
+    result = ingest_source(tmp_path, empty_db)
+    assert result.ok and result.loading == "bulk import"
+    assert steps.loading_path(empty_db, extract, None) == (False, "the database holds data: the extract is added to it")
+    with db.session(empty_db) as sess:
+        assert (
+            db.read(sess, "MATCH (r:Run {run_id: $id}) RETURN r.loading AS l", id=result.run_id)[0]["l"]
+            == "bulk import"
+        )
+
+
 def test_repeats_within_a_first_load_merge_into_one_relationship(empty_db: Settings, tmp_path: Path) -> None:
     """A first load CREATEs a pairing's first sighting; its repeats in the same load widen it, over Bolt and bulk."""
     generate(tmp_path, "demo", persons=300, seed=17)

@@ -3,7 +3,8 @@
 `louvain` is the reference (python-louvain on networkx); `igraph` (multilevel)
 and `leiden` (leidenalg) are the fast engines. Components smaller than
 MIN_COMPONENT are clusters as they stand: splitting a household or a single
-person's cards finds nothing. Larger components are partitioned by the engine.
+person's cards finds nothing. Larger components are partitioned by the engine,
+each on its own, so a component's communities never depend on the rest of the graph.
 """
 
 from __future__ import annotations
@@ -50,41 +51,74 @@ ENGINES: dict[str, Engine] = {"louvain": _louvain, "igraph": _igraph, "leiden": 
 
 
 def partition(
-    n: int,
+    keys: np.ndarray,
     sources: np.ndarray,
     targets: np.ndarray,
     weights: np.ndarray,
     engine: str = "igraph",
     resolution: float = 1.0,
     seed: int = 1,
+    scale: float = 1_000_000,
 ) -> np.ndarray:
-    """A community number for each of `n` nodes (numbers are unique across components)."""
+    """Each node's community, named by its smallest member key.
+
+    Each connected component is partitioned on its own, its nodes and edges in key order, at `resolution`
+    × its weight / `scale`: what modularity over a whole graph of weight `scale` asks of it. A component
+    then gets the same communities whether the whole graph was read or only the part an increment
+    touched (duanka/detect/increment.py), and whatever the size of the province around it.
+    """
     if engine not in ENGINES:
         raise DuankaError(
             f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}, or gds "
             "(inside Neo4j, where the Graph Data Science plugin is installed)"
         )
-    g = _graph(n, sources, targets, weights)
-    communities = np.asarray(ENGINES[engine](g, resolution, seed), dtype=np.int64)
-    return _whole_small_components(g, communities)
+    keys = np.asarray(keys, dtype=object)
+    order = np.argsort(keys, kind="stable")
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.arange(len(keys))  # canonical numbering: by key, whatever order the rows came in
+    lo, hi = np.minimum(rank[sources], rank[targets]), np.maximum(rank[sources], rank[targets])
+    components = _components(len(keys), lo, hi)
+    named = components.copy()  # a small component is one community as it stands
+    sizes = np.bincount(components)
+    large = sizes[components[lo]] >= MIN_COMPONENT
+    edges = np.lexsort((weights[large], hi[large], lo[large], components[lo[large]]))
+    e_lo, e_hi, e_w = lo[large][edges], hi[large][edges], weights[large][edges]
+    e_comp = components[e_lo]
+    bounds = np.flatnonzero(np.diff(e_comp)) + 1
+    for start, stop in zip(np.r_[0, bounds], np.r_[bounds, len(e_comp)], strict=True):
+        nodes = np.flatnonzero(components == e_comp[start])  # ascending: key order
+        local = np.searchsorted(nodes, np.column_stack([e_lo[start:stop], e_hi[start:stop]]))
+        g = ig.Graph(n=len(nodes), edges=local.tolist(), directed=False)
+        g.es["weight"] = e_w[start:stop].tolist()
+        weight = float(e_w[start:stop].sum())
+        membership = np.asarray(ENGINES[engine](g, resolution * weight / scale, seed), dtype=np.int64)
+        first = np.unique(membership, return_index=True)[1]  # each community's first (smallest) node
+        named[nodes] = nodes[first[np.searchsorted(np.unique(membership), membership)]]
+    return keys[order][named][rank]
 
 
-def _graph(n: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> ig.Graph:
-    g = ig.Graph(n=n, edges=np.column_stack([sources, targets]).tolist(), directed=False)
-    g.es["weight"] = weights.tolist()
-    return g
+def _components(n: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Each node's component, named by its smallest node."""
+    g = ig.Graph(n=n, edges=np.column_stack([lo, hi]).tolist(), directed=False)
+    membership = np.asarray(g.connected_components().membership, dtype=np.int64)
+    smallest = np.full(membership.max() + 1 if n else 0, n, dtype=np.int64)
+    np.minimum.at(smallest, membership, np.arange(n))
+    return smallest[membership]
 
 
 def keep_small_components(proj: object, communities: np.ndarray) -> np.ndarray:
-    """The same post-processing for communities found elsewhere (in Neo4j with GDS)."""
-    g = _graph(len(proj.keys), proj.sources, proj.targets, proj.weights)  # type: ignore[attr-defined]
-    return _whole_small_components(g, np.asarray(communities, dtype=np.int64))
-
-
-def _whole_small_components(g: ig.Graph, communities: np.ndarray) -> np.ndarray:
-    components = np.asarray(g.connected_components().membership, dtype=np.int64)
+    """The same naming and small-component rule for communities found elsewhere (in Neo4j with GDS)."""
+    keys: np.ndarray = proj.keys  # type: ignore[attr-defined]
+    order = np.argsort(keys, kind="stable")
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.arange(len(keys))
+    src, dst = rank[proj.sources], rank[proj.targets]  # type: ignore[attr-defined]
+    components = _components(len(keys), np.minimum(src, dst), np.maximum(src, dst))
+    found = np.empty(len(keys), dtype=np.int64)
+    found[rank] = np.asarray(communities, dtype=np.int64)
     small = np.bincount(components)[components] < MIN_COMPONENT
-    # A small component is one cluster as it stands; communities never span components anyway.
-    labels = np.where(small, components, communities + components.max() + 1)
-    _, dense = np.unique(labels, return_inverse=True)
-    return dense
+    group = np.where(small, -1 - components, found)  # communities never span components anyway
+    inverse = np.unique(group, return_inverse=True)[1]
+    smallest = np.full(inverse.max() + 1 if len(keys) else 0, len(keys), dtype=np.int64)
+    np.minimum.at(smallest, inverse, np.arange(len(keys)))
+    return keys[order][smallest[inverse]][rank]

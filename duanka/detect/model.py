@@ -182,6 +182,13 @@ class Model:
         default_factory=_edges,
         metadata={"note": "a reserved number binds an account more loosely than holding it", "used": "projection"},
     )
+    community_scale: float = _declared(
+        1_000_000,
+        "the community graph weight modularity's resolution is taken at: each component is partitioned alone at "
+        "resolution × its weight / this, so a ring's communities do not depend on the size of the rest of the graph "
+        "(measured on medium, weight 1.2 M: a third or three times this gives the same leads)",
+        "communities",
+    )
     min_score: float = _declared(
         0.35, "the default lead threshold (`--min-score`); measured on the hard worlds in evaluation.md", "leads"
     )

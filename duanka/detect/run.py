@@ -75,10 +75,10 @@ class DetectResult:
 
 @contextmanager
 def timed(timings: dict[str, float], step: str) -> Iterator[None]:
-    """Record how long `step` took, in seconds, as the Run node will show it."""
+    """Record how long `step` took, in seconds, as the Run node will show it (added up if repeated)."""
     began = time.perf_counter()
     yield
-    timings[step] = round(time.perf_counter() - began, 3)
+    timings[step] = round(timings.get(step, 0.0) + time.perf_counter() - began, 3)
 
 
 def project(settings: Settings) -> Projection:
@@ -100,7 +100,9 @@ def communities(settings: Settings, run: DetectRun, proj: Projection) -> pd.Seri
     if p.engine == Engine.GDS:
         membership = _gds_communities(settings, run, proj)
     else:
-        membership = partition(len(proj.keys), proj.sources, proj.targets, proj.weights, p.engine, p.resolution, p.seed)
+        membership = partition(
+            proj.keys, proj.sources, proj.targets, proj.weights, p.engine, p.resolution, p.seed, MODEL.community_scale
+        )
     return pd.Series(membership, index=proj.keys, name="community")
 
 
@@ -130,31 +132,51 @@ def _gds_communities(settings: Settings, run: DetectRun, proj: Projection) -> np
     return keep_small_components(proj, found)
 
 
-FACT_QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
-    "sims": ("detect/facts_sims", {}),
-    "seen": ("detect/facts_seen", {}),
-    "accounts": ("detect/facts_accounts", {}),
-    "used": ("detect/facts_used_from", {}),
-    "transfers": ("detect/facts_transfers", {}),
-    "targets": ("detect/facts_targets", {"min_callees": MODEL.callees.quoted_from}),
-    "decisions": ("detect/facts_decisions", {}),
+# table → (query, its fixed parameters, the parameter that limits it to an incremental run's region)
+FACT_QUERIES: dict[str, tuple[str, dict[str, Any], str | None]] = {
+    "sims": ("detect/facts_sims", {}, "sims"),
+    "seen": ("detect/facts_seen", {}, "devices"),
+    "accounts": ("detect/facts_accounts", {}, "accounts"),
+    "used": ("detect/facts_used_from", {}, "accounts"),
+    "transfers": ("detect/facts_transfers", {}, "accounts"),
+    "targets": ("detect/facts_targets", {"min_callees": MODEL.callees.quoted_from}, None),  # always whole
+    "decisions": ("detect/facts_decisions", {}, None),
 }
 
 
-def read_facts(settings: Settings) -> signals.Facts:
-    """The fact tables signals are computed from, and which evidence the graph held at all.
+def read_facts(
+    settings: Settings, scope: dict[str, list[str]] | None = None, targets: pd.DataFrame | None = None
+) -> signals.Facts:
+    """The fact tables signals are computed from, and which evidence the graph held at all; only the
+    region's where `scope` names it (fact-query parameter → ids); `targets` when already read.
 
     One query after another, in batches where they fit: decoding rows is Python's work, and threads
     would only take turns at it.
     """
     with db.session(settings) as sess:
         read = queries.batched_frame if queries.batches_fit(sess) else queries.frame
-        tables = {table: read(sess, name, **params) for table, (name, params) in FACT_QUERIES.items()}
+        tables = {
+            table: read(sess, name, **_limited(params, limit, scope))
+            for table, (name, params, limit) in FACT_QUERIES.items()
+            if not (table == "targets" and targets is not None)
+        }
+        if targets is not None:
+            tables["targets"] = targets
         return signals.Facts(**tables, evidence=evidence.held(sess))
 
 
-def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every entity's score, role, reasons, cluster and lead order; the clusters worth writing."""
+def _limited(params: dict[str, Any], limit: str | None, scope: dict[str, list[str]] | None) -> dict[str, Any]:
+    """A fact query's parameters, with its region limit (None: the whole graph)."""
+    return {**params, limit: (scope or {}).get(limit)} if limit else params
+
+
+def score(
+    f: signals.Facts, community: pd.Series, params: DetectParams, known_payers: frozenset[str] = frozenset()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every entity's score, role, reasons, cluster and lead order; the clusters worth writing.
+
+    `known_payers`: accounts outside `f` whose first pass made them suspects (an incremental run's
+    unchanged rest); the column `pays_as_suspect` says which accounts of `f` the first pass suspected."""
     devices = signals.device_signals(f)
     sims = signals.sim_signals(f, devices)
     farm_sims = set(sims.index[sims["farm_holders"] > 0])
@@ -162,11 +184,13 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
     devices["suspects_worked"] = signals.worked_for(f, devices, people.index[well_evidenced(people, params.min_score)])
     accounts = signals.account_signals(f, devices, farm_sims)
     first = score_of.accounts(accounts, explain=False)  # the ring's money path needs its first-level mules
-    accounts = signals.paid_by(f, accounts, first.index[well_evidenced(first, params.min_score)])
+    payers = first.index[well_evidenced(first, params.min_score)]
+    accounts = signals.paid_by(f, accounts, payers.union(pd.Index(sorted(known_payers))))
     scored = pd.concat([people, score_of.sims(sims), score_of.accounts(accounts), score_of.devices(devices)])
     scored.index = scored["entity_type"] + ":" + scored.index.astype(str)
     scored["entity_id"] = [k.split(":", 1)[1] for k in scored.index]
     scored["community"] = community.reindex(scored.index).to_numpy()
+    scored["pays_as_suspect"] = scored.index.isin("account:" + payers.astype(str))
     scored["reported"] = False
     scored.loc[scored.index.isin("sim:" + f.sims.loc[f.sims["reported"], "msisdn"].astype(str)), "reported"] = True
     scored.loc[
@@ -190,9 +214,19 @@ def score(f: signals.Facts, community: pd.Series, params: DetectParams) -> tuple
     scored["priority"] = scored["rule_score"] * MODEL.spread**place  # calibration ties many scores: order by rule
     suspected = (scored["score"] >= params.min_score) & scored["corroborated"]  # one kind alone: never a lead
     scored["lead"] = (suspected | (scored["status"] == "confirmed")) & ~scored["suppressed"]
-    scored = scored.sort_values(["lead", "priority", "kinds", "entity_id"], ascending=[False, False, False, True])
     scored.loc[scored["own_score"] < MODEL.role_from, "role"] = UNKNOWN.key
-    return scored, clusters
+    return in_lead_order(scored), clusters
+
+
+def in_lead_order(entities: pd.DataFrame) -> pd.DataFrame:
+    """Leads first, by priority; ties by kinds of evidence, then id (the same data give the same order)."""
+    return entities.sort_values(["lead", "priority", "kinds", "entity_id"], ascending=[False, False, False, True])
+
+
+def ranked(clusters: pd.DataFrame) -> pd.DataFrame:
+    """Clusters best first, ranked: by score, ties by their (carried) id."""
+    clusters = clusters.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
+    return clusters.assign(rank=np.arange(1, len(clusters) + 1))
 
 
 def well_evidenced(scored: pd.DataFrame, min_score: float) -> pd.Series:
@@ -231,7 +265,8 @@ def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
         known = int((group["reported"] | (group["decision"] == "confirmed")).sum())  # reports and confirmations
         value = min(1.0, value + MODEL.known_bonus * min(MODEL.known_most, known))
         counts = group["entity_type"].value_counts()
-        reasons = [r for r in group.sort_values("score", ascending=False)["reasons_en"] if r][:3]
+        best = group.sort_index().sort_values("score", ascending=False, kind="stable")  # ties: by key
+        reasons = [r for r in best["reasons_en"] if r][:3]
         ids = "|".join(sorted(group.index))
         cid = "C" + hashlib.sha1(f"{params.engine}|{params.resolution}|{params.seed}|{ids}".encode()).hexdigest()[:12]
         rows.append(
@@ -252,10 +287,7 @@ def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
         *("community", "cluster_id", "score", "members"),
         *("persons", "sims", "accounts", "devices", "reports", "top_reasons"),
     ]
-    clusters = pd.DataFrame(rows, columns=columns)
-    clusters = clusters.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
-    clusters["rank"] = np.arange(1, len(clusters) + 1)
-    return clusters
+    return ranked(pd.DataFrame(rows, columns=columns))
 
 
 def carry_cluster_ids(
@@ -270,7 +302,7 @@ def carry_cluster_ids(
     new = live.index.to_series().groupby(live["cluster_id"]).agg(set).to_dict()
     ids, links = carry_ids(new, old)
     entities = entities.assign(cluster_id=entities["cluster_id"].map(ids))
-    clusters = clusters.assign(cluster_id=clusters["cluster_id"].map(ids))
+    clusters = ranked(clusters.assign(cluster_id=clusters["cluster_id"].map(ids)))
     return entities, clusters, links
 
 
@@ -279,12 +311,16 @@ def write_results(
     run: DetectRun,
     entities: pd.DataFrame,
     clusters: pd.DataFrame,
-    figures: dict[str, int],
+    figures: dict[str, Any],
     held: dict[str, int],
     lineage: list[Link] | None = None,
+    kept_for_next: dict[str, Any] | None = None,
 ) -> None:
     """Clusters, memberships and leads, under a Run marked `writing`: MERGEs keyed by run and cluster id,
-    so a retry rewrites the same results and a cut-off run is never the latest."""
+    so a retry rewrites the same results and a cut-off run is never the latest.
+
+    Every lead and cluster member is written with what the next incremental run needs to keep it, and
+    the Run with `kept_for_next` (increment.for_next)."""
     record = {
         "run_id": run.run_id,
         "kind": "detect",
@@ -294,16 +330,17 @@ def write_results(
         "calibration": CALIBRATION.fitted_on if CALIBRATION is not None else "none",
         "started_at": run.started_at,
         "evidence_json": json.dumps(held),
+        "keeps_increments": True,
+        **{f"{name}_json": json.dumps(value) for name, value in (kept_for_next or {}).items()},
         **run.params.as_dict(),
         **figures,
     }
-    members = entities[entities["cluster_id"].notna()]
-    lead_rank = pd.Series(np.arange(1, len(entities) + 1), index=entities.index)
-    lead_rows = [
+    written = entities[entities["lead"] | entities["cluster_id"].notna()]  # in lead order: ranks from 1
+    rows = [
         {
             "type": r.entity_type,
             "id": r.entity_id,
-            "rank": int(lead_rank[r.Index]),
+            "rank": rank,
             "role": r.role,
             "label": SUSPECT_LABELS.get(r.role, SUSPECT),
             "score": round(float(r.score), 4),
@@ -312,23 +349,15 @@ def write_results(
             "reasons": r.reasons_en,
             "reasons_zh": r.reasons_zh,
             "status": r.status,
+            "priority": float(r.priority),
+            "kinds": int(r.kinds),
+            "lead": bool(r.lead),
         }
-        for r in entities[entities["lead"]].itertuples()
+        for rank, r in enumerate(written.itertuples(), start=1)
     ]
-    member_rows = [
-        {
-            "type": r.entity_type,
-            "id": r.entity_id,
-            "cluster_id": r.cluster_id,
-            "role": r.role,
-            "score": round(float(r.score), 4),
-            "rank": int(lead_rank[r.Index]),
-            "reasons": r.reasons_en,
-            "reasons_zh": r.reasons_zh,
-        }
-        for r in members.itertuples()
-    ]
-    cluster_rows = clusters.drop(columns=["community"]).to_dict("records")
+    lead_rows = [row for row in rows if row["lead"]]
+    member_rows = [row for row in rows if row["cluster_id"] is not None]
+    cluster_rows = clusters.drop(columns=["community"], errors="ignore").to_dict("records")
     with db.session(settings) as sess:
         db.run(sess, queries.load("pipeline/write_run"), run=record)
         for batch in _batches(cluster_rows):
@@ -363,14 +392,25 @@ def _batches(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict
         yield rows[i : i + size]
 
 
-def run_figures(proj: Projection, entities: pd.DataFrame, clusters: pd.DataFrame) -> dict[str, int]:
-    """The sizes a Run records: graph nodes and edges, clusters and leads."""
-    return {
+def run_figures(
+    proj: Projection,
+    entities: pd.DataFrame,
+    clusters: pd.DataFrame,
+    built_on: str | None = None,
+    rescored: int = 0,
+) -> dict[str, Any]:
+    """The sizes a Run records: graph nodes and edges read, clusters and leads; for an incremental run,
+    the run it built on and how many entities it re-scored."""
+    figures: dict[str, Any] = {
         "nodes": len(proj.keys),
         "edges": len(proj.sources),
         "clusters": len(clusters),
         "leads": int(entities["lead"].sum()),
+        "scope": "full" if built_on is None else "incremental",
     }
+    if built_on is not None:
+        figures |= {"built_on": built_on, "rescored": rescored}
+    return figures
 
 
 def apply_decisions(scored: pd.DataFrame, decisions: pd.DataFrame) -> None:

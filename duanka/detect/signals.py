@@ -94,6 +94,20 @@ class Facts:
         for table in FACT_COLUMNS:
             setattr(self, table, typed(table, getattr(self, table)))
 
+    def within(self, sims: set[str], accounts: set[str], devices: set[str]) -> Facts:
+        """The facts an incremental run's region reads (as the fact queries' limits do): what busy callers
+        called and the decisions stay whole."""
+        return Facts(
+            sims=self.sims[self.sims["msisdn"].isin(sims)],
+            seen=self.seen[self.seen["device"].isin(devices)],
+            accounts=self.accounts[self.accounts["account"].isin(accounts)],
+            used=self.used[self.used["account"].isin(accounts)],
+            transfers=self.transfers[self.transfers["src"].isin(accounts) | self.transfers["dst"].isin(accounts)],
+            targets=self.targets,
+            decisions=self.decisions,
+            evidence=self.evidence,
+        )
+
 
 def _max_concurrency(windows: pd.DataFrame, group: str) -> pd.Series:
     """Largest number of windows open at once per group (an end frees its slot before a start)."""
@@ -119,7 +133,8 @@ def device_signals(f: Facts) -> pd.DataFrame:
     )
     spans = (seen["last_seen"] - seen["first_seen"]).groupby([seen["device"], seen["holder"]]).sum()
     per_holder["span"] = spans.reindex(pd.MultiIndex.from_frame(per_holder[["device", "holder"]])).to_numpy()
-    owner = per_holder.sort_values("span", ascending=False).drop_duplicates("device").set_index("device")["holder"]
+    longest = per_holder.sort_values(["span", "holder"], ascending=[False, True], kind="stable")  # ties: by id
+    owner = longest.drop_duplicates("device").set_index("device")["holder"]
     out = pd.DataFrame(index=pd.Index(per_holder["device"].unique(), name="device"))
     out["owner"] = owner
     out["holders"] = per_holder.groupby("device").size()
@@ -300,7 +315,7 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
     used = f.used.join(devices["owner"], on="device")
     foreign = used[used["holder"].notna() & (used["owner"] != used["holder"])]
     controlled = foreign[(foreign["last_seen"] - foreign["first_seen"]) >= CONTROL]
-    first = controlled.groupby("account").first()
+    first = controlled.sort_values(["account", "first_seen", "device"], kind="stable").groupby("account").first()
     out["controller_device"] = first["device"]
     out["controller_owned"] = first["owner"].notna().reindex(out.index, fill_value=False)  # a named owner, not unknown
     out["reported"] = acc["reported"].astype(bool)
@@ -337,7 +352,8 @@ def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     sims = f.sims.set_index("msisdn")
     out = pd.DataFrame(index=sims.index)
     seen = f.seen.join(devices[["farm_holders", "farm", "in_turn"]], on="device")
-    farm = seen[seen["farm"].fillna(False).astype(bool)].sort_values("farm_holders", ascending=False)
+    farm = seen[seen["farm"].fillna(False).astype(bool)]
+    farm = farm.sort_values(["farm_holders", "device"], ascending=[False, True], kind="stable")  # ties: by id
     box = farm.drop_duplicates("msisdn").set_index("msisdn").reindex(out.index)
     out["farm_device"] = box["device"]
     out["farm_in_turn"] = box["in_turn"].fillna(False).astype(bool)

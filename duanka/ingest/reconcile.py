@@ -26,6 +26,7 @@ class IngestResult:
     finished_at: str = ""
     skipped: bool = False  # this database already held the extract, byte for byte: nothing was loaded
     seconds_import: float = field(default=0.0, repr=False)  # neo4j-admin import, for --bulk
+    loading: str = ""  # the path the rows took: "bulk import" or "bolt"
 
     @property
     def ok(self) -> bool:
@@ -50,20 +51,24 @@ class IngestResult:
         return {
             "run_id": self.run_id,
             "skipped": self.skipped,
+            "loading": self.loading,
             "manifest": self.manifest,
             "quarantine": self.quarantine,
             "files": self.table(),
         }
 
 
-def found_in_graph(settings: Settings, run_id: str, expected: dict[str, int]) -> dict[str, int]:
-    """Nodes and relationships the graph holds under this run's load id, per label and type written."""
+def found_in_graph(settings: Settings, run_id: str, expected: dict[str, int], alone: bool = False) -> dict[str, int]:
+    """Nodes and relationships the graph holds under this run's load id, per label and type written.
+
+    `alone`: the run loaded an empty database (bulk import), so everything in it is the run's own and the
+    count store answers at once; otherwise each label and type is scanned for the run's load id."""
     found: dict[str, int] = {}
     with db.session(settings) as sess:
         for name in expected:  # labels and types come from the schema's writes, never from data
             pattern = f"(n:{name})" if name[0].isupper() and not name.isupper() else f"()-[n:{name}]->()"
-            query = f"MATCH {pattern} WHERE n.load_id = $run RETURN count(n) AS c"
-            found[name] = sess.run(query, run=run_id).single(strict=True)["c"]
+            where = "" if alone else "WHERE n.load_id = $run "
+            found[name] = sess.run(f"MATCH {pattern} {where}RETURN count(n) AS c", run=run_id).single(strict=True)["c"]
     return found
 
 
@@ -79,6 +84,7 @@ def record(settings: Settings, result: IngestResult, digest: str) -> None:
         "finished_at": result.finished_at,
         "files_json": json.dumps([asdict(f) for f in result.files], ensure_ascii=False),
         "source_sha256": digest,
+        "loading": result.loading,
         "rows_read": sum(f.rows_read for f in result.files),
         "rows_quarantined": sum(f.rows_quarantined for f in result.files),
     }

@@ -58,7 +58,7 @@ class IngestOptions:
     source: Path
     encoding: str | None = None  # detected per file when None
     mapping: SourceMapping = field(default_factory=SourceMapping)  # the source's own headers and codes
-    bulk: bool = False  # an empty local database: write import files, load with neo4j-admin
+    bulk: bool | None = None  # neo4j-admin import (True), Bolt (False), or chosen by `loading_path` (None)
     parallel: bool | None = None  # prepare and write in processes of their own; None: when the extract is big
     wait_for_lock: float = 600.0  # seconds to wait for another run writing to the same database
 
@@ -147,6 +147,27 @@ def _graph_holds_persons(settings: Settings) -> bool:
         return bool(db.read(sess, queries.load("load/present"))[0]["Person"])
 
 
+# Below this an offline import costs more than it saves: stopping and starting the server and the
+# importer's own start take ~40 s, what Bolt loads ~400k rows in (~11k rows/s, docs/benchmarks.md).
+BULK_FROM_BYTES = 64 * 2**20
+
+
+def loading_path(settings: Settings, extract: Extract, asked: bool | None) -> tuple[bool, str]:
+    """Bulk import or Bolt, and why: bulk only into an empty database of this project's own server, and
+    only for an extract big enough to be worth stopping the server for."""
+    if asked is not None:
+        return asked, "asked for"
+    if not settings.connection.is_local:
+        return False, f"{settings.connection.uri} is not this project's own server"
+    with db.session(settings) as sess:
+        if sess.run("MATCH (n) RETURN n LIMIT 1").peek() is not None:
+            return False, "the database holds data: the extract is added to it"
+    size = sum(p.stat().st_size for p in extract.paths.values())
+    if size < BULK_FROM_BYTES:
+        return False, f"a small extract ({size / 2**20:.0f} MB): quicker than an offline import"
+    return True, f"an empty local database and a large extract ({size / 2**20:.0f} MB)"
+
+
 def loaded_before(settings: Settings, extract: Extract) -> str | None:
     """The run that already loaded exactly these files into this database, if any."""
     with db.session(settings) as sess:
@@ -177,7 +198,7 @@ def load(settings: Settings, run: IngestRun, extract: Extract, progress: Progres
         db.session(settings) as sess,
         sink,
     ):
-        loader = Loader(sink, quarantine, absent(sess, options.bulk), folder, progress)
+        loader = Loader(sink, quarantine, absent(sess, bool(options.bulk)), folder, progress)
         files = []
         for name, path in jobs:
             load_one = loader.load_call_records if name == "call_records" else loader.load_file
@@ -211,12 +232,13 @@ def reconcile(settings: Settings, run: IngestRun, extract: Extract, loaded: Load
         source=str(run.options.source),
         files=loaded.files,
         expected=loaded.written,
-        found=found_in_graph(settings, run.run_id, loaded.written),
+        found=found_in_graph(settings, run.run_id, loaded.written, alone=bool(run.options.bulk)),
         quarantine=str(folder / "quarantine.csv"),
         manifest=str(folder / "manifest.json"),
         started_at=run.started_at,
         finished_at=now(),
         seconds_import=loaded.seconds_import,
+        loading="bulk import" if run.options.bulk else "bolt",
     )
     mapping = run.options.mapping
     shown = {"file": str(mapping.path), "sha256": mapping.digest} if mapping.path else None

@@ -1,7 +1,7 @@
 // Facts per account: holder, opening, bound number, and whether a victim report names it.
-// Parameters: none. One row per account with a record; when extracts disagree on the
+// Parameters: $accounts (the accounts to read; null: every account). One row per account with a record; when extracts disagree on the
 // holder or the bound number, the most recently loaded one counts.
-MATCH (a:Account) WHERE a.on_record
+MATCH (a:Account) WHERE a.on_record AND ($accounts IS NULL OR a.account_id IN $accounts)
 CALL (a) {
   OPTIONAL MATCH (p:Person)-[h:HOLDS_ACCOUNT]->(a)
   RETURN p.person_id AS holder ORDER BY h.load_id DESC LIMIT 1

@@ -1,7 +1,7 @@
 // Every sighting of a card in a device, with its window and the card's holder
 // (the most recently loaded one when extracts disagree).
-// Parameters: none.
-MATCH (s:Sim)-[r:SEEN_IN]->(d:Device)
+// Parameters: $devices (the devices whose sightings to read; null: every device).
+MATCH (s:Sim)-[r:SEEN_IN]->(d:Device) WHERE $devices IS NULL OR d.device_id IN $devices
 CALL (s) {
   OPTIONAL MATCH (p:Person)-[h:HOLDS_SIM]->(s)
   RETURN p.person_id AS holder ORDER BY h.load_id DESC LIMIT 1

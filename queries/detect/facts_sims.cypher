@@ -1,8 +1,8 @@
 // Facts per SIM card for scoring: holder, activation, outlet, MVNO flag,
 // its outgoing voice calls (text messages count as contacts, never as calls) and how many numbers call it.
-// Parameters: none. One row per SIM with a card record; when extracts disagree on the
+// Parameters: $sims (the numbers to read; null: every number). One row per SIM with a card record; when extracts disagree on the
 // holder or outlet, the most recently loaded one counts.
-MATCH (s:Sim) WHERE s.on_record
+MATCH (s:Sim) WHERE s.on_record AND ($sims IS NULL OR s.msisdn IN $sims)
 CALL (s) {
   OPTIONAL MATCH (p:Person)-[h:HOLDS_SIM]->(s)
   RETURN p.person_id AS holder ORDER BY h.load_id DESC LIMIT 1

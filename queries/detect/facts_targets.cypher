@@ -1,8 +1,11 @@
 // Whom the busy callers called: one row per (caller, callee) of every number that called at least
 // $min_callees distinct numbers. A ring's cards work one bought list of targets (料), so they share
 // callees; a courier's customers are their own. Feeds the shared-targets signal (co_callers).
+// Busy callers are few: the relationship count (the degree store, no expansion) finds them first.
+// Read whole in every run, incremental ones too: a new call changes what every caller of its callee shares.
 // Parameters: min_callees (the smallest callee count worth comparing).
-MATCH (s:Sim)-[:CALLED]->(t:Sim)
+MATCH (s:Sim) WHERE COUNT { (s)-[:CALLED]->() } >= $min_callees
+MATCH (s)-[:CALLED]->(t:Sim)
 WITH s, collect(DISTINCT t.msisdn) AS callees
 WHERE size(callees) >= $min_callees
 UNWIND callees AS callee

@@ -1,6 +1,6 @@
 // Every use of an account from a device, with its window and the account's holder.
-// Parameters: none.
-MATCH (a:Account)-[r:USED_FROM]->(d:Device)
+// Parameters: $accounts (the accounts whose uses to read; null: every account).
+MATCH (a:Account)-[r:USED_FROM]->(d:Device) WHERE $accounts IS NULL OR a.account_id IN $accounts
 CALL (a) {
   OPTIONAL MATCH (p:Person)-[h:HOLDS_ACCOUNT]->(a)
   RETURN p.person_id AS holder ORDER BY h.load_id DESC LIMIT 1

@@ -4,7 +4,7 @@
 // suspected role (SuspectedNumberDealer, …) for Neo4j Browser's colours — a suspicion,
 // never a determination.
 // Parameters: $run_id, $rows (type, id, rank, role, label, score, rule_score, cluster_id, reasons,
-//             reasons_zh, status), $role_labels (every role label, to move them).
+//             reasons_zh, status, priority, kinds), $role_labels (every role label, to move them).
 MATCH (r:Run {run_id: $run_id})
 UNWIND $rows AS row
 CALL (row) {
@@ -18,6 +18,7 @@ CALL (row) {
 }
 MERGE (n)-[f:FLAGGED_IN]->(r)
 SET f.rank = row.rank, f.role = row.role, f.score = row.score, f.rule_score = row.rule_score, f.cluster_id = row.cluster_id,
-    f.reasons = row.reasons, f.reasons_zh = row.reasons_zh, f.status = row.status
+    f.reasons = row.reasons, f.reasons_zh = row.reasons_zh, f.status = row.status,
+    f.priority = row.priority, f.kinds = row.kinds
 REMOVE n:$($role_labels)
 SET n:Suspect:$(row.label)

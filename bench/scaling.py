@@ -1,0 +1,136 @@
+"""The scaling curve: the whole `duanka run` at several sizes, time and peak memory per step, fitted and drawn.
+
+    python bench/scaling.py --persons 100000 300000 1000000 --empty-the-database
+    python bench/scaling.py --plot-only          # redraw from data/generated/scaling.json
+
+Each size: a generated world (data/generated/scale-<persons>, hard), the database emptied, then
+`duanka run` as a user types it (the loading path chosen by itself), under GNU time for the peak memory
+of the duanka process. Step times come from the Run nodes the run wrote (ingest, detect with its
+parts, export). Prints a table and the fit seconds = a · rows^b per step (least squares in log–log),
+extrapolated; draws docs/scaling.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from duanka import db
+from duanka.generate import generate
+from duanka.generate.scenario import is_current
+from duanka.settings import Settings, project_root
+
+DUANKA = str(Path(sys.executable).with_name("duanka"))
+RESULTS = project_root() / "data" / "generated" / "scaling.json"
+PICTURE = project_root() / "docs" / "scaling.png"
+STEPS = ("ingest", "detect", "export")
+
+
+def measure(persons: int) -> dict[str, float]:
+    """One size: its rows, each step's seconds, the whole command's seconds and peak RSS (MB)."""
+    settings = Settings.from_env()
+    world = project_root() / "data" / "generated" / f"scale-{persons}"
+    if not is_current(world, profile="large", seed=1, difficulty="hard", persons=persons):
+        generate(world, "large", persons=persons, seed=1, difficulty="hard")
+    rows = sum(
+        sum(1 for _ in p.open("rb")) - 1
+        for p in world.glob("*.csv")
+        if p.stem not in ("truth", "hard_negatives", "dirty_rows")
+    )
+    db.empty_database(settings)
+    began = time.perf_counter()
+    out = project_root() / "exports" / f"scale-{persons}"
+    command = [DUANKA, "run", "--source", str(world), "--out", str(out)]
+    done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True)
+    seconds = time.perf_counter() - began
+    if done.returncode != 0:
+        raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
+    peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1)) / 1024
+    with db.session(settings) as sess:
+        runs = db.read(sess, "MATCH (r:Run) RETURN r{.*} AS r ORDER BY r.started_at")
+    figures: dict[str, float] = {"persons": persons, "rows": rows, "run": round(seconds, 1), "peak_mb": round(peak)}
+    for r in (row["r"] for row in runs):
+        took = datetime.fromisoformat(r["finished_at"]) - datetime.fromisoformat(r["started_at"])
+        figures[r["kind"]] = round(took.total_seconds(), 1)
+        if r["kind"] == "ingest":
+            figures["loading"] = r.get("loading", "")  # type: ignore[assignment]
+        figures |= {k.removeprefix("seconds_"): round(v, 1) for k, v in r.items() if k.startswith("seconds_")}
+    return figures
+
+
+def fit(rows: np.ndarray, seconds: np.ndarray) -> tuple[float, float]:
+    """a, b of seconds = a · rows^b."""
+    b, log_a = np.polyfit(np.log(rows), np.log(seconds), 1)
+    return float(np.exp(log_a)), float(b)
+
+
+def draw(results: list[dict[str, float]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = np.array([r["rows"] for r in results], dtype=float)
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    span = np.geomspace(rows.min(), rows.max() * 20, 50)
+    for step, colour in zip(("run", *STEPS), ("black", "tab:blue", "tab:orange", "tab:green"), strict=True):
+        seconds = np.array([r[step] for r in results], dtype=float)
+        a, b = fit(rows, seconds)
+        ax.plot(rows, seconds, "o", color=colour)
+        label = "whole duanka run" if step == "run" else step
+        ax.plot(span, a * span**b, "-", color=colour, alpha=0.6, label=f"{label}: {a:.2g}·rows^{b:.2f}")
+    ax.axhline(8 * 3600, color="grey", linestyle=":", label="a night (8 h)")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="rows in the extract",
+        ylabel="seconds",
+        title="duanka run on one 2-core / 24 GB machine (points measured, lines fitted)",
+    )
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(PICTURE)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--persons", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
+    ap.add_argument("--empty-the-database", action="store_true", help="say so: each size replaces the database")
+    ap.add_argument("--plot-only", action="store_true")
+    args = ap.parse_args()
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    if not args.plot_only:
+        if not args.empty_the_database:
+            raise SystemExit("--empty-the-database: each size empties the configured database")
+        for persons in args.persons:
+            results = [r for r in results if r["persons"] != persons] + [measure(persons)]
+            print(json.dumps(results[-1]), flush=True)
+            RESULTS.write_text(json.dumps(sorted(results, key=lambda r: r["persons"]), indent=1))
+    results.sort(key=lambda r: r["persons"])
+    print(f"{'persons':>10} {'rows':>12} {'loading':>12} " + " ".join(f"{s:>9}" for s in ("run", *STEPS)) + "  peak MB")
+    for r in results:
+        print(
+            f"{r['persons']:>10,} {r['rows']:>12,} {r.get('loading', ''):>12} "
+            + " ".join(f"{r[s]:>9.1f}" for s in ("run", *STEPS))
+            + f"  {r['peak_mb']:>7,}"
+        )
+    if len(results) >= 2:
+        rows = np.array([r["rows"] for r in results], dtype=float)
+        a, b = fit(rows, np.array([r["run"] for r in results], dtype=float))
+        night = (8 * 3600 / a) ** (1 / b)
+        print(f"whole run: seconds = {a:.3g} · rows^{b:.2f}; 8 hours reach {night:,.0f} rows")
+        draw(results)
+        print(f"drew {PICTURE}")
+
+
+if __name__ == "__main__":
+    main()

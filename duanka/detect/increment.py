@@ -1,0 +1,227 @@
+"""Incremental detection: re-score only the components a day's rows touched, keep the rest of the run before.
+
+Why the result equals a full run's on the same graph (tests/test_increment.py and bench/increment.py
+check it):
+- communities never span components of the community graph, and each component is partitioned on its
+  own, its nodes and edges in key order (communities.partition): a component gets the same communities
+  partitioned with the whole graph or alone;
+- every signal of an entity comes from its own component's facts, except three that cross components,
+  each followed: calls (a number's own calls are read per number; what busy callers share is computed
+  from every busy caller's callees, read whole, and a caller whose count of shared-target partners moved
+  since the run before is re-scored), money (an account whose first-pass suspicion changed has what it
+  paid re-scored; the unchanged rest's suspicions are the run before's, stored on its Run) and
+  investigators' decisions (read whole; a decided entity is re-scored);
+- cluster scores, corroboration and order within a cluster depend on the cluster's own members; the
+  whole list is put in one order by each entity's stored priority.
+So the region is the whole components of every entity new rows or decisions touched, grown by what the
+crossing signals reach; an entity outside it had the same facts when the run before scored it. After a
+model, calibration or parameter change a full run is needed: the incremental run says so and runs in full.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from duanka import db, queries
+from duanka.detect import signals
+from duanka.detect.calibrate import Calibration
+from duanka.detect.model import MODEL
+from duanka.detect.run import DetectRun, Projection, communities, in_lead_order, ranked, read_facts, score, timed
+from duanka.params import DetectParams
+from duanka.settings import Settings
+
+# A region above this share of the graph reads every fact and keeps its own: the fact queries' limits are
+# lists, and long lists cost the server more than reading everything (measured on `medium`).
+READ_ALL_ABOVE = 0.2
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The completed run an incremental run builds on, and what it kept for the next one."""
+
+    run_id: str
+    started_at: str
+    money_suspects: frozenset[str] = frozenset()  # accounts its first pass suspected
+    co_callers: dict[str, int] = field(default_factory=dict)  # busy callers' shared-target partners
+
+
+@dataclass
+class Rescored:
+    """What an incremental run computed: the region's results, as a full run gives them."""
+
+    entities: pd.DataFrame
+    clusters: pd.DataFrame
+    region: Region
+    kept_for_next: dict[str, object]  # what the next incremental run needs (for_next)
+    evidence: dict[str, int]
+    timings: dict[str, float]  # seconds per step, as a full run records its own
+
+
+@dataclass
+class Region:
+    """The entities an incremental run re-scores (keys "type:id") and how many seeds they grew from."""
+
+    keys: set[str] = field(default_factory=set)
+    seeds: int = 0
+
+    def ids(self, kind: str) -> set[str]:
+        """The ids of one kind of entity in the region."""
+        prefix = kind + ":"
+        return {k[len(prefix) :] for k in self.keys if k.startswith(prefix)}
+
+
+def previous_run(
+    settings: Settings, params: DetectParams, calibration: Calibration | None
+) -> tuple[Previous | None, str]:
+    """The run to build on, or None and why a full run is needed."""
+    with db.session(settings) as sess:
+        rows = db.read(sess, queries.load("detect/previous_run"))
+    if not rows:
+        return None, "no completed detection run yet"
+    r = rows[0]
+    fitted = calibration.fitted_on if calibration is not None else "none"
+    differs = [
+        what
+        for what, then, now in [
+            ("model", r["model_version"], MODEL.version),
+            ("calibration", r["calibration"], fitted),
+            *((name, r[name], value) for name, value in params.as_dict().items()),
+        ]
+        if then != now
+    ]
+    if differs:
+        return None, f"the previous run {r['run_id']} differs in {', '.join(differs)}"
+    if not r["keeps_increments"]:
+        return None, f"the previous run {r['run_id']} was written by a version that keeps no increments"
+    if params.engine == "gds":
+        return None, "the gds engine partitions the whole graph at once"
+    return Previous(
+        r["run_id"],
+        r["started_at"],
+        frozenset(json.loads(r["money_suspects_json"] or "[]")),
+        json.loads(r["co_callers_json"] or "{}"),
+    ), ""
+
+
+def rescore(settings: Settings, run: DetectRun, proj: Projection, previous: Previous) -> Rescored:
+    """The region the rows and decisions since `previous` touched, re-scored."""
+    timings: dict[str, float] = {}
+    with timed(timings, "region"):
+        components = _components(proj)
+        whole = read_facts(settings, scope={"sims": [], "accounts": [], "devices": []})  # targets, decisions
+        partners = _partners(whole.targets)
+        moved = {
+            m for m in partners.keys() | previous.co_callers.keys() if partners.get(m) != previous.co_callers.get(m)
+        }
+        keys = changed_since(settings, previous) | {"sim:" + m for m in moved}
+    seeds, everything = len(keys), None
+    while True:  # grows only when an account's first-pass suspicion changed: once, or twice at most
+        with timed(timings, "region"):
+            region = Region(_whole_components(proj, components, keys), seeds)
+        with timed(timings, "communities"):
+            community = communities(settings, run, _within(proj, region))
+        with timed(timings, "facts"):
+            sims, accounts, devices = region.ids("sim"), region.ids("account"), region.ids("device")
+            if len(region.keys) > READ_ALL_ABOVE * len(proj.keys):
+                everything = everything or read_facts(settings, targets=whole.targets)
+                facts = everything.within(sims, accounts, devices)
+            else:
+                scope = {"sims": sorted(sims), "accounts": sorted(accounts), "devices": sorted(devices)}
+                facts = read_facts(settings, scope=scope, targets=whole.targets)
+        with timed(timings, "scoring"):
+            outside = previous.money_suspects - accounts
+            entities, clusters = score(facts, community, run.params, frozenset(outside))
+            suspects = _money_suspects(entities)
+        flipped = suspects ^ (previous.money_suspects & accounts)
+        paid = {"account:" + a for a in _paid_by(settings, flipped)} - region.keys
+        if not paid:
+            break
+        keys |= paid
+    entities, clusters = within(region, entities, clusters)
+    kept_for_next: dict[str, object] = {"money_suspects": sorted(outside | suspects), "co_callers": partners}
+    return Rescored(entities, clusters, region, kept_for_next, facts.evidence, timings)
+
+
+def for_next(entities: pd.DataFrame, facts: signals.Facts) -> dict[str, object]:
+    """What a full run keeps for the next incremental one: its money suspects, busy callers' partners."""
+    return {"money_suspects": sorted(_money_suspects(entities)), "co_callers": _partners(facts.targets)}
+
+
+def _money_suspects(entities: pd.DataFrame) -> set[str]:
+    return set(entities.loc[entities["pays_as_suspect"], "entity_id"].astype(str))
+
+
+def _partners(targets: pd.DataFrame) -> dict[str, int]:
+    return {str(caller): int(n) for caller, n in signals.co_callers(targets).items()}
+
+
+def changed_since(settings: Settings, previous: Previous) -> set[str]:
+    """Entities new loads wrote or touched, and those decided on, since `previous` began."""
+    began = datetime.fromisoformat(previous.started_at)
+    with db.session(settings) as sess:
+        rows = db.read(
+            sess,
+            queries.load("detect/changed_since"),
+            loaded_from=f"ingest-{began:%Y%m%dT%H%M%SZ}",  # load ids are ingest run ids: they sort by time
+            decided_from=previous.started_at,
+        )
+    return {r["key"] for r in rows}
+
+
+def _paid_by(settings: Settings, accounts: set[str]) -> set[str]:
+    if not accounts:
+        return set()
+    with db.session(settings) as sess:
+        return {r["id"] for r in db.read(sess, queries.load("detect/money_neighbours"), accounts=sorted(accounts))}
+
+
+def _components(proj: Projection) -> np.ndarray:
+    g = ig.Graph(n=len(proj.keys), edges=np.column_stack([proj.sources, proj.targets]).tolist())
+    return np.asarray(g.connected_components().membership, dtype=np.int64)
+
+
+def _whole_components(proj: Projection, components: np.ndarray, keys: set[str]) -> set[str]:
+    """`keys` and everything in their components (an entity with no place in the graph stays alone)."""
+    at = pd.Index(proj.keys).get_indexer(sorted(keys))
+    touched = np.isin(components, np.unique(components[at[at >= 0]]))
+    return set(proj.keys[touched]) | keys
+
+
+def _within(proj: Projection, region: Region) -> Projection:
+    """The region's part of the community graph: whole components, so every edge of a node in it."""
+    inside = np.asarray([k in region.keys for k in proj.keys])
+    number = np.cumsum(inside) - 1
+    edges = inside[proj.sources]
+    return Projection(proj.keys[inside], number[proj.sources[edges]], number[proj.targets[edges]], proj.weights[edges])
+
+
+def within(region: Region, entities: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The re-scored entities and their clusters."""
+    entities = entities[entities.index.isin(region.keys)]
+    return entities, clusters[clusters["community"].isin(set(entities["community"].dropna()))]
+
+
+def kept(settings: Settings, previous: Previous, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The previous run's written entities and clusters outside the region: unchanged, so kept."""
+    with db.session(settings) as sess:
+        entities = queries.frame(sess, "detect/previous_results", run_id=previous.run_id)
+        clusters = queries.frame(sess, "detect/previous_clusters", run_id=previous.run_id)
+    entities.index = entities["entity_type"] + ":" + entities["entity_id"].astype(str)
+    entities = entities[~entities.index.isin(region.keys)]
+    # a cluster lies wholly inside the region's components or wholly outside: kept with its members
+    clusters = clusters[clusters["cluster_id"].isin(set(entities["cluster_id"].dropna()))]
+    return entities, clusters
+
+
+def merge(
+    entities: pd.DataFrame, clusters: pd.DataFrame, kept_entities: pd.DataFrame, kept_clusters: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The re-scored results and the kept ones as one run's: one lead order, one cluster ranking."""
+    entities = pd.concat([entities, kept_entities.astype({"lead": bool})])
+    return in_lead_order(entities), ranked(pd.concat([clusters, kept_clusters], ignore_index=True))
