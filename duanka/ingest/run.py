@@ -232,7 +232,7 @@ def reconcile(settings: Settings, run: IngestRun, extract: Extract, loaded: Load
         source=str(run.options.source),
         files=loaded.files,
         expected=loaded.written,
-        found=found_in_graph(settings, run.run_id, loaded.written, alone=bool(run.options.bulk)),
+        found=found_in_graph(settings, run.run_id, loaded.written),
         quarantine=str(folder / "quarantine.csv"),
         manifest=str(folder / "manifest.json"),
         started_at=run.started_at,
