@@ -1,12 +1,14 @@
 """A day's increment against a full run: time, what was re-scored, and whether the leads are the same.
 
     python bench/increment.py --profile medium --seed 1 --difficulty hard --share 0.01
+    python bench/increment.py --profile medium --share 0.01 --without transfers   # an operator's day
 
 Splits a generated world by time (duanka/generate/views.py: split_by_time): its earlier rows are
 bulk-loaded into an emptied database and detected in full; its last `share` of dated rows (new cards,
 sightings, calls, transfers, reports) is then loaded over Bolt as a day's increment and detected
-incrementally; last, the same graph is detected in full. Prints each step's time and whether the
-incremental run's leads and clusters equal the full run's.
+incrementally (in full when it touched too much of the graph: the run says so); last, the same graph is
+detected in full. Prints each step's time and whether the incremental run's leads and clusters equal the
+full run's. `--without` leaves tables out of the day (an operator's day has no transfers).
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--difficulty", default="hard")
     ap.add_argument("--share", type=float, default=0.01, help="the last share of dated rows: the increment")
+    ap.add_argument("--without", nargs="*", default=[], help="tables left out of the increment")
     args = ap.parse_args()
     settings = Settings.from_env()
     world = loaded_world(settings, "eval", args.profile, args.seed, args.difficulty, extract="full", load=False)
     before, after = world.with_name(world.name + "-before"), world.with_name(world.name + "-day")
     cut = split_by_time(world, before, after, args.share)
+    for table in args.without:
+        (after / f"{table}.csv").unlink()
     rows = {
         p.stem: sum(1 for _ in p.open()) - 1 for p in after.glob("*.csv") if p.stem not in ("truth", "hard_negatives")
     }

@@ -35,8 +35,8 @@ def project(settings: Settings) -> Projection:
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def rescore_increment(settings: Settings, run: DetectRun, projection: Projection, previous: Previous) -> Rescored:
-    """The components rows and decisions since the previous run touched, re-scored."""
+def rescore_increment(settings: Settings, run: DetectRun, projection: Projection, previous: Previous) -> Rescored | str:
+    """The components rows and decisions since the previous run touched, re-scored; or why a full run is better."""
     return increment.rescore(settings, run, projection, previous)
 
 
@@ -122,7 +122,17 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool) -> DetectResu
     previous = find_previous(settings, run.params) if incremental else None
     with steps.timed(timings, "projection"):
         projection = project(settings)
-    if previous is None:
+    done = rescore_increment(settings, run, projection, previous) if previous else None
+    if isinstance(done, str):
+        get_run_logger().info("running in full: %s, and a full run is quicker", done)
+    if isinstance(done, Rescored) and previous is not None:
+        timings |= done.timings
+        with steps.timed(timings, "write_back"):
+            entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters)
+            entities, clusters = keep_the_rest(settings, previous, done.region, entities, clusters)
+            figures = run_figures(projection, entities, clusters, previous.run_id, len(done.region.keys))
+            write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
+    else:
         with steps.timed(timings, "communities"):
             community = find_communities(settings, run, projection)
         with steps.timed(timings, "facts"):
@@ -134,14 +144,6 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool) -> DetectResu
             figures = run_figures(projection, entities, clusters)
             kept_for_next = increment.for_next(entities, facts)
             write_results(settings, run, entities, clusters, figures, facts.evidence, lineage, kept_for_next)
-    else:
-        done = rescore_increment(settings, run, projection, previous)
-        timings |= done.timings
-        with steps.timed(timings, "write_back"):
-            entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters)
-            entities, clusters = keep_the_rest(settings, previous, done.region, entities, clusters)
-            figures = run_figures(projection, entities, clusters, previous.run_id, len(done.region.keys))
-            write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
     finish(settings, run, figures, timings)
     result = DetectResult(run.run_id, run.params, entities, clusters, timings, figures)
     get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, timings)

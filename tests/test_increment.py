@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from helpers import ingest_source, load_into_empty
 
+from duanka.detect import increment
 from duanka.detect.communities import partition
 from duanka.detect.run import DetectResult
 from duanka.generate import generate
@@ -17,15 +18,26 @@ from flows.detect import detect
 
 @pytest.fixture(scope="module")
 def runs(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, DetectResult]:
-    """A world's earlier rows loaded and detected in full; its last 2 % loaded as a day's increment and
-    detected incrementally; then the same graph detected in full."""
+    """A world's earlier rows loaded and detected in full; its last 2 % loaded as two days. After the
+    first day an incremental run told any region is too large runs in full; after the second, one told
+    none is re-scores what the day touched; then the same graph is detected in full, and incrementally
+    again with nothing new."""
     root = tmp_path_factory.mktemp("increment")
     generate(root / "world", "demo", persons=3000, seed=7, difficulty="hard")
-    split_by_time(root / "world", root / "before", root / "after", share=0.02)
+    split_by_time(root / "world", root / "before", root / "days", share=0.02)
+    split_by_time(root / "days", root / "day1", root / "day2", share=0.5)
     load_into_empty(settings, root / "before")
-    first = detect(seed=3)
-    assert ingest_source(root / "after", settings).ok
-    return {"first": first, "incremental": detect(seed=3, incremental=True), "full": detect(seed=3)}
+    out = {"first": detect(seed=3)}
+    with pytest.MonkeyPatch.context() as patch:
+        assert ingest_source(root / "day1", settings).ok
+        patch.setattr(increment, "FULL_ABOVE", 0.0)
+        out["busy"] = detect(seed=3, incremental=True)
+        assert ingest_source(root / "day2", settings).ok
+        patch.setattr(increment, "FULL_ABOVE", 1.0)  # a demo world's day of transfers touches most of it
+        out["incremental"] = detect(seed=3, incremental=True)
+        out["full"] = detect(seed=3)
+        out["nothing new"] = detect(seed=3, incremental=True)
+    return out
 
 
 def _written(result: DetectResult) -> pd.DataFrame:
@@ -39,15 +51,26 @@ def _written(result: DetectResult) -> pd.DataFrame:
 
 def test_an_increment_is_rescored_alone(runs: dict[str, DetectResult]) -> None:
     inc, full = runs["incremental"], runs["full"]
-    assert inc.figures["scope"] == "incremental" and inc.figures["built_on"] == runs["first"].run_id
+    assert inc.figures["scope"] == "incremental" and inc.figures["built_on"] == runs["busy"].run_id
     assert full.figures["scope"] == "full"
     assert 0 < inc.figures["rescored"] < 0.8 * full.figures["nodes"], (inc.figures, full.figures)
+
+
+def test_a_day_that_touched_too_much_runs_in_full(runs: dict[str, DetectResult]) -> None:
+    """Past FULL_ABOVE of the graph a full run is quicker, and gives the same results by construction."""
+    assert runs["busy"].figures["scope"] == "full" and runs["busy"].leads.shape[0] > 20
+
+
+def test_nothing_new_rescores_nothing_and_keeps_everything(runs: dict[str, DetectResult]) -> None:
+    calm = runs["nothing new"]
+    assert calm.figures["scope"] == "incremental" and calm.figures["rescored"] == 0
+    pd.testing.assert_frame_equal(_written(calm), _written(runs["full"]), check_dtype=False)
 
 
 def test_incremental_leads_and_clusters_equal_a_full_run(runs: dict[str, DetectResult]) -> None:
     inc, full = _written(runs["incremental"]), _written(runs["full"])
     assert len(inc) == len(full) and inc["lead"].sum() > 20
-    pd.testing.assert_frame_equal(inc, full)
+    pd.testing.assert_frame_equal(inc, full, check_dtype=False)
     columns = ["cluster_id", "score", "members", "persons", "sims", "accounts", "devices", "reports", "rank"]
     pd.testing.assert_frame_equal(
         runs["incremental"].clusters[columns].reset_index(drop=True).astype({"score": float}),

@@ -85,7 +85,8 @@ def partition(
     e_lo, e_hi, e_w = lo[large][edges], hi[large][edges], weights[large][edges]
     e_comp = components[e_lo]
     bounds = np.flatnonzero(np.diff(e_comp)) + 1
-    for start, stop in zip(np.r_[0, bounds], np.r_[bounds, len(e_comp)], strict=True):
+    runs = zip(np.r_[0, bounds], np.r_[bounds, len(e_comp)], strict=True) if len(e_comp) else []
+    for start, stop in runs:
         nodes = np.flatnonzero(components == e_comp[start])  # ascending: key order
         local = np.searchsorted(nodes, np.column_stack([e_lo[start:stop], e_hi[start:stop]]))
         g = ig.Graph(n=len(nodes), edges=local.tolist(), directed=False)

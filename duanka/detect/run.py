@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -145,24 +145,22 @@ FACT_QUERIES: dict[str, tuple[str, dict[str, Any], str | None]] = {
 
 
 def read_facts(
-    settings: Settings, scope: dict[str, list[str]] | None = None, targets: pd.DataFrame | None = None
+    settings: Settings, scope: dict[str, list[str]] | None = None, tables: Collection[str] = tuple(FACT_QUERIES)
 ) -> signals.Facts:
-    """The fact tables signals are computed from, and which evidence the graph held at all; only the
-    region's where `scope` names it (fact-query parameter → ids); `targets` when already read.
+    """The fact `tables` signals are computed from (the others empty), and which evidence the graph held
+    at all; only the region's where `scope` names it (fact-query parameter → ids).
 
     One query after another, in batches where they fit: decoding rows is Python's work, and threads
     would only take turns at it.
     """
     with db.session(settings) as sess:
         read = queries.batched_frame if queries.batches_fit(sess) else queries.frame
-        tables = {
+        frames = {
             table: read(sess, name, **_limited(params, limit, scope))
             for table, (name, params, limit) in FACT_QUERIES.items()
-            if not (table == "targets" and targets is not None)
+            if table in tables
         }
-        if targets is not None:
-            tables["targets"] = targets
-        return signals.Facts(**tables, evidence=evidence.held(sess))
+        return signals.Facts(**frames, evidence=evidence.held(sess))
 
 
 def _limited(params: dict[str, Any], limit: str | None, scope: dict[str, list[str]] | None) -> dict[str, Any]:

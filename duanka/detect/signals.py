@@ -94,20 +94,6 @@ class Facts:
         for table in FACT_COLUMNS:
             setattr(self, table, typed(table, getattr(self, table)))
 
-    def within(self, sims: set[str], accounts: set[str], devices: set[str]) -> Facts:
-        """The facts an incremental run's region reads (as the fact queries' limits do): what busy callers
-        called and the decisions stay whole."""
-        return Facts(
-            sims=self.sims[self.sims["msisdn"].isin(sims)],
-            seen=self.seen[self.seen["device"].isin(devices)],
-            accounts=self.accounts[self.accounts["account"].isin(accounts)],
-            used=self.used[self.used["account"].isin(accounts)],
-            transfers=self.transfers[self.transfers["src"].isin(accounts) | self.transfers["dst"].isin(accounts)],
-            targets=self.targets,
-            decisions=self.decisions,
-            evidence=self.evidence,
-        )
-
 
 def _max_concurrency(windows: pd.DataFrame, group: str) -> pd.Series:
     """Largest number of windows open at once per group (an end frees its slot before a start)."""
