@@ -3,6 +3,8 @@
     python bench/detect.py engines --nodes 1000000 --edges 5000000 [--engines igraph leiden louvain]
     python bench/detect.py database            # the full run on whatever the configured database holds
     python bench/detect.py reads               # each read, rows one by one against rows in batches
+    python bench/detect.py partitions --truth data/generated/eval-medium-hard-1/truth.csv
+                                               # the leads under the old global partition and per component
 
 `engines` times community detection alone on a graph with planted
 communities of 25 nodes (intra-community edges plus 10 % random ones);
@@ -77,12 +79,14 @@ def engines(args: argparse.Namespace) -> None:
     from duanka.detect.communities import partition
 
     src, dst, w = planted_graph(args.nodes, args.edges)
+    keys = np.array([f"n{i:08d}" for i in range(args.nodes)], dtype=object)
     print(f"planted graph: {args.nodes:,} nodes, {len(src):,} edges")
     for engine in args.engines:
         membership = measure(
-            f"{engine}", lambda engine=engine: partition(args.nodes, src, dst, w, engine=engine, seed=1)
+            f"{engine}",
+            lambda engine=engine: partition(keys, src, dst, w, engine=engine, seed=1, scale=float(w.sum())),
         )
-        print(f"    {membership.max() + 1:,} communities")
+        print(f"    {len(set(membership)):,} communities")
 
 
 def database(args: argparse.Namespace) -> None:
@@ -115,7 +119,8 @@ def reads(args: argparse.Namespace) -> None:
 
     print("| query | rows | one by one (s) | in batches (s) | same rows |\n|---|---:|---:|---:|---|")
     with db.session(Settings.from_env()) as sess:
-        for name, params in [("detect/project_edges", {}), *FACT_QUERIES.values()]:
+        reads = [(name, params | ({limit: None} if limit else {})) for name, params, limit in FACT_QUERIES.values()]
+        for name, params in [("detect/project_edges", {}), *reads]:
             began = time.perf_counter()
             one = queries.frame(sess, name, **params)
             middle = time.perf_counter()
@@ -130,14 +135,57 @@ def reads(args: argparse.Namespace) -> None:
             print(f"| `{name}` | {len(one):,} | {middle - began:.1f} | {end - middle:.1f} | {same} |", flush=True)
 
 
+def partitions(args: argparse.Namespace) -> None:
+    """The leads under the old global partition and per component at several scales, against --truth."""
+    import random
+    from pathlib import Path
+
+    import igraph as ig
+    import pandas as pd
+
+    from duanka.detect import evaluate as ev
+    from duanka.detect import run as steps
+    from duanka.detect.communities import MIN_COMPONENT, partition
+    from duanka.params import DetectParams
+    from duanka.settings import Settings
+
+    settings, params = Settings.from_env(), DetectParams()
+    proj, facts = steps.project(settings), steps.read_facts(settings)
+    truth = ev.Truth.read(Path(args.truth))
+    g = ig.Graph(n=len(proj.keys), edges=np.column_stack([proj.sources, proj.targets]).tolist())
+    g.es["weight"] = proj.weights.tolist()
+    random.seed(1)
+    whole = np.asarray(g.community_multilevel(weights="weight").membership)
+    components = np.asarray(g.connected_components().membership)
+    small = np.bincount(components)[components] < MIN_COMPONENT
+    weight = float(proj.weights.sum())
+    ways = {"global (before issue 18)": np.where(small, components, whole + components.max() + 1)}
+    for label, scale in [("weight / 3", weight / 3), ("1 M (the model's)", 1e6), ("weight × 3", weight * 3)]:
+        ways[f"per component, scale {label}"] = partition(
+            proj.keys, proj.sources, proj.targets, proj.weights, scale=scale
+        )
+    print(
+        f"community graph weight {weight:,.0f}\n| partition | clusters | leads | p@R | recall | rings found | hn@500 |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, membership in ways.items():
+        entities, clusters = steps.score(facts, pd.Series(membership, index=proj.keys), params)
+        ranked = list(entities["entity_type"] + ":" + entities["entity_id"].astype(str))
+        m = ev.score_ranking(name, ranked, truth, flagged=int(entities["lead"].sum()))
+        print(
+            f"| {name} | {len(clusters)} | {m['flagged']:,} | {m['p@R']} | {m['recall']} | {m['rings_found']} | {m['hn_fp@500']} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["engines", "database", "reads"])
+    parser.add_argument("mode", choices=["engines", "database", "reads", "partitions"])
+    parser.add_argument("--truth", help="partitions: the loaded world's truth.csv")
     parser.add_argument("--nodes", type=int, default=1_000_000)
     parser.add_argument("--edges", type=int, default=5_000_000)
     parser.add_argument("--engines", nargs="+", default=["igraph", "leiden", "louvain"])
     args = parser.parse_args()
-    {"engines": engines, "database": database, "reads": reads}[args.mode](args)
+    {"engines": engines, "database": database, "reads": reads, "partitions": partitions}[args.mode](args)
 
 
 if __name__ == "__main__":
