@@ -6,8 +6,9 @@
 Each size: a generated world (data/generated/scale-<persons>, hard), the database emptied, then
 `duanka run` as a user types it (the loading path chosen by itself), under GNU time for the peak memory
 of the duanka process. Step times come from the Run nodes the run wrote (ingest, detect with its
-parts, export). Prints a table and the fit seconds = a · rows^b per step (least squares in log–log),
-extrapolated; draws docs/scaling.png.
+parts, export). Prints a table and the fit seconds = a · rows^b per step (least squares in log–log);
+the whole run is extrapolated as the sum of its steps' fits (a step that grows faster takes over), and
+drawn in docs/scaling.png.
 """
 
 from __future__ import annotations
@@ -72,6 +73,16 @@ def fit(rows: np.ndarray, seconds: np.ndarray) -> tuple[float, float]:
     return float(np.exp(log_a)), float(b)
 
 
+def predicted(results: list[dict[str, float]], rows: np.ndarray) -> np.ndarray:
+    """The whole run's seconds at `rows`: each step's fit, added."""
+    measured = np.array([r["rows"] for r in results], dtype=float)
+    total = np.zeros_like(rows, dtype=float)
+    for step in STEPS:
+        a, b = fit(measured, np.array([r[step] for r in results], dtype=float))
+        total += a * rows**b
+    return total
+
+
 def draw(results: list[dict[str, float]]) -> None:
     import matplotlib
 
@@ -81,12 +92,15 @@ def draw(results: list[dict[str, float]]) -> None:
     rows = np.array([r["rows"] for r in results], dtype=float)
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     span = np.geomspace(rows.min(), rows.max() * 20, 50)
-    for step, colour in zip(("run", *STEPS), ("black", "tab:blue", "tab:orange", "tab:green"), strict=True):
+    ax.plot(rows, [r["run"] for r in results], "o", color="black")
+    ax.plot(
+        span, predicted(results, span), "-", color="black", alpha=0.6, label="whole duanka run: the steps' fits added"
+    )
+    for step, colour in zip(STEPS, ("tab:blue", "tab:orange", "tab:green"), strict=True):
         seconds = np.array([r[step] for r in results], dtype=float)
         a, b = fit(rows, seconds)
         ax.plot(rows, seconds, "o", color=colour)
-        label = "whole duanka run" if step == "run" else step
-        ax.plot(span, a * span**b, "-", color=colour, alpha=0.6, label=f"{label}: {a:.2g}·rows^{b:.2f}")
+        ax.plot(span, a * span**b, "-", color=colour, alpha=0.6, label=f"{step}: {a:.2g}·rows^{b:.2f}")
     ax.axhline(8 * 3600, color="grey", linestyle=":", label="a night (8 h)")
     ax.set(
         xscale="log",
@@ -124,10 +138,12 @@ def main() -> None:
             + f"  {r['peak_mb']:>7,}"
         )
     if len(results) >= 2:
-        rows = np.array([r["rows"] for r in results], dtype=float)
-        a, b = fit(rows, np.array([r["run"] for r in results], dtype=float))
-        night = (8 * 3600 / a) ** (1 / b)
-        print(f"whole run: seconds = {a:.3g} · rows^{b:.2f}; 8 hours reach {night:,.0f} rows")
+        for step in STEPS:
+            a, b = fit(np.array([r["rows"] for r in results], dtype=float), np.array([r[step] for r in results]))
+            print(f"{step}: seconds = {a:.3g} · rows^{b:.2f}")
+        span = np.geomspace(1e6, 1e10, 2000)
+        night = span[predicted(results, span) <= 8 * 3600].max()
+        print(f"whole run (the steps' fits added): 8 hours reach {night:,.0f} rows")
         draw(results)
         print(f"drew {PICTURE}")
 

@@ -96,7 +96,7 @@ def read_run(settings: Settings, run_id: str | None) -> dict[str, Any]:
     if not rows:
         which = f"run {run_id!r}" if run_id else "completed detection run"
         raise DuankaError(f"No {which} in the database {settings.connection.uri}: run `duanka detect` first.")
-    return rows[0]["run"]
+    return {k: v for k, v in rows[0]["run"].items() if v is not None}  # a stored property is never null
 
 
 def evidence(run: dict[str, Any]) -> dict[str, str]:
