@@ -77,7 +77,7 @@ def partition(
     rank = np.empty(len(keys), dtype=np.int64)
     rank[order] = np.arange(len(keys))  # canonical numbering: by key, whatever order the rows came in
     lo, hi = np.minimum(rank[sources], rank[targets]), np.maximum(rank[sources], rank[targets])
-    components = _components(len(keys), lo, hi)
+    components = connected(len(keys), lo, hi)
     named = components.copy()  # a small component is one community as it stands
     sizes = np.bincount(components)
     large = sizes[components[lo]] >= MIN_COMPONENT
@@ -98,8 +98,8 @@ def partition(
     return keys[order][named][rank]
 
 
-def _components(n: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Each node's component, named by its smallest node."""
+def connected(n: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Each node's connected component, named by its smallest node (any numbering of the edges' ends)."""
     g = ig.Graph(n=n, edges=np.column_stack([lo, hi]).tolist(), directed=False)
     membership = np.asarray(g.connected_components().membership, dtype=np.int64)
     smallest = np.full(membership.max() + 1 if n else 0, n, dtype=np.int64)
@@ -114,7 +114,7 @@ def keep_small_components(proj: object, communities: np.ndarray) -> np.ndarray:
     rank = np.empty(len(keys), dtype=np.int64)
     rank[order] = np.arange(len(keys))
     src, dst = rank[proj.sources], rank[proj.targets]  # type: ignore[attr-defined]
-    components = _components(len(keys), np.minimum(src, dst), np.maximum(src, dst))
+    components = connected(len(keys), np.minimum(src, dst), np.maximum(src, dst))
     found = np.empty(len(keys), dtype=np.int64)
     found[rank] = np.asarray(communities, dtype=np.int64)
     small = np.bincount(components)[components] < MIN_COMPONENT

@@ -24,13 +24,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 
 from duanka import db, queries
 from duanka.detect import signals
 from duanka.detect.calibrate import Calibration
+from duanka.detect.communities import connected
 from duanka.detect.model import MODEL
 from duanka.detect.run import (
     FACT_QUERIES,
@@ -124,7 +124,7 @@ def rescore(settings: Settings, run: DetectRun, proj: Projection, previous: Prev
     """The region the rows and decisions since `previous` touched, re-scored; or why a full run is better."""
     timings: dict[str, float] = {}
     with timed(timings, "region"):
-        components = _components(proj)
+        components = connected(len(proj.keys), proj.sources, proj.targets)
         targets = read_facts(settings, tables=("targets",)).targets  # read whole: busy callers are few
         partners = _partners(targets)
         moved = {
@@ -192,11 +192,6 @@ def _paid_by(settings: Settings, accounts: set[str]) -> set[str]:
         return {r["id"] for r in db.read(sess, queries.load("detect/money_neighbours"), accounts=sorted(accounts))}
 
 
-def _components(proj: Projection) -> np.ndarray:
-    g = ig.Graph(n=len(proj.keys), edges=np.column_stack([proj.sources, proj.targets]).tolist())
-    return np.asarray(g.connected_components().membership, dtype=np.int64)
-
-
 def _whole_components(proj: Projection, components: np.ndarray, keys: set[str]) -> set[str]:
     """`keys` and everything in their components (an entity with no place in the graph stays alone)."""
     at = pd.Index(proj.keys).get_indexer(sorted(keys))
@@ -206,7 +201,7 @@ def _whole_components(proj: Projection, components: np.ndarray, keys: set[str]) 
 
 def _within(proj: Projection, region: Region) -> Projection:
     """The region's part of the community graph: whole components, so every edge of a node in it."""
-    inside = np.asarray([k in region.keys for k in proj.keys])
+    inside = np.asarray(pd.Index(proj.keys).isin(list(region.keys)))
     number = np.cumsum(inside) - 1
     edges = inside[proj.sources]
     return Projection(proj.keys[inside], number[proj.sources[edges]], number[proj.targets[edges]], proj.weights[edges])
