@@ -353,6 +353,31 @@ def decide_cmd(
     )
 
 
+@app.command("train")
+@friendly
+def train_cmd(
+    blend: float = typer.Option(0.5, min=0.0, max=1.0, help="The learned probability's share of each lead's score."),
+    off: bool = typer.Option(False, "--off", help="Stop using a learned ranking: the rules alone order the leads."),
+) -> None:
+    """Learn a ranking from the graph's confirmed and dismissed decisions and victim reports; detection runs
+    use it from then on (recorded on each Run and in each manifest). The rules still write every reason."""
+    from duanka.detect import learn
+    from duanka.detect.train import train
+
+    settings = Settings.from_env()
+    if off:
+        removed = learn.switch_off(learn.folder(settings))
+        console.print(
+            f"[green]✓[/] learned ranking {removed or '(none)'} off: the rules alone order the next run's leads"
+        )
+        return
+    ranker, labels = train(settings, blend=blend)
+    console.print(
+        f"[green]✓[/] {ranker.version}: trained on {len(labels):,} labels ({ranker.positives:,} members); "
+        f"the next detection run uses it. Its labels: {learn.folder(settings) / (ranker.version + '.labels.csv')}"
+    )
+
+
 @app.command("explain")
 @friendly
 def explain_cmd(
@@ -444,14 +469,29 @@ def case_cmd(
 @app.command("evaluate")
 @friendly
 def evaluate_cmd(
-    truth: Path = typer.Option(..., help="truth.csv of a generated scenario (hard_negatives.csv is read beside it)."),
+    truth: Path | None = typer.Option(
+        None, help="truth.csv of a generated scenario (hard_negatives.csv is read beside it)."
+    ),
+    replay: Path | None = typer.Option(
+        None, help="A generated world to replay step by step through the pipeline (early warning)."
+    ),
+    step: str = typer.Option("1d", help="With --replay: the time each step adds (1d, 12h, 7d)."),
+    top: int = typer.Option(100, help="With --replay: a ring counts as flagged once a member is in this many leads."),
+    budget: int = typer.Option(500, help="With --replay: a team's review capacity, the second depth reported."),
+    out: Path = typer.Option(Path("exports/replay"), help="With --replay: where its tables and picture go."),
+    empty_the_database: bool = typer.Option(False, help="With --replay: say so; the replay starts from nothing."),
 ) -> None:
-    """Score the latest detection run against a scenario's truth, with the single-rule baselines beside it."""
+    """Score the latest detection run against a scenario's truth, with the single-rule baselines beside it;
+    or, with --replay, feed a world to the pipeline day by day and report how early each ring was flagged."""
     import pandas as pd
 
     from duanka import db, queries
     from duanka.detect import evaluate as ev
 
+    if replay is not None:
+        return _replay(replay, step, top, budget, out, empty_the_database)
+    if truth is None:
+        raise DuankaError("Say what to evaluate against: --truth truth.csv, or --replay WORLD.")
     settings = Settings.from_env()
     t = ev.Truth.read(truth)
     with db.session(settings) as sess:
@@ -483,6 +523,24 @@ def evaluate_cmd(
     for row in per_role.itertuples(index=False):
         matrix.add_row(*("—" if pd.isna(v) else str(v) for v in row))
     console.print(matrix)
+
+
+def _replay(world: Path, step: str, top: int, budget: int, out: Path, empty_the_database: bool) -> None:
+    import pandas as pd
+
+    from flows.replay import replay
+
+    if not empty_the_database:
+        raise DuankaError("A replay empties the configured database first: add --empty-the-database to say so.")
+    if not (world / "truth.csv").exists():
+        raise DuankaError(f"{world} holds no truth.csv: a replay needs a generated world (`duanka generate`).")
+    days = pd.Timedelta(step) / pd.Timedelta(days=1)
+    found = replay(str(world), str(out), days, top, budget)
+    table = Table("figure", "value", title=f"Replay of {world} in steps of {step} (suspicions, not determinations)")
+    for name, value in found.items():
+        table.add_row(name, str(value))
+    console.print(table)
+    console.print(f"Per ring: {out / 'warning.csv'}; steps: {out / 'steps.csv'}; picture: {out / 'timeline.png'}")
 
 
 @app.command("demo")

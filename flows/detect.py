@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 import flows  # noqa: F401  (Prefect environment)
 from duanka.choices import Engine
-from duanka.detect import increment
+from duanka.detect import increment, learn
 from duanka.detect import run as steps
 from duanka.detect.increment import Previous, Region, Rescored
 from duanka.detect.lineage import Link
@@ -20,9 +20,9 @@ from duanka.settings import Settings
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def find_previous(settings: Settings, params: DetectParams) -> Previous | None:
+def find_previous(settings: Settings, run: DetectRun) -> Previous | None:
     """The run an incremental run builds on, or None (and why, in the log): a full run."""
-    previous, why = increment.previous_run(settings, params, steps.CALIBRATION)
+    previous, why = increment.previous_run(settings, run.params, steps.CALIBRATION, run.learned)
     if previous is None:
         get_run_logger().info("incremental run not possible (%s): running in full", why)
     return previous
@@ -53,9 +53,9 @@ def read_facts(settings: Settings) -> Facts:
 
 
 @task(cache_policy=NO_CACHE)
-def score(facts: Facts, community: pd.Series, params: DetectParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+def score(facts: Facts, community: pd.Series, run: DetectRun) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scores, roles, reasons and clusters."""
-    return steps.score(facts, community, params)
+    return steps.score(facts, community, run.params, ranker=run.ranker)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
@@ -114,12 +114,13 @@ def detect(
     rest of that run's results (the same leads a full run gives: duanka/detect/increment.py)."""
     settings = Settings.from_env()
     with database_lock(settings, "detect", wait=wait_for_lock):  # no load lands half-seen by a run
-        return _detect(settings, DetectRun(DetectParams(Engine(engine), resolution, seed, min_score)), incremental)
+        params = DetectParams(Engine(engine), resolution, seed, min_score)
+        return _detect(settings, DetectRun(params, ranker=learn.current(learn.folder(settings))), incremental)
 
 
 def _detect(settings: Settings, run: DetectRun, incremental: bool) -> DetectResult:
     timings: dict[str, float] = {}
-    previous = find_previous(settings, run.params) if incremental else None
+    previous = find_previous(settings, run) if incremental else None
     with steps.timed(timings, "projection"):
         projection = project(settings)
     done = rescore_increment(settings, run, projection, previous) if previous else None
@@ -138,7 +139,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool) -> DetectResu
         with steps.timed(timings, "facts"):
             facts = read_facts(settings)
         with steps.timed(timings, "scoring"):
-            entities, clusters = score(facts, community, run.params)
+            entities, clusters = score(facts, community, run)
         with steps.timed(timings, "write_back"):
             entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters)
             figures = run_figures(projection, entities, clusters)

@@ -194,6 +194,7 @@ RUN = NodeSchema(
         # detect
         _run("model_version", doc="the scoring model's version (duanka/detect/model.py)"),
         _run("calibration", doc="the worlds its score calibration was fitted on, or none"),
+        _run("learned", doc="the learned ranking blended into its scores (`duanka train`), or none"),
         _run("engine", doc="community detection engine"),
         _run("resolution", "float"),
         _run("seed", "int"),
@@ -386,7 +387,7 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         "A lead of a detection run, with the evidence then.",
         (
             Prop("rank", "int", by="detect"),
-            Prop("score", "float", "calibrated where a calibration exists for the model version", by="detect"),
+            Prop("score", "float", "calibrated where a calibration exists, a learned ranking blended in", by="detect"),
             Prop("rule_score", "float", "the model's rule score before calibration", by="detect"),
             Prop("role", by="detect"),
             Prop("cluster_id", by="detect"),

@@ -14,8 +14,9 @@ check it):
 - cluster scores, corroboration and order within a cluster depend on the cluster's own members; the
   whole list is put in one order by each entity's stored priority.
 So the region is the whole components of every entity new rows or decisions touched, grown by what the
-crossing signals reach; an entity outside it had the same facts when the run before scored it. After a
-model, calibration or parameter change a full run is needed: the incremental run says so and runs in full.
+crossing signals reach; an entity outside it had the same facts when the run before scored it (a learned
+ranking reads only an entity's own signals and cluster). After a model, calibration, learned ranking or
+parameter change a full run is needed: the incremental run says so and runs in full.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class Region:
 
 
 def previous_run(
-    settings: Settings, params: DetectParams, calibration: Calibration | None
+    settings: Settings, params: DetectParams, calibration: Calibration | None, learned: str = "none"
 ) -> tuple[Previous | None, str]:
     """The run to build on, or None and why a full run is needed."""
     with db.session(settings) as sess:
@@ -102,6 +103,7 @@ def previous_run(
         for what, then, now in [
             ("model", r["model_version"], MODEL.version),
             ("calibration", r["calibration"], fitted),
+            ("learned ranking", r["learned"], learned),
             *((name, r[name], value) for name, value in params.as_dict().items()),
         ]
         if then != now
@@ -147,7 +149,7 @@ def rescore(settings: Settings, run: DetectRun, proj: Projection, previous: Prev
             facts.targets = targets
         with timed(timings, "scoring"):
             outside = previous.money_suspects - accounts
-            entities, clusters = score(facts, community, run.params, frozenset(outside))
+            entities, clusters = score(facts, community, run.params, frozenset(outside), run.ranker)
             suspects = _money_suspects(entities)
         flipped = suspects ^ (previous.money_suspects & accounts)
         paid = {"account:" + a for a in _paid_by(settings, flipped)} - region.keys

@@ -20,7 +20,7 @@ import pandas as pd
 
 from duanka import __version__, audit, db, queries
 from duanka.choices import Engine
-from duanka.detect import evidence, signals
+from duanka.detect import evidence, learn, signals
 from duanka.detect import score as score_of
 from duanka.detect.calibrate import load as load_calibration
 from duanka.detect.communities import keep_small_components, partition
@@ -44,6 +44,12 @@ class DetectRun:
     params: DetectParams = field(default_factory=DetectParams)
     run_id: str = field(default_factory=lambda: new_run_id("detect"))
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    ranker: learn.Ranker | None = None  # the learned ranking `duanka train` saved, if any
+
+    @property
+    def learned(self) -> str:
+        """The learned ranking's version, as the Run node records it ("none" without one)."""
+        return self.ranker.version if self.ranker is not None else "none"
 
 
 @dataclass
@@ -169,16 +175,24 @@ def _limited(params: dict[str, Any], limit: str | None, scope: dict[str, list[st
 
 
 def score(
-    f: signals.Facts, community: pd.Series, params: DetectParams, known_payers: frozenset[str] = frozenset()
+    f: signals.Facts,
+    community: pd.Series,
+    params: DetectParams,
+    known_payers: frozenset[str] = frozenset(),
+    ranker: learn.Ranker | None = None,
+    features: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every entity's score, role, reasons, cluster and lead order; the clusters worth writing.
 
     `known_payers`: accounts outside `f` whose first pass made them suspects (an incremental run's
-    unchanged rest); the column `pays_as_suspect` says which accounts of `f` the first pass suspected."""
+    unchanged rest); the column `pays_as_suspect` says which accounts of `f` the first pass suspected.
+    `ranker`: a learned ranking blended into the score (learn.py); `features`: a dict to receive what
+    it reads, under "features" (training and evaluation)."""
     devices = signals.device_signals(f)
     sims = signals.sim_signals(f, devices)
     farm_sims = set(sims.index[sims["farm_holders"] > 0])
-    people = score_of.persons(signals.person_signals(f, devices))
+    holders = signals.person_signals(f, devices)
+    people = score_of.persons(holders)
     devices["suspects_worked"] = signals.worked_for(f, devices, people.index[well_evidenced(people, params.min_score)])
     accounts = signals.account_signals(f, devices, farm_sims)
     first = score_of.accounts(accounts, explain=False)  # the ring's money path needs its first-level mules
@@ -197,23 +211,60 @@ def score(
     apply_decisions(scored, f.decisions)
     corroborate(scored, params.min_score)
     clusters = clusters_of(scored, params)
-    cluster_score = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
+    scored["cluster_score"] = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
+    context, has_own = MODEL.context, scored["score"] > MODEL.context_from
     scored["own_score"] = scored["score"]
-    context, has_own = MODEL.context, scored["own_score"] > MODEL.context_from
-    scored["score"] = (1 - context) * scored["own_score"] + context * cluster_score * has_own
+    scored["score"] = (1 - context) * scored["own_score"] + context * scored["cluster_score"] * has_own
     scored["cluster_id"] = scored["community"].map(clusters.set_index("community")["cluster_id"])
     scored["rule_score"] = scored["score"]
     if CALIBRATION is not None:  # what leads of this rule score turned out to be on the evaluation worlds
         scored["score"] = CALIBRATION(scored["rule_score"].to_numpy())
-    reopen_changed(scored, f.decisions)
+    wide = None
+    if ranker is not None or features is not None:
+        wide = learn.features({"person": holders, "device": devices, "account": accounts, "sim": sims}, scored)
+        if features is not None:
+            features["features"] = wide
+    return rank(scored, f.decisions, params, ranker, wide), clusters
+
+
+def rank(
+    scored: pd.DataFrame,
+    decisions: pd.DataFrame,
+    params: DetectParams,
+    ranker: learn.Ranker | None = None,
+    wide: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Scored entities (the learned ranking blended in, with its `wide` features) in lead order: leads,
+    each cluster's members a little apart so every ring shows early, priorities for the next increment."""
+    if ranker is not None and wide is not None:
+        relearn(scored, ranker, wide)
+    reopen_changed(scored, decisions)
     scored = scored.sort_values(["score", "rule_score", "kinds", "entity_id"], ascending=[False, False, False, True])
     alone = scored.index.to_series()  # an isolated lead is a cluster of its own
     place = scored.groupby(scored["cluster_id"].astype(object).where(scored["cluster_id"].notna(), alone)).cumcount()
-    scored["priority"] = scored["rule_score"] * MODEL.spread**place  # calibration ties many scores: order by rule
+    order = scored["rule_score"] if ranker is None else scored["score"]  # calibration ties many scores
+    scored["priority"] = order * MODEL.spread**place
     suspected = (scored["score"] >= params.min_score) & scored["corroborated"]  # one kind alone: never a lead
     scored["lead"] = (suspected | (scored["status"] == "confirmed")) & ~scored["suppressed"]
     scored.loc[scored["own_score"] < MODEL.role_from, "role"] = UNKNOWN.key
-    return in_lead_order(scored), clusters
+    return in_lead_order(scored)
+
+
+def relearn(scored: pd.DataFrame, ranker: learn.Ranker, wide: pd.DataFrame) -> None:
+    """The learned ranking blended into the score; a lead whose score it moved far says so, beside the
+    rules' reasons (by its own scores alone, so an incremental run writes the same sentence)."""
+    scored["learned"] = ranker(wide.reindex(scored.index))
+    blended = ranker.rerank(scored["score"].to_numpy(), scored["learned"].to_numpy())
+    moved = (np.abs(blended - scored["score"].to_numpy()) >= learn.MOVED) & (blended >= MODEL.min_score)
+    for key, was, now, learned in zip(
+        scored.index[moved], scored["score"][moved], blended[moved], scored["learned"][moved], strict=True
+    ):
+        way_en, way_zh = ("raised", "上调") if now > was else ("lowered", "下调")
+        en = f"{way_en} from {was:.2f} by the learned ranking {ranker.version} (learned {learned:.2f})"
+        zh = f"学习模型{ranker.version}将评分自{was:.2f}{way_zh}（模型概率{learned:.2f}）"
+        scored.at[key, "reasons_en"] = "; ".join(r for r in (scored.at[key, "reasons_en"], en) if r)
+        scored.at[key, "reasons_zh"] = "；".join(r for r in (scored.at[key, "reasons_zh"], zh) if r)
+    scored["score"] = blended
 
 
 def in_lead_order(entities: pd.DataFrame) -> pd.DataFrame:
@@ -326,6 +377,7 @@ def write_results(
         "version": __version__,
         "model_version": MODEL.version,
         "calibration": CALIBRATION.fitted_on if CALIBRATION is not None else "none",
+        "learned": run.learned,
         "started_at": run.started_at,
         "evidence_json": json.dumps(held),
         "keeps_increments": True,

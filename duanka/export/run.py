@@ -105,6 +105,8 @@ def evidence(run: dict[str, Any]) -> dict[str, str]:
         f"duanka {run.get('version')} {run.get('engine')} resolution={run.get('resolution')} "
         f"seed={run.get('seed')} min_score={run.get('min_score')}"
     )
+    if run.get("learned", "none") != "none":  # leads a learned ranking reordered say which one did
+        model += f" learned={run['learned']}"
     return {"run_id": run["run_id"], "model": model, "scored_at": str(run.get("finished_at", ""))[:19]}
 
 
@@ -222,7 +224,8 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             "database": settings.connection.uri,
             "detect_run": run,
             "algorithm": {
-                k: run.get(k) for k in ("engine", "resolution", "seed", "min_score", "model_version", "calibration")
+                k: run.get(k)
+                for k in ("engine", "resolution", "seed", "min_score", "model_version", "calibration", "learned")
             },
             "sources": sources,
             "evidence": evidence_held(run),

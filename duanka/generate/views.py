@@ -53,23 +53,97 @@ WHEN: dict[str, str] = {
 }
 
 
+REFERENCE = ("persons", "devices", "outlets")
+
+
+def _read(world: Path) -> tuple[dict[str, pd.DataFrame], dict[str, pd.Series]]:
+    """A world's tables as text, and when each dated row happened (offset-less times read as they are)."""
+    frames = {t: pd.read_csv(world / f"{t}.csv", dtype=str, keep_default_na=False) for t in (*WHEN, *REFERENCE)}
+    times = {t: _time(frames[t][c]) for t, c in WHEN.items()}
+    return frames, times
+
+
+def _time(text: pd.Series) -> pd.Series:
+    return pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+
+
+def _fresh(out: Path, world: Path) -> None:
+    """`out` emptied of any earlier extract, with the answers copied beside."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("*.*"):
+        stale.unlink()
+    for name in BESIDE:
+        shutil.copy2(world / name, out / name)
+
+
 def split_by_time(world: Path, before: Path, after: Path, share: float) -> pd.Timestamp:
     """`world` as two extracts: what happened before a cut, and the last `share` of its dated rows after it
     (new cards, accounts, sightings, calls, transfers, reports: a day's increment). Returns the cut.
 
     Reference tables (persons, devices, outlets) go whole into `before`; both get the answers beside."""
-    tables = (*WHEN, "persons", "devices", "outlets")
-    frames = {t: pd.read_csv(world / f"{t}.csv", dtype=str, keep_default_na=False) for t in tables}
-    times = {t: pd.to_datetime(frames[t][c], utc=True, errors="coerce", format="ISO8601") for t, c in WHEN.items()}
+    frames, times = _read(world)
     cut = pd.concat(times.values()).dropna().quantile(1 - share)
     for out in (before, after):
-        out.mkdir(parents=True, exist_ok=True)
-        for stale in out.glob("*.*"):
-            stale.unlink()
-        for name in BESIDE:
-            shutil.copy2(world / name, out / name)
+        _fresh(out, world)
     for table, frame in frames.items():
         late = (times[table] >= cut).to_numpy() if table in times else np.zeros(len(frame), dtype=bool)
         frame[~late].to_csv(before / f"{table}.csv", index=False)
         frame[late].to_csv(after / f"{table}.csv", index=False)
     return cut
+
+
+# Rows that last (a sighting, a pair's calls): the column where each ends, and what it counts up meanwhile.
+SPANS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sim_device_links": ("last_seen", ("days_seen",)),
+    "account_device_links": ("last_seen", ()),
+    "calls": ("last_ts", ("count", "total_duration_s")),
+}
+
+
+class Timeline:
+    """A world as its extracts would have stood on each day: the source of a replay (flows/replay.py).
+
+    Nothing from after the day leaks in: a row appears once it began; a sighting or a pair's calls still
+    going on ends at the day, its counts cut in proportion to the time passed. A day's extract holds what
+    began since the last one and every row still going on, at its new extent (the loader widens a
+    sighting and replaces a pair's counts: a real daily extract reports them the same way).
+    """
+
+    def __init__(self, world: Path) -> None:
+        self.world = world
+        self.frames, self.begins = _read(world)
+        self.ends = {t: _time(self.frames[t][SPANS[t][0]]) for t in SPANS}
+
+    def extract(self, out: Path, until: pd.Timestamp, since: pd.Timestamp | None = None) -> dict[str, int]:
+        """Write to `out` what is known on `until` and not already on `since` (None: everything, with the
+        reference tables); return the rows per table."""
+        _fresh(out, self.world)
+        rows: dict[str, int] = {}
+        for table, frame in self.frames.items():
+            if table in REFERENCE:
+                part = frame if since is None else frame.iloc[:0]
+            else:
+                part = self._known(table, until, since)
+            part.to_csv(out / f"{table}.csv", index=False)
+            rows[table] = len(part)
+        return rows
+
+    def _known(self, table: str, until: pd.Timestamp, since: pd.Timestamp | None) -> pd.DataFrame:
+        undated = self.begins[table].isna().to_numpy()  # known from the first extract on
+        begun = (self.begins[table] <= until).to_numpy() | undated
+        new = begun if since is None else begun & (self.begins[table] > since).to_numpy()
+        if table not in SPANS:
+            return self.frames[table][new]
+        ending = self.ends[table]
+        changed = new | (begun & (ending > since).to_numpy()) if since is not None else new
+        part = self.frames[table][changed].copy()
+        first, last = self.begins[table][changed], ending[changed]
+        going_on = (last > until).to_numpy()
+        if going_on.any():
+            end_column, counts = SPANS[table]
+            passed = ((until - first) / (last - first).where(last > first)).fillna(1.0).clip(0, 1)[going_on]
+            part.loc[going_on, end_column] = until.strftime("%Y-%m-%dT%H:%M:%S")
+            for column in counts:
+                counted = pd.to_numeric(part.loc[going_on, column], errors="coerce")
+                part.loc[going_on, column] = (counted * passed).round().clip(lower=1).astype("Int64").astype(str)
+        return part

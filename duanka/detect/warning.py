@@ -1,0 +1,151 @@
+"""Early warning, measured: how long before its victims pay and report a ring is among the leads.
+
+A replay (flows/replay.py) feeds a generated world to the pipeline day by day and keeps each step's
+lead list; these functions read the rings' own milestones from the world, find the first step at
+which a member of each ring stood in the first k leads, and turn the two into days of warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from duanka.generate.views import WHEN
+
+MILESTONES = ("first_opening", "first_call", "first_payment", "first_report")
+
+
+def _times(world: Path, table: str, column: str) -> pd.DataFrame:
+    frame = pd.read_csv(world / f"{table}.csv", dtype=str, keep_default_na=False)
+    frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="ISO8601")
+    return frame
+
+
+def milestones(world: Path) -> pd.DataFrame:
+    """Per planted ring, when it opened its first card or account, its cards first called, a victim first
+    paid one of its accounts, and a victim first reported it (NaT: never, as for a third of the rings)."""
+    truth = pd.read_csv(world / "truth.csv", dtype=str, keep_default_na=False)
+    truth = truth[truth["ring_id"] != ""]
+    ring_of = {t: truth[truth["entity_type"] == t].set_index("entity_id")["ring_id"] for t in ("sim", "account")}
+    sims, accounts = _times(world, "sims", WHEN["sims"]), _times(world, "bank_accounts", WHEN["bank_accounts"])
+    calls, transfers = _times(world, "calls", WHEN["calls"]), _times(world, "transfers", WHEN["transfers"])
+    reports = _times(world, "reports", WHEN["reports"])
+    opened = pd.concat(  # the farmers' burst: the cards sold on and the accounts the mules became
+        [
+            sims.assign(ring=sims["msisdn"].map(ring_of["sim"])).groupby("ring")["activated_at"].min(),
+            accounts.assign(ring=accounts["account_id"].map(ring_of["account"])).groupby("ring")["opened_at"].min(),
+        ],
+        axis=1,
+    ).min(axis=1)
+    victims = transfers[transfers["to_account"].isin(ring_of["account"].index)]
+    victims = victims[~victims["from_account"].isin(ring_of["account"].index)]  # the ring's own hops are not victims
+    reported = reports.assign(ring=reports["msisdn"].map(ring_of["sim"]))
+    reported["ring"] = reported["ring"].fillna(reports["account_id"].map(ring_of["account"]))
+    out = pd.DataFrame(
+        {
+            "first_opening": opened,
+            "first_call": calls.assign(ring=calls["caller_msisdn"].map(ring_of["sim"]))
+            .groupby("ring")["first_ts"]
+            .min(),
+            "first_payment": victims.assign(ring=victims["to_account"].map(ring_of["account"]))
+            .groupby("ring")["ts"]
+            .min(),
+            "first_report": reported.groupby("ring")["reported_at"].min(),
+        },
+        index=pd.Index(sorted(truth["ring_id"].unique()), name="ring"),
+    )
+    return out[list(MILESTONES)]
+
+
+def first_flagged(steps: Iterable[tuple[pd.Timestamp, pd.DataFrame]], ring_of: dict[str, str], k: int) -> pd.DataFrame:
+    """Per ring, the end of the first step after which one of its members stood in the first `k` leads,
+    with that member's key, role and reasons: the signals that gave the warning.
+
+    `steps`: each step's end and its lead list, best first (index "type:id", columns role, reasons_en);
+    `ring_of`: key → ring."""
+    flagged: dict[str, dict[str, object]] = {}
+    for until, leads in steps:
+        top = leads.head(k)
+        for key, role, reasons in zip(top.index, top["role"], top["reasons_en"], strict=True):
+            ring = ring_of.get(key)
+            if ring is not None and ring not in flagged:
+                flagged[ring] = {"flagged": until, "member": key, "role": role, "reasons": reasons}
+    out = pd.DataFrame.from_dict(flagged, orient="index", columns=["flagged", "member", "role", "reasons"])
+    out["flagged"] = pd.to_datetime(out["flagged"], utc=True)
+    return out
+
+
+def warning(events: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
+    """Per ring, its milestones, when it was flagged and by whom, and the days of warning before its first
+    victim payment and first report (negative: flagged only after it; NaN: never flagged, or never happened)."""
+    out = events.join(flagged, how="left")
+    for milestone in ("first_payment", "first_report"):
+        out[f"days_before_{milestone.removeprefix('first_')}"] = (out[milestone] - out["flagged"]) / pd.Timedelta(
+            days=1
+        )
+    return out
+
+
+def summary(table: pd.DataFrame) -> dict[str, float | int | str]:
+    """The replay's figures: rings, share flagged at all, before their first victim payment and before
+    their first report (of the rings that were reported), the median days of warning (of the flagged
+    rings whose milestone came), and the roles of the members that gave the warning."""
+    flagged = table["flagged"].notna()
+    paid, reported = table["first_payment"].notna(), table["first_report"].notna()
+    before_payment = flagged & (~paid | (table["flagged"] < table["first_payment"]))
+    before_report = flagged & reported & (table["flagged"] < table["first_report"])
+    return {
+        "rings": len(table),
+        "flagged": round(float(flagged.mean()), 3),
+        "before_payment": round(float(before_payment.mean()), 3),
+        "before_report": round(float(before_report.sum() / max(int(reported.sum()), 1)), 3),
+        "unreported_flagged": int((flagged & ~reported).sum()),
+        "median_days_before_payment": _median(table["days_before_payment"]),
+        "median_days_before_report": _median(table["days_before_report"]),
+        "flagged_as": ", ".join(f"{role} {n}" for role, n in table["role"].value_counts().items()),
+    }
+
+
+def _median(days: pd.Series) -> float:
+    days = days.dropna()
+    return round(float(days.median()), 1) if len(days) else float("nan")
+
+
+MARKS = {  # milestone → (marker, colour, label)
+    "first_opening": ("o", "#9e9e9e", "first card or account opened"),
+    "first_call": ("^", "#ff9800", "first call from its cards"),
+    "first_payment": ("X", "#d32f2f", "first victim payment"),
+    "first_report": ("s", "#212121", "first victim report"),
+    "flagged": ("D", "#2e7d32", "flagged (a member in the top leads)"),
+}
+
+
+def draw_timeline(table: pd.DataFrame, path: Path, title: str) -> Path:
+    """Rings as rows, their milestones and the day they were flagged as marks: where the green diamond
+    stands left of the red cross, the warning came before a victim paid."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = table.sort_values("first_opening")
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(11, 1.6 + 0.24 * len(rows)))
+    start = rows["first_opening"].dt.tz_localize(None)
+    end = rows[list(MILESTONES)].max(axis=1).dt.tz_localize(None)
+    ax.hlines(y, start, end, color="#e0e0e0", linewidth=3, zorder=1)
+    for column, (marker, colour, label) in MARKS.items():
+        when = rows[column].dt.tz_localize(None)
+        ax.scatter(when, y, marker=marker, color=colour, label=label, s=42 if column == "flagged" else 30, zorder=3)
+    ax.set_yticks(y, rows.index, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(MARKS), fontsize=8, frameon=False)
+    ax.grid(axis="x", color="#f0f0f0")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,80 @@
+"""The `replay` flow: a generated world fed to the pipeline step by step, to measure early warning.
+
+It empties the configured database (the caller says so), loads what was known a step before the first
+ring opened its first card, then for each step loads that step's extract (duanka/generate/views.py:
+Timeline) and detects incrementally, keeping each step's lead list. What the rings did and when they
+were first flagged become days of warning (duanka/detect/warning.py). The replay stops once every
+ring is flagged within the top `top` (later steps cannot flag a ring earlier) or the world ends.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import flow, get_run_logger
+
+import flows  # noqa: F401  (Prefect environment)
+from duanka import db
+from duanka.detect import warning
+from duanka.detect.evaluate import Truth
+from duanka.generate.views import Timeline
+from duanka.lock import database_lock
+from duanka.settings import Settings
+from flows.detect import detect
+from flows.ingest import ingest
+
+
+@flow(name="replay", log_prints=True)
+def replay(
+    world: str, out: str, step_days: float = 1.0, top: int = 100, budget: int = 500, steps: int | None = None
+) -> dict[str, Any]:
+    """Replay `world` in steps of `step_days`; write warning.csv, steps.csv and timeline.png to `out`.
+
+    `budget`: a team's daily review capacity, the second depth at which a ring counts as flagged;
+    `steps`: stop after this many (a quick look)."""
+    settings, source, folder = Settings.from_env(), Path(world), Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    timeline, events, truth = Timeline(source), warning.milestones(source), Truth.read(source / "truth.csv")
+    step = pd.Timedelta(days=step_days)
+    since, last = None, max(t.max() for t in timeline.begins.values())
+    until = events["first_opening"].min().floor("D") - step
+    seen: list[tuple[pd.Timestamp, pd.DataFrame]] = []
+    log: list[dict[str, Any]] = []
+    with database_lock(settings, f"replay {world}", wait=0):
+        db.empty_database(settings)
+        while since is None or since < last:
+            rows = timeline.extract(folder / "extract", until, since)
+            began = time.perf_counter()
+            loaded = ingest(str(folder / "extract"), force=True)
+            loading = time.perf_counter() - began
+            found = detect(incremental=since is not None)
+            seen.append((until, found.leads[["role", "reasons_en"]].head(max(top, budget))))
+            log.append(
+                {
+                    "until": until,
+                    "rows": sum(rows.values()),
+                    "quarantined": sum(f.rows_quarantined for f in loaded.files),
+                    "reconciled": loaded.ok,
+                    "ingest_s": round(loading, 1),
+                    "detect_s": round(time.perf_counter() - began - loading, 1),
+                    "leads": len(found.leads),
+                }
+            )
+            flagged = warning.first_flagged(seen, truth.rings, top)
+            get_run_logger().info("replay to %s: %s of %s rings flagged", until.date(), len(flagged), len(events))
+            if len(flagged) == len(events) or (steps is not None and len(log) >= steps):
+                break
+            since, until = until, until + step
+    within_budget = warning.first_flagged(seen, truth.rings, budget)["flagged"].rename(f"flagged_top{budget}")
+    table = warning.warning(events, flagged).join(within_budget, how="left")
+    table.to_csv(folder / "warning.csv")
+    pd.DataFrame(log).to_csv(folder / "steps.csv", index=False)
+    warning.draw_timeline(table, folder / "timeline.png", f"{source.name}: rings flagged in the top {top}, by day")
+    return {
+        **warning.summary(table),
+        "steps": len(log),
+        "seconds": round(sum(s["ingest_s"] + s["detect_s"] for s in log), 1),
+    }
