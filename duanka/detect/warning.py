@@ -135,7 +135,7 @@ def draw_timeline(table: pd.DataFrame, path: Path, title: str) -> Path:
     y = np.arange(len(rows))
     fig, ax = plt.subplots(figsize=(11, 1.6 + 0.24 * len(rows)))
     start = rows["first_opening"].dt.tz_localize(None)
-    end = rows[list(MILESTONES)].max(axis=1).dt.tz_localize(None)
+    end = rows[[*MILESTONES, "flagged"]].max(axis=1).dt.tz_localize(None)
     ax.hlines(y, start, end, color="#e0e0e0", linewidth=3, zorder=1)
     for column, (marker, colour, label) in MARKS.items():
         when = rows[column].dt.tz_localize(None)
@@ -143,9 +143,9 @@ def draw_timeline(table: pd.DataFrame, path: Path, title: str) -> Path:
     ax.set_yticks(y, rows.index, fontsize=7)
     ax.invert_yaxis()
     ax.set_title(title, fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(MARKS), fontsize=8, frameon=False)
+    fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=len(MARKS), fontsize=8, frameon=False)
     ax.grid(axis="x", color="#f0f0f0")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.5 / fig.get_figheight(), 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
