@@ -81,16 +81,6 @@ class Ranker:
         """The score leads are ordered by: the rules' calibrated score and the learned probability."""
         return (1 - self.blend) * np.asarray(rule, dtype=float) + self.blend * learned
 
-    def describe(self) -> dict[str, object]:
-        """What the Run node and the manifest record of it."""
-        return {
-            "version": self.version,
-            "trained_on": self.trained_on,
-            "labels": self.labels,
-            "positives": self.positives,
-            "blend": self.blend,
-        }
-
 
 def fit(wide: pd.DataFrame, labels: pd.Series, trained_on: str, blend: float = 0.5, seed: int = 1) -> Ranker:
     """Trees on the labelled rows (1: a ring member, 0: not); classes weighted to balance, since a
@@ -107,9 +97,8 @@ def fit(wide: pd.DataFrame, labels: pd.Series, trained_on: str, blend: float = 0
         class_weight="balanced",
         random_state=seed,
     ).fit(x.to_numpy(float), y.to_numpy())
-    digest = hashlib.sha256(json.dumps([sorted(y.items()), trained_on, blend, seed], default=str).encode()).hexdigest()[
-        :12
-    ]
+    labelled = json.dumps([sorted(y.items()), trained_on, blend, seed], default=str)
+    digest = hashlib.sha256(labelled.encode()).hexdigest()[:12]
     return Ranker(f"learned-{digest}", trained_on, len(y), int(y.sum()), tuple(wide.columns), model, blend)
 
 
@@ -139,20 +128,20 @@ def folder(settings: Settings) -> Path:
     return settings.work_dir / "models"
 
 
-def save(ranker: Ranker, labels: pd.Series, folder: Path) -> Path:
+def save(ranker: Ranker, labels: pd.Series, models: Path) -> Path:
     """models/<version>.pkl with its labels beside it, and `current` pointing at it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{ranker.version}.pkl"
+    models.mkdir(parents=True, exist_ok=True)
+    path = models / f"{ranker.version}.pkl"
     path.write_bytes(pickle.dumps(ranker))
-    labels.rename("label").rename_axis("key").to_csv(folder / f"{ranker.version}.labels.csv")
+    labels.rename("label").rename_axis("key").to_csv(models / f"{ranker.version}.labels.csv")
     stamp = {"version": ranker.version, "saved_at": datetime.now(UTC).isoformat(timespec="seconds")}
-    (folder / "current").write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+    (models / "current").write_text(json.dumps(stamp) + "\n", encoding="utf-8")
     return path
 
 
-def switch_off(folder: Path) -> str | None:
+def switch_off(models: Path) -> str | None:
     """No learned ranking from now on (the model files stay, for the record); returns the one switched off."""
-    pointer = folder / "current"
+    pointer = models / "current"
     if not pointer.exists():
         return None
     version = str(json.loads(pointer.read_text(encoding="utf-8"))["version"])
@@ -160,13 +149,13 @@ def switch_off(folder: Path) -> str | None:
     return version
 
 
-def current(folder: Path) -> Ranker | None:
+def current(models: Path) -> Ranker | None:
     """The model `duanka train` last saved for this work directory, if any (only ever our own files)."""
-    pointer = folder / "current"
+    pointer = models / "current"
     if not pointer.exists():
         return None
     version = json.loads(pointer.read_text(encoding="utf-8"))["version"]
-    ranker = pickle.loads((folder / f"{version}.pkl").read_bytes())
+    ranker = pickle.loads((models / f"{version}.pkl").read_bytes())
     assert isinstance(ranker, Ranker)
     return ranker
 
