@@ -21,7 +21,9 @@ from worlds import loaded_world
 
 from duanka.detect import learn, warning
 from duanka.detect.evaluate import Truth, markdown
-from duanka.detect.run import DetectRun, communities, project, rank, read_facts, score
+from duanka.detect.run import rank
+from duanka.detect.train import scored_with_features
+from duanka.generate.views import Timeline
 from duanka.params import DetectParams
 from duanka.settings import Settings, project_root
 
@@ -41,12 +43,7 @@ def scored_world(
     cache = world.with_name(f"learn-{world.name}.pkl")
     if not cache.exists() or cache.stat().st_mtime < (world / "scenario.json").stat().st_mtime:
         loaded_world(settings, "eval", profile, seed, difficulty)
-        wanted: dict[str, pd.DataFrame] = {}
-        params = DetectParams()
-        entities, _ = score(
-            read_facts(settings), communities(settings, DetectRun(params), project(settings)), params, features=wanted
-        )
-        cache.write_bytes(pickle.dumps((entities, wanted["features"])))
+        cache.write_bytes(pickle.dumps(scored_with_features(settings)))
     entities, wide = pickle.loads(cache.read_bytes())
     return entities, wide, Truth.read(world / "truth.csv")
 
@@ -115,7 +112,7 @@ def main() -> None:
         for seed in args.seeds:
             entities, wide, truth = scored_world(settings, args.profile, seed, difficulty)
             table = curve(entities, wide, truth, args.shares, args.repeats, args.blends)
-            starts = warning.milestones(world_of(args.profile, seed, difficulty))["first_opening"]
+            starts = warning.milestones(Timeline(world_of(args.profile, seed, difficulty)))["first_opening"]
             table = pd.concat(
                 [table, pd.DataFrame([drift(entities, wide, truth, starts, args.blends)])], ignore_index=True
             )

@@ -37,7 +37,8 @@ def replay(
     `steps`: stop after this many (a quick look)."""
     settings, source, folder = Settings.from_env(), Path(world), Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    timeline, events, truth = Timeline(source), warning.milestones(source), Truth.read(source / "truth.csv")
+    timeline, truth = Timeline(source), Truth.read(source / "truth.csv")
+    events = warning.milestones(timeline)
     step = pd.Timedelta(days=step_days)
     since, last = None, max(t.max() for t in timeline.begins.values())
     until = events["first_opening"].min().floor("D") - step

@@ -68,7 +68,7 @@ def test_steps_add_up_to_the_world(world: Path, tmp_path: Path) -> None:
 
 
 def test_each_rings_milestones_come_in_order(world: Path) -> None:
-    events = warning.milestones(world)
+    events = warning.milestones(Timeline(world))
     truth = _read(world, "truth")
     assert set(events.index) == set(truth.loc[truth["ring_id"] != "", "ring_id"])
     assert events[["first_opening", "first_call", "first_payment"]].notna().all().all()
@@ -96,7 +96,7 @@ def test_a_replay_flags_rings_before_their_victims_pay(world: Path, settings: Se
     table = pd.read_csv(tmp_path / "warning.csv", index_col="ring", parse_dates=[*warning.MILESTONES, "flagged"])
     steps = pd.read_csv(tmp_path / "steps.csv")
     assert steps["reconciled"].all() and steps["rows"].gt(0).all()
-    assert found["rings"] == len(table) == len(warning.milestones(world))
+    assert found["rings"] == len(table) == len(warning.milestones(Timeline(world)))
     flagged = table.dropna(subset=["flagged"])
     assert len(flagged) == len(table), table
     assert (flagged["flagged"] > flagged["first_opening"]).all(), "flagged before the ring existed: a leak"

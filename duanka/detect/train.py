@@ -32,14 +32,21 @@ def labels_from(scored: pd.DataFrame, seed: int = 1) -> pd.Series:
     return pd.concat([pd.Series(1, index=members), pd.Series(0, index=dismissed.union(sample))]).sort_index()
 
 
+def scored_with_features(
+    settings: Settings, params: DetectParams = DetectParams()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What a full detection run computes on the graph (nothing written), and the learned ranking's features."""
+    wanted: dict[str, pd.DataFrame] = {}
+    communities_of = communities(settings, DetectRun(params), project(settings))
+    scored, _ = score(read_facts(settings), communities_of, params, features=wanted)
+    return scored, wanted["features"]
+
+
 def train(
     settings: Settings, params: DetectParams = DetectParams(), blend: float = 0.5
 ) -> tuple[learn.Ranker, pd.Series]:
     """Fit a ranking on the graph's decisions and reports; save it as the one detection runs use."""
-    run = DetectRun(params)
-    projection = project(settings)
-    wanted: dict[str, pd.DataFrame] = {}
-    scored, _ = score(read_facts(settings), communities(settings, run, projection), params, features=wanted)
+    scored, wide = scored_with_features(settings, params)
     labels = labels_from(scored)
     if labels.sum() == 0 or (labels == 0).sum() == 0:
         raise DuankaError(
@@ -47,6 +54,6 @@ def train(
             "other entities. Record decisions with `duanka decide`, load reports, then train."
         )
     held = f"{int(labels.sum())} members (confirmed or reported), {int((labels == 0).sum())} others"
-    ranker = learn.fit(wanted["features"], labels, f"{settings.connection.uri}: {held}", blend)
+    ranker = learn.fit(wide, labels, f"{settings.connection.uri}: {held}", blend)
     learn.save(ranker, labels, learn.folder(settings))
     return ranker, labels

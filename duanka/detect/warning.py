@@ -13,47 +13,39 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from duanka.generate.views import WHEN
+from duanka.generate.views import Timeline
 
 MILESTONES = ("first_opening", "first_call", "first_payment", "first_report")
 
 
-def _times(world: Path, table: str, column: str) -> pd.DataFrame:
-    frame = pd.read_csv(world / f"{table}.csv", dtype=str, keep_default_na=False)
-    frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="ISO8601")
-    return frame
-
-
-def milestones(world: Path) -> pd.DataFrame:
+def milestones(timeline: Timeline) -> pd.DataFrame:
     """Per planted ring, when it opened its first card or account, its cards first called, a victim first
-    paid one of its accounts, and a victim first reported it (NaT: never, as for a third of the rings)."""
-    truth = pd.read_csv(world / "truth.csv", dtype=str, keep_default_na=False)
+    paid one of its accounts, and a victim first reported it (NaT: never, as for a third of the rings).
+
+    Read from the world's tables as the replay's `Timeline` holds them: the world is read once."""
+    truth = pd.read_csv(timeline.world / "truth.csv", dtype=str, keep_default_na=False)
     truth = truth[truth["ring_id"] != ""]
     ring_of = {t: truth[truth["entity_type"] == t].set_index("entity_id")["ring_id"] for t in ("sim", "account")}
-    sims, accounts = _times(world, "sims", WHEN["sims"]), _times(world, "bank_accounts", WHEN["bank_accounts"])
-    calls, transfers = _times(world, "calls", WHEN["calls"]), _times(world, "transfers", WHEN["transfers"])
-    reports = _times(world, "reports", WHEN["reports"])
-    opened = pd.concat(  # the farmers' burst: the cards sold on and the accounts the mules became
-        [
-            sims.assign(ring=sims["msisdn"].map(ring_of["sim"])).groupby("ring")["activated_at"].min(),
-            accounts.assign(ring=accounts["account_id"].map(ring_of["account"])).groupby("ring")["opened_at"].min(),
-        ],
-        axis=1,
-    ).min(axis=1)
-    victims = transfers[transfers["to_account"].isin(ring_of["account"].index)]
-    victims = victims[~victims["from_account"].isin(ring_of["account"].index)]  # the ring's own hops are not victims
-    reported = reports.assign(ring=reports["msisdn"].map(ring_of["sim"]))
-    reported["ring"] = reported["ring"].fillna(reports["account_id"].map(ring_of["account"]))
+    frames, when = timeline.frames, timeline.begins
+
+    def first(table: str, column: str, rings: pd.Series) -> pd.Series:
+        return when[table].groupby(frames[table][column].map(rings)).min()
+
+    transfers = frames["transfers"]
+    from_victims = ~transfers["from_account"].isin(ring_of["account"].index)  # the ring's own hops are not victims
+    reports = frames["reports"]
+    named = reports["msisdn"].map(ring_of["sim"]).fillna(reports["account_id"].map(ring_of["account"]))
     out = pd.DataFrame(
         {
-            "first_opening": opened,
-            "first_call": calls.assign(ring=calls["caller_msisdn"].map(ring_of["sim"]))
-            .groupby("ring")["first_ts"]
+            "first_opening": pd.concat(  # the farmers' burst: the cards sold on and the accounts the mules became
+                [first("sims", "msisdn", ring_of["sim"]), first("bank_accounts", "account_id", ring_of["account"])],
+                axis=1,
+            ).min(axis=1),
+            "first_call": first("calls", "caller_msisdn", ring_of["sim"]),
+            "first_payment": when["transfers"][from_victims]
+            .groupby(transfers.loc[from_victims, "to_account"].map(ring_of["account"]))
             .min(),
-            "first_payment": victims.assign(ring=victims["to_account"].map(ring_of["account"]))
-            .groupby("ring")["ts"]
-            .min(),
-            "first_report": reported.groupby("ring")["reported_at"].min(),
+            "first_report": when["reports"].groupby(named).min(),
         },
         index=pd.Index(sorted(truth["ring_id"].unique()), name="ring"),
     )
