@@ -16,6 +16,13 @@ class Engine(StrEnum):
     GDS = "gds"  # Leiden inside Neo4j; needs the GDS plugin, which these machines cannot install: untested
 
 
+class Executor(StrEnum):
+    """Where a detection run's heavy steps (facts, signals, communities) run; the results are the same."""
+
+    LOCAL = "local"  # in this process
+    DASK = "dask"  # shards of whole components on a Dask cluster: DUANKA_DASK_SCHEDULER, or a local one
+
+
 class Lang(StrEnum):
     """Language of reasons in lead lists, reports and the terminal."""
 

@@ -14,11 +14,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from duanka import neo4j_server, progress
-from duanka.choices import Decided, Difficulty, Engine, Lang
+from duanka.choices import Decided, Difficulty, Engine, Executor, Lang
 from duanka.errors import DuankaError
 from duanka.params import DetectParams, ExportParams
 from duanka.settings import Settings
 
+EXECUTOR_HELP = (
+    "Where detection's heavy steps run: local (this process) or dask (shards on the Dask cluster at "
+    "DUANKA_DASK_SCHEDULER, else a local one of DUANKA_DASK_WORKERS processes); the leads are the same."
+)
 ENGINE_HELP = "igraph (fast, multilevel), leiden, louvain (the reference), gds (inside Neo4j: needs the GDS plugin, untested here)"
 
 app = typer.Typer(help="断卡 duanka: find the black-market supply chain behind telecom fraud.", no_args_is_help=True)
@@ -258,12 +262,13 @@ def detect_cmd(
     incremental: bool = typer.Option(
         False, help="Re-score only what rows loaded since the last run touched (full when it cannot, saying why)."
     ),
+    executor: Executor = typer.Option(Executor.LOCAL, help=EXECUTOR_HELP),
 ) -> None:
     """Find, score and explain supply-chain clusters; write them back to Neo4j (the `detect` flow)."""
     from duanka import db, queries
     from flows.detect import detect
 
-    found = detect(engine, resolution, seed, min_score, incremental)
+    found = detect(engine, resolution, seed, min_score, incremental, executor=executor)
     console.print(f"detect {found.run_id}: {found.figures}")
     with db.session(Settings.from_env()) as sess:
         leads = db.read(sess, queries.load("latest_leads"), limit=top)
@@ -623,6 +628,7 @@ def run_cmd(
     incremental: bool = typer.Option(
         False, help="Re-score only what rows loaded since the last run touched (full when it cannot, saying why)."
     ),
+    executor: Executor = typer.Option(Executor.LOCAL, help=EXECUTOR_HELP),
 ) -> None:
     """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""
     run_pipeline(
@@ -639,6 +645,7 @@ def run_cmd(
         mapping=str(mapping) if mapping else None,
         budget=budget,
         incremental=incremental,
+        executor=executor,
     )
 
 

@@ -54,10 +54,11 @@ UNWIND range(0, size(rows) - 1, $batch_rows) AS i
 RETURN rows[i..i + $batch_rows] AS batch"""
 
 
-def batches_fit(session: neo4j.Session) -> bool:
-    """Whether whole results of this graph fit the server's heap as batches (see BATCH_UP_TO)."""
+def batches_fit(session: neo4j.Session, share: float = 1.0) -> bool:
+    """Whether whole results of this graph (or of a `share` of it: a shard's) fit the server's heap as
+    batches (see BATCH_UP_TO)."""
     count = session.run(load("maintenance/relationship_count")).single(strict=True)["relationships"]
-    return bool(count <= BATCH_UP_TO)
+    return bool(count * share <= BATCH_UP_TO)
 
 
 def batched_frame(session: neo4j.Session, name: str, **params: object) -> pd.DataFrame:

@@ -6,8 +6,8 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 import flows  # noqa: F401  (Prefect environment)
-from duanka.choices import Engine
-from duanka.detect import increment, learn
+from duanka.choices import Engine, Executor
+from duanka.detect import distributed, increment, learn
 from duanka.detect import run as steps
 from duanka.detect.increment import Previous, Region, Rescored
 from duanka.detect.lineage import Link
@@ -59,6 +59,14 @@ def score(facts: Facts, community: pd.Series, run: DetectRun) -> tuple[pd.DataFr
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
+def score_on_dask(settings: Settings, run: DetectRun, projection: Projection) -> distributed.Scored:
+    """Facts, signals, communities and scores shard by shard on a Dask cluster (the configured one, or a
+    local one for this run)."""
+    with distributed.client() as dask:
+        return distributed.score(settings, run, projection, dask)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def keep_the_rest(
     settings: Settings,
     previous: Previous,
@@ -107,18 +115,22 @@ def detect(
     min_score: float = DetectParams.min_score,
     incremental: bool = False,
     wait_for_lock: float = 600.0,
+    executor: Executor = Executor.LOCAL,
 ) -> DetectResult:
     """Find supply-chain clusters in the loaded graph, score and explain them, write them back.
 
     `incremental`: re-score only the components rows loaded since the last run touched, and keep the
-    rest of that run's results (the same leads a full run gives: duanka/detect/increment.py)."""
+    rest of that run's results (the same leads a full run gives: duanka/detect/increment.py).
+    `executor`: where a full run's heavy steps run — this process, or shards on a Dask cluster (the
+    same leads: duanka/detect/distributed.py)."""
     settings = Settings.from_env()
     with database_lock(settings, "detect", wait=wait_for_lock):  # no load lands half-seen by a run
         params = DetectParams(Engine(engine), resolution, seed, min_score)
-        return _detect(settings, DetectRun(params, ranker=learn.current(learn.folder(settings))), incremental)
+        run = DetectRun(params, ranker=learn.current(learn.folder(settings)))
+        return _detect(settings, run, incremental, Executor(executor))
 
 
-def _detect(settings: Settings, run: DetectRun, incremental: bool) -> DetectResult:
+def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Executor) -> DetectResult:
     timings: dict[str, float] = {}
     previous = find_previous(settings, run) if incremental else None
     with steps.timed(timings, "projection"):
@@ -133,6 +145,15 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool) -> DetectResu
             entities, clusters = keep_the_rest(settings, previous, done.region, entities, clusters)
             figures = run_figures(projection, entities, clusters, previous.run_id, len(done.region.keys))
             write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
+    elif executor == Executor.DASK:
+        with steps.timed(timings, "shards"):
+            sharded = score_on_dask(settings, run, projection)
+        with steps.timed(timings, "write_back"):
+            entities, clusters, lineage = carry_cluster_ids(settings, sharded.entities, sharded.clusters)
+            figures = run_figures(projection, entities, clusters, executor=str(executor))
+            figures |= {"shards": sharded.shards, "workers": sharded.workers}
+            held, kept_for_next = sharded.shared.evidence, sharded.kept_for_next
+            write_results(settings, run, entities, clusters, figures, held, lineage, kept_for_next)
     else:
         with steps.timed(timings, "communities"):
             community = find_communities(settings, run, projection)

@@ -6,7 +6,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 import flows  # noqa: F401  (Prefect environment)
-from duanka.choices import Engine, Lang
+from duanka.choices import Engine, Executor, Lang
 from duanka.lock import database_lock
 from duanka.params import DetectParams, ExportParams
 from duanka.settings import Settings
@@ -33,16 +33,18 @@ def pipeline(
     mapping: str | None = None,
     budget: int | None = ExportParams.budget,
     incremental: bool = False,
+    executor: Executor = Executor.LOCAL,
 ) -> dict[str, Any]:
     """Load one extract, find and score clusters, export the leads; returns what each step reported.
 
-    `incremental`: the extract is a day's rows; re-score only what they touched (full when it cannot)."""
+    `incremental`: the extract is a day's rows; re-score only what they touched (full when it cannot).
+    `executor`: where detection's heavy steps run (local, or dask: shards on a Dask cluster)."""
     ExportParams(
         Path(out), masked, lang, by=by, reason=reason, budget=budget
     ).check()  # refuse before loading, not after
     with database_lock(Settings.from_env(), f"pipeline {source}", wait=wait_for_lock):
         loaded = ingest(source, encoding, bulk, mapping=mapping)
-        found = detect(engine, resolution, seed, min_score, incremental)
+        found = detect(engine, resolution, seed, min_score, incremental, executor=executor)
         sent = export(out, masked, lang, found.run_id, by=by, reason=reason, budget=budget)
     get_run_logger().info("ingest %s, detect %s, export %s → %s", loaded.run_id, found.run_id, sent["export_id"], out)
     return {"ingest": loaded.summary(), "detect": found.summary(), "export": sent}

@@ -196,6 +196,9 @@ RUN = NodeSchema(
         _run("calibration", doc="the worlds its score calibration was fitted on, or none"),
         _run("learned", doc="the learned ranking blended into its scores (`duanka train`), or none"),
         _run("engine", doc="community detection engine"),
+        _run("executor", doc="where the heavy steps ran: local (this process) or dask (shards on a Dask cluster)"),
+        _run("shards", "int", "parts of whole components a distributed run scored apart"),
+        _run("workers", "int", "the Dask workers a distributed run had"),
         _run("resolution", "float"),
         _run("seed", "int"),
         _run("min_score", "float", "the lead threshold"),
@@ -212,7 +215,7 @@ RUN = NodeSchema(
         _run("leads", "int"),
         *(
             _run(f"seconds_{step}", "float")
-            for step in ("projection", "region", "communities", "facts", "scoring", "write_back")
+            for step in ("projection", "region", "communities", "facts", "scoring", "shards", "write_back")
         ),
         # export
         _run("detect_run", doc="the detection run exported"),

@@ -59,6 +59,7 @@ def partition(
     resolution: float = 1.0,
     seed: int = 1,
     scale: float = 1_000_000,
+    seeds: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each node's community, named by its smallest member key.
 
@@ -66,6 +67,9 @@ def partition(
     × its weight / `scale`: what modularity over a whole graph of weight `scale` asks of it. A component
     then gets the same communities whether the whole graph was read or only the part an increment
     touched (duanka/detect/increment.py), and whatever the size of the province around it.
+
+    `seeds` (a mask over `keys`): seed and expand — only the components holding a seed are partitioned,
+    the rest stay whole, as small ones do; a partitioned component's communities are the same either way.
     """
     if engine not in ENGINES:
         raise DuankaError(
@@ -81,6 +85,10 @@ def partition(
     named = components.copy()  # a small component is one community as it stands
     sizes = np.bincount(components)
     large = sizes[components[lo]] >= MIN_COMPONENT
+    if seeds is not None:
+        seeded = np.zeros(len(keys), dtype=bool)
+        seeded[components[rank[np.flatnonzero(seeds)]]] = True
+        large &= seeded[components[lo]]
     edges = np.lexsort((weights[large], hi[large], lo[large], components[lo[large]]))
     e_lo, e_hi, e_w = lo[large][edges], hi[large][edges], weights[large][edges]
     e_comp = components[e_lo]

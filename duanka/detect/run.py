@@ -100,15 +100,20 @@ def project(settings: Settings) -> Projection:
     return Projection(np.asarray(keys, dtype=object), codes[:n], codes[n:], weights)
 
 
-def communities(settings: Settings, run: DetectRun, proj: Projection) -> pd.Series:
-    """Each projected node's community, by the run's engine (seeded: the same data give the same answer)."""
+def communities(settings: Settings, run: DetectRun, proj: Projection, seeds: pd.Index | None = None) -> pd.Series:
+    """Each projected node's community, by the run's engine (seeded: the same data give the same answer);
+    with `seeds` (keys), only their components are partitioned (communities.partition)."""
+    if run.params.engine == Engine.GDS:
+        return pd.Series(_gds_communities(settings, run, proj), index=proj.keys, name="community")
+    return partitioned(run, proj, seeds)
+
+
+def partitioned(run: DetectRun, proj: Projection, seeds: pd.Index | None = None) -> pd.Series:
+    """Each projected node's community, found in this process by the run's engine (not gds)."""
     p = run.params
-    if p.engine == Engine.GDS:
-        membership = _gds_communities(settings, run, proj)
-    else:
-        membership = partition(
-            proj.keys, proj.sources, proj.targets, proj.weights, p.engine, p.resolution, p.seed, MODEL.community_scale
-        )
+    mask = None if seeds is None else np.asarray(pd.Index(proj.keys).isin(seeds))
+    graph = (proj.keys, proj.sources, proj.targets, proj.weights)
+    membership = partition(*graph, p.engine, p.resolution, p.seed, MODEL.community_scale, seeds=mask)
     return pd.Series(membership, index=proj.keys, name="community")
 
 
@@ -151,16 +156,20 @@ FACT_QUERIES: dict[str, tuple[str, dict[str, Any], str | None]] = {
 
 
 def read_facts(
-    settings: Settings, scope: dict[str, list[str]] | None = None, tables: Collection[str] = tuple(FACT_QUERIES)
+    settings: Settings,
+    scope: dict[str, list[str]] | None = None,
+    tables: Collection[str] = tuple(FACT_QUERIES),
+    share: float = 1.0,
 ) -> signals.Facts:
     """The fact `tables` signals are computed from (the others empty), and which evidence the graph held
-    at all; only the region's where `scope` names it (fact-query parameter → ids).
+    at all; only the region's where `scope` names it (fact-query parameter → ids, about `share` of
+    the graph: what the server holds of a result at once).
 
     One query after another, in batches where they fit: decoding rows is Python's work, and threads
     would only take turns at it.
     """
     with db.session(settings) as sess:
-        read = queries.batched_frame if queries.batches_fit(sess) else queries.frame
+        read = queries.batched_frame if queries.batches_fit(sess, share) else queries.frame
         frames = {
             table: read(sess, name, **_limited(params, limit, scope))
             for table, (name, params, limit) in FACT_QUERIES.items()
@@ -174,34 +183,46 @@ def _limited(params: dict[str, Any], limit: str | None, scope: dict[str, list[st
     return {**params, limit: (scope or {}).get(limit)} if limit else params
 
 
-def score(
-    f: signals.Facts,
-    community: pd.Series,
-    params: DetectParams,
-    known_payers: frozenset[str] = frozenset(),
-    ranker: learn.Ranker | None = None,
-    features: dict[str, pd.DataFrame] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every entity's score, role, reasons, cluster and lead order; the clusters worth writing.
+@dataclass
+class Suspicions:
+    """What the rules make of an entity's own facts, before communities: per-type signals and scores."""
 
-    `known_payers`: accounts outside `f` whose first pass made them suspects (an incremental run's
-    unchanged rest); the column `pays_as_suspect` says which accounts of `f` the first pass suspected.
-    `ranker`: a learned ranking blended into the score (learn.py); `features`: a dict to receive what
-    it reads, under "features" (training and evaluation)."""
+    parts: dict[str, pd.DataFrame]  # signals per entity type, as the learned ranking reads them
+    scored: pd.DataFrame  # every entity's own score, role, reasons and decisions ("type:id")
+    payers: pd.Index  # accounts the first pass suspected: they pay as suspects (first-level mules)
+
+
+def first_pass(f: signals.Facts, params: DetectParams) -> Suspicions:
+    """Signals and scores as far as they need nothing outside `f`: the money path is followed by
+    `suspicions`, once every account the first pass suspects anywhere is known."""
     devices = signals.device_signals(f)
     sims = signals.sim_signals(f, devices)
-    farm_sims = set(sims.index[sims["farm_holders"] > 0])
     holders = signals.person_signals(f, devices)
     people = score_of.persons(holders)
     devices["suspects_worked"] = signals.worked_for(f, devices, people.index[well_evidenced(people, params.min_score)])
-    accounts = signals.account_signals(f, devices, farm_sims)
+    accounts = signals.account_signals(f, devices, set(sims.index[sims["farm_holders"] > 0]))
     first = score_of.accounts(accounts, explain=False)  # the ring's money path needs its first-level mules
-    payers = first.index[well_evidenced(first, params.min_score)]
-    accounts = signals.paid_by(f, accounts, payers.union(pd.Index(sorted(known_payers))))
-    scored = pd.concat([people, score_of.sims(sims), score_of.accounts(accounts), score_of.devices(devices)])
+    parts = {"person": holders, "device": devices, "account": accounts, "sim": sims}
+    return Suspicions(parts, people, first.index[well_evidenced(first, params.min_score)])
+
+
+def suspicions(
+    f: signals.Facts, params: DetectParams, known_payers: frozenset[str] = frozenset(), first: Suspicions | None = None
+) -> Suspicions:
+    """Every entity's own score, role and reasons, investigators' decisions applied (`first`: its first pass).
+
+    `known_payers`: accounts outside `f` whose first pass made them suspects (an incremental run's
+    unchanged rest, a shard's neighbours); the column `pays_as_suspect` says which accounts of `f` the
+    first pass suspected."""
+    first = first or first_pass(f, params)
+    parts, people, payers = first.parts, first.scored, first.payers
+    accounts = signals.paid_by(f, parts["account"], payers.union(pd.Index(sorted(known_payers))))
+    parts = {**parts, "account": accounts}
+    scored = pd.concat(
+        [people, score_of.sims(parts["sim"]), score_of.accounts(accounts), score_of.devices(parts["device"])]
+    )
     scored.index = scored["entity_type"] + ":" + scored.index.astype(str)
     scored["entity_id"] = [k.split(":", 1)[1] for k in scored.index]
-    scored["community"] = community.reindex(scored.index).to_numpy()
     scored["pays_as_suspect"] = scored.index.isin("account:" + payers.astype(str))
     scored["reported"] = False
     scored.loc[scored.index.isin("sim:" + f.sims.loc[f.sims["reported"], "msisdn"].astype(str)), "reported"] = True
@@ -209,6 +230,33 @@ def score(
         scored.index.isin("account:" + f.accounts.loc[f.accounts["reported"], "account"].astype(str)), "reported"
     ] = True
     apply_decisions(scored, f.decisions)
+    return Suspicions(parts, scored, payers)
+
+
+def seeds(scored: pd.DataFrame, params: DetectParams) -> pd.Index:
+    """The entities whose communities matter: at the lead line on their own evidence. Corroboration only
+    lowers a score, so a component holding none of them yields no cluster and no lead under any partition
+    (a confirmed entity is a lead whatever its community): seed and expand finds what the whole graph does."""
+    return scored.index[scored["score"] >= params.min_score]
+
+
+def score(
+    f: signals.Facts,
+    community: pd.Series,
+    params: DetectParams,
+    known_payers: frozenset[str] = frozenset(),
+    ranker: learn.Ranker | None = None,
+    features: dict[str, pd.DataFrame] | None = None,
+    own: Suspicions | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every entity's score, role, reasons, cluster and lead order; the clusters worth writing.
+
+    `known_payers` as for `suspicions` (`own`: what it gave already). `ranker`: a learned ranking
+    blended into the score (learn.py); `features`: a dict to receive what it reads, under "features"
+    (training and evaluation)."""
+    own = own or suspicions(f, params, known_payers)
+    scored = own.scored.copy()
+    scored["community"] = community.reindex(scored.index).to_numpy()
     corroborate(scored, params.min_score)
     clusters = clusters_of(scored, params)
     scored["cluster_score"] = scored["community"].map(clusters.set_index("community")["score"]).fillna(0.0)
@@ -221,7 +269,7 @@ def score(
         scored["score"] = CALIBRATION(scored["rule_score"].to_numpy())
     wide = None
     if ranker is not None or features is not None:
-        wide = learn.features({"person": holders, "device": devices, "account": accounts, "sim": sims}, scored)
+        wide = learn.features(own.parts, scored)
         if features is not None:
             features["features"] = wide
     return rank(scored, f.decisions, params, ranker, wide), clusters
@@ -448,15 +496,17 @@ def run_figures(
     clusters: pd.DataFrame,
     built_on: str | None = None,
     rescored: int = 0,
+    executor: str = "local",
 ) -> dict[str, Any]:
-    """The sizes a Run records: graph nodes and edges read, clusters and leads; for an incremental run,
-    the run it built on and how many entities it re-scored."""
+    """The sizes a Run records: graph nodes and edges read, clusters and leads, where it ran; for an
+    incremental run, the run it built on and how many entities it re-scored."""
     figures: dict[str, Any] = {
         "nodes": len(proj.keys),
         "edges": len(proj.sources),
         "clusters": len(clusters),
         "leads": int(entities["lead"].sum()),
         "scope": "full" if built_on is None else "incremental",
+        "executor": executor,
     }
     if built_on is not None:
         figures |= {"built_on": built_on, "rescored": rescored}
