@@ -118,17 +118,9 @@ def fit() -> None:
             print(f"  {nodes / 1e6:>5.1f} M nodes, {workers:>2} workers: {a + b * nodes + c * nodes / workers:,.0f} s")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--fit", action="store_true", help="fit the model to the kept measurements; measure nothing")
-    args = ap.parse_args()
-    if args.fit:
-        return fit()
-    settings = Settings.from_env()
-    run = steps.DetectRun(DetectParams(seed=3))
-    rows: list[dict[str, Any]] = []
-
+def in_process(
+    settings: Settings, run: steps.DetectRun, rows: list[dict[str, Any]]
+) -> tuple[steps.Projection, pd.DataFrame]:
     print("in process, whole graph")
     proj = measure("projection", lambda: steps.project(settings), rows)
     print(f"    {len(proj.keys):,} nodes, {len(proj.sources):,} edges")
@@ -145,7 +137,21 @@ def main() -> None:
     expanded, _ = measure("scores", lambda: steps.score(facts, seeded, run.params, own=own), rows)
     partitioned = seeded[seeded.index.isin(seeds)].nunique()
     print(f"    seeds in {partitioned:,} communities; leads {same(expanded, whole)}")
+    return proj, whole[whole["lead"] | whole["cluster_id"].notna()]
 
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--fit", action="store_true", help="fit the model to the kept measurements; measure nothing")
+    args = ap.parse_args()
+    if args.fit:
+        return fit()
+    settings = Settings.from_env()
+    run = steps.DetectRun(DetectParams(seed=3))
+    rows: list[dict[str, Any]] = []
+
+    proj, whole = in_process(settings, run, rows)  # returns only what is compared: the rest frees its memory
     for workers in args.workers:
         print(f"dask, local cluster of {workers} worker process(es)")
         env = {"DUANKA_DASK_WORKERS": str(workers)}
