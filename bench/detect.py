@@ -29,14 +29,17 @@ class Peak:
 
     def __init__(self) -> None:
         self.proc = psutil.Process()
-        self.base = self.proc.memory_info().rss
+        self.base = self.rss()
         self.peak = self.base
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def rss(self) -> int:
+        return int(self.proc.memory_info().rss)
+
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            self.peak = max(self.peak, self.proc.memory_info().rss)
+            self.peak = max(self.peak, self.rss())
 
     def __enter__(self) -> Peak:
         self._thread.start()
@@ -45,7 +48,7 @@ class Peak:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, self.proc.memory_info().rss)
+        self.peak = max(self.peak, self.rss())
 
     @property
     def mb(self) -> float:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 import psutil
 
+from bench.detect import Peak
 from duanka.detect import distributed
 from duanka.detect import run as steps
 from duanka.params import DetectParams
@@ -37,38 +37,15 @@ from duanka.settings import Settings, project_root
 RESULTS = project_root() / "data" / "generated" / "sharded.json"
 
 
-class TreePeak:
-    """Peak resident memory of this process and all its descendants, sampled while a step runs."""
+class TreePeak(Peak):
+    """Peak resident memory of this process and all its descendants (Dask's scheduler, nannies, workers)."""
 
-    def __init__(self) -> None:
-        self.proc = psutil.Process()
-        self.base = self._rss()
-        self.peak = self.base
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _rss(self) -> int:
+    def rss(self) -> int:
         total = 0
         for p in [self.proc, *self.proc.children(recursive=True)]:
             with contextlib.suppress(psutil.Error):
                 total += p.memory_info().rss
         return total
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.05):
-            self.peak = max(self.peak, self._rss())
-
-    def __enter__(self) -> TreePeak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    @property
-    def mb(self) -> float:
-        return (self.peak - self.base) / 2**20
 
 
 def measure(label: str, fn: Callable[[], Any], rows: list[dict[str, Any]]) -> Any:

@@ -43,7 +43,7 @@ def test_shards_hold_whole_components_once_each_near_equal() -> None:
         assert all(set(whole.index[whole == c]) <= mine for c in whole[whole.index.isin(mine)].unique())
     sizes = [len(p.part.keys) for p in parts]
     assert len(parts) == 4 and max(sizes) - min(sizes) <= 40  # the largest component bounds the balance
-    assert sum(p.scope["sims"] == ["alone"] for p in parts) == 1  # read by exactly one shard
+    assert sum(p.region.scope["sims"] == ["alone"] for p in parts) == 1  # read by exactly one shard
 
 
 def test_seed_and_expand_partitions_the_seeded_components_as_the_whole_graph_does() -> None:

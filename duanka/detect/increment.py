@@ -87,6 +87,14 @@ class Region:
         prefix = kind + ":"
         return {k[len(prefix) :] for k in self.keys if k.startswith(prefix)}
 
+    @property
+    def scope(self) -> dict[str, list[str]]:
+        """The fact queries' limits (run.FACT_QUERIES) that read the region's rows."""
+        return {
+            limit: sorted(self.ids(kind))
+            for limit, kind in (("sims", "sim"), ("accounts", "account"), ("devices", "device"))
+        }
+
 
 def previous_run(
     settings: Settings, params: DetectParams, calibration: Calibration | None, learned: str = "none"
@@ -143,9 +151,8 @@ def rescore(settings: Settings, run: DetectRun, proj: Projection, previous: Prev
         with timed(timings, "communities"):
             community = communities(settings, run, _within(proj, region))
         with timed(timings, "facts"):
-            sims, accounts, devices = region.ids("sim"), region.ids("account"), region.ids("device")
-            scope = {"sims": sorted(sims), "accounts": sorted(accounts), "devices": sorted(devices)}
-            facts = read_facts(settings, scope, tables=[t for t in FACT_QUERIES if t != "targets"])
+            accounts = region.ids("account")
+            facts = read_facts(settings, region.scope, tables=[t for t in FACT_QUERIES if t != "targets"])
             facts.targets = targets
         with timed(timings, "scoring"):
             outside = previous.money_suspects - accounts

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -38,15 +39,10 @@ class Shard:
     part: run.Projection
     share: float = 1.0  # of the graph's nodes: a shard's reads hold about that share of a whole read
 
-    def ids(self, kind: str) -> list[str]:
-        """The ids of one kind of entity in the shard, sorted."""
-        prefix = kind + ":"
-        return sorted(k[len(prefix) :] for k in self.part.keys if k.startswith(prefix))
-
-    @property
-    def scope(self) -> dict[str, list[str]]:
-        """The fact queries' limits (run.FACT_QUERIES) that read this shard's rows."""
-        return {"sims": self.ids("sim"), "accounts": self.ids("account"), "devices": self.ids("device")}
+    @cached_property
+    def region(self) -> increment.Region:
+        """Its entities, as an incremental run's region: ids per kind, the fact queries' scope."""
+        return increment.Region(set(self.part.keys))
 
 
 @dataclass(frozen=True)
@@ -100,7 +96,7 @@ def cut(proj: run.Projection, alone: list[str], shards: int) -> list[Shard]:
 def read(settings: Settings, shard: Shard, shared: Shared) -> signals.Facts:
     """The shard's facts, read from Neo4j by the worker that scores them; the whole tables beside them."""
     tables = [t for t in run.FACT_QUERIES if t not in WHOLE]
-    facts = run.read_facts(settings, shard.scope, tables=tables, share=shard.share)
+    facts = run.read_facts(settings, shard.region.scope, tables=tables, share=shard.share)
     facts.targets, facts.decisions, facts.evidence = shared.targets, shared.decisions, shared.evidence
     return facts
 
@@ -109,7 +105,7 @@ def first_pass(facts: signals.Facts, shard: Shard, params: DetectParams) -> run.
     """The shard's own first pass; its first-level mules are only those among its own accounts (the
     counterparties it reads transfers of are scored, whole, by their own shard)."""
     first = run.first_pass(facts, params)
-    mine = first.payers.intersection(pd.Index(shard.ids("account")))
+    mine = first.payers.intersection(pd.Index(sorted(shard.region.ids("account"))))
     return run.Suspicions(first.parts, first.scored, mine)
 
 
@@ -128,9 +124,8 @@ def score(
     """The shard's entities and clusters as a full run scores them: the money path followed with every
     shard's mules, only the seeds' components partitioned."""
     params = detect.params
-    elsewhere = every_payer - set(shard.ids("account"))
+    elsewhere = every_payer - shard.region.ids("account")
     own = run.suspicions(facts, params, frozenset(elsewhere), first)
     community = run.partitioned(detect, shard.part, run.seeds(own.scored, params))
     entities, clusters = run.score(facts, community, params, ranker=detect.ranker, own=own)
-    region = increment.Region(set(shard.part.keys))
-    return increment.within(region, entities, clusters)
+    return increment.within(shard.region, entities, clusters)
