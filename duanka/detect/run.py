@@ -188,7 +188,7 @@ class Suspicions:
     """What the rules make of an entity's own facts, before communities: per-type signals and scores."""
 
     parts: dict[str, pd.DataFrame]  # signals per entity type, as the learned ranking reads them
-    scored: pd.DataFrame  # every entity's own score, role, reasons and decisions ("type:id")
+    scored: pd.DataFrame  # own scores ("type:id"): persons only after first_pass, every entity after suspicions
     payers: pd.Index  # accounts the first pass suspected: they pay as suspects (first-level mules)
 
 
