@@ -1,4 +1,4 @@
-"""The `detect` flow: projection → communities → signals → scores → write-back."""
+"""The `detect` flow: projection → facts → own scores → the seeds' communities → scores → write-back."""
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
@@ -11,7 +11,7 @@ from duanka.detect import distributed, increment, learn
 from duanka.detect import run as steps
 from duanka.detect.increment import Previous, Region, Rescored
 from duanka.detect.lineage import Link
-from duanka.detect.run import DetectResult, DetectRun, Projection, run_figures
+from duanka.detect.run import DetectResult, DetectRun, Projection, Suspicions, run_figures
 from duanka.detect.signals import Facts
 from duanka.errors import retry_if_transient
 from duanka.lock import database_lock
@@ -35,15 +35,16 @@ def project(settings: Settings) -> Projection:
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def rescore_increment(settings: Settings, run: DetectRun, projection: Projection, previous: Previous) -> Rescored | str:
+def rescore_increment(settings: Settings, run: DetectRun, previous: Previous) -> Rescored | str:
     """The components rows and decisions since the previous run touched, re-scored; or why a full run is better."""
-    return increment.rescore(settings, run, projection, previous)
+    return increment.rescore(settings, run, previous)
 
 
 @task(cache_policy=NO_CACHE)
-def find_communities(settings: Settings, run: DetectRun, projection: Projection) -> pd.Series:
-    """Each node's community, by the run's engine."""
-    return steps.communities(settings, run, projection)
+def find_communities(settings: Settings, run: DetectRun, projection: Projection, seeds: pd.Index) -> pd.Series:
+    """Each node's community, by the run's engine; only the seeds' components are partitioned (the rest
+    can hold no lead: steps.seeds)."""
+    return steps.communities(settings, run, projection, seeds)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
@@ -53,9 +54,15 @@ def read_facts(settings: Settings) -> Facts:
 
 
 @task(cache_policy=NO_CACHE)
-def score(facts: Facts, community: pd.Series, run: DetectRun) -> tuple[pd.DataFrame, pd.DataFrame]:
+def own_scores(facts: Facts, run: DetectRun) -> Suspicions:
+    """Each entity's own score, role and reasons: what needs no communities."""
+    return steps.suspicions(facts, run.params)
+
+
+@task(cache_policy=NO_CACHE)
+def score(facts: Facts, community: pd.Series, run: DetectRun, own: Suspicions) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scores, roles, reasons and clusters."""
-    return steps.score(facts, community, run.params, ranker=run.ranker)
+    return steps.score(facts, community, run.params, ranker=run.ranker, own=own)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
@@ -133,9 +140,7 @@ def detect(
 def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Executor) -> DetectResult:
     timings: dict[str, float] = {}
     previous = find_previous(settings, run) if incremental else None
-    with steps.timed(timings, "projection"):
-        projection = project(settings)
-    done = rescore_increment(settings, run, projection, previous) if previous else None
+    done = rescore_increment(settings, run, previous) if previous else None
     if isinstance(done, str):
         get_run_logger().info("running in full: %s, and a full run is quicker", done)
     if isinstance(done, Rescored) and previous is not None:
@@ -143,9 +148,13 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
         with steps.timed(timings, "write_back"):
             entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters)
             entities, clusters = keep_the_rest(settings, previous, done.region, entities, clusters)
-            figures = run_figures(projection, entities, clusters, previous.run_id, len(done.region.keys))
+            figures = run_figures(done.projection, entities, clusters, previous.run_id, len(done.region.keys))
             write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
-    elif executor == Executor.DASK:
+        finish(settings, run, figures, timings)
+        return _reported(run, entities, clusters, timings, figures)
+    with steps.timed(timings, "projection"):
+        projection = project(settings)
+    if executor == Executor.DASK:
         with steps.timed(timings, "shards"):
             sharded = score_on_dask(settings, run, projection)
         with steps.timed(timings, "write_back"):
@@ -155,18 +164,27 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
             held, kept_for_next = sharded.shared.evidence, sharded.kept_for_next
             write_results(settings, run, entities, clusters, figures, held, lineage, kept_for_next)
     else:
-        with steps.timed(timings, "communities"):
-            community = find_communities(settings, run, projection)
         with steps.timed(timings, "facts"):
             facts = read_facts(settings)
         with steps.timed(timings, "scoring"):
-            entities, clusters = score(facts, community, run)
+            own = own_scores(facts, run)
+        with steps.timed(timings, "communities"):
+            community = find_communities(settings, run, projection, steps.seeds(own.scored, run.params))
+        with steps.timed(timings, "scoring"):
+            entities, clusters = score(facts, community, run, own)
         with steps.timed(timings, "write_back"):
             entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters)
             figures = run_figures(projection, entities, clusters)
             kept_for_next = increment.for_next(entities, facts)
             write_results(settings, run, entities, clusters, figures, facts.evidence, lineage, kept_for_next)
     finish(settings, run, figures, timings)
+    return _reported(run, entities, clusters, timings, figures)
+
+
+def _reported(
+    run: DetectRun, entities: pd.DataFrame, clusters: pd.DataFrame, timings: dict[str, float], figures: dict[str, int]
+) -> DetectResult:
+    """The run's result, logged and its top leads shown as an artifact."""
     result = DetectResult(run.run_id, run.params, entities, clusters, timings, figures)
     get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, timings)
     top = result.leads.head(20)

@@ -209,7 +209,7 @@ RUN = NodeSchema(
         _run("keeps_increments", "bool", "it wrote what the next incremental run builds on"),
         _run("money_suspects_json", doc="accounts the first pass suspected: the money signal of the next increment"),
         _run("co_callers_json", doc="busy callers' shared-target partners: what the next increment compares"),
-        _run("nodes", "int", "nodes of the community graph"),
+        _run("nodes", "int", "nodes of the community graph read (an incremental run: its region's)"),
         _run("edges", "int"),
         _run("clusters", "int"),
         _run("leads", "int"),

@@ -25,13 +25,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
 
 from duanka import db, queries
 from duanka.detect import signals
 from duanka.detect.calibrate import Calibration
-from duanka.detect.communities import connected
 from duanka.detect.model import MODEL
 from duanka.detect.run import (
     FACT_QUERIES,
@@ -39,6 +37,7 @@ from duanka.detect.run import (
     Projection,
     communities,
     in_lead_order,
+    projection_of,
     ranked,
     read_facts,
     score,
@@ -70,6 +69,7 @@ class Rescored:
     entities: pd.DataFrame
     clusters: pd.DataFrame
     region: Region
+    projection: Projection  # the region's part of the community graph
     kept_for_next: dict[str, object]  # what the next incremental run needs (for_next)
     evidence: dict[str, int]
     timings: dict[str, float]  # seconds per step, as a full run records its own
@@ -130,26 +130,25 @@ def previous_run(
     ), ""
 
 
-def rescore(settings: Settings, run: DetectRun, proj: Projection, previous: Previous) -> Rescored | str:
+def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Rescored | str:
     """The region the rows and decisions since `previous` touched, re-scored; or why a full run is better."""
     timings: dict[str, float] = {}
     with timed(timings, "region"):
-        components = connected(len(proj.keys), proj.sources, proj.targets)
         targets = read_facts(settings, tables=("targets",)).targets  # read whole: busy callers are few
         partners = _partners(targets)
         moved = {
             m for m in partners.keys() | previous.co_callers.keys() if partners.get(m) != previous.co_callers.get(m)
         }
         keys = changed_since(settings, previous) | {"sim:" + m for m in moved}
+        walk = Walk(settings, limit=int(FULL_ABOVE * _entities(settings)))
     seeds = len(keys)
     while True:  # grows only when an account's first-pass suspicion changed: once, or twice at most
         with timed(timings, "region"):
-            region = Region(_whole_components(proj, components, keys), seeds)
-        if len(region.keys) > FULL_ABOVE * len(proj.keys):
-            share = len(region.keys) / len(proj.keys)
-            return f"the rows since {previous.run_id} touched components holding {share:.0%} of the graph"
+            if not walk.reach(keys):
+                return f"the rows since {previous.run_id} touched components holding over {FULL_ABOVE:.0%} of the graph"
+            region = Region(walk.keys, seeds)
         with timed(timings, "communities"):
-            community = communities(settings, run, _within(proj, region))
+            community = communities(settings, run, walk.projection())
         with timed(timings, "facts"):
             accounts = region.ids("account")
             facts = read_facts(settings, region.scope, tables=[t for t in FACT_QUERIES if t != "targets"])
@@ -165,7 +164,41 @@ def rescore(settings: Settings, run: DetectRun, proj: Projection, previous: Prev
         keys |= paid
     entities, clusters = within(region, entities, clusters)
     kept_for_next: dict[str, object] = {"money_suspects": sorted(outside | suspects), "co_callers": partners}
-    return Rescored(entities, clusters, region, kept_for_next, facts.evidence, timings)
+    return Rescored(entities, clusters, region, walk.projection(), kept_for_next, facts.evidence, timings)
+
+
+class Walk:
+    """The region's whole components, found by walking the community graph out from the touched entities
+    (region_edges.cypher, one step a query) instead of reading the whole graph: a day's region is a few
+    per cent of it. Stops once it holds more than `limit` entities (a full run is quicker then)."""
+
+    def __init__(self, settings: Settings, limit: int) -> None:
+        self.settings, self.limit = settings, limit
+        self.keys: set[str] = set()
+        self.edges: dict[str, tuple[str, str, str, str, str]] = {}  # by relationship: met from both ends
+
+    def reach(self, keys: set[str]) -> bool:
+        """Add `keys` and everything connected to them; False once the region is over the limit."""
+        frontier = keys - self.keys
+        while frontier:
+            self.keys |= frontier
+            if len(self.keys) > self.limit:
+                return False
+            entities = [dict(zip(("type", "id"), k.split(":", 1), strict=True)) for k in sorted(frontier)]
+            with db.session(self.settings) as sess:
+                rows = db.read(sess, queries.load("detect/region_edges"), entities=entities)
+            met: set[str] = set()
+            for r in rows:
+                if r["rid"] not in self.edges:
+                    self.edges[r["rid"]] = (r["a"], r["a_type"], r["b"], r["b_type"], r["rel"])
+                    met.update((f"{r['a_type']}:{r['a']}", f"{r['b_type']}:{r['b']}"))
+            frontier = met - self.keys
+        return True
+
+    def projection(self) -> Projection:
+        """The community graph of the region (an entity with no place in the graph is not in it)."""
+        edges = pd.DataFrame(list(self.edges.values()), columns=["a", "a_type", "b", "b_type", "rel"], dtype=object)
+        return projection_of(edges)
 
 
 def for_next(entities: pd.DataFrame, facts: signals.Facts) -> dict[str, object]:
@@ -194,26 +227,16 @@ def changed_since(settings: Settings, previous: Previous) -> set[str]:
     return {r["key"] for r in rows}
 
 
+def _entities(settings: Settings) -> int:
+    with db.session(settings) as sess:
+        return int(db.read(sess, queries.load("maintenance/entity_count"))[0]["entities"])
+
+
 def _paid_by(settings: Settings, accounts: set[str]) -> set[str]:
     if not accounts:
         return set()
     with db.session(settings) as sess:
         return {r["id"] for r in db.read(sess, queries.load("detect/money_neighbours"), accounts=sorted(accounts))}
-
-
-def _whole_components(proj: Projection, components: np.ndarray, keys: set[str]) -> set[str]:
-    """`keys` and everything in their components (an entity with no place in the graph stays alone)."""
-    at = pd.Index(proj.keys).get_indexer(sorted(keys))
-    touched = np.isin(components, np.unique(components[at[at >= 0]]))
-    return set(proj.keys[touched]) | keys
-
-
-def _within(proj: Projection, region: Region) -> Projection:
-    """The region's part of the community graph: whole components, so every edge of a node in it."""
-    inside = np.asarray(pd.Index(proj.keys).isin(list(region.keys)))
-    number = np.cumsum(inside) - 1
-    edges = inside[proj.sources]
-    return Projection(proj.keys[inside], number[proj.sources[edges]], number[proj.targets[edges]], proj.weights[edges])
 
 
 def within(region: Region, entities: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

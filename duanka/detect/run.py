@@ -92,6 +92,11 @@ def project(settings: Settings) -> Projection:
     with db.session(settings) as sess:
         read = queries.batched_frame if queries.batches_fit(sess) else queries.frame
         edges = read(sess, "detect/project_edges")
+    return projection_of(edges)
+
+
+def projection_of(edges: pd.DataFrame) -> Projection:
+    """The community graph of `edges` (project_edges.cypher's columns): nodes by key, edges weighted."""
     a = edges["a_type"] + ":" + edges["a"].astype(str)
     b = edges["b_type"] + ":" + edges["b"].astype(str)
     codes, keys = pd.factorize(pd.concat([a, b], ignore_index=True))

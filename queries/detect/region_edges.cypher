@@ -1,0 +1,24 @@
+// The community graph's relationships at the given entities: one step of walking an incremental run's
+// region out to whole components without reading the whole graph (duanka/detect/increment.py: walk).
+// The same relationships, ends and columns as project_edges.cypher, and each relationship's element id
+// (a relationship is met from both its ends).
+// Parameters: $entities (list of {type, id}: person, sim, account or device).
+UNWIND $entities AS e
+CALL (e) {
+  MATCH (n:Person {person_id: e.id}) WHERE e.type = 'person' RETURN n
+  UNION
+  MATCH (n:Sim {msisdn: e.id}) WHERE e.type = 'sim' RETURN n
+  UNION
+  MATCH (n:Account {account_id: e.id}) WHERE e.type = 'account' RETURN n
+  UNION
+  MATCH (n:Device {device_id: e.id}) WHERE e.type = 'device' RETURN n
+}
+MATCH (n)-[r:HOLDS_SIM|HOLDS_ACCOUNT|SEEN_IN|USED_FROM|BOUND_TO]-()
+WITH DISTINCT r
+WITH startNode(r) AS a, endNode(r) AS b, r
+RETURN elementId(r) AS rid,
+       coalesce(a.person_id, a.msisdn, a.account_id, a.device_id) AS a,
+       CASE WHEN a:Person THEN 'person' WHEN a:Sim THEN 'sim' WHEN a:Account THEN 'account' WHEN a:Device THEN 'device' END AS a_type,
+       coalesce(b.msisdn, b.account_id, b.device_id) AS b,
+       CASE WHEN b:Sim THEN 'sim' WHEN b:Account THEN 'account' ELSE 'device' END AS b_type,
+       type(r) AS rel
