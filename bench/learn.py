@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import pickle
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +30,20 @@ from duanka.params import DetectParams
 from duanka.settings import Settings, project_root
 
 NO_DECISIONS = pd.DataFrame(columns=["entity", "status", "score_then", "reported_then", "by", "at"])
+
+
+def lightgbm(seed: int) -> learn.Classifier:
+    """The candidate the issue names, set up as `learn.trees` is (200 trees of 15 leaves, balanced)."""
+    from lightgbm import LGBMClassifier
+
+    return LGBMClassifier(
+        n_estimators=200, learning_rate=0.1, num_leaves=15, reg_lambda=1.0,
+        class_weight="balanced", random_state=seed, n_jobs=1, verbose=-1,
+    )  # fmt: skip
+
+
+Learners = dict[str, Callable[[int], learn.Classifier]]
+LEARNERS: Learners = {"trees": learn.trees, "lightgbm": lightgbm}
 
 
 def world_of(profile: str, seed: int, difficulty: str) -> Path:
@@ -49,20 +65,31 @@ def scored_world(
 
 
 def curve(
-    entities: pd.DataFrame, wide: pd.DataFrame, truth: Truth, shares: list[float], repeats: int, blends: list[float]
+    entities: pd.DataFrame,
+    wide: pd.DataFrame,
+    truth: Truth,
+    shares: list[float],
+    repeats: int,
+    blends: list[float],
+    learners: Learners,
 ) -> pd.DataFrame:
     """Per share, repeat and blend: precision at R and at 100 on the unlabelled rest, rules against learned."""
     rows = []
     for share in shares:
         for repeat in range(1, repeats + 1 if share > 0 else 2):
             labels = learn.sample_labels(entities.index, truth.rings, share, seed=repeat)
-            compared = _compare(entities, wide, truth, labels, blends, repeat)
+            compared = _compare(entities, wide, truth, labels, blends, repeat, learners)
             rows.append({"labelled": f"{share:.0%}", "repeat": repeat, **compared})
     return pd.DataFrame(rows)
 
 
 def drift(
-    entities: pd.DataFrame, wide: pd.DataFrame, truth: Truth, starts: pd.Series, blends: list[float]
+    entities: pd.DataFrame,
+    wide: pd.DataFrame,
+    truth: Truth,
+    starts: pd.Series,
+    blends: list[float],
+    learners: Learners,
 ) -> dict[str, object]:
     """Trained on the rings that began in the first half of the rings' time (and 5 % of everyone else),
     scored on the rings that began later: does what was learned last month find next month's rings?"""
@@ -70,25 +97,36 @@ def drift(
     members = pd.Index([k for k, ring in truth.rings.items() if ring in early and k in entities.index])
     others = learn.sample_labels(entities.index, truth.rings, 0.05, seed=1)
     labels = pd.concat([pd.Series(1, index=members), others[others == 0]])
-    return {"labelled": "early rings", "repeat": 1, **_compare(entities, wide, truth, labels, blends, 1)}
+    return {"labelled": "early rings", "repeat": 1, **_compare(entities, wide, truth, labels, blends, 1, learners)}
 
 
 def _compare(
-    entities: pd.DataFrame, wide: pd.DataFrame, truth: Truth, labels: pd.Series, blends: list[float], seed: int
+    entities: pd.DataFrame,
+    wide: pd.DataFrame,
+    truth: Truth,
+    labels: pd.Series,
+    blends: list[float],
+    seed: int,
+    learners: Learners,
 ) -> dict[str, object]:
     planted = set(truth.roles)
     rest = entities.index[~entities.index.isin(labels.index)]
     row: dict[str, object] = {"labels": len(labels), "members": int(labels.sum())}
     row["rules p@R"], row["rules p@100"] = learn.precision_at_r(rest, planted), _at(rest, planted, 100)
-    for blend in blends:
-        if labels.empty:  # nothing to learn from: the rules' order, unchanged
-            row[f"blend {blend} p@R"], row[f"blend {blend} p@100"] = row["rules p@R"], row["rules p@100"]
-            continue
-        ranker = learn.fit(wide, labels, "evaluation", blend, seed=seed)
-        order = rank(entities.copy(), NO_DECISIONS, DetectParams(), ranker, wide).index
-        order = order[~order.isin(labels.index)]
-        row[f"blend {blend} p@R"] = learn.precision_at_r(order, planted)
-        row[f"blend {blend} p@100"] = _at(order, planted, 100)
+    for name, learner in learners.items():
+        prefix = "" if name == "trees" else f"{name} "
+        for blend in blends:
+            column = f"{prefix}blend {blend}"
+            if labels.empty:  # nothing to learn from: the rules' order, unchanged
+                row[f"{column} p@R"], row[f"{column} p@100"] = row["rules p@R"], row["rules p@100"]
+                continue
+            started = time.perf_counter()
+            ranker = learn.fit(wide, labels, "evaluation", blend, seed=seed, learner=learner)
+            row[f"{prefix}fit s"] = round(time.perf_counter() - started, 2)
+            order = rank(entities.copy(), NO_DECISIONS, DetectParams(), ranker, wide).index
+            order = order[~order.isin(labels.index)]
+            row[f"{column} p@R"] = learn.precision_at_r(order, planted)
+            row[f"{column} p@100"] = _at(order, planted, 100)
     return row
 
 
@@ -104,6 +142,7 @@ def main() -> None:
     parser.add_argument("--shares", type=float, nargs="+", default=[0.0, 0.01, 0.05, 0.2])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--blends", type=float, nargs="+", default=[0.5, 1.0])
+    parser.add_argument("--learners", nargs="+", choices=sorted(LEARNERS), default=["trees"])
     parser.add_argument("--empty-the-database", action="store_true", required=True)
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -111,10 +150,11 @@ def main() -> None:
     for difficulty in args.difficulty:
         for seed in args.seeds:
             entities, wide, truth = scored_world(settings, args.profile, seed, difficulty)
-            table = curve(entities, wide, truth, args.shares, args.repeats, args.blends)
+            learners = {name: LEARNERS[name] for name in args.learners}
+            table = curve(entities, wide, truth, args.shares, args.repeats, args.blends, learners)
             starts = warning.milestones(Timeline(world_of(args.profile, seed, difficulty)))["first_opening"]
             table = pd.concat(
-                [table, pd.DataFrame([drift(entities, wide, truth, starts, args.blends)])], ignore_index=True
+                [table, pd.DataFrame([drift(entities, wide, truth, starts, args.blends, learners)])], ignore_index=True
             )
             table.insert(0, "world", f"{args.profile} {difficulty} {seed}")
             print(markdown(table), flush=True)

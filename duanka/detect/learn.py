@@ -13,15 +13,26 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol, Self
 
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from duanka.settings import Settings
+
+
+class Classifier(Protocol):
+    """What a learner must do: scikit-learn's fit / predict_proba."""
+
+    def fit(self, x: Any, y: Any) -> Self: ...  # noqa: D102
+
+    def predict_proba(self, x: Any) -> Any: ...  # noqa: D102
+
 
 # The explainable signals each entity type is learned from (duanka/detect/signals.py): counts and shares,
 # never dates or identifiers, so what is learned on one month carries to the next.
@@ -70,7 +81,7 @@ class Ranker:
     labels: int
     positives: int
     columns: tuple[str, ...]
-    model: HistGradientBoostingClassifier
+    model: Classifier
     blend: float = 0.5  # the learned probability's share of the score leads are ordered by
 
     def __call__(self, wide: pd.DataFrame) -> np.ndarray:
@@ -82,22 +93,35 @@ class Ranker:
         return (1 - self.blend) * np.asarray(rule, dtype=float) + self.blend * learned
 
 
-def fit(wide: pd.DataFrame, labels: pd.Series, trained_on: str, blend: float = 0.5, seed: int = 1) -> Ranker:
-    """Trees on the labelled rows (1: a ring member, 0: not); classes weighted to balance, since a
-    handful of confirmed members face thousands of dismissed or unremarkable entities."""
-    y = labels.astype(int)
-    x = wide.loc[y.index]
-    if y.nunique() < 2:
-        raise ValueError("a learned ranking needs both kinds of label: members and non-members")
-    model = HistGradientBoostingClassifier(
+def trees(seed: int) -> HistGradientBoostingClassifier:
+    """The learner: 200 shallow trees; classes weighted to balance, since a handful of confirmed members
+    face thousands of dismissed or unremarkable entities. Chosen over LightGBM by measurement
+    (`bench/learn.py --learners`, docs/evaluation.md): the same precision, no extra dependency."""
+    return HistGradientBoostingClassifier(
         max_iter=200,
         learning_rate=0.1,
         max_leaf_nodes=15,
         l2_regularization=1.0,
         class_weight="balanced",
         random_state=seed,
-    ).fit(x.to_numpy(float), y.to_numpy())
-    labelled = json.dumps([sorted(y.items()), trained_on, blend, seed], default=str)
+    )
+
+
+def fit(
+    wide: pd.DataFrame,
+    labels: pd.Series,
+    trained_on: str,
+    blend: float = 0.5,
+    seed: int = 1,
+    learner: Callable[[int], Classifier] = trees,
+) -> Ranker:
+    """`learner(seed)` fitted on the labelled rows (1: a ring member, 0: not)."""
+    y = labels.astype(int)
+    x = wide.loc[y.index]
+    if y.nunique() < 2:
+        raise ValueError("a learned ranking needs both kinds of label: members and non-members")
+    model = learner(seed).fit(x.to_numpy(float), y.to_numpy())
+    labelled = json.dumps([sorted(y.items()), trained_on, blend, seed, learner.__name__], default=str)
     digest = hashlib.sha256(labelled.encode()).hexdigest()[:12]
     return Ranker(f"learned-{digest}", trained_on, len(y), int(y.sum()), tuple(wide.columns), model, blend)
 
