@@ -8,8 +8,8 @@ import pytest
 from helpers import ingest_source, load_into_empty
 
 from duanka.detect import increment
-from duanka.detect.communities import partition
-from duanka.detect.run import DetectResult
+from duanka.detect.communities import connected, partition
+from duanka.detect.run import DetectResult, project
 from duanka.generate import generate
 from duanka.generate.views import split_by_time
 from duanka.settings import Settings
@@ -110,3 +110,18 @@ def test_a_component_gets_the_same_communities_read_alone() -> None:
         scale=scale,
     )
     assert (part == whole[nodes]).all()
+
+
+def test_the_walk_reaches_exactly_the_whole_components(runs: dict[str, DetectResult], settings: Settings) -> None:
+    """The region walked out from a few entities is their components in the whole community graph, with
+    every edge of them once; a limit below it stops the walk."""
+    whole = project(settings)
+    component = connected(len(whole.keys), whole.sources, whole.targets)
+    picks = set(np.random.default_rng(5).choice(whole.keys, 12, replace=False)) | {"sim:not-in-the-graph"}
+    walk = increment.Walk(settings, limit=len(whole.keys) + len(picks))
+    assert walk.reach(picks)
+    inside = np.isin(component, component[pd.Index(whole.keys).get_indexer(sorted(picks - {"sim:not-in-the-graph"}))])
+    assert walk.keys == set(whole.keys[inside]) | {"sim:not-in-the-graph"}
+    region = walk.projection()
+    assert len(region.sources) == int(inside[whole.sources].sum()) and set(region.keys) == set(whole.keys[inside])
+    assert not increment.Walk(settings, limit=len(walk.keys) - 1).reach(picks)
