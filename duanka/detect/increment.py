@@ -175,30 +175,28 @@ class Walk:
     def __init__(self, settings: Settings, limit: int) -> None:
         self.settings, self.limit = settings, limit
         self.keys: set[str] = set()
-        self.edges: dict[str, tuple[str, str, str, str, str]] = {}  # by relationship: met from both ends
+        self.edges: list[pd.DataFrame] = []  # a relationship between two steps' entities is read twice
 
     def reach(self, keys: set[str]) -> bool:
         """Add `keys` and everything connected to them; False once the region is over the limit."""
         frontier = keys - self.keys
-        while frontier:
-            self.keys |= frontier
-            if len(self.keys) > self.limit:
-                return False
-            entities = [dict(zip(("type", "id"), k.split(":", 1), strict=True)) for k in sorted(frontier)]
-            with db.session(self.settings) as sess:
-                rows = db.read(sess, queries.load("detect/region_edges"), entities=entities)
-            met: set[str] = set()
-            for r in rows:
-                if r["rid"] not in self.edges:
-                    self.edges[r["rid"]] = (r["a"], r["a_type"], r["b"], r["b_type"], r["rel"])
-                    met.update((f"{r['a_type']}:{r['a']}", f"{r['b_type']}:{r['b']}"))
-            frontier = met - self.keys
+        with db.session(self.settings) as sess:
+            while frontier:
+                self.keys |= frontier
+                if len(self.keys) > self.limit:
+                    return False
+                entities = [dict(zip(("type", "id"), k.split(":", 1), strict=True)) for k in sorted(frontier)]
+                edges = queries.batched_frame(sess, "detect/region_edges", entities=entities)
+                self.edges.append(edges)
+                ends = pd.concat([edges["a_type"] + ":" + edges["a"], edges["b_type"] + ":" + edges["b"]])
+                frontier = set(ends) - self.keys
         return True
 
     def projection(self) -> Projection:
         """The community graph of the region (an entity with no place in the graph is not in it)."""
-        edges = pd.DataFrame(list(self.edges.values()), columns=["a", "a_type", "b", "b_type", "rel"], dtype=object)
-        return projection_of(edges)
+        columns = ["rid", "a", "a_type", "b", "b_type", "rel"]
+        edges = pd.concat([pd.DataFrame(columns=columns), *self.edges], ignore_index=True)
+        return projection_of(edges.drop_duplicates("rid"))
 
 
 def for_next(entities: pd.DataFrame, facts: signals.Facts) -> dict[str, object]:
