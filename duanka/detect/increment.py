@@ -146,9 +146,9 @@ def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Rescored 
         with timed(timings, "region"):
             if not walk.reach(keys):
                 return f"the rows since {previous.run_id} touched components holding over {FULL_ABOVE:.0%} of the graph"
-            region = Region(walk.keys, seeds)
+            region, graph = Region(walk.keys, seeds), walk.projection()
         with timed(timings, "communities"):
-            community = communities(settings, run, walk.projection())
+            community = communities(settings, run, graph)
         with timed(timings, "facts"):
             accounts = region.ids("account")
             facts = read_facts(settings, region.scope, tables=[t for t in FACT_QUERIES if t != "targets"])
@@ -164,7 +164,7 @@ def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Rescored 
         keys |= paid
     entities, clusters = within(region, entities, clusters)
     kept_for_next: dict[str, object] = {"money_suspects": sorted(outside | suspects), "co_callers": partners}
-    return Rescored(entities, clusters, region, walk.projection(), kept_for_next, facts.evidence, timings)
+    return Rescored(entities, clusters, region, graph, kept_for_next, facts.evidence, timings)
 
 
 class Walk:
