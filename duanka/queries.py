@@ -68,8 +68,19 @@ def batched_frame(session: neo4j.Session, name: str, **params: object) -> pd.Dat
     with EXPLAIN), and the parameters pass through untouched.
     """
     query = load(name)
-    keys = session.run("EXPLAIN " + query, params).keys()
+    keys = _columns(session, name, params)
     columns = ", ".join(f"`{k}`" for k in keys)
     wrapped = _IN_BATCHES.format(query=query, columns=columns)
     parts = [pd.DataFrame(r["batch"], columns=keys) for r in session.run(wrapped, params, batch_rows=BATCH_ROWS)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
+
+
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def _columns(session: neo4j.Session, name: str, params: dict[str, object]) -> list[str]:
+    """The columns a query returns, asked of the planner once per query (an incremental run's region walk
+    wraps the same query once a step)."""
+    if name not in _COLUMNS:
+        _COLUMNS[name] = list(session.run("EXPLAIN " + load(name), params).keys())
+    return _COLUMNS[name]
