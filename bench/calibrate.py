@@ -66,8 +66,8 @@ def _pairs(args: argparse.Namespace) -> pd.DataFrame:
             source = loaded_world(settings, "calib", args.profile, seed, difficulty)
             truth = ev.Truth.read(source / "truth.csv")
             run = steps.DetectRun(DetectParams(seed=seed))
-            proj = steps.project(settings)
-            entities, _ = steps.score(steps.read_facts(settings), steps.communities(settings, run, proj), run.params)
+            proj, facts = steps.read_graph(settings)
+            entities, _ = steps.score(facts, steps.communities(settings, run, proj), run.params)
             keys = entities["entity_type"] + ":" + entities["entity_id"].astype(str)
             scored = entities["rule_score"] > 0  # uncorroborated ones too: below the line a score means what they were
             pairs.append(pd.DataFrame({"raw": entities["rule_score"][scored], "right": keys[scored].isin(truth.roles)}))

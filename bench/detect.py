@@ -153,7 +153,7 @@ def partitions(args: argparse.Namespace) -> None:
     from duanka.settings import Settings
 
     settings, params = Settings.from_env(), DetectParams()
-    proj, facts = steps.project(settings), steps.read_facts(settings)
+    proj, facts = steps.read_graph(settings)
     truth = ev.Truth.read(Path(args.truth))
     g = ig.Graph(n=len(proj.keys), edges=np.column_stack([proj.sources, proj.targets]).tolist())
     g.es["weight"] = proj.weights.tolist()

@@ -1,4 +1,4 @@
-"""The `detect` flow: projection → facts → own scores → the seeds' communities → scores → write-back."""
+"""The `detect` flow: projection and facts → own scores → the seeds' communities → scores → write-back."""
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
@@ -48,9 +48,9 @@ def find_communities(settings: Settings, run: DetectRun, projection: Projection,
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def read_facts(settings: Settings) -> Facts:
-    """The fact tables and the evidence the graph holds."""
-    return steps.read_facts(settings)
+def read_graph(settings: Settings) -> tuple[Projection, Facts]:
+    """The community graph, the fact tables and the evidence the graph holds, read from Neo4j together."""
+    return steps.read_graph(settings)
 
 
 @task(cache_policy=NO_CACHE)
@@ -152,9 +152,9 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
             write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
         finish(settings, run, figures, timings)
         return _reported(run, entities, clusters, timings, figures)
-    with steps.timed(timings, "projection"):
-        projection = project(settings)
     if executor == Executor.DASK:
+        with steps.timed(timings, "projection"):
+            projection = project(settings)
         with steps.timed(timings, "shards"):
             sharded = score_on_dask(settings, run, projection)
         with steps.timed(timings, "write_back"):
@@ -164,8 +164,8 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
             held, kept_for_next = sharded.shared.evidence, sharded.kept_for_next
             write_results(settings, run, entities, clusters, figures, held, lineage, kept_for_next)
     else:
-        with steps.timed(timings, "facts"):
-            facts = read_facts(settings)
+        with steps.timed(timings, "reading"):  # the projection and the facts, read side by side
+            projection, facts = read_graph(settings)
         with steps.timed(timings, "scoring"):
             own = own_scores(facts, run)
         with steps.timed(timings, "communities"):

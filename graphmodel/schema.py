@@ -215,7 +215,7 @@ RUN = NodeSchema(
         _run("leads", "int"),
         *(
             _run(f"seconds_{step}", "float")
-            for step in ("projection", "region", "communities", "facts", "scoring", "shards", "write_back")
+            for step in ("projection", "reading", "region", "communities", "facts", "scoring", "shards", "write_back")
         ),
         # export
         _run("detect_run", doc="the detection run exported"),

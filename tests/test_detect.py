@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers import load_into_empty
 
@@ -137,6 +138,26 @@ def test_rows_in_batches_equal_rows_one_by_one(first_run, settings: Settings, mo
             assert len(one) or name == "detect/facts_decisions", name
         monkeypatch.setattr(queries, "BATCH_UP_TO", 10)  # a graph too big for whole results: row by row
         assert not queries.batches_fit(sess)
+
+
+def test_reading_two_queries_at_a_time_reads_what_one_at_a_time_does(
+    first_run, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """read_graph's threads change when rows arrive, never which: the same projection and fact tables."""
+    from dataclasses import fields
+
+    from duanka.detect import run as steps
+
+    assert steps.READERS > 1
+    together, facts_together = steps.read_graph(settings)
+    monkeypatch.setattr(steps, "READERS", 1)
+    alone, facts_alone = steps.read_graph(settings)
+    assert list(together.keys) == list(alone.keys) and len(together.keys) > 1000
+    for arrays in ("sources", "targets", "weights"):
+        assert (getattr(together, arrays) == getattr(alone, arrays)).all(), arrays
+    for table in fields(facts_alone):
+        a, b = getattr(facts_together, table.name), getattr(facts_alone, table.name)
+        assert a.equals(b) if isinstance(a, pd.DataFrame) else a == b, table.name
 
 
 def test_evaluate_command_scores_the_latest_run(first_run, scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -52,7 +52,7 @@ def test_detect_flow_writes_results_and_top_leads_artifact(
     ingest(str(tmp_path))
     summary = detect(seed=2).summary()
     assert summary["figures"]["clusters"] >= 4 and set(summary["timings"]) >= {
-        "projection",
+        "reading",
         "communities",
         "write_back",
     }

@@ -22,7 +22,7 @@ from duanka.ingest import read
 from duanka.ingest.callrecords import CallAggregator
 from duanka.ingest.contract import SPECS
 from duanka.ingest.mapping import SourceMapping
-from duanka.ingest.normalise import parse_timestamps
+from duanka.ingest.normalise import parse_timestamps, timestamp_text
 from duanka.ingest.prepare import prepare, prepared_chunks
 from duanka.settings import Settings
 
@@ -51,6 +51,23 @@ def test_every_iso_form_of_one_instant_is_the_same_value() -> None:
         pd.Series(["2025-04-03", "2025-04-03T00:00:00+08:00", "2025-04-02T16:00:00Z", None, "03/04/2025"])
     )
     assert dates.iloc[:3].nunique() == 1 and dates.iloc[3:].isna().all()
+
+
+def test_a_column_of_local_seconds_reads_as_the_general_path_reads_it() -> None:
+    """The fast path (every value `YYYY-MM-DDTHH:MM:SS` or missing) parses and stores each value exactly as
+    the general path does when one other form in the column sends the whole column there."""
+    common = ["2026-07-10T10:26:51", None, "2025-02-30T10:00:00", "2026-07-10t23:59:59", " 2024-02-29T00:00:00 "]
+    fast = pd.Series(common, dtype="string")
+    general = pd.Series([*common, "2026-07-10T10:26:51Z"], dtype="string")
+    assert parse_timestamps(fast).equals(parse_timestamps(general).iloc[:-1])
+    assert timestamp_text(fast).equals(timestamp_text(general).iloc[:-1])
+    assert timestamp_text(fast).tolist() == [
+        "2026-07-10T10:26:51+08:00",
+        None,
+        None,  # no 30 February: quarantined by validation, never stored
+        "2026-07-10T23:59:59+08:00",
+        "2024-02-29T00:00:00+08:00",
+    ]
 
 
 def _prepared(spec: str, rows: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:

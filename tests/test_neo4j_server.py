@@ -152,3 +152,18 @@ def test_missing_java_or_maven_says_what_to_install(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(neo4j_server.shutil, "which", lambda name: "/usr/bin/java" if name == "java" else None)
     with pytest.raises(DuankaError, match=r"Maven is missing: install it \(apt-get install maven\)"):
         neo4j_server.install(LocalServer(home=tmp_path))
+
+
+def test_an_exited_process_nobody_reaped_counts_as_stopped() -> None:
+    """`stop` waits for the server's process to end; one that has exited but is still in the process table
+    (a zombie, where nothing reaps) must not hold it for its whole timeout."""
+    import subprocess
+    import time
+
+    child = subprocess.Popen(["sleep", "0.2"])  # not waited for: a zombie once it exits
+    assert neo4j_server._alive(child.pid)
+    time.sleep(1.0)
+    assert Path(f"/proc/{child.pid}").exists()  # still in the process table …
+    assert not neo4j_server._alive(child.pid)  # … and not alive
+    child.wait()
+    assert not neo4j_server._alive(child.pid)

@@ -176,9 +176,9 @@ def shared_identifier_components(
 
 def baseline_rankings(settings: Settings) -> tuple[dict[str, tuple[list[str], int]], int]:
     """The four single rules' rankings and flagged counts, from the database; and the numbers on record."""
-    from duanka.detect.run import project, read_facts
+    from duanka.detect.run import read_graph
 
-    facts, projection = read_facts(settings), project(settings)
+    projection, facts = read_graph(settings)
     rules = {
         "baseline: cards per identity": cards_per_identity(facts),
         "baseline: SIMs per device": sims_per_device(facts),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from duanka.detect import learn
-from duanka.detect.run import DetectRun, communities, project, read_facts, score
+from duanka.detect.run import DetectRun, communities, read_graph, score
 from duanka.errors import DuankaError
 from duanka.params import DetectParams
 from duanka.settings import Settings
@@ -37,8 +37,8 @@ def scored_with_features(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What a full detection run computes on the graph (nothing written), and the learned ranking's features."""
     wanted: dict[str, pd.DataFrame] = {}
-    communities_of = communities(settings, DetectRun(params), project(settings))
-    scored, _ = score(read_facts(settings), communities_of, params, features=wanted)
+    projection, facts = read_graph(settings)
+    scored, _ = score(facts, communities(settings, DetectRun(params), projection), params, features=wanted)
     return scored, wanted["features"]
 
 
