@@ -95,11 +95,9 @@ def project(settings: Settings) -> Projection:
 
 def read_graph(settings: Settings) -> tuple[Projection, signals.Facts]:
     """The community graph and every fact table, read together (read_frames: two queries at a time)."""
-    reads = {"edges": (PROJECTION, {}), **_fact_reads(FACT_QUERIES, None)}
-    frames = read_frames(settings, reads)
+    frames = read_frames(settings, {"edges": (PROJECTION, {}), **_fact_reads(FACT_QUERIES, None)})
     edges = frames.pop("edges")
-    with db.session(settings) as sess:
-        return projection_of(edges), signals.Facts(**frames, evidence=evidence.held(sess))
+    return projection_of(edges), _facts(settings, frames)
 
 
 # While one thread decodes a result, the server computes the next: medium's projection and fact
@@ -203,8 +201,13 @@ def read_facts(
     at all; only the region's where `scope` names it (fact-query parameter → ids, about `share` of
     the graph: what the server holds of a result at once)."""
     frames = read_frames(settings, _fact_reads({t: q for t, q in FACT_QUERIES.items() if t in tables}, scope), share)
+    return _facts(settings, frames)
+
+
+def _facts(settings: Settings, tables: dict[str, pd.DataFrame]) -> signals.Facts:
+    """The fact tables read, with which evidence the graph holds at all (count store: instant)."""
     with db.session(settings) as sess:
-        return signals.Facts(**frames, evidence=evidence.held(sess))
+        return signals.Facts(**tables, evidence=evidence.held(sess))
 
 
 def _fact_reads(
