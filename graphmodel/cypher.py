@@ -12,7 +12,19 @@ from __future__ import annotations
 import re
 
 from graphmodel.roles import DECISIONS
-from graphmodel.schema import KEYED, NODES, RELATIONSHIPS, SCORED, NodeSchema, Prop, RelSchema, Statement, node
+from graphmodel.schema import (
+    KEYED,
+    LOAD_ID,
+    LOADED_RELATIONSHIPS,
+    NODES,
+    RELATIONSHIPS,
+    SCORED,
+    NodeSchema,
+    Prop,
+    RelSchema,
+    Statement,
+    node,
+)
 
 
 def _snake(name: str) -> str:
@@ -31,6 +43,13 @@ def constraints() -> list[Statement]:
             if p.indexed:
                 iname = f"{_snake(n.label)}_{p.name}_index"
                 out.append(Statement(iname, f"CREATE INDEX {iname} IF NOT EXISTS FOR (n:{n.label}) ON (n.{p.name})"))
+    if LOAD_ID.indexed:
+        for n in KEYED:
+            iname = f"{_snake(n.label)}_load_id_index"
+            out.append(Statement(iname, f"CREATE INDEX {iname} IF NOT EXISTS FOR (n:{n.label}) ON (n.load_id)"))
+        for r in LOADED_RELATIONSHIPS:
+            iname = f"{r.type.lower()}_load_id_index"
+            out.append(Statement(iname, f"CREATE INDEX {iname} IF NOT EXISTS FOR ()-[r:{r.type}]-() ON (r.load_id)"))
     for r in RELATIONSHIPS:
         if r.key_unique:
             name = f"{r.type.lower()}_{r.key}_unique"
@@ -177,7 +196,7 @@ def create_relationships(r: RelSchema) -> Statement:
 def present() -> Statement:
     """How many of each loaded label and type the graph holds: read from the count store, instantly."""
     counts = [f"COUNT {{ (:{n.label}) }} AS {n.label}" for n in NODES if not n.analysis]
-    counts += [f"COUNT {{ ()-[:{r.type}]->() }} AS {r.type}" for r in RELATIONSHIPS if not r.analysis]
+    counts += [f"COUNT {{ ()-[:{r.type}]->() }} AS {r.type}" for r in LOADED_RELATIONSHIPS]
     cypher = (
         "// What an ingest finds before it writes: labels and types at 0 can be loaded by CREATE.\nRETURN "
         + ",\n       ".join(counts)
@@ -215,9 +234,9 @@ def loaders() -> list[Statement]:
             if any(r.stub_end or r.stub_start for r in RELATIONSHIPS if n.label in (r.start, r.end))
         ]
         + [locate_nodes(n) for n in sources]
-        + [merge_relationships(r) for r in RELATIONSHIPS if not r.analysis]
-        + [create_relationships(r) for r in RELATIONSHIPS if not r.analysis]
-        + [known_keys(r) for r in RELATIONSHIPS if r.key_unique and not r.analysis]
+        + [merge_relationships(r) for r in LOADED_RELATIONSHIPS]
+        + [create_relationships(r) for r in LOADED_RELATIONSHIPS]
+        + [known_keys(r) for r in LOADED_RELATIONSHIPS if r.key_unique]
     )
 
 
@@ -228,6 +247,11 @@ def loaders() -> list[Statement]:
 _TYPE_OF = re.compile(r"CASE WHEN (?P<var>\w+):Person THEN 'person'.*? END")
 _KEY_OF = re.compile(r"coalesce\((?P<var>\w+)\.person_id(?:, (?P=var)\.\w+)*\)")
 _DECISIONS = re.compile(r"\$status IN \[[^\]]*\]")
+_WRITTEN = re.compile(
+    r"^(?P<indent>[ \t]*)MATCH \(n:\w+\) WHERE n\.load_id >= (?P<since>\$\w+) RETURN n\n"
+    r"(?:(?P=indent)UNION\n(?P=indent)MATCH [^\n]*\.load_id >= (?P=since) [^\n]*\n)*",
+    re.MULTILINE,
+)
 _FIND = re.compile(
     r"^(?P<indent>[ \t]*)MATCH \((?P<var>\w+):Person \{person_id: (?P<id>[^}]+)\}\)"
     r"(?: WHERE (?P<type>\S+) = 'person')? RETURN (?P=var)\n"
@@ -261,9 +285,21 @@ def find_entity(var: str, id_expr: str, type_expr: str | None = None, indent: st
     return f"{indent}UNION\n".join(arms)
 
 
+def written_since(since: str, indent: str = "") -> str:
+    """UNION arms returning, as `n`, every node a load at or after `since` wrote and both ends of every
+    relationship it wrote: one arm per loaded label and relationship type, so each seeks its load_id index."""
+    arms = [f"{indent}MATCH (n:{n.label}) WHERE n.load_id >= {since} RETURN n\n" for n in KEYED]
+    arms += [
+        f"{indent}MATCH (a)-[r:{r.type}]->(b) WHERE r.load_id >= {since} UNWIND [a, b] AS n RETURN n\n"
+        for r in LOADED_RELATIONSHIPS
+    ]
+    return f"{indent}UNION\n".join(arms)
+
+
 def with_generated_fragments(text: str) -> str:
     """`text` with every entity fragment and status list rewritten from the declaration."""
     text = _FIND.sub(lambda m: find_entity(m["var"], m["id"], m["type"], m["indent"]), text)
+    text = _WRITTEN.sub(lambda m: written_since(m["since"], m["indent"]), text)
     text = _DECISIONS.sub("$status IN [" + ", ".join(f"'{s}'" for s in DECISIONS) + "]", text)
     text = _TYPE_OF.sub(lambda m: type_of(m["var"]), text)
     return _KEY_OF.sub(_key_of, text)

@@ -82,7 +82,9 @@ class RelSchema:
         return (self.end, *self.also_to)
 
 
-LOAD_ID = Prop("load_id", doc="the ingest run that last wrote it")  # on every loaded node and relationship
+# On every loaded node and relationship; indexed on each loaded label and relationship type, so an
+# incremental detection run seeks what the loads since the run before wrote instead of scanning the graph.
+LOAD_ID = Prop("load_id", doc="the ingest run that last wrote it", indexed=True)
 # What the latest detection run thought of a scored entity: a suspicion, never a determination.
 SUSPICION = (
     Prop("suspicion_score", "float", "the latest run's score in [0, 1]", by="detect"),
@@ -404,6 +406,7 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
     ),
     RelSchema("ABOUT", "Decision", "Person", "The entity a decision is about.", analysis=True, also_to=_SCORED_TOO),
 )
+LOADED_RELATIONSHIPS: tuple[RelSchema, ...] = tuple(r for r in RELATIONSHIPS if not r.analysis)  # what an extract holds
 
 
 def node(label: str) -> NodeSchema:

@@ -76,6 +76,21 @@ def test_a_stale_fragment_is_rewritten_from_the_schema() -> None:
     )
 
 
+def test_what_a_load_wrote_is_sought_on_every_loaded_label_and_type() -> None:
+    """A relationship type added to the schema reaches changed_since.cypher's arms and gets its index."""
+    from graphmodel.cypher import with_generated_fragments
+    from graphmodel.schema import KEYED, LOADED_RELATIONSHIPS
+
+    current = (ROOT / "queries" / "detect" / "changed_since.cypher").read_text(encoding="utf-8")
+    arm = "  UNION\n  MATCH (a)-[r:TRANSFER]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n\n"
+    assert arm in current and with_generated_fragments(current.replace(arm, "")) == current
+    assert current.count("load_id >= $loaded_from") == len(KEYED) + len(LOADED_RELATIONSHIPS)
+    indexed = {c.name for c in constraints() if c.name.endswith("_load_id_index")}
+    assert indexed == {f"{n.label.lower()}_load_id_index" for n in KEYED} | {
+        f"{r.type.lower()}_load_id_index" for r in LOADED_RELATIONSHIPS
+    }
+
+
 def test_roles_are_declared_once() -> None:
     """The Browser style colours each role with its declared colour."""
     from duanka.browser import grass

@@ -22,6 +22,7 @@ parameter change a full run is needed: the incremental run says so and runs in f
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -133,14 +134,17 @@ def previous_run(
 def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Rescored | str:
     """The region the rows and decisions since `previous` touched, re-scored; or why a full run is better."""
     timings: dict[str, float] = {}
-    with timed(timings, "region"):
-        targets = read_facts(settings, tables=("targets",)).targets  # read whole: busy callers are few
+    with timed(timings, "region"), ThreadPoolExecutor(max_workers=1) as beside:
+        busy = beside.submit(read_facts, settings, tables=("targets",))  # read whole (busy callers are few) meanwhile
+        walk = Walk(settings, limit=int(FULL_ABOVE * _entities(settings)))
+        keys = changed_since(settings, previous)
+        walk.reach(keys)
+        targets = busy.result().targets
         partners = _partners(targets)
         moved = {
             m for m in partners.keys() | previous.co_callers.keys() if partners.get(m) != previous.co_callers.get(m)
         }
-        keys = changed_since(settings, previous) | {"sim:" + m for m in moved}
-        walk = Walk(settings, limit=int(FULL_ABOVE * _entities(settings)))
+        keys |= {"sim:" + m for m in moved}
     seeds = len(keys)
     while True:  # grows only when an account's first-pass suspicion changed: once, or twice at most
         with timed(timings, "region"):
@@ -178,19 +182,19 @@ class Walk:
         self.edges: list[pd.DataFrame] = []  # a relationship between two steps' entities is read twice
 
     def reach(self, keys: set[str]) -> bool:
-        """Add `keys` and everything connected to them; False once the region is over the limit."""
+        """Add `keys` and everything connected to them; False once the region is over the limit (it stays over)."""
         frontier = keys - self.keys
         with db.session(self.settings) as sess:
             while frontier:
                 self.keys |= frontier
                 if len(self.keys) > self.limit:
-                    return False
+                    break
                 entities = [dict(zip(("type", "id"), k.split(":", 1), strict=True)) for k in sorted(frontier)]
                 edges = queries.batched_frame(sess, "detect/region_edges", entities=entities)
                 self.edges.append(edges)
                 ends = pd.concat([edges["a_type"] + ":" + edges["a"], edges["b_type"] + ":" + edges["b"]])
                 frontier = set(ends) - self.keys
-        return True
+        return len(self.keys) <= self.limit
 
     def projection(self) -> Projection:
         """The community graph of the region (an entity with no place in the graph is not in it)."""

@@ -1,7 +1,11 @@
 // Facts per account: holder, opening, bound number, and whether a victim report names it.
-// Parameters: $accounts (the accounts to read; null: every account). One row per account with a record; when extracts disagree on the
-// holder or the bound number, the most recently loaded one counts.
-MATCH (a:Account) WHERE a.on_record AND ($accounts IS NULL OR a.account_id IN $accounts)
+// Parameters: $accounts (the accounts to read, each once; null: every account). One row per account with a record; when
+// extracts disagree on the holder or the bound number, the most recently loaded one counts.
+CALL () {  // every account, or the listed ones sought by key (an incremental run's region: no scan)
+  MATCH (a:Account) WHERE $accounts IS NULL AND a.on_record RETURN a
+  UNION ALL
+  UNWIND $accounts AS id MATCH (a:Account {account_id: id}) WHERE a.on_record RETURN a
+}
 CALL (a) {
   OPTIONAL MATCH (p:Person)-[h:HOLDS_ACCOUNT]->(a)
   RETURN p.person_id AS holder ORDER BY h.load_id DESC LIMIT 1

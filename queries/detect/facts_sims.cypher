@@ -1,8 +1,13 @@
 // Facts per SIM card for scoring: holder, activation, outlet, MVNO flag,
 // its outgoing voice calls (text messages count as contacts, never as calls) and how many numbers call it.
-// Parameters: $sims (the numbers to read; null: every number). One row per SIM with a card record; when extracts disagree on the
-// holder or outlet, the most recently loaded one counts.
-MATCH (s:Sim) WHERE s.on_record AND ($sims IS NULL OR s.msisdn IN $sims)
+// Parameters: $sims (the numbers to read, each once; null: every number). One row per SIM with a card record; when extracts
+// disagree on the holder or outlet, the most recently loaded one counts.
+CALL () {  // every number, or the listed ones sought by key (an incremental run's region: no scan)
+  MATCH (s:Sim) WHERE $sims IS NULL RETURN s
+  UNION ALL
+  UNWIND $sims AS msisdn MATCH (s:Sim {msisdn: msisdn}) RETURN s
+}
+WITH s WHERE s.on_record
 CALL (s) {
   OPTIONAL MATCH (p:Person)-[h:HOLDS_SIM]->(s)
   RETURN p.person_id AS holder ORDER BY h.load_id DESC LIMIT 1

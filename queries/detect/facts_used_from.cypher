@@ -1,6 +1,11 @@
 // Every use of an account from a device, with its window and the account's holder.
-// Parameters: $accounts (the accounts whose uses to read; null: every account).
-MATCH (a:Account)-[r:USED_FROM]->(d:Device) WHERE $accounts IS NULL OR a.account_id IN $accounts
+// Parameters: $accounts (the accounts whose uses to read, each once; null: every account).
+CALL () {  // every account, or the listed ones sought by key (an incremental run's region: no scan)
+  MATCH (a:Account) WHERE $accounts IS NULL RETURN a
+  UNION ALL
+  UNWIND $accounts AS id MATCH (a:Account {account_id: id}) RETURN a
+}
+MATCH (a)-[r:USED_FROM]->(d:Device)
 CALL (a) {
   OPTIONAL MATCH (p:Person)-[h:HOLDS_ACCOUNT]->(a)
   RETURN p.person_id AS holder ORDER BY h.load_id DESC LIMIT 1
