@@ -9,7 +9,7 @@ from helpers import ingest_source, load_into_empty
 
 from duanka.detect import increment
 from duanka.detect.communities import connected, partition
-from duanka.detect.run import DetectResult, project
+from duanka.detect.run import DetectResult, project, read_facts
 from duanka.generate import generate
 from duanka.generate.views import split_by_time
 from duanka.settings import Settings
@@ -125,3 +125,44 @@ def test_the_walk_reaches_exactly_the_whole_components(runs: dict[str, DetectRes
     region = walk.projection()
     assert len(region.sources) == int(inside[whole.sources].sum()) and set(region.keys) == set(whole.keys[inside])
     assert not increment.Walk(settings, limit=len(walk.keys) - 1).reach(picks)
+
+
+def test_a_regions_facts_are_the_whole_graphs_facts_of_its_entities(
+    runs: dict[str, DetectResult], settings: Settings
+) -> None:
+    """Sought by key (a region's) or read whole, each fact table holds the same rows of the region's
+    entities: a transfer between two of them once, a transfer to or from one of them in either direction."""
+    whole = read_facts(settings)
+    rng = np.random.default_rng(11)
+
+    def some(*columns: pd.Series) -> list[str]:
+        return sorted({str(i) for c in columns for i in rng.choice(c.dropna().unique(), 15, replace=False)})
+
+    paired = whole.transfers.sample(5, random_state=11)  # both ends: transfers between two of the region's accounts
+    scope = {
+        "sims": some(whole.sims["msisdn"]),
+        "devices": some(whole.seen["device"]),
+        "accounts": sorted(
+            set(some(whole.transfers["dst"], whole.used["account"], whole.accounts["account"]))
+            | set(paired["src"])
+            | set(paired["dst"])
+        ),
+    }
+    part = read_facts(settings, scope)
+    limits = {
+        "sims": ("sims", ["msisdn"]),
+        "seen": ("devices", ["device"]),
+        "accounts": ("accounts", ["account"]),
+        "used": ("accounts", ["account"]),
+        "transfers": ("accounts", ["src", "dst"]),
+    }
+    for table, (limit, columns) in limits.items():
+        full = getattr(whole, table)
+        expected = full[full[columns].isin(scope[limit]).any(axis=1)]
+        assert len(expected) > 0, table
+        assert _rows(getattr(part, table)) == _rows(expected), table
+
+
+def _rows(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    """A table's rows as a sorted list: equal tables, duplicates counted."""
+    return sorted(map(tuple, frame.astype(str).to_numpy()))

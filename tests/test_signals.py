@@ -190,3 +190,22 @@ def test_money_from_the_rings_own_mules_marks_the_next_hop() -> None:
     assert scored.at["l2", "score"] > 0.35 and scored.at["shop", "kinds"] == 0
     quick = score.accounts(a, explain=False)  # the first pass: the same numbers, no sentences
     assert quick[["score", "kinds"]].equals(scored[["score", "kinds"]]) and "reasons_en" not in quick
+
+
+def test_money_signals_do_not_depend_on_the_order_transfers_were_read_in() -> None:
+    """A region's transfers come sought by key, the whole graph's by scan: the same rows in another order
+    must give the same signals to the last bit, or tied leads swap places between the two runs."""
+    from duanka.detect.signals import paid_by
+
+    rng = np.random.default_rng(3)
+    mules = [f"m{a}" for a in range(20)]
+    accounts = [(m, m, "debit_card", 0, None, False) for m in mules]
+    transfers = [(f"v{j}", m, rng.integers(1, 10**6) / 100, 10 * DAY + j) for m in mules for j in range(5)]
+    transfers += [(m, "next", rng.integers(1, 10**6) / 100, 10 * DAY + 60) for m in mules]
+    signals = []
+    for seed in range(4):
+        shuffled = [transfers[i] for i in np.random.default_rng(seed).permutation(len(transfers))]
+        f = _facts([], transfers=shuffled, accounts=accounts)
+        a = paid_by(f, account_signals(f, device_signals(f), set()), pd.Index(["v0", "v1", "v2"]))
+        signals.append(a[["in_amount", "forwarded_amount", "forwarded_share", "suspect_share"]])
+    assert all(s.equals(signals[0]) for s in signals[1:])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.core.groupby import SeriesGroupBy
 
 from duanka.detect.model import (
     BRIEF,
@@ -190,6 +191,13 @@ def worked_for(f: Facts, devices: pd.DataFrame, suspects: pd.Index) -> pd.Series
     return used.groupby("device")["holder"].nunique().reindex(devices.index).fillna(0).astype(int)
 
 
+def money(amounts: SeriesGroupBy) -> pd.Series:
+    """Each group's sum of amounts, to the cent. A float sum's last bits depend on the order its rows were
+    read in (a region's by key, the whole graph's by scan); to the cent it does not, so an incremental run
+    scores, ties and orders exactly as a full run does."""
+    return amounts.sum().round(2)
+
+
 def paid_by(f: Facts, accounts: pd.DataFrame, suspects: pd.Index) -> pd.DataFrame:
     """`accounts` with, per account, how many suspected accounts paid it and their share of its money.
 
@@ -200,8 +208,8 @@ def paid_by(f: Facts, accounts: pd.DataFrame, suspects: pd.Index) -> pd.DataFram
     from_suspects = tx[tx["src"].isin(suspects) & (tx["src"] != tx["dst"])]
     out = accounts.copy()
     out["suspect_payers"] = from_suspects.groupby("dst")["src"].nunique().reindex(out.index).fillna(0).astype(int)
-    amount = from_suspects.groupby("dst")["amount"].sum().reindex(out.index).fillna(0.0)
-    total = tx.groupby("dst")["amount"].sum().reindex(out.index).fillna(0.0)
+    amount = money(from_suspects.groupby("dst")["amount"]).reindex(out.index).fillna(0.0)
+    total = money(tx.groupby("dst")["amount"]).reindex(out.index).fillna(0.0)
     out["suspect_share"] = np.where(total > 0, amount / total.where(total > 0, 1), 0.0)
     return out
 
@@ -281,7 +289,7 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
     tx = f.transfers.dropna(subset=["ts"])
     incoming = tx[tx["dst"].isin(acc.index)]
     out["payers"] = incoming.groupby("dst")["src"].nunique()
-    out["in_amount"] = incoming.groupby("dst")["amount"].sum()
+    out["in_amount"] = money(incoming.groupby("dst")["amount"])
     outgoing = tx[tx["src"].isin(acc.index)].sort_values("ts")
     ins = incoming.sort_values("ts").rename(columns={"dst": "account"})[["account", "ts", "amount"]]
     outs = outgoing.rename(columns={"src": "account", "ts": "out_ts"})[["account", "out_ts"]]
@@ -289,7 +297,7 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
         ins, outs, left_on="ts", right_on="out_ts", by="account", direction="forward", tolerance=FORWARD_WITHIN
     )
     fast = matched[matched["out_ts"].notna()]
-    out["forwarded_amount"] = fast.groupby("account")["amount"].sum()
+    out["forwarded_amount"] = money(fast.groupby("account")["amount"])
     out["forward_hours"] = ((fast["out_ts"] - fast["ts"]) / 3600).groupby(fast["account"]).median()
     out["out_count"] = outgoing.groupby("src").size()
     out = out.fillna({"payers": 0, "in_amount": 0.0, "forwarded_amount": 0.0, "out_count": 0})
