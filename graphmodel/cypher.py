@@ -195,7 +195,7 @@ def create_relationships(r: RelSchema) -> Statement:
 
 def present() -> Statement:
     """How many of each loaded label and type the graph holds: read from the count store, instantly."""
-    counts = [f"COUNT {{ (:{n.label}) }} AS {n.label}" for n in NODES if not n.analysis]
+    counts = [f"COUNT {{ (:{n.label}) }} AS {n.label}" for n in KEYED]
     counts += [f"COUNT {{ ()-[:{r.type}]->() }} AS {r.type}" for r in LOADED_RELATIONSHIPS]
     cypher = (
         "// What an ingest finds before it writes: labels and types at 0 can be loaded by CREATE.\nRETURN "
@@ -225,7 +225,7 @@ def known_keys(r: RelSchema) -> Statement:
 
 def loaders() -> list[Statement]:
     """Every statement ingest runs, in the order it runs them."""
-    sources = [n for n in NODES if not n.analysis]
+    sources = KEYED
     return (
         [merge_nodes(n) for n in sources]
         + [
