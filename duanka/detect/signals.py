@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from pandas.core.groupby import SeriesGroupBy
+from pandas.api.typing import SeriesGroupBy
 
 from duanka.detect.model import (
     BRIEF,
