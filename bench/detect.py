@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import psutil
 
 
@@ -115,27 +116,43 @@ def database(args: argparse.Namespace) -> None:
 
 
 def reads(args: argparse.Namespace) -> None:
-    """Each detection read, rows one by one against rows in batches, on whatever the database holds."""
+    """Each detection read three ways — rows one by one, whole results in batches, pages of `--page-keys`
+    keys in batches (finding the pages' bounds included) — on whatever the database holds."""
     from duanka import db, queries
-    from duanka.detect.run import FACT_QUERIES
+    from duanka.detect.run import FACT_QUERIES, PROJECTION, _fact_reads
     from duanka.settings import Settings
 
-    print("| query | rows | one by one (s) | in batches (s) | same rows |\n|---|---:|---:|---:|---|")
+    def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+        order = list(a.columns)
+        return (
+            a.astype(str)
+            .sort_values(order, ignore_index=True)
+            .equals(b.astype(str).sort_values(order, ignore_index=True))
+        )
+
+    print(
+        "| query | rows | one by one (s) | in batches (s) | in pages (s) | same rows |\n|---|---:|---:|---:|---:|---|"
+    )
     with db.session(Settings.from_env()) as sess:
-        reads = [(name, params | ({limit: None} if limit else {})) for name, params, limit in FACT_QUERIES.values()]
-        for name, params in [("detect/project_edges", {}), *reads]:
+        for read in [PROJECTION, *_fact_reads(FACT_QUERIES, None).values()]:
             began = time.perf_counter()
-            one = queries.frame(sess, name, **params)
+            one = queries.frame(sess, read.query, **read.params)
             middle = time.perf_counter()
-            batched = queries.batched_frame(sess, name, **params)
+            batched = queries.batched_frame(sess, read.query, **read.params)
             end = time.perf_counter()
-            order = list(one.columns)
-            same = (
-                one.astype(str)
-                .sort_values(order, ignore_index=True)
-                .equals(batched.astype(str).sort_values(order, ignore_index=True))
+            pages = [
+                queries.paged_frame(
+                    sess, read.query, p, queries.key_bounds(sess, p.type, args.page_keys), **read.params
+                )
+                for p in read.pagings
+            ]
+            paged = pd.concat(pages, ignore_index=True) if pages else one
+            last = time.perf_counter()
+            print(
+                f"| `{read.query}` | {len(one):,} | {middle - began:.1f} | {end - middle:.1f} | "
+                f"{last - end:.1f} | {same(one, batched) and same(one, paged)} |",
+                flush=True,
             )
-            print(f"| `{name}` | {len(one):,} | {middle - began:.1f} | {end - middle:.1f} | {same} |", flush=True)
 
 
 def partitions(args: argparse.Namespace) -> None:
@@ -187,6 +204,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=1_000_000)
     parser.add_argument("--edges", type=int, default=5_000_000)
     parser.add_argument("--engines", nargs="+", default=["igraph", "leiden", "louvain"])
+    parser.add_argument("--page-keys", type=int, default=1_000_000, help="reads: keys a page (queries.PAGE_KEYS)")
     args = parser.parse_args()
     {"engines": engines, "database": database, "reads": reads, "partitions": partitions}[args.mode](args)
 

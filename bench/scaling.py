@@ -6,7 +6,8 @@
 Each size: a generated world (data/generated/scale-<persons>, hard), the database emptied, then
 `duanka run` as a user types it (the loading path chosen by itself), under GNU time for the peak memory
 of the duanka process. Step times come from the Run nodes the run wrote (ingest, detect with its
-parts, export). Prints a table and the fit seconds = a · rows^b per step (least squares in log–log);
+parts, export); each step's peak memory per process (duanka itself, its helper processes, the
+`neo4j-admin import` it starts; never the Neo4j server) from sampling the process tree (TreeSampler). Prints a table and the fit seconds = a · rows^b per step (least squares in log–log);
 the whole run is extrapolated as the sum of its steps' fits (a step that grows faster takes over), and
 drawn in docs/scaling.png.
 """
@@ -18,11 +19,14 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
+from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import psutil
 
 from duanka import db
 from duanka.generate import generate
@@ -33,6 +37,52 @@ DUANKA = str(Path(sys.executable).with_name("duanka"))
 RESULTS = project_root() / "data" / "generated" / "scaling.json"
 PICTURE = project_root() / "docs" / "scaling.png"
 STEPS = ("ingest", "detect", "export")
+
+
+class TreeSampler:
+    """Resident memory of a process and its descendants, per kind of process, every `interval` seconds.
+
+    GNU time's peak is the largest of the process and the children it waited for, `neo4j-admin import`'s
+    JVM among them: the samples say which one it was, and in which step.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.25) -> None:
+        self.root = psutil.Process(pid)
+        self.samples: list[tuple[float, dict[str, int]]] = []  # (epoch seconds, kind → summed RSS)
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def kind(proc: psutil.Process) -> str:
+        cmdline = " ".join(proc.cmdline())
+        if "java" in proc.name():
+            return "neo4j-admin" if "AdminTool" in cmdline or "admin" in cmdline else "java"
+        return "duanka"
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            rss: dict[str, int] = defaultdict(int)
+            for proc in [self.root, *self.root.children(recursive=True)]:
+                try:
+                    rss[self.kind(proc) if proc.pid != self.root.pid else "duanka"] += proc.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.samples.append((time.time(), dict(rss)))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peaks(self, since: float = 0.0, until: float = float("inf")) -> dict[str, int]:
+        """Each kind's largest resident memory (MB) between two epoch times."""
+        peak: dict[str, int] = defaultdict(int)
+        for t, rss in self.samples:
+            if since <= t <= until:
+                for kind, value in rss.items():
+                    peak[kind] = max(peak[kind], round(value / 2**20))
+        return dict(peak)
 
 
 def measure(persons: int) -> dict[str, float]:
@@ -50,20 +100,28 @@ def measure(persons: int) -> dict[str, float]:
     began = time.perf_counter()
     out = project_root() / "exports" / f"scale-{persons}"
     command = [DUANKA, "run", "--source", str(world), "--out", str(out)]
-    done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True)
+    timed = subprocess.Popen(
+        ["/usr/bin/time", "-v", *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    sampler = TreeSampler(timed.pid)
+    stdout, stderr = timed.communicate()
+    sampler.stop()
     seconds = time.perf_counter() - began
-    if done.returncode != 0:
-        raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
-    peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1)) / 1024
+    if timed.returncode != 0:
+        raise SystemExit(stdout[-3000:] + stderr[-3000:])
+    peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr).group(1)) / 1024
     with db.session(settings) as sess:
         runs = db.read(sess, "MATCH (r:Run) RETURN r{.*} AS r ORDER BY r.started_at")
     figures: dict[str, float] = {"persons": persons, "rows": rows, "run": round(seconds, 1), "peak_mb": round(peak)}
     for r in (row["r"] for row in runs):
-        took = datetime.fromisoformat(r["finished_at"]) - datetime.fromisoformat(r["started_at"])
-        figures[r["kind"]] = round(took.total_seconds(), 1)
+        started, finished = (datetime.fromisoformat(r[k]) for k in ("started_at", "finished_at"))
+        figures[r["kind"]] = round((finished - started).total_seconds(), 1)
+        for kind, mb in sampler.peaks(started.timestamp(), finished.timestamp()).items():
+            figures[f"peak_mb_{r['kind']}_{kind}"] = mb
         if r["kind"] == "ingest":
             figures["loading"] = r.get("loading", "")  # type: ignore[assignment]
         figures |= {k.removeprefix("seconds_"): round(v, 1) for k, v in r.items() if k.startswith("seconds_")}
+    figures |= {f"peak_mb_run_{kind}": mb for kind, mb in sampler.peaks().items()}
     return figures
 
 
@@ -137,6 +195,10 @@ def main() -> None:
             + " ".join(f"{r[s]:>9.1f}" for s in ("run", *STEPS))
             + f"  {r['peak_mb']:>7,}"
         )
+    print("peak MB by step and process (sampled; duanka = the run's own Python processes):")
+    for r in results:
+        peaks = {k.removeprefix("peak_mb_"): v for k, v in r.items() if k.startswith("peak_mb_")}
+        print(f"{r['persons']:>10,}  " + "  ".join(f"{k} {v:,}" for k, v in sorted(peaks.items())))
     if len(results) >= 2:
         for step in STEPS:
             a, b = fit(np.array([r["rows"] for r in results], dtype=float), np.array([r[step] for r in results]))

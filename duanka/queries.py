@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -42,9 +44,11 @@ def frame(session: neo4j.Session, name: str, chunk: int = 200_000, **params: obj
 # Decoding a record costs the driver far more than decoding a value: a query's rows, gathered into
 # lists of BATCH_ROWS on the server, arrive about five times faster (measured: 1.37 M projection rows in
 # 10 s instead of 53 s). The server then holds the whole result at once, ~300 bytes a row on its heap:
-# graphs above BATCH_UP_TO relationships are read row by row.
+# graphs above BATCH_UP_TO relationships are read a page of PAGE_KEYS entities at a time (Paging), or
+# row by row where a read cannot be paged.
 BATCH_ROWS = 20_000
 BATCH_UP_TO = 5_000_000
+PAGE_KEYS = 1_000_000  # up to ~3 M rows a page (a holder's cards and accounts): ~1 GB of heap
 _IN_BATCHES = """CALL () {{
 {query}
 }}
@@ -73,6 +77,33 @@ def batched_frame(session: neo4j.Session, name: str, **params: object) -> pd.Dat
     wrapped = _IN_BATCHES.format(query=query, columns=columns)
     parts = [pd.DataFrame(r["batch"], columns=keys) for r in session.run(wrapped, params, batch_rows=BATCH_ROWS)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a read goes page by page when its whole result would not fit the server's heap: its rows read
+    from entities of `type` whose keys lie between two bounds (`$from_key`, `$to_key`), `fixed`
+    parameters beside; each row read in exactly one page."""
+
+    type: str
+    fixed: dict[str, Any] = field(default_factory=dict)
+
+
+def key_bounds(session: neo4j.Session, entity_type: str, per_page: int = PAGE_KEYS) -> list[str]:
+    """The keys that cut one type of entity into pages of `per_page` (the server's order of keys)."""
+    query = load("detect/key_bounds")
+    return list(session.run(query, type=entity_type, per_page=per_page).single(strict=True)["bounds"])
+
+
+def paged_frame(session: neo4j.Session, name: str, paging: Paging, bounds: list[str], **params: object) -> pd.DataFrame:
+    """A read query's rows a page of keys at a time (between consecutive `bounds`), each page in batches:
+    the server holds one page's result at a time, and rows still arrive as batches."""
+    edges: list[str | None] = [None, *bounds, None]
+    parts = [
+        batched_frame(session, name, **{**params, **paging.fixed, "from_key": lo, "to_key": hi})
+        for lo, hi in itertools.pairwise(edges)
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 _COLUMNS: dict[str, list[str]] = {}

@@ -247,6 +247,12 @@ def loaders() -> list[Statement]:
 _TYPE_OF = re.compile(r"CASE WHEN (?P<var>\w+):Person THEN 'person'.*? END")
 _KEY_OF = re.compile(r"coalesce\((?P<var>\w+)\.person_id(?:, (?P=var)\.\w+)*\)")
 _DECISIONS = re.compile(r"\$status IN \[[^\]]*\]")
+_KEYS = re.compile(
+    r"^(?P<indent>[ \t]*)WITH (?P<type>\S+) = 'person' AS wanted WHERE wanted\n"
+    r"(?P=indent)MATCH \((?P<var>\w+):Person\) RETURN (?P=var)\.person_id AS key\n"
+    r"(?:(?P=indent)UNION ALL\n(?P=indent)WITH [^\n]* AS wanted WHERE wanted\n(?P=indent)MATCH [^\n]* AS key\n)*",
+    re.MULTILINE,
+)
 _WRITTEN = re.compile(
     r"^(?P<indent>[ \t]*)MATCH \(n:\w+\) WHERE n\.load_id >= (?P<since>\$\w+) RETURN n\n"
     r"(?:(?P=indent)UNION\n(?P=indent)MATCH [^\n]*\.load_id >= (?P=since) [^\n]*\n)*",
@@ -285,6 +291,17 @@ def find_entity(var: str, id_expr: str, type_expr: str | None = None, indent: st
     return f"{indent}UNION\n".join(arms)
 
 
+def keys_of(var: str, type_expr: str, indent: str = "") -> str:
+    """UNION ALL arms returning, as `key`, the key of every scored entity of the type `type_expr` names
+    (the others' arms never scan: their guard is false before any node is read)."""
+    arms = [
+        f"{indent}WITH {type_expr} = '{n.entity_type}' AS wanted WHERE wanted\n"
+        f"{indent}MATCH ({var}:{n.label}) RETURN {var}.{n.key} AS key\n"
+        for n in SCORED
+    ]
+    return f"{indent}UNION ALL\n".join(arms)
+
+
 def written_since(since: str, indent: str = "") -> str:
     """UNION arms returning, as `n`, every node a load at or after `since` wrote and both ends of every
     relationship it wrote: one arm per loaded label and relationship type, so each seeks its load_id index."""
@@ -300,6 +317,7 @@ def with_generated_fragments(text: str) -> str:
     """`text` with every entity fragment and status list rewritten from the declaration."""
     text = _FIND.sub(lambda m: find_entity(m["var"], m["id"], m["type"], m["indent"]), text)
     text = _WRITTEN.sub(lambda m: written_since(m["since"], m["indent"]), text)
+    text = _KEYS.sub(lambda m: keys_of(m["var"], m["type"], m["indent"]), text)
     text = _DECISIONS.sub("$status IN [" + ", ".join(f"'{s}'" for s in DECISIONS) + "]", text)
     text = _TYPE_OF.sub(lambda m: type_of(m["var"]), text)
     return _KEY_OF.sub(_key_of, text)

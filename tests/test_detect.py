@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -116,28 +117,66 @@ def test_gds_engine_without_the_plugin_says_it_is_unavailable(settings: Settings
         detect(engine="gds")
 
 
-def test_rows_in_batches_equal_rows_one_by_one(first_run, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """The batched reader wraps a query without changing its answer: same rows, same columns, every fact
-    query and the projection (parameters passed through)."""
-    from duanka.detect.run import FACT_QUERIES
+def test_rows_in_batches_and_in_pages_equal_rows_one_by_one(first_run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """The batched reader wraps a query without changing its answer, and the pages of a paged read hold
+    every row once: same rows, same columns, every fact query and the projection."""
+    from duanka.detect.run import FACT_QUERIES, PROJECTION, _fact_reads
+
+    def rows(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.astype(str).sort_values(list(frame.columns)).reset_index(drop=True)
 
     with db.session(settings) as sess:
         assert queries.batches_fit(sess)
-        reads = [(name, params | ({limit: None} if limit else {})) for name, params, limit in FACT_QUERIES.values()]
-        for name, params in [*reads, ("detect/project_edges", {})]:
-            one = queries.frame(sess, name, **params)
-            batched = queries.batched_frame(sess, name, **params)
-            assert list(batched.columns) == list(one.columns), name
-            order = list(one.columns)
+        for read in [PROJECTION, *_fact_reads(FACT_QUERIES, None).values()]:
+            one = queries.frame(sess, read.query, **read.params)
+            batched = queries.batched_frame(sess, read.query, **read.params)
+            assert list(batched.columns) == list(one.columns), read.query
+            assert rows(one).equals(rows(batched)), read.query
+            assert len(one) or read.query == "detect/facts_decisions", read.query
+            if read.pagings:
+                bounds = {p.type: queries.key_bounds(sess, p.type, per_page=50) for p in read.pagings}
+                assert all(len(b) >= 2 for b in bounds.values()), bounds  # several pages each
+                pages = [queries.paged_frame(sess, read.query, p, bounds[p.type], **read.params) for p in read.pagings]
+                assert rows(one).equals(rows(pd.concat(pages, ignore_index=True))), read.query
+
+
+def test_a_graph_too_big_for_whole_results_is_read_in_pages_to_the_same_graph_and_facts(
+    first_run, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Above BATCH_UP_TO the reads go page by page (a few hundred keys a page here): the community graph
+    and every fact table are those of whole results, whatever order their rows came in."""
+    from dataclasses import fields
+
+    from duanka.detect import run as steps
+
+    whole, facts_whole = steps.read_graph(settings)
+    monkeypatch.setattr(queries, "BATCH_UP_TO", 10)
+    monkeypatch.setattr(queries, "PAGE_KEYS", 300)
+    paged_reads: list[str] = []
+    paged_frame = queries.paged_frame
+
+    def counted(sess: Any, name: str, *args: Any, **params: Any) -> pd.DataFrame:
+        paged_reads.append(name)
+        return paged_frame(sess, name, *args, **params)
+
+    monkeypatch.setattr(queries, "paged_frame", counted)
+    paged, facts_paged = steps.read_graph(settings)
+    assert {"detect/project_edges", "detect/facts_transfers", "detect/facts_sims"} <= set(paged_reads)
+
+    def edges(p: steps.Projection) -> list[tuple[str, str, float]]:
+        return sorted(zip(p.keys[p.sources], p.keys[p.targets], p.weights, strict=True))
+
+    assert edges(whole) == edges(paged) and len(whole.sources) > 1000
+    for table in fields(facts_whole):
+        a, b = getattr(facts_whole, table.name), getattr(facts_paged, table.name)
+        if isinstance(a, pd.DataFrame):
             assert (
-                one.astype(str)
-                .sort_values(order)
-                .reset_index(drop=True)
-                .equals(batched.astype(str).sort_values(order).reset_index(drop=True))
-            ), name
-            assert len(one) or name == "detect/facts_decisions", name
-        monkeypatch.setattr(queries, "BATCH_UP_TO", 10)  # a graph too big for whole results: row by row
-        assert not queries.batches_fit(sess)
+                a.astype(str)
+                .sort_values(list(a.columns), ignore_index=True)
+                .equals(b.astype(str).sort_values(list(b.columns), ignore_index=True))
+            ), table.name
+        else:
+            assert a == b, table.name
 
 
 def test_reading_two_queries_at_a_time_reads_what_one_at_a_time_does(

@@ -91,10 +91,8 @@ class Region:
     @property
     def scope(self) -> dict[str, list[str]]:
         """The fact queries' limits (run.FACT_QUERIES) that read the region's rows."""
-        return {
-            limit: sorted(self.ids(kind))
-            for limit, kind in (("sims", "sim"), ("accounts", "account"), ("devices", "device"))
-        }
+        limits = {limit for *_, limit in FACT_QUERIES.values() if limit}
+        return {param: sorted(self.ids(kind)) for param, kind in limits}
 
 
 def previous_run(

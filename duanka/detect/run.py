@@ -90,38 +90,61 @@ def timed(timings: dict[str, float], step: str) -> Iterator[None]:
 
 def project(settings: Settings) -> Projection:
     """The community graph: holders, cards, accounts and devices joined by what ties them (model.edge_weights)."""
-    return projection_of(read_frames(settings, {"edges": (PROJECTION, {})})["edges"])
+    return projection_of(read_frames(settings, {"edges": PROJECTION})["edges"])
 
 
 def read_graph(settings: Settings) -> tuple[Projection, signals.Facts]:
     """The community graph and every fact table, read together (read_frames: two queries at a time)."""
-    frames = read_frames(settings, {"edges": (PROJECTION, {}), **_fact_reads(FACT_QUERIES, None)})
+    frames = read_frames(settings, {"edges": PROJECTION, **_fact_reads(FACT_QUERIES, None)})
     edges = frames.pop("edges")
     return projection_of(edges), _facts(settings, frames)
 
 
 # While one thread decodes a result, the server computes the next: medium's projection and fact
 # queries took 34 s one at a time, 24.5 s two at a time, 27 s three at a time (2 cores, Neo4j beside).
-# Read row by row, decoding is all the work and threads only take turns: one at a time then.
 READERS = 2
 
 
-def read_frames(
-    settings: Settings, reads: dict[str, tuple[str, dict[str, Any]]], share: float = 1.0
-) -> dict[str, pd.DataFrame]:
-    """Named read queries' rows (name → (query, parameters)), in batches where they fit the server's heap
-    (`share`: of the graph, see queries.batches_fit), READERS at a time, each on its own session."""
+@dataclass(frozen=True)
+class Read:
+    """A read query, its parameters, and how it goes page by page in a graph too big for whole results
+    (one paging per type of entity its rows are read from; none: row by row there)."""
+
+    query: str
+    params: dict[str, Any] = field(default_factory=dict)
+    pagings: tuple[queries.Paging, ...] = ()
+
+
+def read_frames(settings: Settings, reads: dict[str, Read], share: float = 1.0) -> dict[str, pd.DataFrame]:
+    """Named reads' rows: in batches where whole results fit the server's heap (`share`: of the graph, see
+    queries.batches_fit); else page by page where a read has pagings, row by row where it has none (or is
+    limited to a region's keys). READERS at a time, each on its own session."""
     with db.connection(settings) as drv:
         with drv.session(database=settings.connection.database) as sess:
             batched = queries.batches_fit(sess, share)
-        read = queries.batched_frame if batched else queries.frame
+            paged = {
+                p.type: queries.key_bounds(sess, p.type)
+                for r in ([] if batched else reads.values())
+                for p in r.pagings
+                if _whole(r)
+            }
 
-        def one(query: tuple[str, dict[str, Any]]) -> pd.DataFrame:
+        def one(read: Read) -> pd.DataFrame:
             with drv.session(database=settings.connection.database) as sess:
-                return read(sess, query[0], **query[1])
+                if batched:
+                    return queries.batched_frame(sess, read.query, **read.params)
+                if not (read.pagings and _whole(read)):
+                    return queries.frame(sess, read.query, **read.params)
+                pages = [queries.paged_frame(sess, read.query, p, paged[p.type], **read.params) for p in read.pagings]
+                return pd.concat(pages, ignore_index=True)
 
-        with ThreadPoolExecutor(READERS if batched else 1) as pool:
+        with ThreadPoolExecutor(READERS) as pool:
             return dict(zip(reads, pool.map(one, reads.values()), strict=True))
+
+
+def _whole(read: Read) -> bool:
+    """Whether a read is of the whole graph (no region's keys given): only such reads are paged."""
+    return all(value is None for key, value in read.params.items() if key in LIMITS)
 
 
 def projection_of(edges: pd.DataFrame) -> Projection:
@@ -177,18 +200,26 @@ def _gds_communities(settings: Settings, run: DetectRun, proj: Projection) -> np
     return keep_small_components(proj, found)
 
 
-PROJECTION = "detect/project_edges"
+UNPAGED = {"from_key": None, "to_key": None}  # the key range of a page (paged_frame); unbounded: every row
 
-# table → (query, its fixed parameters, the parameter that limits it to an incremental run's region)
-FACT_QUERIES: dict[str, tuple[str, dict[str, Any], str | None]] = {
-    "sims": ("detect/facts_sims", {}, "sims"),
-    "seen": ("detect/facts_seen", {}, "devices"),
-    "accounts": ("detect/facts_accounts", {}, "accounts"),
-    "used": ("detect/facts_used_from", {}, "accounts"),
-    "transfers": ("detect/facts_transfers", {}, "accounts"),
+# Holders, cards and accounts start every projected relationship: paged by them, each is read once.
+PROJECTION = Read(
+    "detect/project_edges",
+    {"type": None, **UNPAGED},
+    tuple(queries.Paging(t, {"type": t}) for t in ("person", "sim", "account")),
+)
+
+# table → (query, its fixed parameters, the parameter that limits it to a region's keys, of which type)
+FACT_QUERIES: dict[str, tuple[str, dict[str, Any], tuple[str, str] | None]] = {
+    "sims": ("detect/facts_sims", {}, ("sims", "sim")),
+    "seen": ("detect/facts_seen", {}, ("devices", "device")),
+    "accounts": ("detect/facts_accounts", {}, ("accounts", "account")),
+    "used": ("detect/facts_used_from", {}, ("accounts", "account")),
+    "transfers": ("detect/facts_transfers", {}, ("accounts", "account")),  # a page: the transfers its accounts paid
     "targets": ("detect/facts_targets", {"min_callees": MODEL.callees.quoted_from}, None),  # always whole
     "decisions": ("detect/facts_decisions", {}, None),
 }
+LIMITS = {limit[0] for *_, limit in FACT_QUERIES.values() if limit}
 
 
 def read_facts(
@@ -211,11 +242,13 @@ def _facts(settings: Settings, tables: dict[str, pd.DataFrame]) -> signals.Facts
 
 
 def _fact_reads(
-    fact_queries: dict[str, tuple[str, dict[str, Any], str | None]], scope: dict[str, list[str]] | None
-) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Fact tables → (query, parameters), each limited to the region `scope` names (None: the whole graph)."""
+    fact_queries: dict[str, tuple[str, dict[str, Any], tuple[str, str] | None]], scope: dict[str, list[str]] | None
+) -> dict[str, Read]:
+    """Fact tables → reads, each limited to the region `scope` names (None: the whole graph)."""
     return {
-        table: (name, {**params, limit: (scope or {}).get(limit)} if limit else params)
+        table: Read(name, {**params, **UNPAGED, limit[0]: (scope or {}).get(limit[0])}, (queries.Paging(limit[1]),))
+        if limit
+        else Read(name, params)
         for table, (name, params, limit) in fact_queries.items()
     }
 

@@ -1,8 +1,13 @@
 // Every sighting of a card in a device, with its window and the card's holder
 // (the most recently loaded one when extracts disagree).
-// Parameters: $devices (the devices whose sightings to read, each once; null: every device).
-CALL () {  // every device, or the listed ones sought by key (an incremental run's region: no scan)
-  MATCH (d:Device) WHERE $devices IS NULL RETURN d
+// Parameters: $devices (the devices whose sightings to read, each once; null: every device),
+//             $from_key, $to_key (with $devices null, a page of them: keys from the first, up to but not the second;
+//             null: unbounded. A graph too big for whole results is read so, duanka/queries.py: paged_frame).
+CALL () {  // every device, or the listed ones sought by key (a region: no scan)
+  WITH $devices IS NULL AS every WHERE every
+  MATCH (d:Device)
+  WHERE ($from_key IS NULL OR d.device_id >= $from_key) AND ($to_key IS NULL OR d.device_id < $to_key)
+  RETURN d
   UNION ALL
   UNWIND $devices AS id MATCH (d:Device {device_id: id}) RETURN d
 }

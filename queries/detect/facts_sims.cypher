@@ -1,9 +1,14 @@
 // Facts per SIM card for scoring: holder, activation, outlet, MVNO flag,
 // its outgoing voice calls (text messages count as contacts, never as calls) and how many numbers call it.
-// Parameters: $sims (the numbers to read, each once; null: every number). One row per SIM with a card record; when extracts
-// disagree on the holder or outlet, the most recently loaded one counts.
-CALL () {  // every number, or the listed ones sought by key (an incremental run's region: no scan)
-  MATCH (s:Sim) WHERE $sims IS NULL RETURN s
+// Parameters: $sims (the numbers to read, each once; null: every number),
+//             $from_key, $to_key (with $sims null, a page of them: keys from the first, up to but not the second;
+//             null: unbounded. A graph too big for whole results is read so, duanka/queries.py: paged_frame).
+// One row per SIM with a card record; when extracts disagree on the holder or outlet, the most recently loaded one counts.
+CALL () {  // every number, or the listed ones sought by key (a region: no scan)
+  WITH $sims IS NULL AS every WHERE every
+  MATCH (s:Sim)
+  WHERE ($from_key IS NULL OR s.msisdn >= $from_key) AND ($to_key IS NULL OR s.msisdn < $to_key)
+  RETURN s
   UNION ALL
   UNWIND $sims AS msisdn MATCH (s:Sim {msisdn: msisdn}) RETURN s
 }

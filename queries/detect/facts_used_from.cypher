@@ -1,7 +1,12 @@
 // Every use of an account from a device, with its window and the account's holder.
-// Parameters: $accounts (the accounts whose uses to read, each once; null: every account).
-CALL () {  // every account, or the listed ones sought by key (an incremental run's region: no scan)
-  MATCH (a:Account) WHERE $accounts IS NULL RETURN a
+// Parameters: $accounts (the accounts whose uses to read, each once; null: every account),
+//             $from_key, $to_key (with $accounts null, a page of them: keys from the first, up to but not the second;
+//             null: unbounded. A graph too big for whole results is read so, duanka/queries.py: paged_frame).
+CALL () {  // every account, or the listed ones sought by key (a region: no scan)
+  WITH $accounts IS NULL AS every WHERE every
+  MATCH (a:Account)
+  WHERE ($from_key IS NULL OR a.account_id >= $from_key) AND ($to_key IS NULL OR a.account_id < $to_key)
+  RETURN a
   UNION ALL
   UNWIND $accounts AS id MATCH (a:Account {account_id: id}) RETURN a
 }

@@ -2,8 +2,28 @@
 // which account was used from which device, which number an account is bound to.
 // Outlets, calls and transfers are left out of the community graph on purpose
 // (busy outlets and victims would glue unrelated people together); they are signals.
-// Parameters: none. Streamed; one row per relationship.
-MATCH (a)-[r:HOLDS_SIM|HOLDS_ACCOUNT|SEEN_IN|USED_FROM|BOUND_TO]->(b)
+// Parameters: $type (null: every relationship; person, sim or account: those such entities start,
+// a page of them: keys from $from_key up to but not $to_key, either null for unbounded — a graph too
+// big for whole results is read so, duanka/queries.py: paged_frame). One row per relationship.
+CALL () {
+  WITH $type IS NULL AS every WHERE every
+  MATCH (a)-[r:HOLDS_SIM|HOLDS_ACCOUNT|SEEN_IN|USED_FROM|BOUND_TO]->(b) RETURN a, r, b
+  UNION ALL
+  WITH $type = 'person' AS wanted WHERE wanted
+  MATCH (a:Person)-[r:HOLDS_SIM|HOLDS_ACCOUNT]->(b)
+  WHERE ($from_key IS NULL OR a.person_id >= $from_key) AND ($to_key IS NULL OR a.person_id < $to_key)
+  RETURN a, r, b
+  UNION ALL
+  WITH $type = 'sim' AS wanted WHERE wanted
+  MATCH (a:Sim)-[r:SEEN_IN]->(b)
+  WHERE ($from_key IS NULL OR a.msisdn >= $from_key) AND ($to_key IS NULL OR a.msisdn < $to_key)
+  RETURN a, r, b
+  UNION ALL
+  WITH $type = 'account' AS wanted WHERE wanted
+  MATCH (a:Account)-[r:USED_FROM|BOUND_TO]->(b)
+  WHERE ($from_key IS NULL OR a.account_id >= $from_key) AND ($to_key IS NULL OR a.account_id < $to_key)
+  RETURN a, r, b
+}
 RETURN coalesce(a.person_id, a.msisdn, a.account_id, a.device_id) AS a,
        CASE WHEN a:Person THEN 'person' WHEN a:Sim THEN 'sim' WHEN a:Account THEN 'account' WHEN a:Device THEN 'device' END AS a_type,
        coalesce(b.msisdn, b.account_id, b.device_id) AS b,
