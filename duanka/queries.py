@@ -48,7 +48,7 @@ def frame(session: neo4j.Session, name: str, chunk: int = 200_000, **params: obj
 # row by row where a read cannot be paged.
 BATCH_ROWS = 20_000
 BATCH_UP_TO = 5_000_000
-PAGE_KEYS = 1_000_000  # up to ~3 M rows a page (a holder's cards and accounts): ~1 GB of heap
+PAGE_KEYS = 250_000  # ~1.3 M rows a page at most (a holder's cards and accounts): ~400 MB of the server's heap
 _IN_BATCHES = """CALL () {{
 {query}
 }}

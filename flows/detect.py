@@ -148,7 +148,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
         with steps.timed(timings, "write_back"):
             entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters)
             entities, clusters = keep_the_rest(settings, previous, done.region, entities, clusters)
-            figures = run_figures(done.projection, entities, clusters, previous.run_id, len(done.region.keys))
+            figures = run_figures(done.projection.size, entities, clusters, previous.run_id, len(done.region.keys))
             write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
         finish(settings, run, figures, timings)
         return _reported(run, entities, clusters, timings, figures)
@@ -159,7 +159,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
             sharded = score_on_dask(settings, run, projection)
         with steps.timed(timings, "write_back"):
             entities, clusters, lineage = carry_cluster_ids(settings, sharded.entities, sharded.clusters)
-            figures = run_figures(projection, entities, clusters, executor=str(executor))
+            figures = run_figures(projection.size, entities, clusters, executor=str(executor))
             figures |= {"shards": sharded.shards, "workers": sharded.workers}
             held, kept_for_next = sharded.shared.evidence, sharded.kept_for_next
             write_results(settings, run, entities, clusters, figures, held, lineage, kept_for_next)
@@ -170,11 +170,13 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
             own = own_scores(facts, run)
         with steps.timed(timings, "communities"):
             community = find_communities(settings, run, projection, steps.seeds(own.scored, run.params))
+        graph = projection.size
+        del projection  # ~1 GB at a million persons, not needed to score
         with steps.timed(timings, "scoring"):
             entities, clusters = score(facts, community, run, own)
         with steps.timed(timings, "write_back"):
             entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters)
-            figures = run_figures(projection, entities, clusters)
+            figures = run_figures(graph, entities, clusters)
             kept_for_next = increment.for_next(entities, facts)
             write_results(settings, run, entities, clusters, figures, facts.evidence, lineage, kept_for_next)
     finish(settings, run, figures, timings)

@@ -87,6 +87,23 @@ def test_every_key_has_a_uniqueness_constraint(empty_db: Settings) -> None:
             assert (r.type, r.key) in unique
 
 
+def test_a_big_graph_is_emptied_by_dropping_its_files_and_keeps_its_schema(
+    empty_db: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above DROP_FILES_ABOVE relationships the project's own server drops the database's files (a
+    restart) instead of deleting row by row: nothing is left, and the constraints are back."""
+    with db.session(empty_db) as sess:
+        schema = existing_schema(sess)
+        sess.run("CREATE (:Person {person_id: 'p1'})-[:HOLDS_SIM]->(:Sim {msisdn: '13800000000'})").consume()
+    pid = neo4j_server.server_pid(empty_db.local)
+    monkeypatch.setattr(db, "DROP_FILES_ABOVE", 0)
+    db.empty_database(empty_db)
+    assert neo4j_server.server_pid(empty_db.local) != pid  # restarted: the files were dropped
+    with db.session(empty_db) as sess:
+        assert sess.run("MATCH (n) RETURN count(n) AS n").single(strict=True)["n"] == 0
+        assert existing_schema(sess) == schema
+
+
 def test_duplicate_key_is_rejected_by_the_database(empty_db: Settings) -> None:
     with db.session(empty_db) as sess:
         sess.run("CREATE (:Person {person_id: 'p1'})").consume()

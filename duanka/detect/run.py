@@ -60,6 +60,11 @@ class Projection:
     targets: np.ndarray
     weights: np.ndarray
 
+    @property
+    def size(self) -> tuple[int, int]:
+        """Nodes and edges: what a Run records of the graph it read."""
+        return len(self.keys), len(self.sources)
+
 
 @dataclass
 class DetectResult:
@@ -122,12 +127,8 @@ def read_frames(settings: Settings, reads: dict[str, Read], share: float = 1.0) 
     with db.connection(settings) as drv:
         with drv.session(database=settings.connection.database) as sess:
             batched = queries.batches_fit(sess, share)
-            paged = {
-                p.type: queries.key_bounds(sess, p.type)
-                for r in ([] if batched else reads.values())
-                for p in r.pagings
-                if _whole(r)
-            }
+            types = set() if batched else {p.type for r in reads.values() if _whole(r) for p in r.pagings}
+            bounds = {t: queries.key_bounds(sess, t) for t in sorted(types)}
 
         def one(read: Read) -> pd.DataFrame:
             with drv.session(database=settings.connection.database) as sess:
@@ -135,7 +136,7 @@ def read_frames(settings: Settings, reads: dict[str, Read], share: float = 1.0) 
                     return queries.batched_frame(sess, read.query, **read.params)
                 if not (read.pagings and _whole(read)):
                     return queries.frame(sess, read.query, **read.params)
-                pages = [queries.paged_frame(sess, read.query, p, paged[p.type], **read.params) for p in read.pagings]
+                pages = [queries.paged_frame(sess, read.query, p, bounds[p.type], **read.params) for p in read.pagings]
                 return pd.concat(pages, ignore_index=True)
 
         with ThreadPoolExecutor(READERS) as pool:
@@ -561,7 +562,7 @@ def _batches(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict
 
 
 def run_figures(
-    proj: Projection,
+    graph: tuple[int, int],
     entities: pd.DataFrame,
     clusters: pd.DataFrame,
     built_on: str | None = None,
@@ -571,8 +572,8 @@ def run_figures(
     """The sizes a Run records: graph nodes and edges read, clusters and leads, where it ran; for an
     incremental run, the run it built on and how many entities it re-scored."""
     figures: dict[str, Any] = {
-        "nodes": len(proj.keys),
-        "edges": len(proj.sources),
+        "nodes": graph[0],
+        "edges": graph[1],
         "clusters": len(clusters),
         "leads": int(entities["lead"].sum()),
         "scope": "full" if built_on is None else "incremental",
