@@ -140,13 +140,8 @@ def reads(args: argparse.Namespace) -> None:
             middle = time.perf_counter()
             batched = queries.batched_frame(sess, read.query, **read.params)
             end = time.perf_counter()
-            pages = [
-                queries.paged_frame(
-                    sess, read.query, p, queries.key_bounds(sess, p.type, args.page_keys), **read.params
-                )
-                for p in read.pagings
-            ]
-            paged = pd.concat(pages, ignore_index=True) if pages else one
+            bounds = {p.type: queries.key_bounds(sess, p.type, args.page_keys) for p in read.pagings}
+            paged = queries.paged_frame(sess, read.query, read.pagings, bounds, **read.params) if bounds else one
             last = time.perf_counter()
             print(
                 f"| `{read.query}` | {len(one):,} | {middle - began:.1f} | {end - middle:.1f} | "

@@ -7,7 +7,8 @@ Each size: a generated world (data/generated/scale-<persons>, hard), the databas
 `duanka run` as a user types it (the loading path chosen by itself), under GNU time for the peak memory
 of the duanka process. Step times come from the Run nodes the run wrote (ingest, detect with its
 parts, export); each step's peak memory per process (duanka itself, its helper processes, the
-`neo4j-admin import` it starts; never the Neo4j server) from sampling the process tree (TreeSampler). Prints a table and the fit seconds = a · rows^b per step (least squares in log–log);
+`neo4j-admin import` it starts; never the Neo4j server) from sampling the process tree (TreeSampler).
+Prints a table and the fit seconds = a · rows^b per step (least squares in log–log);
 the whole run is extrapolated as the sum of its steps' fits (a step that grows faster takes over), and
 drawn in docs/scaling.png.
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from duanka import db
+from duanka import db, neo4j_server
 from duanka.generate import generate
 from duanka.generate.scenario import is_current
 from duanka.settings import Settings, project_root
@@ -56,17 +57,17 @@ class TreeSampler:
 
     @staticmethod
     def kind(proc: psutil.Process) -> str:
-        cmdline = " ".join(proc.cmdline())
-        if "java" in proc.name():
-            return "neo4j-admin" if "AdminTool" in cmdline or "admin" in cmdline else "java"
-        return "duanka"
+        """neo4j-admin, another JVM (the launcher starting the server), or the run's own processes."""
+        if "java" not in proc.name():
+            return "duanka"
+        return "neo4j-admin" if neo4j_server.ADMIN in proc.cmdline() else "java"
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             rss: dict[str, int] = defaultdict(int)
             for proc in [self.root, *self.root.children(recursive=True)]:
                 try:
-                    rss[self.kind(proc) if proc.pid != self.root.pid else "duanka"] += proc.memory_info().rss
+                    rss[self.kind(proc)] += proc.memory_info().rss
                 except psutil.Error:
                     continue
             self.samples.append((time.time(), dict(rss)))

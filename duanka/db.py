@@ -118,8 +118,7 @@ def empty_database(settings: Settings) -> None:
     from graphmodel.apply import apply_schema
 
     with session(settings) as sess:
-        count = sess.run(queries.load("maintenance/relationship_count")).single(strict=True)["relationships"]
-        if count <= DROP_FILES_ABOVE or not settings.connection.is_local:
+        if queries.relationship_count(sess) <= DROP_FILES_ABOVE or not settings.connection.is_local:
             sess.run(queries.load("maintenance/empty_database")).consume()
             return
     neo4j_server.stop(settings.local)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -61,8 +62,12 @@ RETURN rows[i..i + $batch_rows] AS batch"""
 def batches_fit(session: neo4j.Session, share: float = 1.0) -> bool:
     """Whether whole results of this graph (or of a `share` of it: a shard's) fit the server's heap as
     batches (see BATCH_UP_TO)."""
-    count = session.run(load("maintenance/relationship_count")).single(strict=True)["relationships"]
-    return bool(count * share <= BATCH_UP_TO)
+    return relationship_count(session) * share <= BATCH_UP_TO
+
+
+def relationship_count(session: neo4j.Session) -> int:
+    """How many relationships the graph holds (the count store: instant)."""
+    return int(session.run(load("maintenance/relationship_count")).single(strict=True)["relationships"])
 
 
 def batched_frame(session: neo4j.Session, name: str, **params: object) -> pd.DataFrame:
@@ -95,13 +100,15 @@ def key_bounds(session: neo4j.Session, entity_type: str, per_page: int = PAGE_KE
     return list(session.run(query, type=entity_type, per_page=per_page).single(strict=True)["bounds"])
 
 
-def paged_frame(session: neo4j.Session, name: str, paging: Paging, bounds: list[str], **params: object) -> pd.DataFrame:
-    """A read query's rows a page of keys at a time (between consecutive `bounds`), each page in batches:
-    the server holds one page's result at a time, and rows still arrive as batches."""
-    edges: list[str | None] = [None, *bounds, None]
+def paged_frame(
+    session: neo4j.Session, name: str, pagings: Sequence[Paging], bounds: dict[str, list[str]], **params: object
+) -> pd.DataFrame:
+    """A read query's rows a page of keys at a time (between consecutive `bounds` of each paging's type),
+    each page in batches: the server holds one page's result at a time, and rows still arrive as batches."""
     parts = [
         batched_frame(session, name, **{**params, **paging.fixed, "from_key": lo, "to_key": hi})
-        for lo, hi in itertools.pairwise(edges)
+        for paging in pagings
+        for lo, hi in itertools.pairwise([None, *bounds[paging.type], None])
     ]
     return pd.concat(parts, ignore_index=True)
 

@@ -136,8 +136,7 @@ def read_frames(settings: Settings, reads: dict[str, Read], share: float = 1.0) 
                     return queries.batched_frame(sess, read.query, **read.params)
                 if not (read.pagings and _whole(read)):
                     return queries.frame(sess, read.query, **read.params)
-                pages = [queries.paged_frame(sess, read.query, p, bounds[p.type], **read.params) for p in read.pagings]
-                return pd.concat(pages, ignore_index=True)
+                return queries.paged_frame(sess, read.query, read.pagings, bounds, **read.params)
 
         with ThreadPoolExecutor(READERS) as pool:
             return dict(zip(reads, pool.map(one, reads.values()), strict=True))
