@@ -119,7 +119,7 @@ def reads(args: argparse.Namespace) -> None:
     """Each detection read three ways — rows one by one, whole results in batches, pages of `--page-keys`
     keys in batches (finding the pages' bounds included) — on whatever the database holds."""
     from duanka import db, queries
-    from duanka.detect.run import FACT_QUERIES, PROJECTION, _fact_reads
+    from duanka.detect.run import FACT_QUERIES, PROJECTION, fact_reads
     from duanka.settings import Settings
 
     def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -134,14 +134,14 @@ def reads(args: argparse.Namespace) -> None:
         "| query | rows | one by one (s) | in batches (s) | in pages (s) | same rows |\n|---|---:|---:|---:|---:|---|"
     )
     with db.session(Settings.from_env()) as sess:
-        for read in [PROJECTION, *_fact_reads(FACT_QUERIES, None).values()]:
+        for read in [PROJECTION, *fact_reads(FACT_QUERIES, None).values()]:
             began = time.perf_counter()
             one = queries.frame(sess, read.query, **read.params)
             middle = time.perf_counter()
             batched = queries.batched_frame(sess, read.query, **read.params)
             end = time.perf_counter()
             bounds = {p.type: queries.key_bounds(sess, p.type, args.page_keys) for p in read.pagings}
-            paged = queries.paged_frame(sess, read.query, read.pagings, bounds, **read.params) if bounds else one
+            paged = pd.concat(queries.pages(sess, read.query, read.pagings, bounds, **read.params)) if bounds else one
             last = time.perf_counter()
             print(
                 f"| `{read.query}` | {len(one):,} | {middle - began:.1f} | {end - middle:.1f} | "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -94,23 +94,21 @@ class Paging:
     fixed: dict[str, Any] = field(default_factory=dict)
 
 
-def key_bounds(session: neo4j.Session, entity_type: str, per_page: int = PAGE_KEYS) -> list[str]:
-    """The keys that cut one type of entity into pages of `per_page` (the server's order of keys)."""
+def key_bounds(session: neo4j.Session, entity_type: str, per_page: int | None = None) -> list[str]:
+    """The keys that cut one type of entity into pages of `per_page` (default PAGE_KEYS; the server's order)."""
     query = load("detect/key_bounds")
+    per_page = per_page or PAGE_KEYS
     return list(session.run(query, type=entity_type, per_page=per_page).single(strict=True)["bounds"])
 
 
-def paged_frame(
+def pages(
     session: neo4j.Session, name: str, pagings: Sequence[Paging], bounds: dict[str, list[str]], **params: object
-) -> pd.DataFrame:
+) -> Iterator[pd.DataFrame]:
     """A read query's rows a page of keys at a time (between consecutive `bounds` of each paging's type),
     each page in batches: the server holds one page's result at a time, and rows still arrive as batches."""
-    parts = [
-        batched_frame(session, name, **{**params, **paging.fixed, "from_key": lo, "to_key": hi})
-        for paging in pagings
-        for lo, hi in itertools.pairwise([None, *bounds[paging.type], None])
-    ]
-    return pd.concat(parts, ignore_index=True)
+    for paging in pagings:
+        for lo, hi in itertools.pairwise([None, *bounds[paging.type], None]):
+            yield batched_frame(session, name, **{**params, **paging.fixed, "from_key": lo, "to_key": hi})
 
 
 _COLUMNS: dict[str, list[str]] = {}

@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 import flows  # noqa: F401  (Prefect environment)
 from duanka.choices import Engine, Executor
-from duanka.detect import distributed, increment, learn
+from duanka.detect import distributed, increment, learn, shards
 from duanka.detect import run as steps
 from duanka.detect.increment import Previous, Region, Rescored
 from duanka.detect.lineage import Link
@@ -66,7 +66,14 @@ def score(facts: Facts, community: pd.Series, run: DetectRun, own: Suspicions) -
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def score_on_dask(settings: Settings, run: DetectRun, projection: Projection) -> distributed.Scored:
+def score_in_turn(settings: Settings, run: DetectRun, timings: dict[str, float]) -> shards.Scored:
+    """The community graph read, then facts, signals, communities and scores shard by shard in this
+    process: a big graph's memory bounded by a shard's."""
+    return shards.in_turn(settings, run, timings)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
+def score_on_dask(settings: Settings, run: DetectRun, projection: Projection) -> shards.Scored:
     """Facts, signals, communities and scores shard by shard on a Dask cluster (the configured one, or a
     local one for this run)."""
     with distributed.client() as dask:
@@ -152,14 +159,18 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
             write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
         finish(settings, run, figures, timings)
         return _reported(run, entities, clusters, timings, figures)
-    if executor == Executor.DASK:
-        with steps.timed(timings, "projection"):
-            projection = project(settings)
-        with steps.timed(timings, "shards"):
-            sharded = score_on_dask(settings, run, projection)
+    if executor == Executor.DASK or (run.params.engine != Engine.GDS and shards.needed(settings)):
+        if executor == Executor.DASK:
+            with steps.timed(timings, "projection"):
+                projection = project(settings)
+            with steps.timed(timings, "shards"):
+                sharded = score_on_dask(settings, run, projection)
+            del projection
+        else:
+            sharded = score_in_turn(settings, run, timings)
         with steps.timed(timings, "write_back"):
             entities, clusters, lineage = carry_cluster_ids(settings, sharded.entities, sharded.clusters)
-            figures = run_figures(projection.size, entities, clusters, executor=str(executor))
+            figures = run_figures(sharded.graph, entities, clusters, executor=str(executor))
             figures |= {"shards": sharded.shards, "workers": sharded.workers}
             held, kept_for_next = sharded.shared.evidence, sharded.kept_for_next
             write_results(settings, run, entities, clusters, figures, held, lineage, kept_for_next)

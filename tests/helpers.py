@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from duanka import db
 from duanka.ingest.run import IngestResult
 from duanka.settings import Settings
@@ -63,3 +65,8 @@ def load_into_empty(settings: Settings, source: Path) -> Path:
     empty(settings)
     assert ingest_source(source, settings).ok
     return source
+
+
+def rows_in_one_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's rows in one order, as text: equal for the same rows, whatever order they were read in."""
+    return frame.astype(str).sort_values(list(frame.columns), ignore_index=True)

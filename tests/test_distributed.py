@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import load_into_empty
+from helpers import load_into_empty, rows_in_one_order
 
-from duanka import db
+from duanka import db, queries
 from duanka.detect import shards
 from duanka.detect.communities import MIN_COMPONENT, connected, partition
 from duanka.detect.run import DetectResult, Projection
@@ -61,14 +63,18 @@ def test_seed_and_expand_partitions_the_seeded_components_as_the_whole_graph_doe
 
 @pytest.fixture(scope="module")
 def runs(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, DetectResult]:
-    """A hard demo world detected in process, then on a local Dask cluster of two workers."""
+    """A hard demo world detected in process, on a local Dask cluster of two workers, and in process shard
+    by shard as a graph too big to score whole would be."""
     root = tmp_path_factory.mktemp("distributed")
     generate(root / "world", "demo", persons=3000, seed=11, difficulty="hard")
     load_into_empty(settings, root / "world")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DUANKA_DASK_WORKERS", "2")
         patch.delenv("DUANKA_DASK_SCHEDULER", raising=False)
-        return {"local": detect(seed=3), "dask": detect(seed=3, executor="dask")}
+        runs = {"local": detect(seed=3), "dask": detect(seed=3, executor="dask")}
+        patch.setattr(shards, "IN_TURN_ABOVE", 10)
+        patch.setattr(shards, "SHARD_NODES", 4000)
+        return runs | {"in_turn": detect(seed=3)}
 
 
 def _written(result: DetectResult) -> pd.DataFrame:
@@ -81,15 +87,26 @@ def _written(result: DetectResult) -> pd.DataFrame:
 
 @pytest.mark.neo4j
 @pytest.mark.slow
-def test_dask_gives_the_in_process_leads_in_the_same_order(runs: dict[str, DetectResult]) -> None:
-    local, dask = _written(runs["local"]), _written(runs["dask"])
+@pytest.mark.parametrize("sharded", ["dask", "in_turn"])
+def test_shards_give_the_in_process_leads_in_the_same_order(runs: dict[str, DetectResult], sharded: str) -> None:
+    local, other = _written(runs["local"]), _written(runs[sharded])
     assert local["lead"].sum() > 20 and local["cluster_id"].notna().sum() > 20
-    pd.testing.assert_frame_equal(dask, local, check_dtype=False, check_exact=False, atol=1e-6, rtol=0)
+    pd.testing.assert_frame_equal(other, local, check_dtype=False, check_exact=False, atol=1e-6, rtol=0)
     columns = ["cluster_id", "score", "members", "persons", "sims", "accounts", "devices", "reports", "rank"]
     pd.testing.assert_frame_equal(
-        runs["dask"].clusters[columns].reset_index(drop=True).astype({"score": float}),
+        runs[sharded].clusters[columns].reset_index(drop=True).astype({"score": float}),
         runs["local"].clusters[columns].reset_index(drop=True).astype({"score": float}),
     )
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_shards_gather_only_the_entities_with_something_to_say(runs: dict[str, DetectResult]) -> None:
+    whole, gathered = runs["local"].entities, runs["in_turn"].entities
+    left = whole[~whole.index.isin(gathered.index)]
+    assert len(left) > len(gathered) / 2  # most of a graph has no evidence at all
+    assert (left["kinds"] == 0).all() and not left["lead"].any() and left["cluster_id"].isna().all()
+    assert not left["pays_as_suspect"].any() and set(gathered.index) <= set(whole.index)
 
 
 @pytest.mark.neo4j
@@ -101,9 +118,36 @@ def test_the_run_says_where_it_ran_and_keeps_what_the_next_increment_needs(
         recorded = {name: db.read(sess, RUN, run_id=result.run_id)[0] for name, result in runs.items()}
     assert recorded["dask"]["executor"] == "dask" and recorded["dask"]["workers"] == 2
     assert recorded["dask"]["shards"] == 4 and recorded["local"]["executor"] == "local"
+    assert recorded["in_turn"]["executor"] == "local" and recorded["in_turn"]["shards"] >= 3
+    assert recorded["local"]["shards"] is None  # scored whole
     kept = ["money_suspects_json", "co_callers_json"]
     assert [recorded["dask"][k] for k in kept] == [recorded["local"][k] for k in kept]
+    assert [recorded["in_turn"][k] for k in kept] == [recorded["local"][k] for k in kept]
     assert len(recorded["local"]["money_suspects_json"]) > 10
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_a_shards_rows_put_aside_from_pages_are_those_its_region_reads(
+    settings: Settings, runs: dict[str, DetectResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a shard scored in turn reads (whole tables' pages read beside the projection, each row dealt to
+    the shards it is about) is what a Dask worker reads of it (its region's rows, sought by key): every
+    fact table, row for row."""
+    spill = shards.Spill(tmp_path)
+    with monkeypatch.context() as patch:
+        patch.setattr(queries, "BATCH_UP_TO", 10)  # pages of 300 keys
+        patch.setattr(queries, "PAGE_KEYS", 300)
+        proj = spill.read(settings)
+    assert min(spill.pages.values()) >= 2  # several pages of every table
+    parts = shards.cut(proj, shards.unprojected(settings), 3)
+    spill.deal(parts)
+    shared = shards.read_shared(settings)
+    for i, part in enumerate(parts):
+        dealt, read = spill.facts(i, shared), shards.read(settings, part, shared)
+        for table in shards.ABOUT:
+            assert len(getattr(read, table)) > 0, table
+            assert rows_in_one_order(getattr(dealt, table)).equals(rows_in_one_order(getattr(read, table))), table
 
 
 RUN = """MATCH (r:Run {run_id: $run_id})

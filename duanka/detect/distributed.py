@@ -13,15 +13,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from duanka.choices import Engine
-from duanka.detect import increment, shards
-from duanka.detect.run import DetectRun, Projection, in_lead_order, ranked
-from duanka.detect.signals import Facts
+from duanka.detect import shards
+from duanka.detect.run import DetectRun, Projection
 from duanka.errors import DuankaError
 from duanka.settings import Settings
 
@@ -29,22 +25,6 @@ if TYPE_CHECKING:  # Dask takes a second to import: only runs that use it pay fo
     from dask.distributed import Client
 
 SHARDS_PER_WORKER = 2  # a slow shard leaves the other worker half as idle
-
-
-@dataclass
-class Scored:
-    """What the shards found, put together as one run's results."""
-
-    entities: pd.DataFrame
-    clusters: pd.DataFrame
-    shared: shards.Shared
-    shards: int
-    workers: int
-
-    @property
-    def kept_for_next(self) -> dict[str, object]:
-        """What the next incremental run needs, as a full in-process run keeps it."""
-        return increment.for_next(self.entities, Facts(targets=self.shared.targets))
 
 
 # Dask workers sample their tasks' stacks (a profiler thread holding frames); a frame of the Neo4j
@@ -81,7 +61,7 @@ def client(env: dict[str, str] | None = None) -> Iterator[Client]:
         yield c
 
 
-def score(settings: Settings, run: DetectRun, proj: Projection, dask: Client) -> Scored:
+def score(settings: Settings, run: DetectRun, proj: Projection, dask: Client) -> shards.Scored:
     """Every entity scored and every cluster found, shard by shard on the cluster behind `dask`."""
     if run.params.engine == Engine.GDS:
         raise DuankaError("The gds engine partitions inside Neo4j, not on a cluster: use --executor local with it.")
@@ -98,7 +78,4 @@ def score(settings: Settings, run: DetectRun, proj: Projection, dask: Client) ->
             for f, first, part in zip(facts, firsts, parts, strict=True)
         ]
     )
-    entities = in_lead_order(pd.concat([entities for entities, _ in results]))
-    found = [clusters for _, clusters in results]
-    clusters = ranked(pd.concat([c for c in found if len(c)] or found[:1], ignore_index=True))  # dtypes kept
-    return Scored(entities, clusters, shared, len(parts), workers)
+    return shards.gathered(results, shared, workers, proj.size)

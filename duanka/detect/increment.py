@@ -22,11 +22,15 @@ parameter change a full run is needed: the incremental run says so and runs in f
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from duanka import db, queries
 from duanka.detect import signals
@@ -241,8 +245,15 @@ def _paid_by(settings: Settings, accounts: set[str]) -> set[str]:
 
 def within(region: Region, entities: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The re-scored entities and their clusters."""
-    entities = entities[entities.index.isin(region.keys)]
-    return entities, clusters[clusters["community"].isin(set(entities["community"].dropna()))]
+    entities = entities[among(entities.index, region.keys)]
+    return entities, clusters[clusters["community"].isin(entities["community"].dropna().unique())]
+
+
+def among(index: pd.Index, keys: Collection[str]) -> np.ndarray:
+    """Which of `index` are among `keys`: pandas' `isin` on Arrow strings makes a scalar of every key
+    first (15 s for a 300 k-person world's shards, against 1 s here)."""
+    found = pc.is_in(pa.array(index, type=pa.string()), value_set=pa.array(list(keys), type=pa.string()))
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def kept(settings: Settings, previous: Previous, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:

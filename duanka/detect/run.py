@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -100,7 +100,7 @@ def project(settings: Settings) -> Projection:
 
 def read_graph(settings: Settings) -> tuple[Projection, signals.Facts]:
     """The community graph and every fact table, read together (read_frames: two queries at a time)."""
-    frames = read_frames(settings, {"edges": PROJECTION, **_fact_reads(FACT_QUERIES, None)})
+    frames = read_frames(settings, {"edges": PROJECTION, **fact_reads(FACT_QUERIES, None)})
     edges = frames.pop("edges")
     return projection_of(edges), _facts(settings, frames)
 
@@ -121,25 +121,38 @@ class Read:
 
 
 def read_frames(settings: Settings, reads: dict[str, Read], share: float = 1.0) -> dict[str, pd.DataFrame]:
-    """Named reads' rows: in batches where whole results fit the server's heap (`share`: of the graph, see
-    queries.batches_fit); else page by page where a read has pagings, row by row where it has none (or is
-    limited to a region's keys). READERS at a time, each on its own session."""
+    """Named reads' rows, each read as `read_pages` reads it."""
+    got: dict[str, list[pd.DataFrame]] = {name: [] for name in reads}
+    read_pages(settings, reads, lambda name, page: got[name].append(page), share)
+    return {name: pages[0] if len(pages) == 1 else pd.concat(pages, ignore_index=True) for name, pages in got.items()}
+
+
+def read_pages(
+    settings: Settings, reads: dict[str, Read], take: Callable[[str, pd.DataFrame], None], share: float = 1.0
+) -> None:
+    """Named reads' rows handed to `take` (name, rows) as they arrive: whole, in batches, where whole
+    results fit the server's heap (`share`: of the graph, see queries.batches_fit); else a page at a time
+    where a read has pagings, whole and row by row where it has none (or is limited to a region's keys).
+    READERS at a time, each on its own session; one read's pages in order, from one thread."""
     with db.connection(settings) as drv:
         with drv.session(database=settings.connection.database) as sess:
             batched = queries.batches_fit(sess, share)
             types = set() if batched else {p.type for r in reads.values() if _whole(r) for p in r.pagings}
             bounds = {t: queries.key_bounds(sess, t) for t in sorted(types)}
 
-        def one(read: Read) -> pd.DataFrame:
+        def one(name: str) -> None:
+            read = reads[name]
             with drv.session(database=settings.connection.database) as sess:
                 if batched:
-                    return queries.batched_frame(sess, read.query, **read.params)
-                if not (read.pagings and _whole(read)):
-                    return queries.frame(sess, read.query, **read.params)
-                return queries.paged_frame(sess, read.query, read.pagings, bounds, **read.params)
+                    take(name, queries.batched_frame(sess, read.query, **read.params))
+                elif not (read.pagings and _whole(read)):
+                    take(name, queries.frame(sess, read.query, **read.params))
+                else:
+                    for page in queries.pages(sess, read.query, read.pagings, bounds, **read.params):
+                        take(name, page)
 
         with ThreadPoolExecutor(READERS) as pool:
-            return dict(zip(reads, pool.map(one, reads.values()), strict=True))
+            list(pool.map(one, reads))  # raises the first error
 
 
 def _whole(read: Read) -> bool:
@@ -231,7 +244,7 @@ def read_facts(
     """The fact `tables` signals are computed from (the others empty), and which evidence the graph held
     at all; only the region's where `scope` names it (fact-query parameter → ids, about `share` of
     the graph: what the server holds of a result at once)."""
-    frames = read_frames(settings, _fact_reads({t: q for t, q in FACT_QUERIES.items() if t in tables}, scope), share)
+    frames = read_frames(settings, fact_reads({t: q for t, q in FACT_QUERIES.items() if t in tables}, scope), share)
     return _facts(settings, frames)
 
 
@@ -241,7 +254,7 @@ def _facts(settings: Settings, tables: dict[str, pd.DataFrame]) -> signals.Facts
         return signals.Facts(**tables, evidence=evidence.held(sess))
 
 
-def _fact_reads(
+def fact_reads(
     fact_queries: dict[str, tuple[str, dict[str, Any], tuple[str, str] | None]], scope: dict[str, list[str]] | None
 ) -> dict[str, Read]:
     """Fact tables → reads, each limited to the region `scope` names (None: the whole graph)."""

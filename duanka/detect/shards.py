@@ -12,13 +12,20 @@ run's — the incremental run's argument (increment.py), applied to every compon
   second pass knows them all;
 - cluster scores, corroboration and order within a cluster depend on the cluster's own members.
 Inside a shard only the components holding a seed are partitioned (run.seeds: seed and expand).
+
+The same shards scored one after another in this process (`in_turn`) bound a big graph's memory to a
+shard's facts and signals: the others' wait on disk meanwhile.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,6 +37,12 @@ from duanka.params import DetectParams
 from duanka.settings import Settings
 
 WHOLE = ("targets", "decisions")  # fact tables every shard needs in full: read once
+
+# A graph above this many relationships is scored in turn, shards of at most SHARD_NODES community-graph
+# nodes (measured at the scaling curve's 300 k world: whole, the process held every fact table and
+# signal frame at once; docs/benchmarks.md).
+IN_TURN_ABOVE = 5_000_000
+SHARD_NODES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,23 @@ class Shard:
     def region(self) -> increment.Region:
         """Its entities, as an incremental run's region: ids per kind, the fact queries' scope."""
         return increment.Region(set(self.part.keys))
+
+
+@dataclass
+class Scored:
+    """What the shards found, put together as one run's results."""
+
+    entities: pd.DataFrame
+    clusters: pd.DataFrame
+    shared: Shared
+    shards: int
+    workers: int
+    graph: tuple[int, int]  # the community graph's nodes and edges (Projection.size)
+
+    @property
+    def kept_for_next(self) -> dict[str, object]:
+        """What the next incremental run needs, as a full in-process run keeps it."""
+        return increment.for_next(self.entities, signals.Facts(targets=self.shared.targets))
 
 
 @dataclass(frozen=True)
@@ -128,4 +158,135 @@ def score(
     own = run.suspicions(facts, params, frozenset(elsewhere), first)
     community = run.partitioned(detect, shard.part, run.seeds(own.scored, params))
     entities, clusters = run.score(facts, community, params, ranker=detect.ranker, own=own)
-    return increment.within(shard.region, entities, clusters)
+    entities, clusters = increment.within(shard.region, entities, clusters)
+    return entities[telling(entities)], clusters
+
+
+def telling(entities: pd.DataFrame) -> pd.Series:
+    """The entities a sharded run gathers: those with evidence, a cluster, a lead or a money suspicion; the
+    rest (most of a big graph) score zero, are never written, and would only fill the gathering process."""
+    return (entities["kinds"] > 0) | entities["lead"] | entities["cluster_id"].notna() | entities["pays_as_suspect"]
+
+
+def gathered(
+    results: list[tuple[pd.DataFrame, pd.DataFrame]], shared: Shared, workers: int, graph: tuple[int, int]
+) -> Scored:
+    """The shards' entities and clusters as one run's: one lead order, one cluster ranking."""
+    entities = run.in_lead_order(pd.concat([entities for entities, _ in results]))
+    found = [clusters for _, clusters in results]
+    clusters = run.ranked(pd.concat([c for c in found if len(c)] or found[:1], ignore_index=True))  # dtypes kept
+    return Scored(entities, clusters, shared, len(results), workers, graph)
+
+
+# fact table → the columns holding the keys of the entities its rows are about: a shard's rows are those
+# about its own entities (run.FACT_QUERIES: what a region's read reads), a transfer both its ends'
+ABOUT = {
+    "sims": ("msisdn",),
+    "seen": ("device",),
+    "accounts": ("account",),
+    "used": ("account",),
+    "transfers": ("src", "dst"),
+}
+
+
+def in_turn(settings: Settings, detect: run.DetectRun, timings: dict[str, float]) -> Scored:
+    """Every entity scored and every cluster found, a shard at a time in this process: what a Dask worker
+    does with each shard, so memory holds one shard's facts and signals (and the gathered results) instead
+    of the whole graph's. The fact tables are read whole beside the projection, page by page onto disk,
+    then each row dealt to the shards it is about; a shard's first pass waits on disk too while the others
+    make theirs. `timings` receives reading (with the dealing) and scoring (with the seeds' communities)."""
+    under = settings.work_dir / "runs"  # on disk: a temporary folder may be memory (tmpfs)
+    under.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{detect.run_id}-shards-", dir=under) as folder:
+        spill = Spill(Path(folder))
+        with run.timed(timings, "reading"):
+            proj = spill.read(settings)
+            shared = read_shared(settings)
+            parts = cut(proj, unprojected(settings), max(1, math.ceil(len(proj.keys) / SHARD_NODES)))
+            graph = proj.size
+            del proj  # its shards hold their parts of it
+            spill.deal(parts)
+        every_payer: frozenset[str] = frozenset()
+        for i, part in enumerate(parts):
+            with run.timed(timings, "scoring"):
+                first = first_pass(spill.facts(i, shared), part, detect.params)
+                every_payer |= payers(first)
+                spill.keep(i, first)
+            del first
+        results = []
+        for i, part in enumerate(parts):
+            with run.timed(timings, "scoring"):
+                results.append(score(spill.facts(i, shared), spill.first(i), part, every_payer, detect))
+    return gathered(results, shared, 1, graph)
+
+
+class Spill:
+    """Fact tables' pages on disk, then their rows dealt to the shards they are about; the shards' first
+    passes beside (pickles: a run's own files, gone with it)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pages: dict[str, int] = {}  # put so far, per table
+
+    def read(self, settings: Settings) -> run.Projection:
+        """The community graph, and beside it (two reads at a time) the fact tables' pages put on disk."""
+        edges: list[pd.DataFrame] = []
+
+        def take(name: str, rows: pd.DataFrame) -> None:
+            if name == "edges":
+                edges.append(rows)
+            else:
+                self.put(name, rows)
+
+        reads = run.fact_reads({table: run.FACT_QUERIES[table] for table in ABOUT}, None)
+        run.read_pages(settings, {"edges": run.PROJECTION, **reads}, take)
+        return run.projection_of(pd.concat(edges, ignore_index=True))
+
+    def put(self, table: str, rows: pd.DataFrame) -> None:
+        """One page of a fact table, as read."""
+        page = self.pages.get(table, 0)
+        self._write(f"page-{table}-{page:06d}", rows)
+        self.pages[table] = page + 1
+
+    def deal(self, parts: list[Shard]) -> None:
+        """Every page's rows to the shards of the entities they are about (a transfer: of both its ends;
+        a row about no shard's entity: to none, as no region reads it)."""
+        keys = pd.Index(np.concatenate([p.part.keys for p in parts]))
+        shard_of = np.concatenate([np.full(len(p.part.keys), i) for i, p in enumerate(parts)])
+        types = {table: limit[1] for table, (*_, limit) in run.FACT_QUERIES.items() if limit}
+        for path in sorted(self.folder.glob("page-*.pickle")):
+            table, page = path.stem.split("-")[1:]
+            rows: pd.DataFrame = pickle.loads(path.read_bytes())
+            found = [keys.get_indexer(types[table] + ":" + rows[column].astype(str)) for column in ABOUT[table]]
+            owners = [np.where(at >= 0, shard_of[at], -1) for at in found]
+            for shard in np.unique(np.concatenate(owners)):
+                if shard >= 0:
+                    self._write(f"{shard}-{table}-{page}", rows[np.logical_or.reduce([o == shard for o in owners])])
+            path.unlink()
+
+    def facts(self, shard: int, shared: Shared) -> signals.Facts:
+        """A shard's fact tables, the tables every shard reads whole beside them."""
+        tables = {}
+        for table in ABOUT:
+            found = sorted(self.folder.glob(f"{shard}-{table}-*.pickle"))
+            if found:
+                tables[table] = pd.concat([pickle.loads(f.read_bytes()) for f in found], ignore_index=True)
+        return signals.Facts(**tables, targets=shared.targets, decisions=shared.decisions, evidence=shared.evidence)
+
+    def keep(self, shard: int, first: run.Suspicions) -> None:
+        """A shard's first pass, until every shard has made its own."""
+        self._write(f"first-{shard}", first)
+
+    def first(self, shard: int) -> run.Suspicions:
+        """A shard's first pass, as `keep` left it."""
+        first: run.Suspicions = pickle.loads((self.folder / f"first-{shard}.pickle").read_bytes())
+        return first
+
+    def _write(self, name: str, value: object) -> None:
+        (self.folder / f"{name}.pickle").write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def needed(settings: Settings) -> bool:
+    """Whether the graph is big enough to be scored in turn (IN_TURN_ABOVE relationships)."""
+    with db.session(settings) as sess:
+        return queries.relationship_count(sess) > IN_TURN_ABOVE
