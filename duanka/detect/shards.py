@@ -19,6 +19,7 @@ shard's facts and signals: the others' wait on disk meanwhile.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import math
 import pickle
@@ -209,14 +210,15 @@ def in_turn(settings: Settings, detect: run.DetectRun, timings: dict[str, float]
         every_payer: frozenset[str] = frozenset()
         for i, part in enumerate(parts):
             with run.timed(timings, "scoring"):
-                first = first_pass(spill.facts(i, shared), part, detect.params)
+                facts = spill.facts(i, shared)
+                first = first_pass(facts, part, detect.params)
                 every_payer |= payers(first)
-                spill.keep(i, first)
-            del first
+                spill.keep(i, facts, first)
+            del facts, first
         results = []
         for i, part in enumerate(parts):
             with run.timed(timings, "scoring"):
-                results.append(score(spill.facts(i, shared), spill.first(i), part, every_payer, detect))
+                results.append(score(*spill.kept(i, shared), part, every_payer, detect))
     return gathered(results, shared, 1, graph)
 
 
@@ -265,25 +267,34 @@ class Spill:
             path.unlink()
 
     def facts(self, shard: int, shared: Shared) -> signals.Facts:
-        """A shard's fact tables, the tables every shard reads whole beside them."""
+        """A shard's fact tables from its dealt pages (typed here, once), the tables every shard reads whole
+        beside them (typed when read: not again for each shard)."""
         tables = {}
         for table in ABOUT:
             found = sorted(self.folder.glob(f"{shard}-{table}-*.pickle"))
             if found:
                 tables[table] = pd.concat([pickle.loads(f.read_bytes()) for f in found], ignore_index=True)
-        return signals.Facts(**tables, targets=shared.targets, decisions=shared.decisions, evidence=shared.evidence)
+        return _beside(signals.Facts(**tables, evidence=shared.evidence), shared)
 
-    def keep(self, shard: int, first: run.Suspicions) -> None:
-        """A shard's first pass, until every shard has made its own."""
-        self._write(f"first-{shard}", first)
+    def keep(self, shard: int, facts: signals.Facts, first: run.Suspicions) -> None:
+        """A shard's facts and first pass, until every shard has made its own (the shared tables left out)."""
+        own = copy.copy(facts)
+        own.targets, own.decisions = facts.targets.iloc[:0], facts.decisions.iloc[:0]
+        self._write(f"first-{shard}", (own, first))
 
-    def first(self, shard: int) -> run.Suspicions:
-        """A shard's first pass, as `keep` left it."""
-        first: run.Suspicions = pickle.loads((self.folder / f"first-{shard}.pickle").read_bytes())
-        return first
+    def kept(self, shard: int, shared: Shared) -> tuple[signals.Facts, run.Suspicions]:
+        """A shard's facts and first pass, as `keep` left them."""
+        facts, first = pickle.loads((self.folder / f"first-{shard}.pickle").read_bytes())
+        return _beside(facts, shared), first
 
     def _write(self, name: str, value: object) -> None:
         (self.folder / f"{name}.pickle").write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _beside(facts: signals.Facts, shared: Shared) -> signals.Facts:
+    """A shard's facts with the shared tables set as they are (Facts() would type them again)."""
+    facts.targets, facts.decisions = shared.targets, shared.decisions
+    return facts
 
 
 def needed(settings: Settings) -> bool:
