@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from helpers import empty, graph_snapshot, ingest_source
@@ -17,6 +18,8 @@ from helpers import empty, graph_snapshot, ingest_source
 from duanka import db
 from duanka.errors import DuankaError
 from duanka.generate import generate
+from duanka.ingest import read
+from duanka.ingest.seen import Seen, hashed
 from duanka.settings import Settings
 
 pytestmark = pytest.mark.neo4j
@@ -315,8 +318,12 @@ def test_the_loading_path_is_chosen_and_said(
         )
 
 
-def test_repeats_within_a_first_load_merge_into_one_relationship(empty_db: Settings, tmp_path: Path) -> None:
-    """A first load CREATEs a pairing's first sighting; its repeats in the same load widen it, over Bolt and bulk."""
+def test_repeats_within_a_first_load_merge_into_one_relationship(
+    empty_db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first load CREATEs a pairing's first sighting; its repeats in the same load widen it, over Bolt and bulk,
+    in chunks far apart (bulk keeps each chunk on disk until the end shows which pairings came again)."""
+    monkeypatch.setattr(read, "CHUNK_ROWS", 150)
     generate(tmp_path, "demo", persons=300, seed=17)
     links = csv(tmp_path / "sim_device_links.csv")
     pair = links.iloc[0]
@@ -333,12 +340,38 @@ def test_repeats_within_a_first_load_merge_into_one_relationship(empty_db: Setti
     )
     for bulk in (False, True):
         empty(empty_db)
-        assert ingest_source(tmp_path, empty_db, bulk=bulk).ok
+        assert ingest_source(tmp_path, empty_db, bulk=bulk, parallel=False).ok
         with db.session(empty_db) as sess:
             got = sess.run(query, m=pair.msisdn, d=pair.device_id).single()
         assert got["n"] == 1, bulk
         assert got["first"] == "2010-05-01T08:00:00+08:00" and got["last"] == "2026-12-31T23:00:00+08:00", bulk
         assert got["days"] == 999999, bulk
+
+
+def test_a_key_repeated_in_a_file_is_quarantined_after_its_first_row(
+    empty_db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repeated key, single or composite, in a later chunk: the first row loads, the repeat goes to quarantine."""
+    monkeypatch.setattr(read, "CHUNK_ROWS", 100)
+    generate(tmp_path, "demo", persons=300, seed=19)
+    transfers, calls = csv(tmp_path / "transfers.csv"), csv(tmp_path / "calls.csv")
+    first_transfer, first_call = transfers.iloc[0], calls.iloc[0]
+    _write(pd.concat([transfers, transfers.iloc[[0]].assign(amount="1.00")]), tmp_path / "transfers.csv")
+    _write(pd.concat([calls, calls.iloc[[0]].assign(count="77")]), tmp_path / "calls.csv")
+    result = ingest_source(tmp_path, empty_db, parallel=False)
+    assert result.ok
+    quarantine = csv(Path(result.quarantine))
+    assert quarantine[["file", "line", "value", "reason"]].values.tolist() == [
+        ["transfers.csv", str(len(transfers) + 2), first_transfer.transfer_id,
+         "duplicate key transfer_id: an earlier row of this file has it"],
+        ["calls.csv", str(len(calls) + 2), f"{first_call.caller_msisdn}/{first_call.callee_msisdn}/{first_call.kind}",
+         "duplicate key caller_msisdn/callee_msisdn/kind: an earlier row of this file has it"],
+    ]  # fmt: skip
+    with db.session(empty_db) as sess:
+        amount = sess.run(
+            "MATCH ()-[t:TRANSFER {transfer_id: $id}]->() RETURN t.amount AS a", id=first_transfer.transfer_id
+        )
+        assert amount.single()["a"] == float(first_transfer.amount)
 
 
 class _CommitsThenRetries:
@@ -462,3 +495,19 @@ def test_a_dead_writing_process_is_reported_not_waited_on(empty_db: Settings) ->
     with pytest.raises(DuankaError, match="process writing to Neo4j stopped"):
         box.wait(0)
     box.close(abort=True)
+
+
+def test_what_a_load_has_seen_answers_as_a_set_would() -> None:
+    """`Seen` (hashes in sorted runs) against a Python set: first sightings, within a batch and across batches."""
+    rng = np.random.default_rng(3)
+    seen, reference = Seen(), set()
+    for _ in range(200):
+        batch = [f"k{i}" for i in rng.integers(0, 5_000, rng.integers(0, 300))]
+        first = []
+        for key in batch:
+            first.append(key not in reference)
+            reference.add(key)
+        assert seen.add(hashed(pd.Series(batch, dtype="str"))).tolist() == first
+    assert len(seen) == len(reference)
+    assert seen.contains(hashed(["k1", "nowhere"])).tolist() == ["k1" in reference, False]
+    assert (hashed(pd.Series(["a", "b"])) == hashed(np.array(["a", "b"], dtype=object))).all()

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from duanka import __version__, audit, db, queries
 from duanka.choices import Engine
@@ -162,11 +164,34 @@ def _whole(read: Read) -> bool:
 
 def projection_of(edges: pd.DataFrame) -> Projection:
     """The community graph of `edges` (project_edges.cypher's columns): nodes by key, edges weighted."""
-    a = edges["a_type"] + ":" + edges["a"].astype(str)
-    b = edges["b_type"] + ":" + edges["b"].astype(str)
-    codes, keys = pd.factorize(pd.concat([a, b], ignore_index=True))
-    n = len(edges)
-    weights = edges["rel"].map(MODEL.edge_weights).fillna(1.0).to_numpy()
+    return projection_of_pages([edge_page(edges)])
+
+
+def edge_page(edges: pd.DataFrame) -> pa.Table:
+    """A page of project_edges rows as the projection needs them: each end's key ("type:id") and the edge's
+    weight, in Arrow, so a big graph's pages wait in a third of the memory their five text columns took."""
+    rels = pa.array(list(MODEL.edge_weights), pa.string())
+    weights = pa.array(list(MODEL.edge_weights.values()), pa.float64())
+    return pa.table(
+        {
+            "a": pc.binary_join_element_wise(_text(edges["a_type"]), _text(edges["a"]), ":"),
+            "b": pc.binary_join_element_wise(_text(edges["b_type"]), _text(edges["b"]), ":"),
+            "weight": pc.fill_null(pc.take(weights, pc.index_in(_text(edges["rel"]), value_set=rels)), 1.0),
+        }
+    )
+
+
+def _text(column: pd.Series) -> pa.Array:
+    return pa.array(column.astype(str), pa.string())
+
+
+def projection_of_pages(pages: list[pa.Table]) -> Projection:
+    """The community graph of `edge_page` pages: nodes numbered in order of first appearance, ends joined."""
+    edges = pa.concat_tables(pages)
+    ends = pa.chunked_array([*edges["a"].chunks, *edges["b"].chunks], pa.string())
+    codes, keys = pd.factorize(pd.Series(pd.arrays.ArrowExtensionArray(ends)))
+    n = edges.num_rows
+    weights = edges["weight"].to_numpy()
     return Projection(np.asarray(keys, dtype=object), codes[:n], codes[n:], weights)
 
 

@@ -27,9 +27,11 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from duanka import db, queries
 from duanka.detect import increment, run, signals
@@ -232,17 +234,17 @@ class Spill:
 
     def read(self, settings: Settings) -> run.Projection:
         """The community graph, and beside it (two reads at a time) the fact tables' pages put on disk."""
-        edges: list[pd.DataFrame] = []
+        edges: list[pa.Table] = []
 
         def take(name: str, rows: pd.DataFrame) -> None:
             if name == "edges":
-                edges.append(rows)
+                edges.append(run.edge_page(rows))
             else:
                 self.put(name, rows)
 
         reads = run.fact_reads({table: run.FACT_QUERIES[table] for table in ABOUT}, None)
         run.read_pages(settings, {"edges": run.PROJECTION, **reads}, take)
-        return run.projection_of(pd.concat(edges, ignore_index=True))
+        return run.projection_of_pages(edges)
 
     def put(self, table: str, rows: pd.DataFrame) -> None:
         """One page of a fact table, as read."""
@@ -258,7 +260,7 @@ class Spill:
         types = {table: limit[1] for table, (*_, limit) in run.FACT_QUERIES.items() if limit}
         for path in sorted(self.folder.glob("page-*.pickle")):
             table, page = path.stem.split("-")[1:]
-            rows: pd.DataFrame = pickle.loads(path.read_bytes())
+            rows: pd.DataFrame = _read(path)
             found = [keys.get_indexer(types[table] + ":" + rows[column].astype(str)) for column in ABOUT[table]]
             owners = [np.where(at >= 0, shard_of[at], -1) for at in found]
             for shard in np.unique(np.concatenate(owners)):
@@ -273,7 +275,7 @@ class Spill:
         for table in ABOUT:
             found = sorted(self.folder.glob(f"{shard}-{table}-*.pickle"))
             if found:
-                tables[table] = pd.concat([pickle.loads(f.read_bytes()) for f in found], ignore_index=True)
+                tables[table] = pd.concat([_read(f) for f in found], ignore_index=True)
         return _beside(signals.Facts(**tables, evidence=shared.evidence), shared)
 
     def keep(self, shard: int, facts: signals.Facts, first: run.Suspicions) -> None:
@@ -284,11 +286,17 @@ class Spill:
 
     def kept(self, shard: int, shared: Shared) -> tuple[signals.Facts, run.Suspicions]:
         """A shard's facts and first pass, as `keep` left them."""
-        facts, first = pickle.loads((self.folder / f"first-{shard}.pickle").read_bytes())
+        facts, first = _read(self.folder / f"first-{shard}.pickle")
         return _beside(facts, shared), first
 
     def _write(self, name: str, value: object) -> None:
-        (self.folder / f"{name}.pickle").write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        with (self.folder / f"{name}.pickle").open("wb") as f:  # streamed: no second copy in memory
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read(path: Path) -> Any:
+    with path.open("rb") as f:
+        return pickle.load(f)
 
 
 def _beside(facts: signals.Facts, shared: Shared) -> signals.Facts:

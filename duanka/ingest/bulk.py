@@ -4,6 +4,8 @@ For a first load into an empty local database. Repeated pairings are merged
 here exactly as the MERGE loaders would (earliest first_seen, latest
 last_seen, largest days_seen), so the graph comes out identical to a Bolt
 load (a test compares the two). Frames are written whole: no per-row Python.
+Rows that may repeat wait on disk, not in memory: only a hash of each row's
+pairing is held until the end shows which pairings came more than once.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from duanka import db, neo4j_server
 from duanka.errors import DuankaError
+from duanka.ingest.seen import hashed
 from duanka.ingest.writes import NodeWrite, RelWrite
 from duanka.settings import Settings
 from graphmodel.apply import apply_schema
@@ -84,7 +88,7 @@ class BulkSink:
         self.node_files: dict[str, _File] = {}
         self.stub_files: dict[str, _File] = {}
         self.rel_files: dict[str, _File] = {}
-        self.merged: dict[str, list[pd.DataFrame]] = {}  # relationship types whose repeats merge
+        self.merged: dict[str, list[tuple[Path, np.ndarray]]] = {}  # type whose repeats merge -> (rows, pairings)
         self.writes: dict[str, RelWrite] = {}
         self.seconds_import = 0.0
 
@@ -117,7 +121,11 @@ class BulkSink:
         props = [p.name for p in r.props if p.name in frame.columns]
         out = frame[[write.start, write.end, *props]]
         if (r.key is None or r.type in self.written_twice) and any(p.merge != "replace" for p in r.props):
-            self.merged.setdefault(r.type, []).append(out)
+            parts = self.merged.setdefault(r.type, [])
+            parts.append(
+                (self.folder / f"merge_{r.type}_{len(parts)}.pkl", hashed(*(frame[c] for c in write.identity)))
+            )
+            out.to_pickle(parts[-1][0])
             self.writes[r.type] = write
             return
         self._rel_file(write, props).write(out.assign(load_id=self.load_id), r.props)
@@ -136,25 +144,34 @@ class BulkSink:
 
     # -- finishing --------------------------------------------------------------------------
     def _write_merged(self) -> None:
-        """Repeated observations of one pairing become one relationship, as MERGE would make them."""
+        """Repeated observations of one pairing become one relationship, as MERGE would make them.
+
+        The rows are read back a part at a time: a pairing seen once goes straight out, the repeated ones
+        (few) are gathered and merged.
+        """
         for rel_type, parts in self.merged.items():
             write = self.writes[rel_type]
-            frame = pd.concat(parts, ignore_index=True)
-            props = [p for p in write.rel.props if p.name in frame.columns]
-            pair = [write.start, write.end] + ([write.rel.key] if write.rel.key else [])
-            rules = {p.name: {"min": "min", "max": "max"}.get(p.merge, "last") for p in props if p.name not in pair}
-            repeated = frame.duplicated(pair, keep=False)  # few; grouping every row cost 20 s at medium
-            once = frame[~repeated]
-            again = frame[repeated]
-            merged = pd.concat(
-                [
-                    once,
-                    again.groupby(pair, sort=False, as_index=False).agg(rules)
-                    if rules
-                    else again.drop_duplicates(pair),
-                ]
+            repeated = pd.Series(np.concatenate([pairings for _, pairings in parts])).duplicated(keep=False).to_numpy()
+            again, start = [], 0
+            for path, pairings in parts:
+                frame = pd.read_pickle(path)
+                mask, start = repeated[start : start + len(pairings)], start + len(pairings)
+                self._merged_file(write, frame).write(frame[~mask].assign(load_id=self.load_id), write.rel.props)
+                again.append(frame[mask])
+                path.unlink()
+            frame = pd.concat(again, ignore_index=True)
+            if frame.empty:
+                continue
+            pair = write.identity
+            props = [p for p in write.rel.props if p.name in frame.columns and p.name not in pair]
+            rules = {p.name: {"min": "min", "max": "max"}.get(p.merge, "last") for p in props}
+            merged = (
+                frame.groupby(pair, sort=False, as_index=False).agg(rules) if rules else frame.drop_duplicates(pair)
             )
-            self._rel_file(write, [p.name for p in props]).write(merged.assign(load_id=self.load_id), props)
+            self._merged_file(write, frame).write(merged.assign(load_id=self.load_id), write.rel.props)
+
+    def _merged_file(self, write: RelWrite, frame: pd.DataFrame) -> _File:
+        return self._rel_file(write, [p.name for p in write.rel.props if p.name in frame.columns])
 
     def _files(self) -> list[_File]:
         return [*self.node_files.values(), *self.stub_files.values(), *self.rel_files.values()]

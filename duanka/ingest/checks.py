@@ -11,6 +11,7 @@ import neo4j
 import pandas as pd
 
 from duanka.ingest.contract import FileSpec
+from duanka.ingest.seen import Seen, hashed
 from duanka.ingest.writes import WRITES, NodeWrite
 from graphmodel.cypher import known_keys
 from graphmodel.schema import NodeSchema
@@ -22,7 +23,7 @@ def problems(lines: Any, column: str, values: Any, reason: Any) -> pd.DataFrame:
 
 
 def references(
-    sess: neo4j.Session, spec: FileSpec, typed: pd.DataFrame, keys: dict[str, set[Any]], first_load: set[str]
+    sess: neo4j.Session, spec: FileSpec, typed: pd.DataFrame, keys: dict[str, Seen], first_load: set[str]
 ) -> list[pd.DataFrame]:
     """Rows naming a parent (a person, a SIM) that neither this extract nor the graph holds.
 
@@ -33,11 +34,15 @@ def references(
         values = typed[column].dropna()
         target = WRITES[parent][0]
         assert isinstance(target, NodeWrite)
-        known = keys.setdefault(target.node.label, set())
-        unknown = sorted(set(values) - known)
-        if unknown and target.node.label not in first_load:  # else the graph has none to look up
-            known.update(in_database(sess, target.node, unknown))
-        bad = values[[v not in known for v in values]]  # set lookups: isin would copy the whole set per chunk
+        known = keys.setdefault(target.node.label, Seen())
+        hashes = hashed(values)
+        unknown = ~known.contains(hashes)
+        if unknown.any() and target.node.label not in first_load:  # else the graph has none to look up
+            found = in_database(sess, target.node, sorted(set(values[unknown])))
+            if found:
+                known.add(hashed(list(found)))
+                unknown = ~known.contains(hashes)
+        bad = values[unknown]
         if len(bad):
             reason = f"reference to nothing: not in {parent} of this extract or the graph"
             out.append(problems(bad.index, column, bad.to_numpy(), reason))
@@ -53,23 +58,16 @@ def in_database(sess: neo4j.Session, target: NodeSchema, keys: list[Any]) -> set
     return {r["k"] for r in sess.run(query, keys=keys)}
 
 
-def duplicates(spec: FileSpec, typed: pd.DataFrame, seen: set[Any]) -> list[pd.DataFrame]:
+def duplicates(spec: FileSpec, typed: pd.DataFrame, seen: Seen) -> list[pd.DataFrame]:
     """Rows repeating a key an earlier row of the same file had; `seen` carries the keys across chunks."""
     if not spec.key:
         return []
-    columns = [typed[k] for k in spec.key]
-    keys = list(zip(*columns, strict=True)) if len(spec.key) > 1 else typed[spec.key[0]].tolist()
-    dup_lines, dup_values = [], []
-    for line, key in zip(typed.index, keys, strict=True):
-        if key in seen:
-            dup_lines.append(line)
-            dup_values.append("/".join(map(str, key)) if isinstance(key, tuple) else str(key))
-        else:
-            seen.add(key)
-    if not dup_lines:
+    again = ~seen.add(hashed(*(typed[k] for k in spec.key)))
+    if not again.any():
         return []
+    values = typed.loc[again, list(spec.key)].astype(str).agg("/".join, axis=1)
     reason = f"duplicate key {'/'.join(spec.key)}: an earlier row of this file has it"
-    return [problems(dup_lines, spec.key[0], dup_values, reason)]
+    return [problems(values.index, spec.key[0], values.to_numpy(), reason)]
 
 
 def key_conflicts(

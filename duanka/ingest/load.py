@@ -72,15 +72,6 @@ def rel_rows(write: RelWrite, frame: pd.DataFrame) -> list[list[Any]]:
     return _lists([sub[write.start].tolist(), sub[write.end].tolist()] + [_column(sub, p.name) for p in props])
 
 
-def element_ids(write: Write, frame: pd.DataFrame) -> list[int]:
-    """Hashes naming the graph elements `frame` writes, to count distinct elements loaded."""
-    if isinstance(write, NodeWrite):
-        columns = [write.key]
-    else:
-        columns = [write.start, write.end] + ([write.rel.key] if write.rel.key else [])
-    return pd.util.hash_pandas_object(frame[columns].astype(str), index=False).tolist()
-
-
 class BatchWriter:
     """The Bolt sink: turns rows into batches and keeps a few in flight while the next chunk is validated.
 

@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
-import numpy as np
 import pandas as pd
 
 from duanka.ingest import checks
 from duanka.ingest.callrecords import CallAggregator
 from duanka.ingest.contract import FileSpec
-from duanka.ingest.load import element_ids
 from duanka.ingest.prepare import Prepared
 from duanka.ingest.quarantine import Quarantine
+from duanka.ingest.seen import Seen, hashed
 from duanka.ingest.sink import Progress, Sink
 from duanka.ingest.writes import WRITES, NodeWrite, RelWrite
 from graphmodel.schema import NodeSchema, node
@@ -50,15 +49,15 @@ class Loader:
     first_load: set[str]  # labels/types the graph held none of when this load began: their rows are created
     work_dir: Path  # for spilled call-record sums
     progress: Progress | None = None
-    keys: dict[str, set[Any]] = field(default_factory=dict)  # parent keys seen this run, for references
-    loaded: dict[str, set[int]] = field(default_factory=dict)  # label/type -> element identities written
+    keys: dict[str, Seen] = field(default_factory=dict)  # label -> keys seen this run, for references and stubs
+    loaded: dict[str, Seen] = field(default_factory=dict)  # label/type -> elements written
 
     def load_file(
         self, sess: neo4j.Session, spec: FileSpec, path: Path, sha256: str, chunks: Iterable[Prepared]
     ) -> FileReport:
         """Validate chunk by chunk against the run so far, quarantine what fails, write the rest."""
         report = FileReport(spec.name, path.name, sha256)
-        seen: set[Any] = set()
+        seen = Seen()
         for chunk in chunks:
             typed, found = chunk.typed, chunk.problems
             extra = checks.references(sess, spec, typed, self.keys, self.first_load)
@@ -103,9 +102,9 @@ class Loader:
         for write in WRITES[spec.name]:
             if isinstance(write, NodeWrite):
                 self.sink.nodes(write, typed)
-                keys = typed[write.key].tolist()
-                self.keys.setdefault(write.node.label, set()).update(keys)
-                self.loaded.setdefault(write.node.label, set()).update(keys)
+                keys = hashed(typed[write.key])
+                self.keys.setdefault(write.node.label, Seen()).add(keys)
+                self.loaded.setdefault(write.node.label, Seen()).add(keys)
                 continue
             linked = typed[typed[write.start].notna() & typed[write.end].notna()]
             for column, label, stub in (
@@ -113,7 +112,7 @@ class Loader:
                 (write.end, write.rel.end, write.rel.stub_end),
             ):
                 if stub:
-                    self._stubs(node(label), set(linked[column].tolist()))
+                    self._stubs(node(label), linked[column])
             self._relationships(write, linked, in_graph.get(write.rel.type))
 
     def _relationships(self, write: RelWrite, linked: pd.DataFrame, in_graph: set[Any] | None) -> None:
@@ -124,30 +123,24 @@ class Loader:
         uniquely keyed type) the graph does not hold its key: a day's new
         transfers are created even into a full graph.
         """
-        loaded = self.loaded.setdefault(write.rel.type, set())
-        ids = element_ids(write, linked)
+        loaded = self.loaded.setdefault(write.rel.type, Seen())
+        new = loaded.add(hashed(*(linked[c] for c in write.identity)))
         if write.rel.type not in self.first_load and in_graph is None:
             self.sink.relationships(write, linked)
-            loaded.update(ids)
             return
-        new = np.zeros(len(ids), dtype=bool)
-        for i, element in enumerate(ids):
-            if element not in loaded:
-                loaded.add(element)
-                new[i] = True
         if in_graph:
             new &= ~linked[write.rel.key].isin(in_graph).to_numpy()
         self.sink.relationships(write, linked[new], new=True)  # before the repeats that MERGE into them
         if not new.all():
             self.sink.relationships(write, linked[~new])
 
-    def _stubs(self, target: NodeSchema, keys: set[Any]) -> None:
+    def _stubs(self, target: NodeSchema, ends: pd.Series) -> None:
         """Create, key only, the link ends no file describes (another operator's number, an unlisted device)."""
-        known = self.keys.setdefault(target.label, set())
-        missing = sorted(keys - known)
-        if missing:
-            self.sink.stubs(target, missing)
-            known.update(missing)
+        distinct = ends.drop_duplicates()
+        keys = hashed(distinct)
+        missing = self.keys.setdefault(target.label, Seen()).add(keys)  # first sightings
+        if missing.any():
+            self.sink.stubs(target, sorted(distinct[missing].tolist()))
 
     def written(self) -> dict[str, int]:
         """Distinct nodes and relationships written, per label and type: what the graph must show after."""

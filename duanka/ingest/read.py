@@ -88,8 +88,9 @@ def header(path: Path, encoding: str | None = None) -> list[str]:
     return [h.strip() for h in first]
 
 
-def chunks(path: Path, encoding: str | None = None, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
-    """A CSV or Parquet file in chunks of `size` rows, as text, with source line numbers."""
+def chunks(path: Path, encoding: str | None = None, size: int | None = None) -> Iterator[Chunk]:
+    """A CSV or Parquet file in chunks of `size` rows (default CHUNK_ROWS), as text, with source line numbers."""
+    size = size or CHUNK_ROWS
     if path.suffix == ".parquet":
         yield from _parquet_chunks(path, size)
     else:

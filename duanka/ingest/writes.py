@@ -19,6 +19,11 @@ class RelWrite:
     start: str  # column holding the start node's key
     end: str
 
+    @property
+    def identity(self) -> list[str]:
+        """The columns that name one relationship: its ends, and its key where the type has one."""
+        return [self.start, self.end] + ([self.rel.key] if self.rel.key else [])
+
 
 Write = NodeWrite | RelWrite
 
