@@ -196,8 +196,8 @@ def in_turn(settings: Settings, detect: run.DetectRun, timings: dict[str, float]
     """Every entity scored and every cluster found, a shard at a time in this process: what a Dask worker
     does with each shard, so memory holds one shard's facts and signals (and the gathered results) instead
     of the whole graph's. The fact tables are read whole beside the projection, page by page onto disk,
-    then each row dealt to the shards it is about; a shard's first pass waits on disk too while the others
-    make theirs. `timings` receives reading (with the dealing) and scoring (with the seeds' communities)."""
+    then each row dealt to the shards it is about; a shard's graph and first pass wait on disk too while the
+    others make theirs. `timings` receives reading (with the dealing) and scoring (with the seeds' communities)."""
     under = settings.work_dir / "runs"  # on disk: a temporary folder may be memory (tmpfs)
     under.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"{detect.run_id}-shards-", dir=under) as folder:
@@ -215,12 +215,14 @@ def in_turn(settings: Settings, detect: run.DetectRun, timings: dict[str, float]
                 facts = spill.facts(i, shared)
                 first = first_pass(facts, part, detect.params)
                 every_payer |= payers(first)
-                spill.keep(i, facts, first)
-            del facts, first
+                spill.keep(i, facts, first, part)
+            del facts, first, part
+        shards = len(parts)
+        del parts  # each waits on disk with its first pass: memory holds one shard at a time
         results = []
-        for i, part in enumerate(parts):
+        for i in range(shards):
             with run.timed(timings, "scoring"):
-                results.append(score(*spill.kept(i, shared), part, every_payer, detect))
+                results.append(score(*spill.kept(i, shared), every_payer, detect))
     return gathered(results, shared, 1, graph)
 
 
@@ -278,16 +280,16 @@ class Spill:
                 tables[table] = pd.concat([_read(f) for f in found], ignore_index=True)
         return _beside(signals.Facts(**tables, evidence=shared.evidence), shared)
 
-    def keep(self, shard: int, facts: signals.Facts, first: run.Suspicions) -> None:
-        """A shard's facts and first pass, until every shard has made its own (the shared tables left out)."""
+    def keep(self, i: int, facts: signals.Facts, first: run.Suspicions, shard: Shard) -> None:
+        """A shard with its facts and first pass, until every shard has made its own (the shared tables left out)."""
         own = copy.copy(facts)
         own.targets, own.decisions = facts.targets.iloc[:0], facts.decisions.iloc[:0]
-        self._write(f"first-{shard}", (own, first))
+        self._write(f"first-{i}", (own, first, shard))
 
-    def kept(self, shard: int, shared: Shared) -> tuple[signals.Facts, run.Suspicions]:
-        """A shard's facts and first pass, as `keep` left them."""
-        facts, first = _read(self.folder / f"first-{shard}.pickle")
-        return _beside(facts, shared), first
+    def kept(self, i: int, shared: Shared) -> tuple[signals.Facts, run.Suspicions, Shard]:
+        """A shard's facts, first pass and graph, as `keep` left them."""
+        facts, first, shard = _read(self.folder / f"first-{i}.pickle")
+        return _beside(facts, shared), first, shard
 
     def _write(self, name: str, value: object) -> None:
         with (self.folder / f"{name}.pickle").open("wb") as f:  # streamed: no second copy in memory
