@@ -171,15 +171,19 @@ def edge_page(edges: pd.DataFrame) -> pa.Table:
     """A page of project_edges rows as the projection needs them: each end's key ("type:id") and the edge's
     weight, in Arrow: a big graph's pages wait as two keys and a number, not five columns of text
     (at 1 M persons the projection phase's peak fell from 5.2 to 2.8 GB, docs/benchmarks.md)."""
-    rels = pa.array(list(MODEL.edge_weights), pa.string())
-    weights = pa.array(list(MODEL.edge_weights.values()), pa.float64())
+    weight = pc.take(_WEIGHTS, pc.index_in(_text(edges["rel"]), value_set=_WEIGHTED))
     return pa.table(
         {
             "a": pc.binary_join_element_wise(_text(edges["a_type"]), _text(edges["a"]), ":"),
             "b": pc.binary_join_element_wise(_text(edges["b_type"]), _text(edges["b"]), ":"),
-            "weight": pc.fill_null(pc.take(weights, pc.index_in(_text(edges["rel"]), value_set=rels)), 1.0),
+            "weight": pc.fill_null(weight, 1.0),
         }
     )
+
+
+# The model's edge weights as Arrow arrays, made once: relationship type -> its weight (others weigh 1).
+_WEIGHTED = pa.array(list(MODEL.edge_weights), pa.string())
+_WEIGHTS = pa.array(list(MODEL.edge_weights.values()), pa.float64())
 
 
 def _text(column: pd.Series) -> pa.Array:
