@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.isotonic import IsotonicRegression
 
 from duanka.detect.model import MODEL
 
@@ -53,6 +52,8 @@ def fit(raw: np.ndarray, right: np.ndarray, fitted_on: str, version: str = MODEL
     Each step's precision is smoothed as (right + 1) / (entities + 2), so a step of a few entities that
     were all right does not claim certainty, and capped at `most_certain`: a suspicion is never one.
     """
+    from sklearn.isotonic import IsotonicRegression  # here, not at import: scikit-learn takes seconds to load
+
     x, y = np.asarray(raw, dtype=float), np.asarray(right, dtype=float)
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip").fit(x, y)
     step = iso.predict(x)

@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 from duanka.settings import Settings
+
+if TYPE_CHECKING:
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
 
 class Classifier(Protocol):
@@ -97,6 +99,8 @@ def trees(seed: int) -> HistGradientBoostingClassifier:
     """The learner: 200 shallow trees; classes weighted to balance, since a handful of confirmed members
     face thousands of dismissed or unremarkable entities. Chosen over LightGBM by measurement
     (`bench/learn.py --learners`, docs/evaluation.md): the same precision, no extra dependency."""
+    from sklearn.ensemble import HistGradientBoostingClassifier  # here, not at import: it takes seconds to load
+
     return HistGradientBoostingClassifier(
         max_iter=200,
         learning_rate=0.1,

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from duanka import db, neo4j_server
 from duanka.errors import DuankaError
@@ -55,17 +57,18 @@ def _as_text(frame: pd.DataFrame, props: list[Prop]) -> pd.DataFrame:
 
 
 class _File:
-    """One import CSV, readable by its owner only (it holds raw personal data)."""
+    """One import CSV, readable by its owner only (it holds raw personal data); written by Arrow."""
 
     def __init__(self, path: Path, header: list[str]) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.handle = os.fdopen(fd, "wb")
         self.path = path
         self.rows = 0
-        pd.DataFrame(columns=header).to_csv(self.handle, index=False)
+        self.handle.write((",".join(header) + "\n").encode())  # names and types: no comma, no quote
 
     def write(self, frame: pd.DataFrame, props: list[Prop] | tuple[Prop, ...] = ()) -> None:
-        _as_text(frame, list(props)).to_csv(self.handle, header=False, index=False)
+        table = pa.Table.from_pandas(_as_text(frame, list(props)), preserve_index=False)
+        pacsv.write_csv(table, self.handle, pacsv.WriteOptions(include_header=False))
         self.rows += len(frame)
 
 

@@ -1,23 +1,35 @@
 """Stream a source file as chunks of raw strings, each row indexed by its line in the file.
 
-CSV goes through the csv module so that a quoted field with embedded newlines
-keeps its true line number; Parquet is read batch by batch. Nothing is ever
-loaded whole.
+A UTF-8 CSV is parsed by Arrow a chunk of lines at a time while every line is
+one well-formed row (the common case, and ten times faster than a loop in
+Python); from the first chunk that is not — a quoted newline, a row of the
+wrong width, a stray quote, a bare carriage return — the csv module takes over,
+so a quoted field with embedded newlines keeps its true line number and a bad
+row is named. Parquet is read batch by batch. Nothing is ever loaded whole.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import io
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from duanka.errors import DuankaError
 
 CHUNK_ROWS = 50_000
+ARROW_ENCODINGS = ("utf-8", "utf-8-sig")
+READ_BYTES = 8 << 20
+QUOTE, LF = ord('"'), ord("\n")
+_OPENS = np.isin(np.arange(256), list(b',\n"'))  # what may stand before a quote: it opens a field, or doubles one
+_CLOSES = np.isin(np.arange(256), list(b',\r\n"'))  # after a quote: it closes a field, or is doubled
 csv.field_size_limit(64 * 1024 * 1024)  # a huge field is quarantined by validation, not a crash here
 
 
@@ -102,43 +114,131 @@ def _frame(records: list[list[str]], lines: list[int], columns: list[str]) -> pd
     return frame
 
 
-def _csv_chunks(path: Path, encoding: str, size: int) -> Iterator[Chunk]:
-    # errors="replace": a byte that is not in the encoding becomes U+FFFD and the row is
-    # quarantined by validation ("undecodable bytes"), instead of aborting the whole file.
-    with path.open(encoding=encoding, errors="replace", newline="") as handle:
-        reader = csv.reader(handle, strict=False)
+def _csv_chunks(path: Path, encoding: str, size: int, arrow: bool = True) -> Iterator[Chunk]:
+    with path.open("rb") as raw:
+        columns = _plain_header(raw, encoding) if arrow and encoding in ARROW_ENCODINGS else None
+        line = 1
+        if columns is not None:
+            line = yield from _arrow_chunks(raw, columns, size)
+        else:
+            raw.seek(0)
+        # errors="replace": a byte that is not in the encoding becomes U+FFFD and the row is
+        # quarantined by validation ("undecodable bytes"), instead of aborting the whole file.
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        yield from _module_chunks(text, size, columns, line)
+
+
+def _plain_header(raw: io.BufferedReader, encoding: str) -> list[str] | None:
+    """The column names when the first line holds them whole, the file then at the second line."""
+    first = raw.readline()
+    if encoding == "utf-8-sig" and first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    if not _plain(first):  # a quoted name goes on to the next line
+        return None
+    try:
+        (names,) = csv.reader([first.decode("utf-8").rstrip("\r\n")])
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return [h.strip() for h in names]
+
+
+def _arrow_chunks(raw: io.BufferedReader, columns: list[str], size: int) -> Generator[Chunk, None, int]:
+    """Chunks of `size` lines parsed by Arrow; returns the line the csv module must go on from, `raw` there."""
+    line, offset, pending, ended, count = 2, raw.tell(), b"", False, 0  # count: newlines pending
+    while True:
+        while not ended and count < size:
+            more = raw.read(READ_BYTES)
+            ended, pending, count = not more, pending + more, count + more.count(b"\n")
+        if not pending:
+            return line
+        ends = np.flatnonzero(np.frombuffer(pending, np.uint8) == LF)
+        cut = int(ends[size - 1]) + 1 if len(ends) >= size else len(pending)  # else: the file's last lines
+        block, lines = pending[:cut], min(size, len(ends)) + (0 if pending[cut - 1 : cut] == b"\n" else 1)
+        frame = _arrow_frame(block, columns, lines)
+        if frame is None:
+            raw.seek(offset)
+            return line
+        frame.index = pd.RangeIndex(line, line + lines, name="line")
+        yield Chunk(frame)
+        line, offset, pending, count = line + lines, offset + cut, pending[cut:], count - min(size, len(ends))
+
+
+def _arrow_frame(block: bytes, columns: list[str], lines: int) -> pd.DataFrame | None:
+    """The block's rows as text, or None unless each of its `lines` lines is exactly one well-formed row."""
+    if not _plain(block):
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(block),
+            read_options=pacsv.ReadOptions(column_names=columns, use_threads=False, block_size=len(block) + 1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:  # a ragged row, bytes that are not UTF-8
+        return None
+    if table.num_rows != lines:  # a row over two lines, or a blank line
+        return None
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+
+
+def _plain(block: bytes) -> bool:
+    """No bare carriage return, no quoted field left open at the end, and no quote that neither opens nor
+    closes a field nor is doubled in one: where the csv module and Arrow could read a line differently."""
+    if block.count(b"\r") != block.count(b"\r\n"):
+        return False
+    text = np.frombuffer(block, np.uint8)
+    quote = np.flatnonzero(text == QUOTE)
+    if len(quote) % 2:
+        return False
+    if not len(quote):
+        return True
+    before = text[np.maximum(quote - 1, 0)]
+    after = text[np.minimum(quote + 1, len(text) - 1)]
+    at_edge = (quote == 0) | (quote == len(text) - 1)
+    return bool((at_edge | _OPENS[before] | _CLOSES[after]).all())
+
+
+def _module_chunks(handle: io.TextIOWrapper, size: int, columns: list[str] | None, start: int) -> Iterator[Chunk]:
+    """The csv module from line `start` (the header first when `columns` is None)."""
+    reader = csv.reader(handle, strict=False)
+    if columns is None:
         try:
             columns = [h.strip() for h in next(reader)]
         except StopIteration:
             return
-        width = len(columns)
-        records: list[list[str]] = []
-        lines: list[int] = []
-        malformed: list[tuple[int, str, str]] = []
         start = reader.line_num + 1
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                malformed.append((start, "", f"unreadable CSV: {exc}"))
-                start = reader.line_num + 1
-                continue
-            if not record:  # a blank line is no row
-                start = reader.line_num + 1
-                continue
-            if len(record) != width:
-                malformed.append((start, ",".join(record)[:2000], f"expected {width} fields, found {len(record)}"))
-            else:
-                records.append(record)
-                lines.append(start)
-            start = reader.line_num + 1
-            if len(records) + len(malformed) >= size:
-                yield Chunk(_frame(records, lines, columns), malformed)
-                records, lines, malformed = [], [], []
-        if records or malformed:
+    base = start - 1 - reader.line_num  # reader.line_num counts from where the handle began
+    width = len(columns)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    malformed: list[tuple[int, str, str]] = []
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            malformed.append((start, "", f"unreadable CSV: {exc}"))
+            start = base + reader.line_num + 1
+            continue
+        if not record:  # a blank line is no row
+            start = base + reader.line_num + 1
+            continue
+        if len(record) != width:
+            malformed.append((start, ",".join(record)[:2000], f"expected {width} fields, found {len(record)}"))
+        else:
+            records.append(record)
+            lines.append(start)
+        start = base + reader.line_num + 1
+        if len(records) + len(malformed) >= size:
             yield Chunk(_frame(records, lines, columns), malformed)
+            records, lines, malformed = [], [], []
+    if records or malformed:
+        yield Chunk(_frame(records, lines, columns), malformed)
 
 
 def _parquet_chunks(path: Path, size: int) -> Iterator[Chunk]:
