@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 from duanka import browser
 from duanka.errors import DuankaError
 from duanka.settings import LocalServer, Settings, project_root, write_private
@@ -27,6 +29,10 @@ POM = project_root() / "infra" / "neo4j" / "pom.xml"
 LAUNCHER = "org.neo4j.server.startup.Neo4jCommand"
 ADMIN = "org.neo4j.cli.AdminTool"
 MIN_JAVA = 17
+PAGECACHE_AT_LEAST = 4 << 30  # a new store's: the server takes pages as they are touched, so unused it costs nothing
+PAGECACHE_PER_STORE_BYTE = 1.25  # the store and room for a few days' loads and the runs' results
+LEFT_FOR_DUANKA = 6 << 30  # duanka's own processes beside the server (4.3 GB at 1 M persons, docs/benchmarks.md)
+SIZE = re.compile(r"(\d+)\s*([kmgt]?)b?", re.IGNORECASE)
 
 
 def neo4j_version(pom: Path = POM) -> str:
@@ -96,7 +102,32 @@ def install(local: LocalServer) -> InstallResult:
     return InstallResult(neo4j_version(), local.lib, fetched=True)
 
 
-def render_config(local: LocalServer) -> str:
+def pagecache_size(local: LocalServer, memory: int | None = None) -> str:
+    """The page cache the server starts with: as configured, or for "auto" the store's size and room to grow,
+    as far as the machine has room beside the heap and duanka's own processes.
+
+    Reads that miss the page cache go to the file system: with 4 GB for the 8 GB store of 1 M persons, a
+    day's region read its facts 27 times slower than with the store held (docs/benchmarks.md). The size
+    is taken at each start, so the restart after a bulk import sizes it for what was imported."""
+    if local.pagecache != "auto":
+        return local.pagecache
+    databases = local.home / "data" / "databases"
+    store = sum(f.stat().st_size for f in databases.rglob("*") if f.is_file()) if databases.exists() else 0
+    memory = psutil.virtual_memory().total if memory is None else memory
+    room = memory - size_bytes(local.heap) - LEFT_FOR_DUANKA
+    wanted = max(PAGECACHE_AT_LEAST, int(PAGECACHE_PER_STORE_BYTE * store))
+    return f"{max(min(wanted, room), 1 << 30) >> 20}m"
+
+
+def size_bytes(size: str) -> int:
+    """Bytes of a memory size as Neo4j writes them: 512m, 4g, 4G, 1024k."""
+    found = SIZE.fullmatch(size.strip())
+    if not found:
+        raise DuankaError(f"{size!r} is not a memory size (like 512m or 4g).")
+    return int(found[1]) << (10 * "kmgt".find(found[2].lower()) + 10 if found[2] else 0)
+
+
+def render_config(local: LocalServer, memory: int | None = None) -> str:
     """neo4j.conf for one 2-core, 24 GB machine; every size and port is overridable."""
     home = local.home
     return "\n".join(
@@ -112,7 +143,8 @@ def render_config(local: LocalServer) -> str:
             "client.allow_telemetry=false",
             f"server.memory.heap.initial_size={local.heap}",
             f"server.memory.heap.max_size={local.heap}",
-            f"server.memory.pagecache.size={local.pagecache}",
+            f"# page cache: DUANKA_NEO4J_PAGECACHE={local.pagecache}; auto sizes it to the store at each start",
+            f"server.memory.pagecache.size={pagecache_size(local, memory)}",
             "db.tx_log.rotation.retention_policy=2 days 2G",
             # Bolt waits 5 s a connector for idle thread pools on shutdown: 10 s of every stop (and every
             # bulk import stops the server). Nothing is pending when duanka stops it.

@@ -31,7 +31,7 @@ class LocalServer:
     bolt_port: int = 7687
     http_port: int = 7474
     heap: str = "4g"
-    pagecache: str = "4g"
+    pagecache: str = "auto"  # a size, or auto: the store's size and room to grow (neo4j_server.pagecache_size)
 
     @property
     def lib(self) -> Path:
@@ -93,7 +93,7 @@ class Settings:
             bolt_port=int(env.get("DUANKA_NEO4J_BOLT_PORT", 7687)),
             http_port=int(env.get("DUANKA_NEO4J_HTTP_PORT", 7474)),
             heap=env.get("DUANKA_NEO4J_HEAP", "4g"),
-            pagecache=env.get("DUANKA_NEO4J_PAGECACHE", "4g"),
+            pagecache=env.get("DUANKA_NEO4J_PAGECACHE", "auto"),
         )
         uri = env.get("NEO4J_URI")
         connection = Connection(

@@ -145,6 +145,22 @@ def test_config_listens_on_loopback_and_is_sized() -> None:
     assert "dbms.security.auth_enabled=true" in conf
 
 
+def test_the_page_cache_is_sized_to_the_store_within_the_machine(tmp_path: Path) -> None:
+    """auto: at least 4 GB, else the store and a quarter more, never more than the machine has room for."""
+    store = tmp_path / "data" / "databases" / "neo4j"
+    store.mkdir(parents=True)
+    local = LocalServer(home=tmp_path, heap="4g", pagecache="auto")
+    assert neo4j_server.pagecache_size(local, memory=64 << 30) == "4096m"  # a new store
+    with (store / "neostore.nodestore.db").open("wb") as f:
+        f.truncate(8 << 30)  # sparse: 8 GB on paper, nothing on disk
+    assert neo4j_server.pagecache_size(local, memory=64 << 30) == "10240m"
+    assert neo4j_server.pagecache_size(local, memory=16 << 30) == "6144m"  # 16 GB less the heap and duanka's 6
+    assert neo4j_server.pagecache_size(LocalServer(home=tmp_path, pagecache="2g")) == "2g"
+    assert "server.memory.pagecache.size=6144m" in neo4j_server.render_config(local, memory=16 << 30)
+    sizes = [neo4j_server.size_bytes(s) for s in ("512m", "4g", "4G", "1024k", "7")]
+    assert sizes == [512 << 20, 4 << 30, 4 << 30, 1 << 20, 7]
+
+
 def test_remote_uri_is_not_local() -> None:
     s = Settings.from_env(
         {"NEO4J_URI": "neo4j://cluster.example:7687", "NEO4J_PASSWORD": "x", "NEO4J_DATABASE": "fraud"}
