@@ -44,7 +44,8 @@ def _header(p: Prop) -> str:
 
 
 def _as_text(frame: pd.DataFrame, props: list[Prop]) -> pd.DataFrame:
-    """Booleans as true/false and whole numbers without '.0', by the declared kind; missing stays empty."""
+    """Booleans as true/false and whole numbers without '.0', by the declared kind; missing stays empty;
+    any column of Python objects as text (Arrow writes a column of one type)."""
     out = frame.copy()
     for p in props:
         if p.name not in out.columns:
@@ -53,6 +54,8 @@ def _as_text(frame: pd.DataFrame, props: list[Prop]) -> pd.DataFrame:
             out[p.name] = out[p.name].map({True: "true", False: "false"})
         elif p.kind == "int":
             out[p.name] = pd.to_numeric(out[p.name], errors="coerce").astype("Int64")
+    for name in out.select_dtypes(include="object").columns:
+        out[name] = out[name].astype("string")
     return out
 
 
