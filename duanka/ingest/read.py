@@ -1,11 +1,12 @@
 """Stream a source file as chunks of raw strings, each row indexed by its line in the file.
 
 A UTF-8 CSV is parsed by Arrow a chunk of lines at a time while every line is
-one well-formed row (the common case, and two to three times faster than the
-csv module in a loop: docs/benchmarks.md); from the first chunk that is not — a quoted newline, a row of the
-wrong width, a stray quote, a bare carriage return — the csv module takes over,
-so a quoted field with embedded newlines keeps its true line number and a bad
-row is named. Parquet is read batch by batch. Nothing is ever loaded whole.
+one well-formed row (the common case; two to three times faster than the csv
+module in a loop, docs/benchmarks.md). From the first chunk that is not — a
+quoted newline, a row of the wrong width, a stray quote, a bare carriage
+return — the csv module takes over, so a quoted field with embedded newlines
+keeps its true line number and a bad row is named. Parquet is read batch by
+batch. Nothing is ever loaded whole.
 """
 
 from __future__ import annotations
