@@ -16,6 +16,7 @@ from rich.table import Table
 from duanka import neo4j_server, progress
 from duanka.choices import Decided, Difficulty, Engine, Executor, Lang
 from duanka.errors import DuankaError
+from duanka.library import LIBRARY
 from duanka.params import DetectParams, ExportParams
 from duanka.settings import Settings
 
@@ -324,16 +325,18 @@ def export_cmd(
 @app.command("query")
 @friendly
 def query_cmd(
-    name: str = typer.Argument(..., help="A query of queries/, e.g. latest_clusters, cluster, shared_device."),
+    name: str = typer.Argument(..., help=f"A saved query of the investigator's library: {', '.join(LIBRARY)}."),
     param: list[str] = typer.Option([], "--param", "-p", help="k=v (numbers are read as numbers)."),
     limit: int = typer.Option(50, help="Rows printed."),
 ) -> None:
-    """Run one of the investigator's saved queries and print a table."""
-    from duanka import db, queries
+    """Run one of the investigator's saved queries, read-only, and print a table."""
+    from duanka import db
+    from duanka.library import saved
     from duanka.querytool import parse_params, run_query
 
+    cypher = saved(name)
     with db.session(Settings.from_env()) as sess:
-        columns, rows = run_query(sess, queries.load(name), parse_params(param, queries.load(name)))
+        columns, rows = run_query(sess, cypher, parse_params(param, cypher))
     table = Table(*columns, title=f"{name} ({len(rows)} rows)")
     for row in rows[:limit]:
         table.add_row(*(escape(v) for v in row))
@@ -651,8 +654,10 @@ def run_cmd(
 
 @app.command("docs")
 def docs_cmd() -> None:
-    """Regenerate docs/graph-model.md, its picture and queries/ from the schema, and the model table in docs/detection.md."""
+    """Regenerate docs/graph-model.md, its picture and queries/ from the schema, the model table in docs/detection.md
+    and the README's list of saved queries."""
     from duanka.detect.model import with_model_table
+    from duanka.library import with_library
     from duanka.settings import project_root
     from graphmodel.docs import write_all
 
@@ -661,6 +666,9 @@ def docs_cmd() -> None:
     page = project_root() / "docs" / "detection.md"
     page.write_text(with_model_table(page.read_text(encoding="utf-8")), encoding="utf-8")
     console.print(f"wrote {page}")
+    readme = project_root() / "README.md"
+    readme.write_text(with_library(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    console.print(f"wrote {readme}")
 
 
 def main() -> None:
