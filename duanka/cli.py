@@ -113,6 +113,26 @@ def neo4j_schema() -> None:
     )
 
 
+@neo4j_app.command("empty")
+@friendly
+def neo4j_empty(
+    empty_the_database: bool = typer.Option(False, help="Say so: every node and relationship is deleted."),
+    reason: str = typer.Option("", help="Why (recorded in the audit log)."),
+    by: str | None = typer.Option(None, help="Who empties it (recorded; default DUANKA_USER, else the login name)."),
+) -> None:
+    """Empty the configured database (constraints and indexes stay); recorded in the audit log first."""
+    from duanka.maintenance import empty_database
+
+    if not empty_the_database:
+        raise DuankaError("This deletes everything in the configured database: add --empty-the-database to say so.")
+    settings = Settings.from_env()
+    held = empty_database(settings, reason, by)
+    console.print(
+        f"[green]✓[/] emptied {settings.connection.uri}: {held['entities']:,} persons, cards, accounts "
+        f"and devices and {held['relationships']:,} relationships deleted (audit log: empty_database)"
+    )
+
+
 @prefect_app.command("start")
 @friendly
 def prefect_start() -> None:

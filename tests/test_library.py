@@ -8,7 +8,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from duanka import db, queries
+from duanka import audit, db, queries
 from duanka.browser import guide_html
 from duanka.cli import app
 from duanka.errors import DuankaError
@@ -98,3 +98,22 @@ def test_query_leaves_the_graph_unchanged_when_asked_to_write(some_graph: Settin
         result = runner.invoke(app, ["query", name])
         assert result.exit_code == 1, result.output
     assert _count(some_graph) == 5
+
+
+@pytest.mark.neo4j
+def test_emptying_the_database_is_asked_for_and_audited(some_graph: Settings) -> None:
+    runner = CliRunner()
+    before = len(audit.entries(some_graph))
+    refused = runner.invoke(app, ["neo4j", "empty", "--reason", "start over"])
+    assert refused.exit_code == 1 and "--empty-the-database" in refused.output
+    unexplained = runner.invoke(app, ["neo4j", "empty", "--empty-the-database"])
+    assert unexplained.exit_code == 1 and "--reason" in unexplained.output
+    assert _count(some_graph) == 5 and len(audit.entries(some_graph)) == before
+
+    done = runner.invoke(app, ["neo4j", "empty", "--empty-the-database", "--reason", "start over", "--by", "王警官"])
+    assert done.exit_code == 0, done.output
+    assert _count(some_graph) == 0
+    entry = audit.entries(some_graph)[-1]
+    assert entry["action"] == "empty_database" and entry["by"] == "王警官" and entry["reason"] == "start over"
+    assert entry["entities"] == 5 and entry["database"] == some_graph.connection.database
+    audit.verify(some_graph)
