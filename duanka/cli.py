@@ -449,7 +449,8 @@ def audit_cmd(
     since: str = typer.Option("1970-01-01", help="ISO date or time (UTC)."),
     verify: bool = typer.Option(True, help="Check the log's hash chain first."),
 ) -> None:
-    """Every load, detection, export and decision since a date: who, what, where."""
+    """Every load, detection, export and decision since a date: who, what, where; and any decision found in the
+    graph that the log lacks, marked UNAUDITED."""
     from duanka import audit
     from duanka.casework import decisions_frame
 
@@ -460,22 +461,29 @@ def audit_cmd(
     rows = audit.entries(settings, since)
     logged = {r.get("decision_id") for r in rows}
     try:
-        browser = decisions_frame(settings, since)
+        in_graph = decisions_frame(settings, since)
     except DuankaError:
-        browser = None
+        in_graph = None
     table = Table("at", "action", "by", "details", title=f"Audit since {since}")
     for r in rows:
         details = {k: v for k, v in r.items() if k not in ("at", "action", "by", "prev")}
         table.add_row(r["at"], r["action"], escape(str(r["by"])), escape(json.dumps(details, ensure_ascii=False)))
-    if browser is not None:
-        for r in browser[~browser["decision_id"].isin(logged)].itertuples():
+    unaudited = 0
+    if in_graph is not None:
+        for r in in_graph[~in_graph["decision_id"].isin(logged)].itertuples():
+            unaudited += 1
             table.add_row(
                 r.at[:19],
-                "decide (Browser)",
+                "[bold red]UNAUDITED[/] decide",
                 escape(str(r.by)),
                 escape(f"{r.entity_type}:{r.entity_id} {r.status}: {r.note}"),
             )
     console.print(table)
+    if unaudited:
+        console.print(
+            f"[bold red]{unaudited} decision(s) in the graph are missing from the audit log:[/] written with the "
+            "database account directly, not with `duanka decide`; who wrote them is only what they claim."
+        )
 
 
 @app.command("case")

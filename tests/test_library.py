@@ -117,3 +117,17 @@ def test_emptying_the_database_is_asked_for_and_audited(some_graph: Settings) ->
     assert entry["action"] == "empty_database" and entry["by"] == "王警官" and entry["reason"] == "start over"
     assert entry["entities"] == 5 and entry["database"] == some_graph.connection.database
     audit.verify(some_graph)
+
+
+@pytest.mark.neo4j
+def test_audit_marks_decisions_written_around_duanka_decide(some_graph: Settings) -> None:
+    from duanka.casework import decide
+
+    decide(some_graph, "person:P1", "dismissed", "王警官", "checked on site")
+    with db.session(some_graph) as sess:
+        db.run(sess, queries.load("casework/decide"), **WRITES["casework/decide"])
+    result = CliRunner().invoke(app, ["audit", "--since", "2000-01-01"])
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert text.count("UNAUDITED") == 1
+    assert "1 decision(s) in the graph are missing from the audit log" in text
