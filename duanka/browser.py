@@ -1,9 +1,11 @@
 """Neo4j Browser for investigators: a guide of the saved queries and a style that colours suspected roles.
 
-Both are generated — the guide from queries/, the style from the schema and the
-report's role colours — and served by the project's own Neo4j at
-/browser/duanka/, by adding them to the Browser's jar. The server runs them
-after login (browser.post_connect_cmd), so an investigator lands in the guide.
+Both are generated — the guide from the investigator's library (duanka/library.py:
+read queries only; decisions are recorded with `duanka decide`, which audits
+them), the style from the schema and the report's role colours — and served by
+the project's own Neo4j at /browser/duanka/, by adding them to the Browser's
+jar. The server runs them after login (browser.post_connect_cmd), so an
+investigator lands in the guide.
 """
 
 from __future__ import annotations
@@ -13,24 +15,12 @@ import html
 import zipfile
 from pathlib import Path
 
-from duanka.queries import QUERIES
+from duanka.library import LIBRARY, parts
 from graphmodel.docs import LABEL_COLOURS
-from graphmodel.roles import CONFIRMED, ROLES, SUSPECT
+from graphmodel.roles import CONFIRMED, DECISIONS, ROLES, SUSPECT
 from graphmodel.schema import NODES
 
 PREFIX = "browser/duanka/"
-# The guide's order: triage first, then the ways into one lead, then the decision.
-GUIDE = (
-    "latest_clusters",
-    "cluster",
-    "latest_leads",
-    "shared_device",
-    "identity",
-    "money_path",
-    "neighbourhood",
-    "new_or_grown",
-    "casework/decide",
-)
 # One click fills a parameter with the latest run's strongest example, so every query runs as is.
 LATEST = (
     "MATCH (r:Run {kind: 'detect', status: 'completed'}) WITH r ORDER BY r.finished_at DESC LIMIT 1 "
@@ -48,24 +38,30 @@ EXAMPLES = {
     "msisdn": _latest("Sim", "msisdn"),
     "person": _latest("Person", "person_id"),
     "account_id": _latest("Account", "account_id"),
-    "entity_type": "'sim'",
-    "entity_id": _latest("Sim", "msisdn"),
-    "status": "'under_review'",
-    "by": "'your name'",
-    "note": "'why: what you checked'",
     "limit": "100",
     "hours": "72",
 }
 
 
 def _parts(name: str) -> tuple[str, list[str], str]:
-    """A query file's comment (the description), its parameters, and its Cypher."""
-    lines = (QUERIES / f"{name}.cypher").read_text(encoding="utf-8").splitlines()
-    comment = [line[2:].strip() for line in lines if line.startswith("//")]
-    cypher = "\n".join(line for line in lines if not line.startswith("//")).strip()
-    params = [p for p in EXAMPLES if f"${p}" in cypher]
-    about = " ".join(c for c in comment if not c.startswith(("Parameters", ":param")))
-    return about, params, cypher
+    """A saved query's description, its parameters, and its Cypher."""
+    about, cypher = parts(name)
+    return about, [p for p in EXAMPLES if f"${p}" in cypher], cypher
+
+
+def _decide() -> str:
+    """The guide's last slide: decisions are not taken in the Browser but with `duanka decide`, which
+    records them with an audit entry."""
+    command = (
+        f'duanka decide sim:13800138000 --status {"|".join(DECISIONS)} --by "your name" --note "why: what you checked"'
+    )
+    return f"""<slide class="row-fluid"><div class="col-sm-12">
+<h3>decide</h3>
+<p>This guide only reads. Record what you found on a lead with <code>duanka decide</code>, which writes the
+decision (who, when, the written grounds, the run and score it refers to) and an entry in the audit log:</p>
+<pre>{html.escape(command)}</pre>
+<p>The entity is <code>type:id</code>, a bare id, or a lead's <code>lead_ref</code>. Only a decision makes anything
+<b>confirmed</b> (docs/casework.md).</p></div></slide>"""
 
 
 def _runnable(code: str) -> str:
@@ -73,7 +69,7 @@ def _runnable(code: str) -> str:
 
 
 def guide_html() -> str:
-    """The Neo4j Browser guide: the investigators' saved queries as runnable slides."""
+    """The Neo4j Browser guide: the investigators' saved queries as runnable slides, then how to decide."""
     slides = [
         """<slide class="row-fluid"><div class="col-sm-12">
 <h3>duanka 断卡 — investigator's guide</h3>
@@ -83,7 +79,7 @@ def guide_html() -> str:
 ring means an investigator <b>confirmed</b> it. Queries with parameters come with a <code>:param</code> box that
 fills in the latest run's strongest example; change the value to look at another.</p></div></slide>"""
     ]
-    for name in GUIDE:
+    for name in LIBRARY:
         about, params, cypher = _parts(name)
         setters = "".join(_runnable(f":param {p} => {EXAMPLES[p]}") for p in params if p not in ("limit", "hours"))
         setters += "".join(_runnable(f":param {p} => {EXAMPLES[p]}") for p in params if p in ("limit", "hours"))
@@ -92,6 +88,7 @@ fills in the latest run's strongest example; change the value to look at another
 {setters}{_runnable(cypher)}
 <p><small>queries/{html.escape(name)}.cypher — also <code>duanka query {html.escape(name)}</code></small></p>
 </div></slide>""")
+    slides.append(_decide())
     return (
         '<article class="guide"><carousel class="deck container-fluid">\n'
         + "\n".join(slides)

@@ -16,6 +16,7 @@ from rich.table import Table
 from duanka import neo4j_server, progress
 from duanka.choices import Decided, Difficulty, Engine, Executor, Lang
 from duanka.errors import DuankaError
+from duanka.library import LIBRARY
 from duanka.params import DetectParams, ExportParams
 from duanka.settings import Settings
 
@@ -109,6 +110,26 @@ def neo4j_schema() -> None:
         created = apply_schema(sess)
     console.print(
         f"Schema applied: {len(created)} created" + (f" ({', '.join(created)})" if created else ", nothing to change")
+    )
+
+
+@neo4j_app.command("empty")
+@friendly
+def neo4j_empty(
+    empty_the_database: bool = typer.Option(False, help="Say so: every node and relationship is deleted."),
+    reason: str = typer.Option("", help="Why (recorded in the audit log)."),
+    by: str | None = typer.Option(None, help="Who empties it (recorded; default DUANKA_USER, else the login name)."),
+) -> None:
+    """Empty the configured database (constraints and indexes stay); recorded in the audit log first."""
+    from duanka.maintenance import empty_database
+
+    if not empty_the_database:
+        raise DuankaError("This deletes everything in the configured database: add --empty-the-database to say so.")
+    settings = Settings.from_env()
+    held = empty_database(settings, reason, by)
+    console.print(
+        f"[green]✓[/] emptied {settings.connection.uri}: {held['entities']:,} persons, cards, accounts "
+        f"and devices and {held['relationships']:,} relationships deleted (audit log: empty_database)"
     )
 
 
@@ -324,16 +345,18 @@ def export_cmd(
 @app.command("query")
 @friendly
 def query_cmd(
-    name: str = typer.Argument(..., help="A query of queries/, e.g. latest_clusters, cluster, shared_device."),
+    name: str = typer.Argument(..., help=f"A saved query of the investigator's library: {', '.join(LIBRARY)}."),
     param: list[str] = typer.Option([], "--param", "-p", help="k=v (numbers are read as numbers)."),
     limit: int = typer.Option(50, help="Rows printed."),
 ) -> None:
-    """Run one of the investigator's saved queries and print a table."""
-    from duanka import db, queries
+    """Run one of the investigator's saved queries, read-only, and print a table."""
+    from duanka import db
+    from duanka.library import saved
     from duanka.querytool import parse_params, run_query
 
+    cypher = saved(name)
     with db.session(Settings.from_env()) as sess:
-        columns, rows = run_query(sess, queries.load(name), parse_params(param, queries.load(name)))
+        columns, rows = run_query(sess, cypher, parse_params(param, cypher))
     table = Table(*columns, title=f"{name} ({len(rows)} rows)")
     for row in rows[:limit]:
         table.add_row(*(escape(v) for v in row))
@@ -426,7 +449,8 @@ def audit_cmd(
     since: str = typer.Option("1970-01-01", help="ISO date or time (UTC)."),
     verify: bool = typer.Option(True, help="Check the log's hash chain first."),
 ) -> None:
-    """Every load, detection, export and decision since a date: who, what, where."""
+    """Every load, detection, export and decision since a date: who, what, where; and any decision found in the
+    graph that the log lacks, marked UNAUDITED."""
     from duanka import audit
     from duanka.casework import decisions_frame
 
@@ -437,22 +461,29 @@ def audit_cmd(
     rows = audit.entries(settings, since)
     logged = {r.get("decision_id") for r in rows}
     try:
-        browser = decisions_frame(settings, since)
+        in_graph = decisions_frame(settings, since)
     except DuankaError:
-        browser = None
+        in_graph = None
     table = Table("at", "action", "by", "details", title=f"Audit since {since}")
     for r in rows:
         details = {k: v for k, v in r.items() if k not in ("at", "action", "by", "prev")}
         table.add_row(r["at"], r["action"], escape(str(r["by"])), escape(json.dumps(details, ensure_ascii=False)))
-    if browser is not None:
-        for r in browser[~browser["decision_id"].isin(logged)].itertuples():
+    unaudited = 0
+    if in_graph is not None:
+        for r in in_graph[~in_graph["decision_id"].isin(logged)].itertuples():
+            unaudited += 1
             table.add_row(
                 r.at[:19],
-                "decide (Browser)",
+                "[bold red]UNAUDITED[/] decide",
                 escape(str(r.by)),
                 escape(f"{r.entity_type}:{r.entity_id} {r.status}: {r.note}"),
             )
     console.print(table)
+    if unaudited:
+        console.print(
+            f"[bold red]{unaudited} decision(s) in the graph are missing from the audit log:[/] written with the "
+            "database account directly, not with `duanka decide`; who wrote them is only what they claim."
+        )
 
 
 @app.command("case")
@@ -651,8 +682,10 @@ def run_cmd(
 
 @app.command("docs")
 def docs_cmd() -> None:
-    """Regenerate docs/graph-model.md, its picture and queries/ from the schema, and the model table in docs/detection.md."""
+    """Regenerate docs/graph-model.md, its picture and queries/ from the schema, the model table in docs/detection.md
+    and the README's list of saved queries."""
     from duanka.detect.model import with_model_table
+    from duanka.library import with_library
     from duanka.settings import project_root
     from graphmodel.docs import write_all
 
@@ -661,6 +694,9 @@ def docs_cmd() -> None:
     page = project_root() / "docs" / "detection.md"
     page.write_text(with_model_table(page.read_text(encoding="utf-8")), encoding="utf-8")
     console.print(f"wrote {page}")
+    readme = project_root() / "README.md"
+    readme.write_text(with_library(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    console.print(f"wrote {readme}")
 
 
 def main() -> None:

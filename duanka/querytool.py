@@ -1,4 +1,5 @@
-"""Run a saved query from the command line: parameters from k=v, graph values as readable text."""
+"""Run a saved query from the command line: parameters from k=v, graph values as readable text, in a
+read transaction (the server refuses a write)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import re
 from typing import Any
 
 import neo4j
+from neo4j.exceptions import ClientError
 from neo4j.graph import Node, Path, Relationship
 
 from duanka.errors import DuankaError
+from duanka.library import WRITES
 
+ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"  # the server's refusal of a write in a read transaction
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 DEFAULTS: dict[str, Any] = {"limit": 100, "hours": 72, "run_id": None}
 NUMERIC = {"limit", "hours"}  # every other parameter is text: ids like 13800138000 must stay strings
@@ -74,8 +78,19 @@ def describe(value: Any) -> str:
 
 
 def run_query(session: neo4j.Session, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """A saved query's column names and rows as text."""
-    result = session.run(cypher, params)
-    columns = list(result.keys())
-    rows = [[describe(v) for v in record.values()] for record in result]
-    return columns, rows
+    """A saved query's column names and rows as text, read in a read transaction: should the query try to
+    write, the server refuses it and the graph stays as it was."""
+
+    def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[str]]]:
+        result = tx.run(cypher, params)
+        return list(result.keys()), [[describe(v) for v in record.values()] for record in result]
+
+    try:
+        return session.execute_read(work)
+    except ClientError as exc:
+        if exc.code != ACCESS_MODE:
+            raise
+        raise DuankaError(
+            f"Refused: a saved query only reads, and this one tries to write (what writes has its own command: "
+            f"{WRITES})."
+        ) from exc

@@ -17,7 +17,7 @@ import pandas as pd
 from prefect import flow, get_run_logger
 
 import flows  # noqa: F401  (Prefect environment)
-from duanka import db
+from duanka import maintenance
 from duanka.detect import warning
 from duanka.detect.evaluate import Truth
 from duanka.generate.views import Timeline
@@ -45,7 +45,7 @@ def replay(
     seen: list[tuple[pd.Timestamp, pd.DataFrame]] = []
     log: list[dict[str, Any]] = []
     with database_lock(settings, f"replay {world}", wait=0):
-        db.empty_database(settings)
+        maintenance.empty_database(settings, f"replay of {world}")
         while since is None or since < last:
             rows = timeline.extract(folder / "extract", until, since)
             began = time.perf_counter()

@@ -24,6 +24,7 @@ from duanka.ingest.contract import SPECS
 from duanka.ingest.mapping import SourceMapping
 from duanka.ingest.normalise import parse_timestamps, timestamp_text
 from duanka.ingest.prepare import prepare, prepared_chunks
+from duanka.library import LIBRARY
 from duanka.settings import Settings
 
 FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
@@ -274,7 +275,7 @@ def test_the_pipeline_runs_on_each_foreign_extract(
 
 def _casework_and_guide_work(settings: Settings, out: Path, leads: pd.DataFrame) -> None:
     """A case file, an explanation and every query of the Browser guide, on whatever this extract held."""
-    from duanka.browser import EXAMPLES, GUIDE, _parts
+    from duanka.browser import EXAMPLES, _parts
     from duanka.casework import CaseParams, case_file, explain
 
     ref = leads["lead_ref"].iloc[0]
@@ -282,9 +283,7 @@ def _casework_and_guide_work(settings: Settings, out: Path, leads: pd.DataFrame)
     clusters = pd.read_csv(out / "clusters.csv", dtype=str, encoding="utf-8-sig")
     assert case_file(settings, CaseParams(clusters["cluster_id"].iloc[0], out / "case"))
     with db.session(settings) as sess:
-        for name in GUIDE:
-            if name.startswith("casework/"):
-                continue
+        for name in LIBRARY:
             _, params, _cypher = _parts(name)
             values = {p: db.read(sess, f"RETURN {EXAMPLES[p]} AS v")[0]["v"] for p in params}
             db.read(sess, queries.load(name), **values)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from duanka import audit
 from duanka.detect import warning
 from duanka.generate import generate
 from duanka.generate.views import Timeline
@@ -110,6 +111,8 @@ def test_a_replay_flags_rings_before_their_victims_pay(world: Path, settings: Se
         "mule_account",
     }
     assert (tmp_path / "timeline.png").read_bytes()[:4] == b"\x89PNG"
+    emptied = [e for e in audit.entries(settings) if e["action"] == "empty_database"]
+    assert emptied and emptied[-1]["reason"] == f"replay of {world}", "the replay emptied the database unaudited"
 
 
 def test_a_replay_asks_before_it_empties_the_database(world: Path) -> None:
