@@ -236,3 +236,27 @@ def test_an_unreachable_database_neither_stops_nor_delays_an_append_and_the_anch
     assert any("anchor lags by 2 entries" in w for w in checked.warnings)
     audit.append(own_log, "decide", by="王警官")
     assert audit.verify(own_log).warnings == () and audit.verify(own_log).anchor.entries == 6  # type: ignore[union-attr]
+
+
+def test_the_audit_command_names_a_torn_tail_and_fails_on_tampering(
+    offline: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from duanka.cli import app
+
+    monkeypatch.setenv("DUANKA_WORK_DIR", str(offline.work_dir))
+    monkeypatch.setenv("DUANKA_NEO4J_HOME", str(offline.local.home))
+    lines = three(offline)
+    rewrite(offline, [*lines, lines[2][:40]])
+    shown = CliRunner().invoke(app, ["audit"])
+    assert shown.exit_code == 0, shown.output
+    assert "3 entries, every MAC intact" in shown.output and "torn last line" in shown.output
+    assert "user2" in shown.output and who_ran_here() in shown.output
+    rewrite(offline, [lines[0], lines[2]])
+    refused = CliRunner().invoke(app, ["audit"])
+    assert refused.exit_code == 1 and "line 2 is entry 3" in refused.output
+
+
+def who_ran_here() -> str:
+    return f"{pwd.getpwuid(os.getuid()).pw_name}@{socket.gethostname()}"
