@@ -97,6 +97,8 @@ def who_ran() -> dict[str, Any]:
 def append(settings: Settings, action: str, by: str | None = None, **details: Any) -> dict[str, Any]:
     """Append one keyed entry under an exclusive lock (concurrent writers never interleave or fork the
     chain), then move the database's anchor to it, best effort."""
+    if clash := sorted(set(details) & set(OWN)):
+        raise ValueError(f"An audit entry's details cannot set {', '.join(clash)}: every entry has its own.")
     key = keys.key(keys.AUDIT)  # first: a refused key leaves the log as it was
     path = log_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,8 +221,6 @@ def _mac(key: bytes, prev: str, body: dict[str, Any]) -> str:
 
 
 def _entry(key: bytes, seq: int, prev: str, action: str, by: str | None, details: dict[str, Any]) -> dict[str, Any]:
-    if clash := sorted(set(details) & set(OWN)):
-        raise ValueError(f"An audit entry's details cannot set {', '.join(clash)}: every entry has its own.")
     own = {"seq": seq, "at": datetime.now(UTC).isoformat(timespec="seconds"), "action": action}
     body = {**details, **own, "by": current_user(by), **who_ran()}
     body = json.loads(json.dumps(body, ensure_ascii=False, default=str))  # as it reads back: what the MAC covers
