@@ -134,6 +134,7 @@ def case_file(settings: Settings, params: CaseParams) -> list[Path]:
         entity_id=[show(v, k) for v, k in zip(decisions["entity_id"], decisions["entity_type"], strict=False)]
     )
     out = params.out
+    audit.before_unmasked(settings, "case", params.masked, params.by, params.reason, out, cluster_id=params.cluster_id)
     out.mkdir(parents=True, exist_ok=True)
     written = [
         sheets.write_csv(members.drop(columns=["cluster_id"]), out / "members.csv"),

@@ -447,27 +447,37 @@ def explain_cmd(
 @friendly
 def audit_cmd(
     since: str = typer.Option("1970-01-01", help="ISO date or time (UTC)."),
-    verify: bool = typer.Option(True, help="Check the log's hash chain first."),
+    verify: bool = typer.Option(True, help="Check the log's MACs and its anchor in the database first."),
 ) -> None:
-    """Every load, detection, export and decision since a date: who, what, where; and any decision found in the
-    graph that the log lacks, marked UNAUDITED."""
+    """Every load, detection, export and decision since a date: who (as named, and the account that ran it),
+    what, where; and any decision found in the graph that the log lacks, marked UNAUDITED."""
     from duanka import audit
     from duanka.casework import decisions_frame
 
     settings = Settings.from_env()
     if verify:
-        count = audit.verify(settings)
-        console.print(f"Audit log {audit.log_path(settings)}: {count} entries, hash chain intact.")
+        checked = audit.verify(settings)
+        anchor = checked.anchor
+        where = f"; anchored in the database at entry {anchor.entries} ({anchor.at})" if anchor else ""
+        console.print(f"Audit log {audit.log_path(settings)}: {checked.entries} entries, every MAC intact{where}.")
+        for warning in checked.warnings:
+            err.print(f"[yellow]audit log:[/] {escape(warning)}", highlight=False)
     rows = audit.entries(settings, since)
     logged = {r.get("decision_id") for r in rows}
     try:
         in_graph = decisions_frame(settings, since)
     except DuankaError:
         in_graph = None
-    table = Table("at", "action", "by", "details", title=f"Audit since {since}")
+    table = Table("at", "action", "by", "ran as", "details", title=f"Audit since {since}")
     for r in rows:
-        details = {k: v for k, v in r.items() if k not in ("at", "action", "by", "prev")}
-        table.add_row(r["at"], r["action"], escape(str(r["by"])), escape(json.dumps(details, ensure_ascii=False)))
+        details = {k: v for k, v in r.items() if k not in (*audit.OWN, "prev")}
+        table.add_row(
+            str(r.get("at")),
+            str(r.get("action")),
+            escape(str(r.get("by"))),
+            escape(f"{r['login']}@{r['host']}" if "login" in r else "—"),
+            escape(json.dumps(details, ensure_ascii=False)),
+        )
     unaudited = 0
     if in_graph is not None:
         for r in in_graph[~in_graph["decision_id"].isin(logged)].itertuples():
@@ -476,6 +486,7 @@ def audit_cmd(
                 r.at[:19],
                 "[bold red]UNAUDITED[/] decide",
                 escape(str(r.by)),
+                "—",
                 escape(f"{r.entity_type}:{r.entity_id} {r.status}: {r.note}"),
             )
     console.print(table)

@@ -17,6 +17,7 @@ LABEL_COLOURS = {  # one colour per label, in the model picture and the Browser 
     "Run": "#9D755D",
     "Cluster": "#EECA3B",
     "Decision": "#333333",
+    "AuditHead": "#79706E",
 }
 # Fixed places so the picture does not move between regenerations.
 LAYOUT = {
@@ -29,6 +30,7 @@ LAYOUT = {
     "Cluster": (0.0, -0.6),
     "Run": (1.6, -0.9),
     "Decision": (3.2, -0.9),
+    "AuditHead": (3.2, 1.0),
 }
 
 
@@ -65,7 +67,7 @@ def markdown() -> str:
         "  (another operator's number, a counterparty account, a device seen only in a link) has no `on_record`.",
         "- `load_id` names the ingest run that last wrote a node or relationship; it is indexed on every loaded",
         "  label and relationship type, so an incremental detection run seeks what the day's loads wrote.",
-        "- A property marked `detect`, `casework` or `pipeline` is written by that step, never loaded from an extract.",
+        "- A property marked `detect`, `casework`, `pipeline` or `audit` is written by that step, never loaded from an extract.",
         "- Scores are suspicions, never determinations; a confirmation only comes from an investigator's recorded decision.",
         "",
         "## Constraints and indexes",
@@ -123,7 +125,8 @@ def draw(path: Path) -> None:
     for n in NODES:
         x, y = LAYOUT[n.label]
         ax.scatter([x], [y], s=2600, color=LABEL_COLOURS[n.label], zorder=3)
-        ax.text(x, y, n.label, color="white", fontweight="bold", ha="center", va="center", zorder=4, fontsize=9)
+        size = 9 if len(n.label) <= 8 else 7  # a longer label still fits its circle
+        ax.text(x, y, n.label, color="white", fontweight="bold", ha="center", va="center", zorder=4, fontsize=size)
         ax.text(x, y - 0.24, n.key, color="#333", ha="center", va="center", fontsize=8, style="italic", zorder=4)
     ax.set_xlim(-0.6, 3.8)
     ax.set_ylim(-1.2, 2.8)

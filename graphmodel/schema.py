@@ -16,7 +16,7 @@ from graphmodel.roles import SUSPECT as SUSPECT
 
 PropKind = Literal["string", "int", "float", "bool", "datetime", "date"]
 MergeRule = Literal["replace", "min", "max"]
-Writer = Literal["ingest", "detect", "casework", "pipeline"]  # the step that writes a property
+Writer = Literal["ingest", "detect", "casework", "pipeline", "audit"]  # the step that writes a property
 
 
 @dataclass(frozen=True)
@@ -262,12 +262,25 @@ DECISION = NodeSchema(
     analysis=True,
 )
 
+AUDIT_HEAD = NodeSchema(
+    "AuditHead",
+    "log",
+    "Where an audit log's chain stood at its latest append: its length and last MAC, kept apart from the log so"
+    " that cutting or rebuilding the log shows.",
+    (
+        Prop("entries", "int", "entries in the log at that append (only ever grows)", by="audit"),
+        Prop("head", doc="the HMAC of its last entry", by="audit"),
+        Prop("at", "datetime", "when the database recorded it (the server's clock)", by="audit"),
+    ),
+    analysis=True,
+)
+
 # Extra labels a detection run puts on its leads so Neo4j Browser can colour them by suspected role
 # (MATCH (n:SuspectedNumberDealer) also works); the next run moves them. A suspicion, not a finding:
 # only an investigator's decision adds CONFIRMED. Declared with the roles (graphmodel/roles.py).
 SUSPECT_LABELS: dict[str, str] = {r.key: r.label for r in ROLES}
 
-NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER, DECISION)
+NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER, DECISION, AUDIT_HEAD)
 SCORED: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE)  # what detection scores and lead lists name
 KEYED: tuple[NodeSchema, ...] = tuple(n for n in NODES if not n.analysis)  # what an extract names by its key
 

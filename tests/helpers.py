@@ -21,11 +21,14 @@ def _clean(props: dict) -> dict:
 
 
 def graph_snapshot(settings: Settings) -> dict[str, object]:
-    """Every node and relationship with its properties (minus per-run ids and the runs' own records), in a stable order."""
+    """Every node and relationship with its properties (minus per-run ids, the runs' own records and the audit
+    log's anchor), in a stable order."""
     with db.session(settings) as sess:
         nodes = sorted(
             json.dumps([r["labels"], _clean(r["props"])], ensure_ascii=False, sort_keys=True)
-            for r in sess.run("MATCH (n) WHERE NOT n:Run RETURN labels(n) AS labels, properties(n) AS props")
+            for r in sess.run(
+                "MATCH (n) WHERE NOT n:Run AND NOT n:AuditHead RETURN labels(n) AS labels, properties(n) AS props"
+            )
         )
         rels = sorted(
             json.dumps([r["t"], r["a"], r["b"], _clean(r["props"])], ensure_ascii=False, sort_keys=True)

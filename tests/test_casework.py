@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -113,22 +112,29 @@ def test_every_load_run_export_and_decision_is_in_the_audit_log(settings: Settin
     actions = {e["action"] for e in log}
     assert {"ingest", "detect", "export", "decide"} <= actions
     assert all(e["by"] for e in log)
-    assert audit.verify(settings) == len(audit.log_path(settings).read_text(encoding="utf-8").splitlines())
+    assert audit.verify(settings).entries == len(audit.log_path(settings).read_bytes().splitlines())
     assert oct(audit.log_path(settings).stat().st_mode & 0o777) == "0o600"
 
 
-def test_tampering_with_the_audit_log_is_detected(settings: Settings, world: Path, tmp_path: Path) -> None:
-    copy = Settings(settings.local, settings.connection, tmp_path)
-    for i in range(3):
-        audit.append(copy, "export", by=f"user{i}", out=f"/x/{i}")
-    lines = audit.log_path(copy).read_text(encoding="utf-8").splitlines()
-    assert audit.verify(copy) == 3
-    edited = json.loads(lines[1]) | {"by": "someone else"}
-    audit.log_path(copy).write_text(
-        "\n".join([lines[0], json.dumps(edited, ensure_ascii=False, sort_keys=True), lines[2]]) + "\n"
-    )
-    with pytest.raises(DuankaError, match="altered before line 3"):
-        audit.verify(copy)
+def test_unmasked_output_is_on_record_before_its_first_file(settings: Settings, world: Path, tmp_path: Path) -> None:
+    """Who, why and where to are logged before anything unmasked is written: a failed or killed export
+    leaves its intent behind, a finished one its intent and then its completion."""
+    with db.session(settings) as sess:
+        cluster = db.read(sess, queries.load("latest_clusters"), limit=1)[0]["cluster_id"]
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the output folder should go")
+    before = len(audit.entries(settings))
+    with pytest.raises(OSError):
+        case_file(settings, CaseParams(cluster, blocked, masked=False, by="王警官", reason="warrant 2026-118"))
+    with pytest.raises(DuankaError, match="nothing was published"):
+        export(settings, ExportParams(blocked, masked=False, by="李警官", reason="warrant 2026-119"))
+    export(settings, ExportParams(tmp_path / "out", masked=False, by="李警官", reason="warrant 2026-120"))
+    log = audit.entries(settings)[before:]
+    assert [e["action"] for e in log] == ["case-intent", "export-intent", "export-intent", "export"]
+    assert log[0]["by"] == "王警官" and log[0]["reason"] == "warrant 2026-118" and log[0]["cluster_id"] == cluster
+    assert log[0]["out"] == log[1]["out"] == str(blocked.resolve()) and log[1]["reason"] == "warrant 2026-119"
+    assert log[2]["export_id"] == log[3]["export_id"] and log[2]["out"] == str((tmp_path / "out").resolve())
+    assert all(e["login"] and e["host"] for e in log)
 
 
 def test_case_file_is_masked_and_complete(settings: Settings, world: Path, tmp_path: Path) -> None:

@@ -191,6 +191,7 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
         drawn = clusters.head(params.top_clusters)
         graph = report.ClusterGraphs.read(sess, list(drawn["cluster_id"]))
 
+    audit.before_unmasked(settings, "export", params.masked, params.by, params.reason, params.out, export_id=export_id)
     stage = params.out / f".partial-{export_id}"
     try:
         stage.mkdir(parents=True)

@@ -84,7 +84,7 @@ class BulkSink:
         if not settings.connection.is_local:
             raise DuankaError("--bulk loads the project's own Neo4j offline; for another server, load without --bulk.")
         with db.session(settings) as sess:
-            if sess.run("MATCH (n) RETURN n LIMIT 1").peek() is not None:
+            if sess.run("MATCH (n) WHERE NOT n:AuditHead RETURN n LIMIT 1").peek() is not None:
                 raise DuankaError(
                     "--bulk is for an empty database; this one holds data. Load without --bulk to update it."
                 )

@@ -160,7 +160,7 @@ def loading_path(settings: Settings, extract: Extract, asked: bool | None) -> tu
     if not settings.connection.is_local:
         return False, f"{settings.connection.uri} is not this project's own server"
     with db.session(settings) as sess:
-        if sess.run("MATCH (n) RETURN n LIMIT 1").peek() is not None:
+        if sess.run("MATCH (n) WHERE NOT n:AuditHead RETURN n LIMIT 1").peek() is not None:
             return False, "the database holds data: the extract is added to it"
     size = sum(p.stat().st_size for p in extract.paths.values())
     if size < BULK_FROM_BYTES:
