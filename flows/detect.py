@@ -16,6 +16,7 @@ from duanka.detect.signals import Facts
 from duanka.errors import retry_if_transient
 from duanka.lock import database_lock
 from duanka.params import DetectParams
+from duanka.private import owner_only
 from duanka.settings import Settings
 
 
@@ -137,6 +138,7 @@ def detect(
     rest of that run's results (the same leads a full run gives: duanka/detect/increment.py).
     `executor`: where a full run's heavy steps run — this process, or shards on a Dask cluster (the
     same leads: duanka/detect/distributed.py)."""
+    owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     settings = Settings.from_env()
     with database_lock(settings, "detect", wait=wait_for_lock):  # no load lands half-seen by a run
         params = DetectParams(Engine(engine), resolution, seed, min_score)
