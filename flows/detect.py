@@ -95,10 +95,11 @@ def keep_the_rest(
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def carry_cluster_ids(
-    settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame
+    settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame, params: DetectParams
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Link]]:
-    """Clusters that keep most of the previous run's members keep its ids; splits and merges are recorded."""
-    return steps.carry_cluster_ids(settings, entities, clusters)
+    """Clusters named by a keyed digest of their members; those that keep most of the previous run's members
+    keep its ids; splits and merges are recorded."""
+    return steps.carry_cluster_ids(settings, entities, clusters, params)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
@@ -155,7 +156,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
     if isinstance(done, Rescored) and previous is not None:
         timings |= done.timings
         with steps.timed(timings, "write_back"):
-            entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters)
+            entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters, run.params)
             entities, clusters = keep_the_rest(settings, previous, done.region, entities, clusters)
             figures = run_figures(done.projection.size, entities, clusters, previous.run_id, len(done.region.keys))
             write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
@@ -171,7 +172,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
         else:
             sharded = score_in_turn(settings, run, timings)
         with steps.timed(timings, "write_back"):
-            entities, clusters, lineage = carry_cluster_ids(settings, sharded.entities, sharded.clusters)
+            entities, clusters, lineage = carry_cluster_ids(settings, sharded.entities, sharded.clusters, run.params)
             figures = run_figures(sharded.graph, entities, clusters, executor=str(executor))
             figures |= {"shards": sharded.shards, "workers": sharded.workers}
             held, kept_for_next = sharded.shared.evidence, sharded.kept_for_next
@@ -188,7 +189,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
         with steps.timed(timings, "scoring"):
             entities, clusters = score(facts, community, run, own)
         with steps.timed(timings, "write_back"):
-            entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters)
+            entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters, run.params)
             figures = run_figures(graph, entities, clusters)
             kept_for_next = increment.for_next(entities, facts)
             write_results(settings, run, entities, clusters, figures, facts.evidence, lineage, kept_for_next)
