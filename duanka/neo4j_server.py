@@ -248,7 +248,7 @@ def start(settings: Settings, timeout: float = 120.0) -> float:
     from duanka.db import wait_for_bolt
 
     local = settings.local
-    private.private_folder(local.home)  # the store of whole provinces: made 0700, and tightened if made looser
+    private.private_tree(local.home)  # the store of whole provinces: owner-only, also what an older version wrote
     if not (local.lib / ".installed").exists():
         install(local)
     password = ensure_password(settings)

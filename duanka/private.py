@@ -9,6 +9,7 @@ A file meant for others is shared by its owner's own `chmod`.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 UMASK = 0o077  # no bit for group or others: files 0600, folders 0700
@@ -26,3 +27,15 @@ def private_folder(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(path, 0o700)
     return path
+
+
+def private_tree(path: Path) -> None:
+    """`path` (made if missing) and everything under it stripped of group and other bits, links left alone:
+    what an earlier version wrote with the default umask becomes its owner's alone too."""
+    private_folder(path)
+    for folder, dirs, files in os.walk(path):
+        for name in dirs + files:
+            entry = os.path.join(folder, name)
+            mode = os.lstat(entry).st_mode
+            if not stat.S_ISLNK(mode) and mode & 0o077:
+                os.chmod(entry, stat.S_IMODE(mode) & ~0o077)
