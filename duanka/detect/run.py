@@ -30,7 +30,7 @@ from duanka.detect.lineage import Link, carry_ids
 from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
 from duanka.ids import new_run_id
-from duanka.keys import CLUSTER_IDS, keyed_digest
+from duanka.keys import CLUSTER_IDS, digester
 from duanka.params import DetectParams
 from duanka.settings import Settings
 from graphmodel.roles import UNKNOWN
@@ -508,8 +508,8 @@ def keyed_cluster_ids(
     never hold the key (their clusters go by their community's name until then)."""
     live = entities[entities["cluster_id"].notna()]
     members = live.index.to_series().groupby(live["cluster_id"]).agg(lambda keys: "|".join(sorted(keys)))
-    named = f"{params.engine}|{params.resolution}|{params.seed}|"
-    ids = {found: "C" + keyed_digest(CLUSTER_IDS, named + text)[:12] for found, text in members.items()}
+    named, digest = f"{params.engine}|{params.resolution}|{params.seed}|", digester(CLUSTER_IDS)
+    ids = {found: "C" + digest(named + text)[:12] for found, text in members.items()}
     return (
         entities.assign(cluster_id=entities["cluster_id"].map(ids)),
         clusters.assign(cluster_id=clusters["cluster_id"].map(ids)),
