@@ -107,7 +107,9 @@ def database(args: argparse.Namespace) -> None:
     facts = measure(f"facts ({len(steps.FACT_QUERIES)} queries)", lambda: steps.read_facts(settings))
     entities, clusters = measure("signals and scores", lambda: steps.score(facts, community, run.params))
     figures = steps.run_figures(proj.size, entities, clusters)
-    entities, clusters, lineage = measure("stable ids", lambda: steps.carry_cluster_ids(settings, entities, clusters))
+    entities, clusters, lineage = measure(
+        "stable ids", lambda: steps.carry_cluster_ids(settings, entities, clusters, run.params)
+    )
     measure(
         "write-back", lambda: steps.write_results(settings, run, entities, clusters, figures, facts.evidence, lineage)
     )

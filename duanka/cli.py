@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from duanka import neo4j_server, progress
+from duanka import neo4j_server, private, progress
 from duanka.choices import Decided, Difficulty, Engine, Executor, Lang
 from duanka.errors import DuankaError
 from duanka.library import LIBRARY
@@ -35,6 +35,12 @@ prefect_app = typer.Typer(
 app.add_typer(prefect_app, name="prefect")
 console = Console()
 err = Console(stderr=True)
+
+
+@app.callback()
+def _owner_only() -> None:
+    # before any command writes: every file and folder it (or a server it starts) makes is 0600 / 0700
+    private.owner_only()
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,11 +7,17 @@ records every extract's checksum and outcome. An extract whose checksum is
 already in the ledger as done is not processed again; it goes to done/ marked
 as a repeat. Moves are renames on one file system: an extract is always in
 exactly one of the three folders.
+
+An extract that is a symbolic link, or holds one, is never read (a link could hand
+the pipeline any file its user can read, or have FAILED.txt written through it):
+it is moved as it is, links unfollowed, into a folder of its own under failed/,
+beside a FAILED.txt naming the links.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -42,6 +48,16 @@ def extract_checksum(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def symlinks(folder: Path) -> list[str]:
+    """The symbolic links `folder` is or holds, by name inside it; none is followed."""
+    if folder.is_symlink():
+        return [folder.name]
+    found = []
+    for root, dirs, files in os.walk(folder):  # a linked folder is listed among `dirs`, never entered
+        found += [(Path(root) / n).relative_to(folder).as_posix() for n in dirs + files if Path(root, n).is_symlink()]
+    return sorted(found)
+
+
 @dataclass
 class Inbox:
     root: Path
@@ -57,7 +73,11 @@ class Inbox:
 
     def pending(self) -> list[Path]:
         """Extract folders waiting in incoming/, oldest first."""
-        return sorted(p for p in (self.root / "incoming").iterdir() if p.is_dir() and not p.name.startswith("."))
+        return sorted(
+            p
+            for p in (self.root / "incoming").iterdir()
+            if (p.is_dir() or p.is_symlink()) and not p.name.startswith(".")
+        )
 
     def done_checksums(self) -> dict[str, str]:
         """Checksums of extracts already processed, so a re-dropped copy is recognised."""
@@ -73,6 +93,24 @@ class Inbox:
         extract.rename(target)
         return target
 
+    def _refuse(self, extract: Path, links: list[str]) -> Outcome:
+        """An extract that is or holds a symbolic link, moved unread into failed/<name>/ beside its FAILED.txt."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        folder = self._move_into(extract)
+        reason = f"refused, not read: symbolic links are not taken from the inbox ({', '.join(links)})"
+        (folder / "FAILED.txt").write_text(f"{now}\n{reason}\n", encoding="utf-8")
+        return self._record(Outcome(extract.name, "failed", "", str(folder / extract.name), reason, now))
+
+    def _move_into(self, extract: Path) -> Path:
+        """A new folder under failed/ holding `extract` (a link moved as a link), so nothing is written
+        inside what came in."""
+        folder = self.root / "failed" / extract.name
+        if folder.exists() or folder.is_symlink():
+            folder = folder.with_name(f"{extract.name}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}")
+        folder.mkdir()
+        extract.rename(folder / extract.name)
+        return folder
+
     def _record(self, outcome: Outcome) -> Outcome:
         with self.ledger.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(asdict(outcome), ensure_ascii=False) + "\n")
@@ -82,6 +120,10 @@ class Inbox:
         """Run each pending extract through `run` (the pipeline), oldest name first; one failure stops nothing."""
         outcomes = []
         for extract in self.pending():
+            links = symlinks(extract)
+            if links:
+                outcomes.append(self._refuse(extract, links))
+                continue
             checksum = extract_checksum(extract)
             now = datetime.now(UTC).isoformat(timespec="seconds")
             earlier = self.done_checksums().get(checksum)

@@ -13,6 +13,7 @@ import hmac
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from duanka.errors import DuankaError
@@ -57,4 +58,10 @@ def _create(path: Path) -> None:
 
 def keyed_digest(name: str, text: str, folder: Path | None = None) -> str:
     """HMAC-SHA256 of `text` under the installation's key `name`, as hex."""
-    return hmac.new(key(name, folder), text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return digester(name, folder)(text)
+
+
+def digester(name: str, folder: Path | None = None) -> Callable[[str], str]:
+    """`keyed_digest` with the key read once, for many texts (a run's thousands of cluster ids)."""
+    secret = key(name, folder)
+    return lambda text: hmac.new(secret, text.encode("utf-8"), hashlib.sha256).hexdigest()

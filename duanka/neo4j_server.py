@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psutil
 
-from duanka import browser
+from duanka import browser, private
 from duanka.errors import DuankaError
 from duanka.settings import LocalServer, Settings, project_root, write_private
 
@@ -94,7 +94,7 @@ def install(local: LocalServer) -> InstallResult:
         f"-DoutputDirectory={staging}",
         "-DincludeScope=runtime",
     ]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, umask=private.UMASK)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).splitlines()[-15:])
         raise DuankaError(f"Maven could not fetch Neo4j {neo4j_version()}:\n{tail}")
@@ -173,8 +173,10 @@ def _launcher_env(local: LocalServer) -> dict[str, str]:
 
 
 def _java(local: LocalServer, main: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A Neo4j command; it and the server it may start make their store, logs and pid file owner-only,
+    whatever the umask of the process that asked."""
     command = [_require_java(), "-cp", f"{local.lib}/*", main, *args]
-    return subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True)
+    return subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True, umask=private.UMASK)
 
 
 def admin(local: LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
@@ -246,6 +248,7 @@ def start(settings: Settings, timeout: float = 120.0) -> float:
     from duanka.db import wait_for_bolt
 
     local = settings.local
+    private.private_tree(local.home)  # the store of whole provinces: owner-only, also what an older version wrote
     if not (local.lib / ".installed").exists():
         install(local)
     password = ensure_password(settings)
@@ -257,8 +260,7 @@ def start(settings: Settings, timeout: float = 120.0) -> float:
                     f"Port {port} on {local.listen_address} is taken by another process; "
                     "stop it or choose another with DUANKA_NEO4J_BOLT_PORT / DUANKA_NEO4J_HTTP_PORT."
                 )
-        local.conf_dir.mkdir(parents=True, exist_ok=True)
-        (local.conf_dir / "neo4j.conf").write_text(render_config(local))
+        write_private(private.private_folder(local.conf_dir) / "neo4j.conf", render_config(local))
         browser.bundle(local.lib)
         if not (local.home / "data" / "databases" / "system").exists():
             result = _java(local, ADMIN, "dbms", "set-initial-password", "--", password)

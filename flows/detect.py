@@ -16,6 +16,7 @@ from duanka.detect.signals import Facts
 from duanka.errors import retry_if_transient
 from duanka.lock import database_lock
 from duanka.params import DetectParams
+from duanka.private import owner_only
 from duanka.settings import Settings
 
 
@@ -94,10 +95,11 @@ def keep_the_rest(
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
 def carry_cluster_ids(
-    settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame
+    settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame, params: DetectParams
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Link]]:
-    """Clusters that keep most of the previous run's members keep its ids; splits and merges are recorded."""
-    return steps.carry_cluster_ids(settings, entities, clusters)
+    """Clusters named by a keyed digest of their members; those that keep most of the previous run's members
+    keep its ids; splits and merges are recorded."""
+    return steps.carry_cluster_ids(settings, entities, clusters, params)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
@@ -137,6 +139,7 @@ def detect(
     rest of that run's results (the same leads a full run gives: duanka/detect/increment.py).
     `executor`: where a full run's heavy steps run — this process, or shards on a Dask cluster (the
     same leads: duanka/detect/distributed.py)."""
+    owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     settings = Settings.from_env()
     with database_lock(settings, "detect", wait=wait_for_lock):  # no load lands half-seen by a run
         params = DetectParams(Engine(engine), resolution, seed, min_score)
@@ -153,7 +156,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
     if isinstance(done, Rescored) and previous is not None:
         timings |= done.timings
         with steps.timed(timings, "write_back"):
-            entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters)
+            entities, clusters, lineage = carry_cluster_ids(settings, done.entities, done.clusters, run.params)
             entities, clusters = keep_the_rest(settings, previous, done.region, entities, clusters)
             figures = run_figures(done.projection.size, entities, clusters, previous.run_id, len(done.region.keys))
             write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
@@ -169,7 +172,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
         else:
             sharded = score_in_turn(settings, run, timings)
         with steps.timed(timings, "write_back"):
-            entities, clusters, lineage = carry_cluster_ids(settings, sharded.entities, sharded.clusters)
+            entities, clusters, lineage = carry_cluster_ids(settings, sharded.entities, sharded.clusters, run.params)
             figures = run_figures(sharded.graph, entities, clusters, executor=str(executor))
             figures |= {"shards": sharded.shards, "workers": sharded.workers}
             held, kept_for_next = sharded.shared.evidence, sharded.kept_for_next
@@ -186,7 +189,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
         with steps.timed(timings, "scoring"):
             entities, clusters = score(facts, community, run, own)
         with steps.timed(timings, "write_back"):
-            entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters)
+            entities, clusters, lineage = carry_cluster_ids(settings, entities, clusters, run.params)
             figures = run_figures(graph, entities, clusters)
             kept_for_next = increment.for_next(entities, facts)
             write_results(settings, run, entities, clusters, figures, facts.evidence, lineage, kept_for_next)

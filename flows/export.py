@@ -13,6 +13,7 @@ from duanka.errors import retry_if_transient
 from duanka.export.run import ExportResult, as_dict
 from duanka.export.run import export as export_leads
 from duanka.params import ExportParams
+from duanka.private import owner_only
 from duanka.settings import Settings
 
 
@@ -34,6 +35,7 @@ def export(
     budget: int | None = ExportParams.budget,
 ) -> dict[str, Any]:
     """Write clusters.csv, leads.csv, leads.xlsx, report.html and manifest.json for case teams (masked by default)."""
+    owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     result = write_export(ExportParams(Path(out), masked, Lang(lang), run_id, top_clusters, by, reason, budget))
     create_table_artifact(
         key="export-top-leads",

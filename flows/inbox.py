@@ -11,6 +11,7 @@ import flows  # noqa: F401  (Prefect environment)
 from duanka.choices import Engine, Lang
 from duanka.inbox import Inbox
 from duanka.params import DetectParams, ExportParams
+from duanka.private import owner_only
 from flows.pipeline import pipeline
 
 
@@ -26,6 +27,7 @@ def process_inbox(
     lang: Lang = ExportParams.lang,
 ) -> list[dict[str, Any]]:
     """Each new extract in `inbox`/incoming once: pipeline → exports under `out`/<extract>; then done/ or failed/."""
+    owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     box = Inbox(Path(inbox))
 
     def run(extract: Path) -> dict[str, Any]:

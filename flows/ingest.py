@@ -13,6 +13,7 @@ from duanka.errors import DuankaError, retry_if_transient
 from duanka.ingest import run as steps
 from duanka.ingest.mapping import SourceMapping
 from duanka.ingest.run import Extract, IngestOptions, IngestResult, IngestRun, Loaded
+from duanka.private import owner_only
 from duanka.settings import Settings
 
 
@@ -73,6 +74,7 @@ def ingest(
     ``parallel``: validate and write in processes of their own (default: when the extract is large).
     Only a lost connection or a deadlock is retried: bad data fails once, at once.
     """
+    owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     settings = Settings.from_env()
     folder = Path(source)
     options = IngestOptions(

@@ -9,6 +9,7 @@ import flows  # noqa: F401  (Prefect environment)
 from duanka.choices import Engine, Executor, Lang
 from duanka.lock import database_lock
 from duanka.params import DetectParams, ExportParams
+from duanka.private import owner_only
 from duanka.settings import Settings
 from flows.detect import detect
 from flows.export import export
@@ -39,6 +40,7 @@ def pipeline(
 
     `incremental`: the extract is a day's rows; re-score only what they touched (full when it cannot).
     `executor`: where detection's heavy steps run (local, or dask: shards on a Dask cluster)."""
+    owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     ExportParams(
         Path(out), masked, lang, by=by, reason=reason, budget=budget
     ).check()  # refuse before loading, not after

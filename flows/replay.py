@@ -22,6 +22,7 @@ from duanka.detect import warning
 from duanka.detect.evaluate import Truth
 from duanka.generate.views import Timeline
 from duanka.lock import database_lock
+from duanka.private import owner_only
 from duanka.settings import Settings
 from flows.detect import detect
 from flows.ingest import ingest
@@ -35,6 +36,7 @@ def replay(
 
     `budget`: a team's daily review capacity, the second depth at which a ring counts as flagged;
     `steps`: stop after this many (a quick look)."""
+    owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     settings, source, folder = Settings.from_env(), Path(world), Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     timeline, truth = Timeline(source), Truth.read(source / "truth.csv")

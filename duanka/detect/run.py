@@ -6,7 +6,6 @@ they are put in order.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -31,6 +30,7 @@ from duanka.detect.lineage import Link, carry_ids
 from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
 from duanka.ids import new_run_id
+from duanka.keys import CLUSTER_IDS, digester
 from duanka.params import DetectParams
 from duanka.settings import Settings
 from graphmodel.roles import UNKNOWN
@@ -477,12 +477,10 @@ def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
         counts = group["entity_type"].value_counts()
         best = group.sort_index().sort_values("score", ascending=False, kind="stable")  # ties: by key
         reasons = [r for r in best["reasons_en"] if r][:3]
-        ids = "|".join(sorted(group.index))
-        cid = "C" + hashlib.sha1(f"{params.engine}|{params.resolution}|{params.seed}|{ids}".encode()).hexdigest()[:12]
         rows.append(
             {
                 "community": community,
-                "cluster_id": cid,
+                "cluster_id": community,  # for this run's steps only: `keyed_cluster_ids` names it before it is written
                 "score": round(value, 4),
                 "members": len(group),
                 "persons": int(counts.get("person", 0)),
@@ -500,10 +498,30 @@ def clusters_of(scored: pd.DataFrame, params: DetectParams) -> pd.DataFrame:
     return ranked(pd.DataFrame(rows, columns=columns))
 
 
+def keyed_cluster_ids(
+    entities: pd.DataFrame, clusters: pd.DataFrame, params: DetectParams
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Entities and clusters with each cluster named "C" + 12 hex of an HMAC, under the installation's key
+    (keys.CLUSTER_IDS), of its members and the run's parameters: the same data and parameters give the
+    same id on one installation, and without the key a masked list's small cluster cannot be brute-forced
+    back to its members. Named here, on the driver, from the gathered members: Dask workers and shards
+    never hold the key (their clusters go by their community's name until then)."""
+    live = entities[entities["cluster_id"].notna()]
+    members = live.index.to_series().groupby(live["cluster_id"]).agg(lambda keys: "|".join(sorted(keys)))
+    named, digest = f"{params.engine}|{params.resolution}|{params.seed}|", digester(CLUSTER_IDS)
+    ids = {found: "C" + digest(named + text)[:12] for found, text in members.items()}
+    return (
+        entities.assign(cluster_id=entities["cluster_id"].map(ids)),
+        clusters.assign(cluster_id=clusters["cluster_id"].map(ids)),
+    )
+
+
 def carry_cluster_ids(
-    settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame
+    settings: Settings, entities: pd.DataFrame, clusters: pd.DataFrame, params: DetectParams
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Link]]:
-    """Entities and clusters with the ids of the previous run's clusters they continue, and the lineage."""
+    """Entities and clusters under their keyed ids (`keyed_cluster_ids`), or the ids of the previous run's
+    clusters they continue; and the lineage."""
+    entities, clusters = keyed_cluster_ids(entities, clusters, params)
     with db.session(settings) as sess:
         before = queries.frame(sess, "detect/previous_members")
     members = before["entity_type"] + ":" + before["entity_id"].astype(str)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -86,6 +86,19 @@ class SourceMapping:
 NO_MAP = FileMap()
 
 
+def outside_the_extract(name: str, file: Any) -> list[str]:
+    """Why a mapping's `file` is refused: only a name inside the extract is read (`read.find_source_file`
+    also refuses one that a symbolic link takes outside it)."""
+    if file is None:
+        return []
+    if not isinstance(file, str) or not file.strip():
+        return [f"[{name}] file must be a file name inside the extract, not {file!r}"]
+    path = PurePosixPath(file)
+    if path.is_absolute() or ".." in path.parts:
+        return [f"[{name}] file {file!r} is outside the extract: name a file inside it (no absolute path, no '..')"]
+    return []
+
+
 def _files(raw: Any, path: Path) -> dict[str, FileMap]:
     """Checked against the contract: every mistake in the file in one error."""
     if not isinstance(raw, dict):
@@ -116,6 +129,7 @@ def _files(raw: Any, path: Path) -> dict[str, FileMap]:
             for k in entry
             if k not in ("file", "columns", "values")
         ]
+        problems += outside_the_extract(name, entry.get("file"))
         files[name] = FileMap(entry.get("file"), columns, values)
     if problems:
         raise DuankaError(f"Mapping file {path} is rejected:\n  " + "\n  ".join(problems))

@@ -44,6 +44,11 @@ def find_source_file(source: Path, name: str, named: str | None = None) -> Path 
     """`name`.csv or `name`.parquet, or the file a mapping names for it."""
     if named is not None:
         path = source / named
+        if not path.resolve().is_relative_to(source.resolve()):  # absolute and '..' names: refused when read
+            raise DuankaError(
+                f"The mapping's [{name}] file {named!r} leads outside the extract {source} through a symbolic link: "
+                "refused. Copy the file into the extract."
+            )
         if not path.is_file():
             raise DuankaError(f"The mapping names {named!r} for {name}, but {source} has no such file.")
         return path
