@@ -89,11 +89,13 @@ def test_the_neo4j_home_an_older_version_left_open_is_made_private(tmp_path: Pat
     from duanka.private import private_tree
 
     home = tmp_path / "neo4j"
-    (home / "data" / "databases").mkdir(parents=True, mode=0o755)
+    (home / "data" / "databases").mkdir(parents=True)
     (home / "data" / "databases" / "store").write_text("persons\n")
-    (home / "data" / "databases" / "store").chmod(0o644)
     shared = tmp_path / "shared"
-    shared.mkdir(mode=0o755)
+    shared.mkdir()
+    for opened, mode in ((home, 0o755), (home / "data", 0o755), (home / "data" / "databases", 0o755), (shared, 0o755)):
+        opened.chmod(mode)  # explicit: an earlier test's umask 077 would otherwise make them private already
+    (home / "data" / "databases" / "store").chmod(0o644)
     (home / "link").symlink_to(shared)
     private_tree(home)
     assert open_to_others(home) == []
