@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,16 +166,40 @@ def render_config(local: LocalServer, memory: int | None = None) -> str:
     )
 
 
+SECRET_ENV = ("NEO4J_PASSWORD", "PREFECT_API_AUTH_STRING", "PREFECT_SERVER_API_AUTH_STRING")
+
+
 def _launcher_env(local: LocalServer) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in SECRET_ENV}  # no secret in the JVM's environment
     env.update(NEO4J_HOME=str(local.home), NEO4J_CONF=str(local.conf_dir))
-    env.pop("NEO4J_PASSWORD", None)  # never hand the secret to the JVM's environment
     return env
 
 
 def _java(local: LocalServer, main: str, *args: str) -> subprocess.CompletedProcess[str]:
     command = [_require_java(), "-cp", f"{local.lib}/*", main, *args]
     return subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True)
+
+
+def _argfile_quoted(arg: str) -> str:
+    """`arg` as one quoted argument of a java @argfile (the launcher reads backslash escapes inside quotes)."""
+    escaped = arg.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def set_initial_password(local: LocalServer, password: str) -> None:
+    """Set the password of a store never started, with the password on no command line.
+
+    `neo4j-admin dbms set-initial-password` takes it as an argument, which any local user reads in `ps`
+    while it runs. The java launcher reads its arguments from an @argfile itself: the password goes in
+    one, owner-only in a private folder and gone when the command returns; the command line shows its path.
+    """
+    with tempfile.TemporaryDirectory(prefix="duanka-") as folder:  # 0700
+        argfile = Path(folder) / "set-initial-password"
+        write_private(argfile, f"{ADMIN} dbms set-initial-password -- {_argfile_quoted(password)}\n")
+        command = [_require_java(), "-cp", f"{local.lib}/*", f"@{argfile}"]
+        result = subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DuankaError(f"Could not set the initial password:\n{result.stderr.strip()}")
 
 
 def admin(local: LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
@@ -261,9 +286,7 @@ def start(settings: Settings, timeout: float = 120.0) -> float:
         (local.conf_dir / "neo4j.conf").write_text(render_config(local))
         browser.bundle(local.lib)
         if not (local.home / "data" / "databases" / "system").exists():
-            result = _java(local, ADMIN, "dbms", "set-initial-password", "--", password)
-            if result.returncode != 0:
-                raise DuankaError(f"Could not set the initial password:\n{result.stderr.strip()}")
+            set_initial_password(local, password)
         result = _java(local, LAUNCHER, "start")
         if result.returncode != 0:
             raise DuankaError(f"Neo4j did not start:\n{result.stdout}{result.stderr}\n{log_tail(local)}")
