@@ -116,10 +116,11 @@ def neo4j_schema() -> None:
 @friendly
 def prefect_start() -> None:
     """Start the local Prefect server; flows run from this project then report to it."""
-    from duanka import prefect_server
+    from duanka import keys, prefect_server
 
     url = prefect_server.start()
     console.print(f"Prefect server at {url.removesuffix('/api')} (API {url}); data in {prefect_server.home()}")
+    console.print(f"It asks for its auth string: `cat {keys.key_file(keys.PREFECT_API)}`")
 
 
 @prefect_app.command("stop")
