@@ -631,23 +631,28 @@ def run_cmd(
     ),
     executor: Executor = typer.Option(Executor.LOCAL, help=EXECUTOR_HELP),
 ) -> None:
-    """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""
-    run_pipeline(
+    """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow, whose export is masked;
+    with --unmasked this process then writes the unmasked one over it, for the user named)."""
+    if unmasked:
+        ExportParams(out, masked=False, by=by, reason=reason).check()  # refuse before loading, not after
+    result = run_pipeline(
         source,
         out,
         engine=engine,
         resolution=resolution,
         seed=seed,
         min_score=min_score,
-        masked=not unmasked,
-        by=by,
-        reason=reason,
         lang=lang,
         mapping=str(mapping) if mapping else None,
         budget=budget,
         incremental=incremental,
         executor=executor,
     )
+    if unmasked:
+        from flows.export import export
+
+        sent = export(str(out), False, lang, result["detect"]["run_id"], by=by, reason=reason, budget=budget)
+        console.print(f"[green]✓[/] [bold red]UNMASKED[/] export {sent['export_id']} by {escape(str(by))} to {out}")
 
 
 @app.command("docs")
