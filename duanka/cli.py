@@ -584,8 +584,11 @@ def demo(
 
 def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
     """The `pipeline` flow with the CLI's progress display; what each step reported."""
+    from duanka.prefect_server import temporary_server_note
     from flows.pipeline import pipeline
 
+    if note := temporary_server_note():
+        console.print(f"[dim]{note}…[/]")
     with progress.bars(console):
         result = pipeline(str(source), str(out), **options)
     print_ingest(result["ingest"])

@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 from duanka import keys
@@ -66,6 +66,18 @@ def authenticate(env: MutableMapping[str, str]) -> None:
 def first_start() -> bool:
     """Whether Prefect's database under PREFECT_HOME is yet to be made (a first start migrates it)."""
     return not (home() / "prefect.db").exists()
+
+
+def temporary_server_note(env: Mapping[str, str] | None = None) -> str | None:
+    """What a flow run from this process waits for first when it starts a temporary Prefect server."""
+    env = os.environ if env is None else env
+    if env.get("PREFECT_API_URL"):
+        return None
+    first = ", whose first start creates its database under " + str(home()) if first_start() else ""
+    wait = env.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP)
+    return (
+        f"Waiting for Prefect's temporary API server{first} (up to {wait} s; `duanka prefect start` keeps one running)"
+    )
 
 
 def _pid_file() -> Path:
