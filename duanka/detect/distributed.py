@@ -54,7 +54,7 @@ def _on_loopback(host: str) -> bool:
 
 def security(address: str, env: Mapping[str, str]) -> Security | None:
     """How to reach the scheduler at `address`: over mutual TLS with this host's certificates (tls://), plain
-    only on loopback; a scheduler elsewhere over anything but tls:// is refused."""
+    only on loopback (or in this process); a scheduler elsewhere over anything but tls:// is refused."""
     from distributed.comm.addressing import parse_address, parse_host_port
     from distributed.security import Security
 
@@ -72,8 +72,9 @@ def security(address: str, env: Mapping[str, str]) -> Security | None:
             tls_client_key=env[TLS["key"]],
             require_encryption=True,
         )
-    host = parse_host_port(location, 8786)[0] if scheme == "tcp" else ""
-    if scheme == "tcp" and _on_loopback(host):
+    if scheme == "inproc":  # this very process: no network at all
+        return None
+    if scheme == "tcp" and _on_loopback(parse_host_port(location, 8786)[0]):
         return None
     raise DuankaError(
         f"Refusing the Dask scheduler {address}: Dask runs whatever its peers pickle, so a scheduler off this "
