@@ -564,6 +564,10 @@ def demo(
 
     settings = Settings.from_env()
     if settings.connection.is_local:
+        if not neo4j_server.is_running(settings.local):
+            console.print(
+                f"[dim]Starting Neo4j and waiting for {settings.connection.uri} (minutes at a first start)…[/]"
+            )
         neo4j_server.start(settings)
         console.print(f"[green]✓[/] Neo4j running at {settings.connection.uri}")
     if not is_current(out, profile=profile, seed=seed):  # a world written by older generator code is rewritten
