@@ -144,3 +144,14 @@ def test_duankas_prefect_clients_and_servers_use_the_installations_auth_string(
     team = {"PREFECT_API_URL": "https://prefect.team.internal/api"}
     prefect_server.authenticate(team)  # a team's server has credentials of its own: this one is not sent
     assert team == {"PREFECT_API_URL": "https://prefect.team.internal/api"}
+
+
+def test_run_unmasked_without_a_named_user_is_refused_before_loading(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from duanka.cli import app
+
+    args = ["run", "--source", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"), "--unmasked"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "name the user (--by)" in result.output
+    assert not (tmp_path / "out").exists()
