@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# Prefect's first start migrates its database (minutes on a busy machine): done here, not in the first run.
 install: $(STAMP)
 	$(BIN)/duanka neo4j install
+	PREFECT_HOME=$${PREFECT_HOME:-$(CURDIR)/.prefect} $(BIN)/prefect server database upgrade -y
 
 demo: install
 	$(BIN)/duanka demo

@@ -21,6 +21,7 @@ from duanka.export import sheets
 from duanka.export.mask import mask_id, mask_text
 from duanka.export.report import ClusterGraphs
 from duanka.ids import sha256_of
+from duanka.params import refuse_unmasking_in_a_prefect_run
 from duanka.settings import Settings
 from graphmodel.roles import DECISIONS, role
 
@@ -109,6 +110,8 @@ class CaseParams:
 
 def case_file(settings: Settings, params: CaseParams) -> list[Path]:
     """One cluster's evidence pack: members with roles, links with dates, reports, decisions, drawing."""
+    if not params.masked:
+        refuse_unmasking_in_a_prefect_run("case file")
     if not params.masked and not (params.by and params.reason):
         raise DuankaError("Unmasked case file refused: name the user (--by) and state the reason (--reason).")
     with db.session(settings) as sess:

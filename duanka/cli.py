@@ -143,10 +143,11 @@ def neo4j_empty(
 @friendly
 def prefect_start() -> None:
     """Start the local Prefect server; flows run from this project then report to it."""
-    from duanka import prefect_server
+    from duanka import keys, prefect_server
 
     url = prefect_server.start()
     console.print(f"Prefect server at {url.removesuffix('/api')} (API {url}); data in {prefect_server.home()}")
+    console.print(f"It asks for its auth string: `cat {keys.key_file(keys.PREFECT_API)}`")
 
 
 @prefect_app.command("stop")
@@ -611,6 +612,10 @@ def demo(
 
     settings = Settings.from_env()
     if settings.connection.is_local:
+        if not neo4j_server.is_running(settings.local):
+            console.print(
+                f"[dim]Starting Neo4j and waiting for {settings.connection.uri} (minutes at a first start)…[/]"
+            )
         neo4j_server.start(settings)
         console.print(f"[green]✓[/] Neo4j running at {settings.connection.uri}")
     if not is_current(out, profile=profile, seed=seed):  # a world written by older generator code is rewritten
@@ -631,8 +636,11 @@ def demo(
 
 def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
     """The `pipeline` flow with the CLI's progress display; what each step reported."""
+    from duanka.prefect_server import temporary_server_note
     from flows.pipeline import pipeline
 
+    if note := temporary_server_note():
+        console.print(f"[dim]{note}…[/]")
     with progress.bars(console):
         result = pipeline(str(source), str(out), **options)
     print_ingest(result["ingest"])
@@ -678,23 +686,28 @@ def run_cmd(
     ),
     executor: Executor = typer.Option(Executor.LOCAL, help=EXECUTOR_HELP),
 ) -> None:
-    """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow)."""
-    run_pipeline(
+    """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow, whose export is masked;
+    with --unmasked this process then writes the unmasked one over it, for the user named)."""
+    if unmasked:
+        ExportParams(out, masked=False, by=by, reason=reason).check()  # refuse before loading, not after
+    result = run_pipeline(
         source,
         out,
         engine=engine,
         resolution=resolution,
         seed=seed,
         min_score=min_score,
-        masked=not unmasked,
-        by=by,
-        reason=reason,
         lang=lang,
         mapping=str(mapping) if mapping else None,
         budget=budget,
         incremental=incremental,
         executor=executor,
     )
+    if unmasked:
+        from flows.export import export
+
+        sent = export(str(out), False, lang, result["detect"]["run_id"], by=by, reason=reason, budget=budget)
+        console.print(f"[green]✓[/] [bold red]UNMASKED[/] export {sent['export_id']} by {escape(str(by))} to {out}")
 
 
 @app.command("docs")

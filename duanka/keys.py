@@ -20,6 +20,7 @@ from duanka.errors import DuankaError
 
 AUDIT = "audit"  # keys the audit log's entries (HMAC-SHA256)
 CLUSTER_IDS = "cluster-ids"  # keys cluster ids, so members cannot be recovered from a masked list by brute force
+PREFECT_API = "prefect-api"  # the auth string of duanka's Prefect servers (its hex text is what the UI asks for)
 KEY_BYTES = 32
 
 
@@ -30,10 +31,14 @@ def secrets_dir(env: dict[str, str] | None = None) -> Path:
     return Path(folder).resolve()
 
 
+def key_file(name: str, folder: Path | None = None) -> Path:
+    """Where the installation's key called `name` is kept (as hex text)."""
+    return (folder or secrets_dir()) / f"{name}.key"
+
+
 def key(name: str, folder: Path | None = None) -> bytes:
     """The installation's key called `name`, made on first use (0600 in a 0700 folder)."""
-    folder = folder or secrets_dir()
-    path = folder / f"{name}.key"
+    path = key_file(name, folder)
     if not path.exists():
         _create(path)
     mode = stat.S_IMODE(path.stat().st_mode)

@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ PAGECACHE_AT_LEAST = 4 << 30  # a new store's: the server takes pages as they ar
 # The store, the indexes built after a bulk import's restart, the runs' results and a few days' loads:
 # 1 M persons' store was 5.9 GB at that restart and 8.1 GB after the constraints and a detection.
 PAGECACHE_PER_STORE_BYTE = 1.6
+FIRST_START = 900.0  # s for Bolt at a new store's first start: it creates its databases (3.5 min measured, busy)
 LEFT_FOR_DUANKA = 6 << 30  # duanka's own processes beside the server (4.3 GB at 1 M persons, docs/benchmarks.md)
 SIZE = re.compile(r"(\d+)\s*([kmgt]?)b?", re.IGNORECASE)
 
@@ -165,10 +167,12 @@ def render_config(local: LocalServer, memory: int | None = None) -> str:
     )
 
 
+SECRET_ENV = ("NEO4J_PASSWORD", "PREFECT_API_AUTH_STRING", "PREFECT_SERVER_API_AUTH_STRING")
+
+
 def _launcher_env(local: LocalServer) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in SECRET_ENV}  # no secret in the JVM's environment
     env.update(NEO4J_HOME=str(local.home), NEO4J_CONF=str(local.conf_dir))
-    env.pop("NEO4J_PASSWORD", None)  # never hand the secret to the JVM's environment
     return env
 
 
@@ -177,6 +181,28 @@ def _java(local: LocalServer, main: str, *args: str) -> subprocess.CompletedProc
     whatever the umask of the process that asked."""
     command = [_require_java(), "-cp", f"{local.lib}/*", main, *args]
     return subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True, umask=private.UMASK)
+
+
+def _argfile_quoted(arg: str) -> str:
+    """`arg` as one quoted argument of a java @argfile (the launcher reads backslash escapes inside quotes)."""
+    escaped = arg.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def set_initial_password(local: LocalServer, password: str) -> None:
+    """Set the password of a store never started, with the password on no command line.
+
+    `neo4j-admin dbms set-initial-password` takes it as an argument, which any local user reads in `ps`
+    while it runs. The java launcher reads its arguments from an @argfile itself: the password goes in
+    one, owner-only in a private folder and gone when the command returns; the command line shows its path.
+    """
+    with tempfile.TemporaryDirectory(prefix="duanka-") as folder:  # 0700
+        argfile = Path(folder) / "set-initial-password"
+        write_private(argfile, f"{ADMIN} dbms set-initial-password -- {_argfile_quoted(password)}\n")
+        command = [_require_java(), "-cp", f"{local.lib}/*", f"@{argfile}"]
+        result = subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DuankaError(f"Could not set the initial password:\n{result.stderr.strip()}")
 
 
 def admin(local: LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
@@ -244,7 +270,10 @@ def is_running(local: LocalServer) -> bool:
 
 
 def start(settings: Settings, timeout: float = 120.0) -> float:
-    """Start the server and return the seconds until Bolt answered; already running is fine."""
+    """Start the server and return the seconds until Bolt answered; already running is fine.
+
+    `timeout` counts from the launch, and a new store's first start is given FIRST_START at least: on a
+    busy machine the JVMs that set the password and launch the server took minutes before it began."""
     from duanka.db import wait_for_bolt
 
     local = settings.local
@@ -253,6 +282,7 @@ def start(settings: Settings, timeout: float = 120.0) -> float:
         install(local)
     password = ensure_password(settings)
     began = time.monotonic()
+    wait = timeout
     if not is_running(local):
         for port in (local.bolt_port, local.http_port):
             if _port_open(local.listen_address, port):
@@ -263,14 +293,13 @@ def start(settings: Settings, timeout: float = 120.0) -> float:
         write_private(private.private_folder(local.conf_dir) / "neo4j.conf", render_config(local))
         browser.bundle(local.lib)
         if not (local.home / "data" / "databases" / "system").exists():
-            result = _java(local, ADMIN, "dbms", "set-initial-password", "--", password)
-            if result.returncode != 0:
-                raise DuankaError(f"Could not set the initial password:\n{result.stderr.strip()}")
+            set_initial_password(local, password)
+            wait = max(timeout, FIRST_START)
         result = _java(local, LAUNCHER, "start")
         if result.returncode != 0:
             raise DuankaError(f"Neo4j did not start:\n{result.stdout}{result.stderr}\n{log_tail(local)}")
     try:
-        wait_for_bolt(settings, password, deadline=began + timeout)
+        wait_for_bolt(settings, password, deadline=time.monotonic() + wait)
     except DuankaError as exc:
         raise DuankaError(f"{exc}\nLast lines of {local.log_file}:\n{log_tail(local)}") from exc
     return time.monotonic() - began

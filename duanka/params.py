@@ -6,6 +6,7 @@ dataclasses, so `min_score`, the engine and the language never differ by entry p
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,21 @@ from typing import Any
 from duanka.choices import LANG, Engine, Lang
 from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
+
+# Prefect sets it in the process of every run it starts for a deployment (`duanka serve`, a worker)
+PREFECT_RUN = "PREFECT__FLOW_RUN_ID"
+
+
+def refuse_unmasking_in_a_prefect_run(what: str, env: dict[str, str] | None = None) -> None:
+    """Unmasked output only from a user's own command: never from a run started through Prefect's API.
+
+    Any local user who reaches the Prefect server can start a deployment with parameters of their own;
+    the served flows take no masking parameter, and this refuses unmasking by any other way in."""
+    if (os.environ if env is None else env).get(PREFECT_RUN):
+        raise DuankaError(
+            f"Unmasked {what} refused in a run Prefect started for a deployment: unmasked output comes only "
+            "from `duanka export --unmasked --by … --reason …` (or `duanka case`), run by the user named."
+        )
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,8 @@ class ExportParams:
             raise DuankaError(f"A budget of {self.budget} leads exports nothing: give at least 1, or no budget.")
         if self.lang not in tuple(Lang):
             raise DuankaError(f"Unknown language {self.lang!r}: use {' or '.join(Lang)}.")
+        if not self.masked:
+            refuse_unmasking_in_a_prefect_run("export")
         if not self.masked and not (self.by and self.by.strip() and self.reason and self.reason.strip()):
             raise DuankaError(
                 "Unmasked export refused: name the user (--by) and state the reason (--reason); "

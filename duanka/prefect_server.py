@@ -2,6 +2,11 @@
 
 The flows work without it (each process then starts a temporary server); with
 it running, `flows` points at it automatically, so runs show up in the UI.
+
+Both servers, the local one and a flow's temporary one, demand this installation's auth string
+(`PREFECT_SERVER_API_AUTH_STRING`): on loopback without it, any local user could read the runs and
+start the deployments. duanka's own clients send it (`PREFECT_API_AUTH_STRING`); it travels in the
+environment of the user's own processes, never on a command line.
 """
 
 from __future__ import annotations
@@ -12,12 +17,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
+from duanka import keys
 from duanka.errors import DuankaError
 from duanka.settings import project_root
 
 HOST = "127.0.0.1"
+EPHEMERAL_STARTUP = 900  # s: a temporary server's first start migrates its database, minutes on a busy machine
 
 
 def home() -> Path:
@@ -33,6 +41,43 @@ def port() -> int:
 def api_url() -> str:
     """The local Prefect server's API address."""
     return f"http://{HOST}:{port()}/api"
+
+
+def auth_string() -> str:
+    """This installation's Prefect auth string: the text of its `prefect-api` key, made on first use."""
+    return keys.key(keys.PREFECT_API).hex()
+
+
+def authenticate(env: MutableMapping[str, str]) -> None:
+    """Make this process's Prefect clients, and any temporary server it starts, use the auth string.
+
+    Only for duanka's own servers (no PREFECT_API_URL: a temporary one; or the local one's): a team's
+    Prefect server elsewhere has credentials of its own, and this installation's must not be sent to it.
+    A temporary server's start is given as long as a slow machine needs (Prefect waits 20 s)."""
+    url = env.get("PREFECT_API_URL")
+    if url and url.rstrip("/") != api_url():
+        return
+    secret = auth_string()
+    env.setdefault("PREFECT_API_AUTH_STRING", secret)
+    env.setdefault("PREFECT_SERVER_API_AUTH_STRING", secret)
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(EPHEMERAL_STARTUP))
+
+
+def first_start() -> bool:
+    """Whether Prefect's database under PREFECT_HOME is yet to be made (a first start migrates it)."""
+    return not (home() / "prefect.db").exists()
+
+
+def temporary_server_note(env: Mapping[str, str] | None = None) -> str | None:
+    """What a flow run from this process waits for first when it starts a temporary Prefect server."""
+    env = os.environ if env is None else env
+    if env.get("PREFECT_API_URL"):
+        return None
+    first = ", whose first start creates its database under " + str(home()) if first_start() else ""
+    wait = env.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP)
+    return (
+        f"Waiting for Prefect's temporary API server{first} (up to {wait} s; `duanka prefect start` keeps one running)"
+    )
 
 
 def _pid_file() -> Path:
@@ -70,8 +115,11 @@ def start(timeout: float = 120.0) -> str:
         PREFECT_SERVER_API_HOST=HOST,
         PREFECT_SERVER_API_PORT=str(port()),
         PREFECT_UI_ENABLED="true",
+        PREFECT_SERVER_API_AUTH_STRING=auth_string(),
+        PREFECT_API_AUTH_STRING=auth_string(),
     )
     env.pop("PREFECT_API_URL", None)
+    env.pop("NEO4J_PASSWORD", None)  # the server needs no database password
     log = (home() / "server.log").open("ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port())],

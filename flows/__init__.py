@@ -1,8 +1,9 @@
 """Prefect flows: thin wiring over the plain functions in `duanka`.
 
 Importing this package switches Prefect's analytics off (the machines it runs
-on are often offline), keeps Prefect's local state in the project folder, and
-uses the local Prefect server when one is running.
+on are often offline), keeps Prefect's local state in the project folder,
+uses the local Prefect server when one is running, and authenticates to it (or
+to the temporary server a flow starts) with the installation's auth string.
 
 The flow modules do without `from __future__ import annotations`: Prefect validates a deployed
 run's parameters against the flow's annotations, and string annotations of imported types (the
@@ -10,7 +11,9 @@ Engine and Lang enums) are not resolved there (PrefectHQ/prefect#19447).
 """
 
 import os
+import sys
 
+from duanka import prefect_server
 from duanka.settings import project_root
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -18,8 +21,10 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_HOME", str(project_root() / ".prefect"))
 
 # With the local Prefect server running (`duanka prefect start`), runs go to it and show in its UI.
-if "PREFECT_API_URL" not in os.environ:
-    from duanka import prefect_server
+if "PREFECT_API_URL" not in os.environ and prefect_server.running_pid():
+    os.environ["PREFECT_API_URL"] = prefect_server.api_url()
+prefect_server.authenticate(os.environ)
+if "prefect.context" in sys.modules:  # Prefect read its settings before: read them again
+    from prefect.context import refresh_global_settings_context
 
-    if prefect_server.running_pid():
-        os.environ["PREFECT_API_URL"] = prefect_server.api_url()
+    refresh_global_settings_context()

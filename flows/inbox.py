@@ -23,10 +23,10 @@ def process_inbox(
     resolution: float = DetectParams.resolution,
     seed: int = DetectParams.seed,
     min_score: float = DetectParams.min_score,
-    masked: bool = ExportParams.masked,
     lang: Lang = ExportParams.lang,
 ) -> list[dict[str, Any]]:
-    """Each new extract in `inbox`/incoming once: pipeline → exports under `out`/<extract>; then done/ or failed/."""
+    """Each new extract in `inbox`/incoming once: pipeline → exports (masked) under `out`/<extract>; then done/
+    or failed/. Served and deployed, so it takes no masking parameter: one passed is refused, unbound."""
     owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     box = Inbox(Path(inbox))
 
@@ -38,7 +38,6 @@ def process_inbox(
             resolution,
             seed,
             min_score,
-            masked,
             lang,
             incremental=True,  # each extract adds to the graph: re-score what it touched
         )

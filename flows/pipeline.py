@@ -1,4 +1,9 @@
-"""The `pipeline` flow: ingest → detect → export, one writer per database at a time."""
+"""The `pipeline` flow: ingest → detect → export, one writer per database at a time.
+
+It is deployed, so any user who reaches the Prefect server may start it with parameters of their own:
+its export is always masked, and it takes no masking parameter (one passed is refused, unbound). Unmasked
+lead lists come from `duanka export --unmasked --by … --reason …` (or `duanka run --unmasked`) alone.
+"""
 
 from pathlib import Path
 from typing import Any
@@ -24,29 +29,24 @@ def pipeline(
     resolution: float = DetectParams.resolution,
     seed: int = DetectParams.seed,
     min_score: float = DetectParams.min_score,
-    masked: bool = ExportParams.masked,
     lang: Lang = ExportParams.lang,
     encoding: str | None = None,
     bulk: bool | None = None,
-    by: str | None = None,
-    reason: str | None = None,
     wait_for_lock: float = 600.0,
     mapping: str | None = None,
     budget: int | None = ExportParams.budget,
     incremental: bool = False,
     executor: Executor = Executor.LOCAL,
 ) -> dict[str, Any]:
-    """Load one extract, find and score clusters, export the leads; returns what each step reported.
+    """Load one extract, find and score clusters, export the leads masked; returns what each step reported.
 
     `incremental`: the extract is a day's rows; re-score only what they touched (full when it cannot).
     `executor`: where detection's heavy steps run (local, or dask: shards on a Dask cluster)."""
     owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
-    ExportParams(
-        Path(out), masked, lang, by=by, reason=reason, budget=budget
-    ).check()  # refuse before loading, not after
+    ExportParams(Path(out), lang=lang, budget=budget).check()  # refuse before loading, not after
     with database_lock(Settings.from_env(), f"pipeline {source}", wait=wait_for_lock):
         loaded = ingest(source, encoding, bulk, mapping=mapping)
         found = detect(engine, resolution, seed, min_score, incremental, executor=executor)
-        sent = export(out, masked, lang, found.run_id, by=by, reason=reason, budget=budget)
+        sent = export(out, True, lang, found.run_id, budget=budget)
     get_run_logger().info("ingest %s, detect %s, export %s → %s", loaded.run_id, found.run_id, sent["export_id"], out)
     return {"ingest": loaded.summary(), "detect": found.summary(), "export": sent}

@@ -15,7 +15,7 @@ from neo4j.exceptions import AuthError, ClientError
 
 from duanka import db, neo4j_server
 from duanka.errors import DuankaError
-from duanka.settings import LocalServer, Settings, read_credentials
+from duanka.settings import Connection, LocalServer, Settings, read_credentials
 from graphmodel.apply import apply_schema, existing_schema
 from graphmodel.schema import NODES, RELATIONSHIPS
 
@@ -200,3 +200,65 @@ def test_an_exited_process_nobody_reaped_counts_as_stopped() -> None:
     assert not neo4j_server._alive(child.pid)  # … and not alive
     child.wait()
     assert not neo4j_server._alive(child.pid)
+
+
+def _processes_showing(secret: bytes) -> tuple[set[str], set[str]]:
+    """Every process's command line and readable environment: those that hold `secret`, and all command lines."""
+    holding, seen = set(), set()
+    for proc in Path("/proc").glob("[0-9]*"):
+        for part in ("cmdline", "environ"):
+            try:
+                text = (proc / part).read_bytes()
+            except OSError:  # gone, or another user's environment
+                continue
+            if secret in text:
+                holding.add(f"{proc.name} {part}: {text[:200]!r}")
+            if part == "cmdline":
+                seen.add(text.replace(b"\0", b" ").decode(errors="replace"))
+    return holding, seen
+
+
+def test_a_fresh_server_gets_its_password_on_no_command_line_or_environment(tmp_path: Path) -> None:
+    """Every process's command line (and environment, where readable) is polled while a new home starts:
+    the password is in none of them, yet the server takes it, quotes, backslashes and spaces included."""
+    import threading
+
+    lib = Settings.from_env().local.lib
+    ports = []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    password = 'a "quoted" pass\\word #1 ' + neo4j_server.secrets.token_hex(8)
+    fresh = Settings(
+        local=LocalServer(
+            home=tmp_path / "home", lib_dir=lib, bolt_port=ports[0], http_port=ports[1], heap="512m", pagecache="64m"
+        ),
+        connection=Connection(
+            uri=f"bolt://127.0.0.1:{ports[0]}", user="neo4j", password=password, database="neo4j", is_local=True
+        ),
+        work_dir=tmp_path,
+    )
+    leaks: set[str] = set()
+    commands: set[str] = set()
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            holding, seen = _processes_showing(password.encode())
+            leaks.update(holding)
+            commands.update(seen)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        neo4j_server.start(fresh, timeout=180)
+        with neo4j.GraphDatabase.driver(fresh.connection.uri, auth=("neo4j", password)) as drv:
+            drv.verify_connectivity()
+    finally:
+        done.set()
+        poller.join()
+        neo4j_server.stop(fresh.local)
+    assert any("set-initial-password" in c for c in commands)  # the poll saw the password being set …
+    assert any("Neo4jCommand" in c or "CommunityEntryPoint" in c for c in commands)  # … and the server start
+    assert not leaks

@@ -12,11 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from duanka import prefect_server
 from duanka.generate import generate
 from duanka.settings import Settings
 
 pytestmark = pytest.mark.neo4j
 DUANKA = str(Path(sys.executable).with_name("duanka"))
+PORT = os.environ.get("DUANKA_TEST_PREFECT_PORT", "14200")  # apart from a local server on 4200
 TRIGGER = """
 import sys, time
 from prefect.deployments import run_deployment
@@ -37,11 +39,14 @@ print(run.state.type.value)
 @pytest.fixture(scope="module")
 def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("prefect-home")
-    env = dict(os.environ, PREFECT_HOME=str(home), DUANKA_PREFECT_PORT="14200", PREFECT_RUNNER_POLL_FREQUENCY="1")
+    env = dict(os.environ, PREFECT_HOME=str(home), DUANKA_PREFECT_PORT=PORT, PREFECT_RUNNER_POLL_FREQUENCY="1")
     env.pop("PREFECT_API_URL", None)
     started = subprocess.run([DUANKA, "prefect", "start"], env=env, capture_output=True, text=True, timeout=180)
     assert started.returncode == 0, started.stdout + started.stderr
-    yield dict(env, PREFECT_API_URL="http://127.0.0.1:14200/api")
+    # a script of the user's own, not importing duanka's flows, names the auth string itself
+    yield dict(
+        env, PREFECT_API_URL=f"http://127.0.0.1:{PORT}/api", PREFECT_API_AUTH_STRING=prefect_server.auth_string()
+    )
     subprocess.run([DUANKA, "prefect", "stop"], env=env, timeout=60)
 
 
@@ -103,3 +108,43 @@ def test_a_malformed_extract_goes_to_failed_and_the_next_is_still_processed(
     assert "sims.csv is rejected" in (failed / "FAILED.txt").read_text(encoding="utf-8")
     assert (inbox / "done" / "b-good").exists() and (out / "b-good" / "leads.csv").exists()
     assert {r["extract"]: r["status"] for r in ledger(inbox)} == {"a-broken": "failed", "b-good": "done"}
+
+
+def test_the_local_server_refuses_a_client_without_the_auth_string(prefect_env: dict[str, str]) -> None:
+    """`duanka prefect start` demands the installation's auth string, which is on no process's command line."""
+    import base64
+    import urllib.error
+    import urllib.request
+
+    url = prefect_env["PREFECT_API_URL"] + "/flows/filter"
+    secret = prefect_server.auth_string()
+
+    def status(headers: dict[str, str]) -> int:
+        request = urllib.request.Request(url, data=b"{}", method="POST", headers=headers)
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as refused:
+            return refused.code
+
+    assert status({}) == 401
+    assert status({"Authorization": "Basic " + base64.b64encode(b"duanka:guess").decode()}) == 401
+    assert status({"Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}) == 200
+    listed = subprocess.run(  # Prefect's own client, given the string in its environment, is let in
+        [
+            sys.executable,
+            "-c",
+            "from prefect import get_client\nwith get_client(sync_client=True) as c: print(len(c.read_flows()))",
+        ],
+        env=prefect_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            assert secret.encode() not in (proc / "cmdline").read_bytes(), proc
+        except OSError:
+            continue

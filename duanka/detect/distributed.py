@@ -1,28 +1,36 @@
 """The heavy part of a detection run on a Dask cluster: facts, signals and communities, shard by shard.
 
-`DUANKA_DASK_SCHEDULER=tcp://host:8786` points it at a running cluster; without it a local cluster of
+`DUANKA_DASK_SCHEDULER=tls://host:8786` points it at a running cluster; without it a local cluster of
 `DUANKA_DASK_WORKERS` processes (default 2) starts for the run and stops after. The driver reads the
 community graph and the tables no shard can cut, cuts the graph into shards of whole components
 (shards.py), and gathers: the shards' first-level mules once, their entities and clusters at the end.
 The workers read their shards' facts from Neo4j themselves, so neither the facts nor the signals pass
 through the driver. The results equal the in-process path's (tests/test_distributed.py).
+
+Dask pickles tasks to its workers and unpickles what they send back: whoever speaks to the scheduler runs
+code on the workers and the driver. A scheduler off this machine is therefore reached only over mutual
+TLS (`tls://`, this host's certificate and key and the cluster's CA from DUANKA_DASK_TLS_CERT, _KEY and
+_CA, encryption required); plain `tcp://` only on loopback. And nothing secret is sent: the workers get
+the settings without the Neo4j password and take it (and the user) from their own environment.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from duanka.choices import Engine
-from duanka.detect import shards
+from duanka.detect import shards, signals
 from duanka.detect.run import DetectRun, Projection
 from duanka.errors import DuankaError
 from duanka.settings import Settings
 
 if TYPE_CHECKING:  # Dask takes a second to import: only runs that use it pay for it
-    from dask.distributed import Client
+    from dask.distributed import Client, Security
 
 SHARDS_PER_WORKER = 2  # a slow shard leaves the other worker half as idle
 
@@ -32,6 +40,68 @@ SHARDS_PER_WORKER = 2  # a slow shard leaves the other worker half as idle
 # "BufferError: Existing exports of data" (measured: every run of 2 workers on `medium`). Off, it never did.
 PROFILER = "distributed.worker.profile.enabled"
 PROFILER_OFF = "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"
+TLS = {"ca": "DUANKA_DASK_TLS_CA", "cert": "DUANKA_DASK_TLS_CERT", "key": "DUANKA_DASK_TLS_KEY"}
+
+
+def _on_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: somewhere else, for all this knows
+        return False
+
+
+def security(address: str, env: Mapping[str, str]) -> Security | None:
+    """How to reach the scheduler at `address`: over mutual TLS with this host's certificates (tls://), plain
+    only on loopback (or in this process); a scheduler elsewhere over anything but tls:// is refused."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.security import Security
+
+    scheme, location = parse_address(address)
+    if scheme == "tls":
+        missing = [name for name in TLS.values() if not env.get(name)]
+        if missing:
+            raise DuankaError(
+                f"The Dask scheduler {address} is reached over TLS: set {', '.join(missing)} (the cluster's CA, "
+                "and this host's certificate and key signed by it)."
+            )
+        return Security(
+            tls_ca_file=env[TLS["ca"]],
+            tls_client_cert=env[TLS["cert"]],
+            tls_client_key=env[TLS["key"]],
+            require_encryption=True,
+        )
+    if scheme == "inproc":  # this very process: no network at all
+        return None
+    if scheme == "tcp" and _on_loopback(parse_host_port(location, 8786)[0]):
+        return None
+    raise DuankaError(
+        f"Refusing the Dask scheduler {address}: Dask runs whatever its peers pickle, so a scheduler off this "
+        f"machine is reached only over mutual TLS. Use tls://… with {', '.join(TLS.values())} "
+        "(docs/deployment.md), or tcp:// on 127.0.0.1."
+    )
+
+
+def for_workers(settings: Settings) -> Settings:
+    """The settings as sent to the workers: without the password, which each takes from its own environment."""
+    return replace(settings, connection=replace(settings.connection, password=None))
+
+
+def on_worker(settings: Settings, env: Mapping[str, str] | None = None) -> Settings:
+    """The settings a worker reads Neo4j with: NEO4J_USER and NEO4J_PASSWORD of its own environment, else
+    the local server's credentials file (a local cluster's workers, on the driver's machine)."""
+    env = os.environ if env is None else env
+    conn = settings.connection
+    return replace(
+        settings,
+        connection=replace(conn, user=env.get("NEO4J_USER", conn.user), password=env.get("NEO4J_PASSWORD") or None),
+    )
+
+
+def read_shard(settings: Settings, part: shards.Shard, shared: shards.Shared) -> signals.Facts:
+    """A worker's task: its shard's facts, read with its own credentials."""
+    return shards.read(on_worker(settings), part, shared)
 
 
 @contextmanager
@@ -43,7 +113,7 @@ def client(env: dict[str, str] | None = None) -> Iterator[Client]:
     env = dict(os.environ if env is None else env)
     address = env.get("DUANKA_DASK_SCHEDULER")
     if address:
-        with Client(address) as c:
+        with Client(address, security=security(address, env)) as c:
             profiling = [worker for worker, on in c.run(dask.config.get, PROFILER).items() if on]
             if profiling:
                 raise DuankaError(
@@ -69,7 +139,7 @@ def score(settings: Settings, run: DetectRun, proj: Projection, dask: Client) ->
     shared = shards.read_shared(settings)
     parts = dask.scatter(shards.cut(proj, shards.unprojected(settings), SHARDS_PER_WORKER * workers))
     everyone = dask.scatter(shared, broadcast=True)
-    facts = [dask.submit(shards.read, settings, part, everyone, pure=False) for part in parts]
+    facts = [dask.submit(read_shard, for_workers(settings), part, everyone, pure=False) for part in parts]
     firsts = [dask.submit(shards.first_pass, f, part, run.params) for f, part in zip(facts, parts, strict=True)]
     every_payer = frozenset().union(*dask.gather([dask.submit(shards.payers, first) for first in firsts]))
     results = dask.gather(
