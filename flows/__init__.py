@@ -1,8 +1,9 @@
 """Prefect flows: thin wiring over the plain functions in `duanka`.
 
 Importing this package switches Prefect's analytics off (the machines it runs
-on are often offline), keeps Prefect's local state in the project folder, and
-uses the local Prefect server when one is running.
+on are often offline), keeps Prefect's local state in the project folder,
+uses the local Prefect server when one is running, and masks identifiers in
+the log records Prefect shows and stores (duanka/export/mask.py).
 
 The flow modules do without `from __future__ import annotations`: Prefect validates a deployed
 run's parameters against the flow's annotations, and string annotations of imported types (the
@@ -23,3 +24,10 @@ if "PREFECT_API_URL" not in os.environ:
 
     if prefect_server.running_pid():
         os.environ["PREFECT_API_URL"] = prefect_server.api_url()
+
+from prefect.logging.configuration import ensure_logging_setup
+
+from duanka.export.mask import mask_logs
+
+ensure_logging_setup()  # Prefect's handlers, which get the mask
+mask_logs()
