@@ -140,7 +140,7 @@ class Known:
 
 def known_ids(ids: Iterable[object]) -> Known:
     """The identifiers the shape rules cannot see (fingerprints like 'DEV-a81f…', short account ids)."""
-    words = {str(i) for i in ids if i is not None and str(i) != ""}
+    words = {str(i) for i in ids if i is not None and i == i and str(i) != ""}  # i == i: not NaN
     spaced = sorted((w for w in words if not _WORD.fullmatch(w)), key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, spaced))) if spaced else None
     return Known(frozenset(w for w in words if _WORD.fullmatch(w)), pattern)
