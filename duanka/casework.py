@@ -20,6 +20,7 @@ from duanka.errors import DuankaError
 from duanka.export import sheets
 from duanka.export.mask import mask_id, mask_text
 from duanka.export.report import ClusterGraphs
+from duanka.export.shown import quoted
 from duanka.ids import sha256_of
 from duanka.params import refuse_unmasking_in_a_prefect_run
 from duanka.settings import Settings
@@ -119,8 +120,16 @@ def case_file(settings: Settings, params: CaseParams) -> list[Path]:
         if graphs.nodes.empty:
             raise DuankaError(f"No cluster {params.cluster_id!r} in the database (see `duanka query latest_clusters`).")
         decisions = queries.frame(sess, "casework/cluster_decisions", cluster_id=params.cluster_id)
+        known = quoted(  # the ids that reasons and investigators' notes quote
+            sess,
+            [*graphs.nodes["reasons"], *decisions["note"]],
+            [*graphs.nodes["id"], *graphs.links["a"], *graphs.links["b"], *graphs.reports["names"]],
+        )
     show = (lambda v, k: mask_id(v, k)) if params.masked else (lambda v, k: v)
-    text = mask_text if params.masked else (lambda t: t or "")
+
+    def text(value: object) -> str:
+        return mask_text(value, known) if params.masked else str(value or "")
+
     members = graphs.nodes.assign(
         id=[show(v, k) for v, k in zip(graphs.nodes["id"], graphs.nodes["kind"], strict=False)],
         role_label=[role(r).zh for r in graphs.nodes["role"]],
@@ -134,7 +143,8 @@ def case_file(settings: Settings, params: CaseParams) -> list[Path]:
         names=[show(v, k) for v, k in zip(graphs.reports["names"], graphs.reports["names_kind"], strict=False)]
     )
     decisions = decisions.assign(
-        entity_id=[show(v, k) for v, k in zip(decisions["entity_id"], decisions["entity_type"], strict=False)]
+        entity_id=[show(v, k) for v, k in zip(decisions["entity_id"], decisions["entity_type"], strict=False)],
+        note=[text(n) for n in decisions["note"]],  # written freely: may quote any number or id
     )
     out = params.out
     audit.before_unmasked(settings, "case", params.masked, params.by, params.reason, out, cluster_id=params.cluster_id)

@@ -294,17 +294,18 @@ def detect_cmd(
 ) -> None:
     """Find, score and explain supply-chain clusters; write them back to Neo4j (the `detect` flow)."""
     from duanka import db, queries
+    from duanka.export.shown import masked_leads
     from flows.detect import detect
 
     found = detect(engine, resolution, seed, min_score, incremental, executor=executor)
     console.print(f"detect {found.run_id}: {found.figures}")
     with db.session(Settings.from_env()) as sess:
-        leads = db.read(sess, queries.load("latest_leads"), limit=top)
+        leads = masked_leads(sess, db.read(sess, queries.load("latest_leads"), limit=top))
     print_leads(leads, lang)
 
 
 def print_leads(leads: list[dict[str, Any]], lang: Lang = ExportParams.lang) -> None:
-    """Leads as a table, reasons in `lang`; each says it is a suspicion."""
+    """Leads (masked: duanka.export.shown) as a table, reasons in `lang`; each says it is a suspicion."""
     from graphmodel.roles import role
 
     table = Table("rank", "type", "id", "role", "score", "reasons", title="Top leads (suspicions, not determinations)")
@@ -314,10 +315,10 @@ def print_leads(leads: list[dict[str, Any]], lang: Lang = ExportParams.lang) -> 
         table.add_row(
             str(r["rank"]),
             r["entity_type"],
-            str(r["entity_id"]),
+            escape(str(r["entity_id"])),
             named,
             shown,
-            (r.get("reasons_zh") if lang == Lang.ZH else r.get("reasons")) or "",
+            escape((r.get("reasons_zh") if lang == Lang.ZH else r.get("reasons")) or ""),
         )
     console.print(table)
 
@@ -650,9 +651,10 @@ def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
         f"{det['figures']['leads']:,} leads"
     )
     from duanka import db, queries
+    from duanka.export.shown import masked_leads
 
     with db.session(Settings.from_env()) as sess:
-        leads = db.read(sess, queries.load("latest_leads"), limit=10)
+        leads = masked_leads(sess, db.read(sess, queries.load("latest_leads"), limit=10))
     print_leads(leads)
     sent = result["export"]
     console.print(

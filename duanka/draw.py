@@ -72,7 +72,9 @@ def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
         or d.get("kind") == "report"
         or d.get("role") in ("number_dealer", "card_collector", "device_farm")
     }
-    nx.draw_networkx_labels(graph, pos, labels=important, font_size=7, ax=ax, verticalalignment="bottom")
+    texts = nx.draw_networkx_labels(graph, pos, labels=important, font_size=7, ax=ax, verticalalignment="bottom")
+    for text in texts.values():  # labels are data: `$\foo{$` is an id, not mathtext to parse
+        text.set_parse_math(False)
     roles = sorted({role(d.get("role", "benign")) for _, d in graph.nodes(data=True)}, key=list(ROLE.values()).index)
     handles = [
         Line2D(
@@ -93,7 +95,7 @@ def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
         if any(d.get("kind") == k for _, d in graph.nodes(data=True))
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=True)
-    ax.set_title(title, fontsize=11)
+    ax.set_title(title, fontsize=11, parse_math=False)
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(path)

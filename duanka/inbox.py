@@ -2,7 +2,7 @@
 
 Layout under the inbox root: `incoming/` (drop one directory per extract;
 write it under a name starting with "." and rename it when complete),
-`done/`, `failed/` (with FAILED.txt saying why), and `ledger.jsonl`, which
+`done/`, `failed/` (with FAILED.txt saying why, identifiers masked), and `ledger.jsonl`, which
 records every extract's checksum and outcome. An extract whose checksum is
 already in the ledger as done is not processed again; it goes to done/ marked
 as a repeat. Moves are renames on one file system: an extract is always in
@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from duanka.export.mask import mask_text
 from duanka.ids import sha256_of
 
 
@@ -146,8 +147,9 @@ class Inbox:
                 summary = run(extract)
             except Exception as exc:  # any failure: keep the extract, say why, go on with the next
                 moved = self._move(extract, "failed")
-                reason = f"{type(exc).__name__}: {exc}"
-                (moved / "FAILED.txt").write_text(f"{now}\n{reason}\n\n{traceback.format_exc()}", encoding="utf-8")
+                reason = mask_text(f"{type(exc).__name__}: {exc}")  # an error may quote a row
+                trace = mask_text(traceback.format_exc())
+                (moved / "FAILED.txt").write_text(f"{now}\n{reason}\n\n{trace}", encoding="utf-8")
                 outcomes.append(self._record(Outcome(extract.name, "failed", checksum, str(moved), reason, now)))
                 continue
             moved = self._move(extract, "done")

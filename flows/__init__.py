@@ -2,8 +2,10 @@
 
 Importing this package switches Prefect's analytics off (the machines it runs
 on are often offline), keeps Prefect's local state in the project folder,
-uses the local Prefect server when one is running, and authenticates to it (or
-to the temporary server a flow starts) with the installation's auth string.
+uses the local Prefect server when one is running, authenticates to it (or
+to the temporary server a flow starts) with the installation's auth string,
+and masks identifiers in the log records Prefect shows and stores
+(duanka/export/mask.py).
 
 The flow modules do without `from __future__ import annotations`: Prefect validates a deployed
 run's parameters against the flow's annotations, and string annotations of imported types (the
@@ -28,3 +30,11 @@ if "prefect.context" in sys.modules:  # Prefect read its settings before: read t
     from prefect.context import refresh_global_settings_context
 
     refresh_global_settings_context()
+
+# Imported only now: Prefect reads its settings (above) when first imported.
+from prefect.logging.configuration import ensure_logging_setup  # noqa: E402
+
+from duanka.export.mask import mask_logs  # noqa: E402
+
+ensure_logging_setup()  # Prefect's handlers, which get the mask
+mask_logs()

@@ -14,6 +14,7 @@ from duanka.detect.lineage import Link
 from duanka.detect.run import DetectResult, DetectRun, Projection, Suspicions, run_figures
 from duanka.detect.signals import Facts
 from duanka.errors import retry_if_transient
+from duanka.export.shown import top_leads
 from duanka.lock import database_lock
 from duanka.params import DetectParams
 from duanka.private import owner_only
@@ -161,7 +162,7 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
             figures = run_figures(done.projection.size, entities, clusters, previous.run_id, len(done.region.keys))
             write_results(settings, run, entities, clusters, figures, done.evidence, lineage, done.kept_for_next)
         finish(settings, run, figures, timings)
-        return _reported(run, entities, clusters, timings, figures)
+        return _reported(settings, run, entities, clusters, timings, figures)
     if executor == Executor.DASK or (run.params.engine != Engine.GDS and shards.needed(settings)):
         if executor == Executor.DASK:
             with steps.timed(timings, "projection"):
@@ -194,29 +195,23 @@ def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Exe
             kept_for_next = increment.for_next(entities, facts)
             write_results(settings, run, entities, clusters, figures, facts.evidence, lineage, kept_for_next)
     finish(settings, run, figures, timings)
-    return _reported(run, entities, clusters, timings, figures)
+    return _reported(settings, run, entities, clusters, timings, figures)
 
 
 def _reported(
-    run: DetectRun, entities: pd.DataFrame, clusters: pd.DataFrame, timings: dict[str, float], figures: dict[str, int]
+    settings: Settings,
+    run: DetectRun,
+    entities: pd.DataFrame,
+    clusters: pd.DataFrame,
+    timings: dict[str, float],
+    figures: dict[str, int],
 ) -> DetectResult:
-    """The run's result, logged and its top leads shown as an artifact."""
+    """The run's result, logged and its top leads shown (masked: any local user can read artifacts) as an artifact."""
     result = DetectResult(run.run_id, run.params, entities, clusters, timings, figures)
     get_run_logger().info("run %s: %s; timings %s", run.run_id, figures, timings)
-    top = result.leads.head(20)
     create_table_artifact(
         key="detect-top-leads",
-        description=f"Run {run.run_id}: the top suspected entities (suspicions, not determinations)",
-        table=[
-            {
-                "rank": i + 1,
-                "type": r.entity_type,
-                "id": r.entity_id,
-                "role": r.role,
-                "score": round(r.score, 3),
-                "reasons": r.reasons_en,
-            }
-            for i, r in enumerate(top.itertuples())
-        ],
+        description=f"Run {run.run_id}: the top suspected entities (suspicions, not determinations; masked)",
+        table=top_leads(settings, result.leads.head(20)),
     )
     return result

@@ -40,8 +40,8 @@ def export(
     create_table_artifact(
         key="export-top-leads",
         table=result.top.to_dict("records"),
-        description=f"Export {result.export_id} of run {result.detect_run}: top leads as sent "
-        f"({'masked' if masked else 'UNMASKED'}); suspicions, not determinations.",
+        description=f"Export {result.export_id} of run {result.detect_run}: top leads, masked (the export itself "
+        f"is {'masked' if masked else 'UNMASKED'}); suspicions, not determinations.",
     )
     report = (Path(out) / "report.html").resolve()
     create_markdown_artifact(

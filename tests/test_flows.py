@@ -45,6 +45,7 @@ def test_detect_flow_writes_results_and_top_leads_artifact(
     from prefect.artifacts import Artifact
 
     from duanka import db, queries
+    from duanka.export.mask import mask_id
     from flows.detect import detect
     from flows.ingest import ingest
 
@@ -60,7 +61,9 @@ def test_detect_flow_writes_results_and_top_leads_artifact(
         top = db.read(sess, queries.load("latest_leads"), limit=5)
     assert top and top[0]["run_id"] == summary["run_id"]
     artifact = Artifact.get("detect-top-leads")
-    assert artifact is not None and top[0]["entity_id"] in str(artifact.data)
+    assert artifact is not None and top[0]["entity_type"] in str(artifact.data)
+    shown = mask_id(top[0]["entity_id"], top[0]["entity_type"])  # any local user reads artifacts: masked
+    assert shown in str(artifact.data) and top[0]["entity_id"] not in str(artifact.data)
 
 
 def test_pipeline_flow_and_cli_leave_no_secret_in_the_output(

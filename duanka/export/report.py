@@ -14,7 +14,7 @@ import pandas as pd
 from duanka import queries
 from duanka.detect.evidence import describe
 from duanka.draw import draw_subgraph
-from duanka.export.mask import mask_id, mask_text
+from duanka.export.mask import Known, mask_id, mask_text
 from graphmodel.roles import ROLES, UNKNOWN, role
 
 STYLE = """
@@ -89,6 +89,7 @@ def write(
     figures: dict[str, int],
     sources: list[dict[str, Any]],
     evidence: dict[str, int] | None = None,
+    known: Known | None = None,
 ) -> list[Path]:
     """Draw each cluster, then the page that embeds the drawings (so the HTML needs no other file)."""
     (out / "clusters").mkdir(exist_ok=True)
@@ -102,7 +103,7 @@ def write(
             f"#{c.rank} {c.cluster_id}  score {c.score:.2f}  (suspicion, not a determination)",
         )
         written.append(png)
-        sections.append(_cluster_section(c, png, graphs, masked))
+        sections.append(_cluster_section(c, png, graphs, masked, known))
     rows = [f for s in sources[:1] for f in s["files"]]
     read_table = (
         _table(
@@ -171,19 +172,19 @@ def _evidence(counts: dict[str, int]) -> str:
     )
 
 
-def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool) -> str:
+def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool, known: Known | None) -> str:
     members = graphs.nodes[graphs.nodes["cluster_id"] == c.cluster_id].sort_values("score", ascending=False).head(15)
     members = members.assign(
         id=[mask_id(v, k) if masked else v for v, k in zip(members["id"], members["kind"], strict=False)],
         role=[f"{r} {role(r).zh}" for r in members["role"].fillna(UNKNOWN.key)],
-        reasons=[mask_text(r) if masked else (r or "") for r in members["reasons"]],
+        reasons=[mask_text(r, known) if masked else (r or "") for r in members["reasons"]],
     )
     reports = graphs.reports[graphs.reports["cluster_id"] == c.cluster_id]
     reports = reports.assign(
         names=[mask_id(v, k) if masked else v for v, k in zip(reports["names"], reports["names_kind"], strict=False)]
     )
     image = base64.b64encode(png.read_bytes()).decode("ascii")
-    reasons = mask_text(c.top_reasons) if masked else c.top_reasons
+    reasons = mask_text(c.top_reasons, known) if masked else c.top_reasons
     return f"""<div class=cluster><h2>#{c.rank} {html.escape(c.cluster_id)} — score {c.score:.2f}</h2>
 <p>{html.escape(reasons or "")}</p>
 <img alt="cluster {html.escape(c.cluster_id)}" src="data:image/png;base64,{image}">

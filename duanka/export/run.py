@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,8 @@ from duanka import __version__, audit, db, queries
 from duanka.choices import Lang
 from duanka.errors import DuankaError
 from duanka.export import report, sheets
-from duanka.export.mask import known_ids, mask_id, mask_text
+from duanka.export.mask import Known, mask_id, mask_text
+from duanka.export.shown import quoted
 from duanka.ids import new_run_id, sha256_of
 from duanka.params import ExportParams
 from duanka.settings import Settings
@@ -86,7 +87,9 @@ class ExportResult:
     clusters: int
     masked: bool
     seconds: float
-    top: pd.DataFrame = field(repr=False)  # the first leads as exported, for the flow's artifact
+    top: pd.DataFrame = field(
+        repr=False
+    )  # the first leads, masked (even in an unmasked export), for the flow's artifact
 
 
 def read_run(settings: Settings, run_id: str | None) -> dict[str, Any]:
@@ -110,8 +113,13 @@ def evidence(run: dict[str, Any]) -> dict[str, str]:
     return {"run_id": run["run_id"], "model": model, "scored_at": str(run.get("finished_at", ""))[:19]}
 
 
-def lead_table(leads: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -> pd.DataFrame:
-    """The leads contract's columns, then status (suspected/confirmed) and a reference to resolve a masked lead."""
+def lead_table(
+    leads: pd.DataFrame, params: ExportParams, run: dict[str, Any], known: Known | None = None
+) -> pd.DataFrame:
+    """The leads contract's columns, then status (suspected/confirmed) and a reference to resolve a masked lead.
+
+    Masked, the ids the reasons quote are masked too: `known` (duanka.export.shown.quoted) holds those
+    no shape gives away."""
     out = pd.DataFrame(
         {
             "rank": leads["rank"].astype(int),
@@ -131,17 +139,18 @@ def lead_table(leads: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -
         }
     )
     if params.masked:  # reasons cite devices by id: mask those too
-        cited = known_ids(leads.loc[leads["entity_type"] == "device", "entity_id"])
-        out["reasons"] = [mask_text(r, cited) for r in out["reasons"]]
+        out["reasons"] = [mask_text(r, known) for r in out["reasons"]]
     return out[LEAD_COLUMNS]
 
 
-def cluster_table(clusters: pd.DataFrame, params: ExportParams, run: dict[str, Any]) -> pd.DataFrame:
+def cluster_table(
+    clusters: pd.DataFrame, params: ExportParams, run: dict[str, Any], known: Known | None = None
+) -> pd.DataFrame:
     """clusters.csv: one row per cluster in rank order, with its run and status."""
     out = clusters.assign(**evidence(run))[CLUSTER_COLUMNS].copy()
     out["score"] = out["score"].round(4)
     if params.masked:
-        out["top_reasons"] = [mask_text(r) for r in out["top_reasons"].fillna("")]
+        out["top_reasons"] = [mask_text(r, known) for r in out["top_reasons"].fillna("")]
     return out
 
 
@@ -190,13 +199,18 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
         leads, clusters, cut = within_budget(leads, clusters, params.budget)
         drawn = clusters.head(params.top_clusters)
         graph = report.ClusterGraphs.read(sess, list(drawn["cluster_id"]))
+        known = quoted(
+            sess,
+            [*leads["reasons"], *leads["reasons_zh"], *clusters["top_reasons"], *graph.nodes["reasons"]],
+            [*leads["entity_id"], *graph.nodes["id"], *graph.links["a"], *graph.links["b"]],
+        )
 
     audit.before_unmasked(settings, "export", params.masked, params.by, params.reason, params.out, export_id=export_id)
     stage = params.out / f".partial-{export_id}"
     try:
         stage.mkdir(parents=True)
-        lead_rows = lead_table(leads, params, run)
-        cluster_rows = cluster_table(clusters, params, run)
+        lead_rows = lead_table(leads, params, run, known)
+        cluster_rows = cluster_table(clusters, params, run, known)
         written = [
             sheets.write_csv(cluster_rows, stage / "clusters.csv"),
             sheets.write_csv(lead_rows, stage / "leads.csv"),
@@ -214,6 +228,7 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             figures={"leads": len(lead_rows), "clusters": len(cluster_rows), **cut},
             sources=sources,
             evidence=evidence_held(run),
+            known=known,
         )
         files = [p.relative_to(stage).as_posix() for p in written]
         manifest = {
@@ -290,7 +305,7 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
         len(cluster_rows),
         params.masked,
         round(time.perf_counter() - began, 2),
-        lead_rows.head(20),
+        lead_table(leads.head(20), replace(params, masked=True), run, known),
     )
 
 
