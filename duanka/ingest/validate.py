@@ -7,7 +7,7 @@ line, column, value and reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache
 
 import pandas as pd
@@ -15,6 +15,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from duanka import identifiers as ids
+from duanka.ingest import tokens
 from duanka.ingest.contract import WINDOWS, Column, FileSpec
 from duanka.ingest.normalise import parse_timestamps
 
@@ -63,19 +64,47 @@ CLEAN_TEXT = [
 ]
 
 
+Shapes = tuple[tuple[str, tokens.Shape], ...]  # (column, shape of its tokens) of one file
+
+
 @cache
-def schema(spec: FileSpec) -> pa.DataFrameSchema:
-    """The pandera schema of one contract file: formats, ranges and codes per column."""
+def schema(spec: FileSpec, shapes: Shapes = ()) -> pa.DataFrameSchema:
+    """The pandera schema of one contract file: formats, ranges and codes per column; a column of
+    pseudonymised tokens (`shapes`) is checked for its tokens' shape instead of its kind's format."""
+    token = dict(shapes)
     columns = {
         c.name: pa.Column(
             "string",
             nullable=not c.required,
             required=False,
-            checks=CLEAN_TEXT + (SPREADSHEET if c.numeric else []) + CHECKS[c.kind](c),
+            checks=CLEAN_TEXT + (_token_checks(c, token[c.name]) if c.name in token else _plain_checks(c)),
         )
         for c in spec.columns
     }
     return pa.DataFrameSchema(columns, strict=False)
+
+
+def _plain_checks(c: Column) -> list[pa.Check]:
+    among = (
+        [_check(lambda s: ~tokens.token_like(c.kind, s), tokens.TOKEN_AMONG_PLAIN)] if c.kind in tokens.KINDS else []
+    )
+    return among + (SPREADSHEET if c.numeric else []) + CHECKS[c.kind](c)
+
+
+def _token_checks(c: Column, shape: tokens.Shape) -> list[pa.Check]:
+    """A token is a key: its shape is all there is to check (no normalising, no checksum)."""
+
+    def plain(s: pd.Series) -> pd.Series:
+        return tokens.plain_valid(c.kind, s)
+
+    return [
+        _check(lambda s: ~plain(s), tokens.PLAIN_AMONG_TOKENS),
+        _check(lambda s: shape.fits(s) | plain(s), f"not a token of this extract's shape ({shape})"),
+    ]
+
+
+# Reasons that say what happened to a value: where one is given, the kind's own check is not also.
+SPECIFIC = (LOST_DIGITS, tokens.TOKEN_AMONG_PLAIN)
 
 
 def clean_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -84,20 +113,21 @@ def clean_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return out.mask(out == "")
 
 
-def unfloat(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
-    """`13800138000.0` → `13800138000` in whole-number columns: what a spreadsheet adds, nothing the source meant."""
+def unfloat(spec: FileSpec, frame: pd.DataFrame, tokens: Collection[str] = ()) -> pd.DataFrame:
+    """`13800138000.0` → `13800138000` in whole-number columns: what a spreadsheet adds, nothing the source meant.
+    Columns of `tokens` are keys as written."""
     for column in spec.columns:
-        if column.whole and column.name in frame.columns:
+        if column.whole and column.name in frame.columns and column.name not in tokens:
             values = frame[column.name]
             frame[column.name] = values.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
     return frame
 
 
-def failures(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
+def failures(spec: FileSpec, frame: pd.DataFrame, shapes: Shapes = ()) -> pd.DataFrame:
     """One row per problem: line, column, value, reason. Empty when the chunk is clean."""
     found: list[pd.DataFrame] = []
     try:
-        schema(spec).validate(frame, lazy=True)
+        schema(spec, shapes).validate(frame, lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
         cases = cases[cases["index"].notna()]
@@ -116,10 +146,10 @@ def failures(spec: FileSpec, frame: pd.DataFrame) -> pd.DataFrame:
     if not found:
         return pd.DataFrame(columns=["line", "column", "value", "reason"])
     out = pd.concat(found, ignore_index=True)
-    lost = out.loc[out["reason"] == LOST_DIGITS, ["line", "column"]]
-    if len(lost):  # the one reason that says what happened: not also "not a mobile number"
+    specific = out["reason"].isin(SPECIFIC).to_numpy()
+    if specific.any():  # the one reason that says what happened: not also "not a mobile number"
         cell = pd.MultiIndex.from_frame(out[["line", "column"]])
-        out = out[~cell.isin(pd.MultiIndex.from_frame(lost)) | (out["reason"] == LOST_DIGITS).to_numpy()]
+        out = out[~cell.isin(pd.MultiIndex.from_frame(out.loc[specific, ["line", "column"]])) | specific]
     return out.reset_index(drop=True)
 
 
