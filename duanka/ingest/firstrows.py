@@ -1,7 +1,7 @@
 """What an extract's first rows say before anything loads: which columns hold tokens, and which files fail whole.
 
 Both are judged from the first rows of every file (at most `ROWS`), read, mapped and validated as the
-load will. A file whose first rows all fail the same check on the same column is not bad row by row:
+load will. A file whose first rows all fail on the same column (nearly always the same check) is not bad row by row:
 it is pseudonymised and not recognised, read through a wrong mapping, or shifted by a column. Then
 nothing of the extract loads, and one error says what the column holds, what was expected, and why
 that may be (shared/spec/input-contract.md, "Bad input").
@@ -78,12 +78,14 @@ def _whole_failure(name: str, chunk: read.Chunk, path: Path, mapping: SourceMapp
     problems = prepare(SPECS[name], chunk, mapping.of(name), found.of(name)).problems
     if len(problems) < rows:
         return None
-    lines = problems.groupby(["column", "reason"], sort=False)["line"].nunique()
+    lines = problems.groupby("column", sort=False)["line"].nunique()
     alike = lines[lines == rows]
     if alike.empty:
         return None
-    column, reason = alike.index[0]
-    values = problems.loc[(problems["column"] == column) & (problems["reason"] == reason), "value"].dropna()
+    column = alike.index[0]
+    failed = problems[problems["column"] == column]
+    reason = failed["reason"].mode().iloc[0]  # hex tokens such as `35660e4299` also read as scientific notation
+    values = failed["value"].dropna()
     kind = SPECS[name].column(column).kind
     sample = ", ".join(mask_id(v) for v in values.drop_duplicates().head(3))
     expected = EXPECTED.get(kind, f"a value that passes: {reason}")

@@ -5,16 +5,17 @@ It holds raw personal data, so the file is created readable by its owner only.
 
 from __future__ import annotations
 
-import csv
-import itertools
 import os
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 COLUMNS = ["file", "line", "column", "value", "reason", "row"]
+SCHEMA = pa.schema([(c, pa.int64() if c == "line" else pa.string()) for c in COLUMNS])
 
 
 class Quarantine:
@@ -22,9 +23,8 @@ class Quarantine:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        self._writer = csv.writer(self._handle)
-        self._writer.writerow(COLUMNS)
+        self._handle = os.fdopen(fd, "wb")
+        self._writer = pacsv.CSVWriter(self._handle, SCHEMA, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
     def add(self, file: str, problems: pd.DataFrame, raw: pd.DataFrame) -> int:
         """Write the problems; returns how many distinct rows they reject.
@@ -38,22 +38,20 @@ class Quarantine:
         quoted = _as_json(raw.iloc[np.unique(at[at >= 0])])
         rows = np.full(len(lines), "{}", dtype=object)
         rows[at >= 0] = quoted.reindex(raw.index[at[at >= 0]]).to_numpy()
-        values = problems["value"].astype("string").fillna("").str.slice(0, 2000)
-        self._writer.writerows(
-            zip(
-                itertools.repeat(file),
-                lines.tolist(),
-                problems["column"].astype(str).tolist(),
-                values.tolist(),
-                problems["reason"].astype(str).tolist(),
-                rows.tolist(),
-                strict=False,
-            )
-        )
+        columns = {
+            "file": pa.array(np.full(len(lines), file, dtype=object), pa.string()),
+            "line": pa.array(lines, pa.int64()),
+            "column": pa.array(problems["column"].astype(str).to_numpy(dtype=object), pa.string()),
+            "value": pa.array(problems["value"].astype("string").fillna("").str.slice(0, 2000), pa.string()),
+            "reason": pa.array(problems["reason"].astype(str).to_numpy(dtype=object), pa.string()),
+            "row": pa.array(rows, pa.string()),
+        }
+        self._writer.write_table(pa.table(columns, schema=SCHEMA))
         return int(pd.unique(lines).size)
 
     def close(self) -> None:
         """Flush and close quarantine.csv."""
+        self._writer.close()
         self._handle.close()
 
     def __enter__(self) -> Quarantine:

@@ -105,11 +105,17 @@ def token_like(kind: str, values: pd.Series) -> pd.Series:
     """Values that look like pseudonyms in a column of plain `kind` values: for a strict kind (a mobile
     number) any long run of token characters with a letter and a digit; for device and account ids,
     which take free-form fingerprints (`android-8f14e45f…`), only a digest's shape with a letter."""
-    if kind in STRICT:
-        shaped = values.str.fullmatch(r"[A-Za-z0-9+/_=-]{16,}") & values.str.contains(r"\d")
-    else:
-        shaped = values.str.fullmatch(DIGEST)
-    return (shaped & values.str.contains(r"[A-Za-z]")).fillna(False).astype(bool)
+    out = pd.Series(False, index=values.index)
+    long = (values.str.len() >= MIN_LENGTH).fillna(False).to_numpy(bool)  # nearly always none: no regex then
+    if long.any():
+        some = values[long]
+        if kind in STRICT:
+            shaped = some.str.fullmatch(r"[A-Za-z0-9+/_=-]{16,}") & some.str.contains(r"\d")
+        else:
+            shaped = some.str.fullmatch(DIGEST)
+        shaped = (shaped & some.str.contains(r"[A-Za-z]")).fillna(False).astype(bool)
+        out[long] = (shaped & ~plain_valid(kind, some)).to_numpy()  # `…123X` is an identity number
+    return out
 
 
 @dataclass(frozen=True)
