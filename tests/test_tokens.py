@@ -188,8 +188,9 @@ def test_the_pseudonymised_world_gives_the_plain_world_s_leads_in_the_same_order
 ) -> None:
     """Carrier and MVNO columns are the source's own in both worlds, so nothing a token hides is missed:
     the same scores, and the same order up to ties (equal scores are ordered by id, and ids differ)."""
-    from flows.detect import detect
     from helpers import empty, ingest_source
+
+    from flows.detect import detect
 
     plain, hidden = tmp_path / "plain", tmp_path / "hidden"
     generate(plain, "demo", persons=600, seed=7)
