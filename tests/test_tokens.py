@@ -219,3 +219,11 @@ def test_the_pseudonymised_world_gives_the_plain_world_s_leads_in_the_same_order
     assert leads["hidden"].sort_values(in_one_order, ignore_index=True).to_dict("records") == expected.sort_values(
         in_one_order, ignore_index=True
     ).to_dict("records")
+
+
+def test_plain_identity_numbers_with_an_x_are_not_tokens(tmp_path: Path) -> None:
+    generate(tmp_path, "demo", persons=300, seed=11)
+    found = pseudonyms(
+        first_rows({"persons": tmp_path / "persons.csv", "sims": tmp_path / "sims.csv"}, None), SourceMapping()
+    )
+    assert found.described() == {}

@@ -166,7 +166,8 @@ def decide(samples: dict[tuple[str, str], tuple[str, pd.Series]], declared: Iter
         every = pd.concat(list(columns.values()), ignore_index=True).dropna()
         tokens = [v for v in columns.values() if shape_of(v) is not None]
         shape = shape_of(pd.concat(tokens, ignore_index=True)) if tokens else None
-        if shape is not None and shape.fits(every).sum() > plain_valid(kind, every).sum():
+        plain = plain_valid(kind, every)  # `…424X` fits a base64 shape, and is an identity number
+        if shape is not None and (shape.fits(every) & ~plain).sum() > plain.sum():
             kinds[kind] = shape
     columns_read = tuple((f, c, k) for (f, c), (k, _) in samples.items() if k in kinds)
     return Pseudonyms(tuple(kinds.items()), columns_read, tuple(sorted(declared)))
