@@ -39,7 +39,11 @@ class Entity:
 
 
 def resolve(sess: Any, ref: str) -> Entity:
-    """`type:id`, a lead reference `RUN#RANK` from a lead list, or a bare id that names one entity."""
+    """`type:id`, a lead reference `RUN#RANK` from a lead list, or a bare id that names one entity.
+
+    An id is matched exactly as the graph holds it: a pseudonymised extract's token (hex, or base64
+    with `+`, `/` and `=`) is named as it is, case kept."""
+    ref = ref.strip()
     kind, sep, ident = ref.partition(":")
     if sep and kind in ENTITY_TYPES:
         return Entity(kind, ident)

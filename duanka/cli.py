@@ -210,18 +210,30 @@ def generate_cmd(
     difficulty: Difficulty = typer.Option(Difficulty.EASY, help="hard: camouflaged rings"),
     dirty_rows: float = typer.Option(0.0, help="Fraction of malformed rows to add to each file."),
     fmt: str = typer.Option("csv", "--format", help="csv | parquet"),
+    pseudonymise: str | None = typer.Option(
+        None,
+        help="hex64 | hex32 | base64: share it as a source would under the personal-information law, every "
+        "number, card, device and person id a salted-hash token (the same in every file and in truth.csv).",
+    ),
 ) -> None:
     """Write a synthetic extract with planted supply chains and its ground truth."""
     from duanka.generate import generate
+    from duanka.generate.views import SCHEMES
+    from duanka.generate.views import pseudonymise as pseudonymised
 
+    if pseudonymise is not None and pseudonymise not in SCHEMES:
+        raise DuankaError(f"--pseudonymise is one of {', '.join(SCHEMES)}, not {pseudonymise!r}.")
     try:
         summary = generate(out, profile, persons, seed, difficulty, dirty_rows, fmt)
     except ValueError as exc:
         raise DuankaError(str(exc)) from exc
+    if pseudonymise is not None:
+        pseudonymised(out, out, pseudonymise)
     rows = summary["rows"]
     console.print(
         f"Wrote {sum(rows.values()):,} rows in {len(rows)} files to {out} "
-        f"({summary['persons']:,} persons, {summary['rings']} planted rings, {difficulty})."
+        f"({summary['persons']:,} persons, {summary['rings']} planted rings, {difficulty})"
+        + (f", every id a {pseudonymise} token." if pseudonymise else ".")
     )
 
 
@@ -271,6 +283,9 @@ def print_ingest(summary: dict[str, Any]) -> None:
             "✓" if row["reconciled"] else "✗",
         )
     console.print(table)
+    if summary.get("tokens"):
+        listed = ", ".join(f"{column} ({shape})" for column, shape in summary["tokens"].items())
+        console.print(f"Read as pseudonymised tokens (keys as written, nothing derived from them): {listed}")
     console.print(f"Manifest: {summary['manifest']}\nQuarantine: {summary['quarantine']}")
 
 

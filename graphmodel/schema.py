@@ -193,6 +193,7 @@ RUN = NodeSchema(
         _run("rows_read", "int"),
         _run("rows_quarantined", "int"),
         _run("loading", doc="the path the rows took: bulk import (an empty local database) or bolt"),
+        _run("tokens_json", doc="columns read as pseudonymised tokens (file.column) and their tokens' shape"),
         # detect
         _run("model_version", doc="the scoring model's version (duanka/detect/model.py)"),
         _run("calibration", doc="the worlds its score calibration was fitted on, or none"),

@@ -100,6 +100,10 @@ def mask_id(value: object, entity_type: str | None = None) -> str:
     if value is None or value == "":
         return ""
     v = str(value)
+    if (
+        len(v) >= 20 and not v.isdigit() and TOKEN.fullmatch(v)
+    ):  # a pseudonym, whatever entity it names (no plain id is this long)
+        return mask_token(v)
     if len(v) == 11 and v.isdigit() and (v[0] == "1" or entity_type == "sim"):
         return mask_phone(v)
     if len(v) == 18 and v[:17].isdigit() and (v[17].isdigit() or v[17] in "Xx") and entity_type != "account":

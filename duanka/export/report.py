@@ -134,6 +134,7 @@ identifiers {"masked 已脱敏" if masked else "<b>UNMASKED 未脱敏</b>"}</p>
 <td class=num>{figures["clusters"]:,}</td><td class=num>{figures["leads"]:,}</td></tr></table>
 {_below_cut(figures)}
 {("<p>Latest extract: " + html.escape(str(sources[0]["source"])) + "</p>" + read_table) if sources else ""}
+{_tokens(sources[0].get("tokens") or {}) if sources else ""}
 {_evidence(evidence) if evidence else ""}
 <h2>Top clusters 重点团伙</h2>
 {
@@ -159,6 +160,17 @@ identifiers {"masked 已脱敏" if masked else "<b>UNMASKED 未脱敏</b>"}</p>
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     return [path, *written]
+
+
+def _tokens(columns: dict[str, str]) -> str:
+    """The columns the extract held pseudonymised: their ids are tokens, nothing was derived from them."""
+    if not columns:
+        return ""
+    listed = ", ".join(f"{html.escape(c)} ({html.escape(s)})" for c, s in columns.items())
+    return (
+        f"<p>Read as pseudonymised tokens 假名化字段: {listed}. A token is a key: no carrier, MVNO flag, "
+        "region or birth date was derived from it. 令牌仅作标识，未据以推断运营商、虚商、地区或出生日期。</p>"
+    )
 
 
 def _evidence(counts: dict[str, int]) -> str:

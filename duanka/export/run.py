@@ -168,6 +168,7 @@ def source_summary(ingests: pd.DataFrame) -> list[dict[str, Any]]:
             "status": r.status,
             "finished_at": str(r.finished_at),
             "files": json.loads(r.files_json or "[]"),
+            "tokens": json.loads(r.tokens_json or "{}") if isinstance(r.tokens_json, str) else {},
         }
         for r in ingests.itertuples()
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -147,3 +149,85 @@ class Timeline:
                 counted = pd.to_numeric(part.loc[going_on, column], errors="coerce")
                 part.loc[going_on, column] = (counted * passed).round().clip(lower=1).astype("Int64").astype(str)
         return part
+
+
+# What a source pseudonymises before sharing: every number, card, device, identity and holder id.
+ID_COLUMNS: dict[str, dict[str, str]] = {  # table -> column -> the truth.csv entity type its ids are
+    "persons": {"person_id": "person", "id_number": "id_number"},
+    "sims": {"msisdn": "sim", "holder_person_id": "person", "iccid": "iccid", "imsi": "imsi"},
+    "bank_accounts": {"account_id": "account", "holder_person_id": "person", "bound_msisdn": "sim"},
+    "devices": {"device_id": "device"},
+    "sim_device_links": {"msisdn": "sim", "device_id": "device"},
+    "account_device_links": {"account_id": "account", "device_id": "device"},
+    "transfers": {"from_account": "account", "to_account": "account"},
+    "calls": {"caller_msisdn": "sim", "callee_msisdn": "sim"},
+    "reports": {"msisdn": "sim", "account_id": "account"},
+}
+SCHEMES = ("hex64", "hex32", "base64")
+ANSWERS = ("truth.csv", "hard_negatives.csv")  # entity_type, entity_id: the ids as the extract writes them
+
+
+def token(value: str, scheme: str = "hex64", salt: str = "duanka") -> str:
+    """The salted-hash token a source would share instead of `value`: SHA-256 as 64 or 32 hex characters,
+    or as base64 (44 characters, with `+`, `/` and `=`)."""
+    digest = hashlib.sha256(f"{salt}\x00{value}".encode()).digest()
+    if scheme == "hex64":
+        return digest.hex()
+    if scheme == "hex32":
+        return digest.hex()[:32]
+    if scheme == "base64":
+        return base64.b64encode(digest).decode("ascii")
+    raise ValueError(f"unknown pseudonymisation {scheme!r}: use {', '.join(SCHEMES)}")
+
+
+def pseudonymise(world: Path, out: Path, scheme: str = "hex64", salt: str = "duanka") -> Path:
+    """`world` as a source would share it under the personal-information law: every id replaced by its
+    token (`token`), the same token for the same value in every file and in the answers beside.
+
+    Carrier and MVNO columns stay as the source wrote them: a source knows its own carriers, and a
+    token hides the number segment they would otherwise be derived from."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown pseudonymisation {scheme!r}: use {', '.join(SCHEMES)}")
+    tables = {t: next(world.glob(f"{t}.*"), None) for t in ID_COLUMNS}
+    frames = {t: _read_table(p) for t, p in tables.items() if p is not None}
+    answers = {a: pd.read_csv(world / a, dtype=str, keep_default_na=False) for a in ANSWERS if (world / a).exists()}
+    beside = [world / n for n in (*BESIDE, "dirty_rows.csv") if (world / n).exists() and n not in ANSWERS]
+    carried = {n.name: n.read_bytes() for n in beside}
+    if out != world:
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in out.glob("*.*"):
+            stale.unlink()
+    memo: dict[str, str] = {}
+
+    def hide(values: pd.Series) -> pd.Series:
+        def one(v: str) -> str:
+            if v not in memo:
+                memo[v] = token(v, scheme, salt)
+            return memo[v]
+
+        return values.map(lambda v: one(str(v)) if isinstance(v, str) and v != "" else v)
+
+    for table, frame in frames.items():
+        for column in ID_COLUMNS[table]:
+            if column in frame.columns:
+                frame[column] = hide(frame[column])
+        path = tables[table]
+        assert path is not None
+        if path.suffix == ".parquet":
+            frame.to_parquet(out / path.name, index=False)
+        else:
+            frame.to_csv(out / path.name, index=False)
+    hidden = {kind for columns in ID_COLUMNS.values() for kind in columns.values()}
+    for name, frame in answers.items():
+        ids = frame["entity_type"].isin(hidden)
+        frame.loc[ids, "entity_id"] = hide(frame.loc[ids, "entity_id"])
+        frame.to_csv(out / name, index=False)
+    for name, data in carried.items():
+        (out / name).write_bytes(data)
+    return out
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)

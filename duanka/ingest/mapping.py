@@ -11,6 +11,9 @@ passed with `--mapping` or shipped in the extract as `mapping.toml` /
     "手机号码" = "msisdn"
     [sims.values.carrier]           # source code = contract value
     "01" = "CMCC"
+
+A pseudonymised column (tokens instead of numbers) is found by itself; `tokens = ["msisdn"]` in a
+file's table declares one whose tokens the detection would not take (short, or of varying length).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import pandas as pd
 import yaml
 
 from duanka.errors import DuankaError
-from duanka.ingest.contract import SPECS
+from duanka.ingest.contract import SPECS, FileSpec
+from duanka.ingest.tokens import KINDS
 
 IN_EXTRACT = ("mapping.toml", "mapping.yaml", "mapping.yml")
 
@@ -37,6 +41,7 @@ class FileMap:
     file: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # source header → contract column
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # contract column → {source code: value}
+    tokens: tuple[str, ...] = ()  # contract columns the source pseudonymised (tokens.py)
 
     def header(self, names: list[str]) -> list[str]:
         """The source's header with its names replaced by the contract's."""
@@ -99,6 +104,24 @@ def outside_the_extract(name: str, file: Any) -> list[str]:
     return []
 
 
+def _tokens(spec: FileSpec, columns: dict[str, str], given: Any) -> tuple[tuple[str, ...], list[str]]:
+    """The declared token columns as contract names (a source header is mapped), and what is wrong."""
+    if given is None:
+        return (), []
+    if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
+        return (), [f"a list of column names, not {given!r}"]
+    names: tuple[str, ...] = tuple(str(columns.get(g, g)) for g in given)
+    kinds: dict[str, str] = {c.name: c.kind for c in spec.columns}
+    wrong = [
+        f"{g!r} is not a column of {spec.name}"
+        if n not in kinds
+        else f"{g!r} is not an identifier with a checked form ({', '.join(KINDS)}): its values are taken as given"
+        for g, n in zip(given, names, strict=True)
+        if kinds.get(n, "") not in KINDS
+    ]
+    return names, wrong
+
+
 def _files(raw: Any, path: Path) -> dict[str, FileMap]:
     """Checked against the contract: every mistake in the file in one error."""
     if not isinstance(raw, dict):
@@ -125,12 +148,14 @@ def _files(raw: Any, path: Path) -> dict[str, FileMap]:
         }
         problems += [f"[{name}.values.{c}]: {name} has no column {c!r}" for c in values if c not in known]
         problems += [
-            f"[{name}] has an unknown key {k!r} (file, columns, values)"
+            f"[{name}] has an unknown key {k!r} (file, columns, values, tokens)"
             for k in entry
-            if k not in ("file", "columns", "values")
+            if k not in ("file", "columns", "values", "tokens")
         ]
         problems += outside_the_extract(name, entry.get("file"))
-        files[name] = FileMap(entry.get("file"), columns, values)
+        tokens, wrong = _tokens(spec, columns, entry.get("tokens"))
+        problems += [f"[{name}] tokens: {w}" for w in wrong]
+        files[name] = FileMap(entry.get("file"), columns, values, tokens)
     if problems:
         raise DuankaError(f"Mapping file {path} is rejected:\n  " + "\n  ".join(problems))
     return files

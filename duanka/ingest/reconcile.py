@@ -27,6 +27,7 @@ class IngestResult:
     skipped: bool = False  # this database already held the extract, byte for byte: nothing was loaded
     seconds_import: float = field(default=0.0, repr=False)  # neo4j-admin import, for --bulk
     loading: str = ""  # the path the rows took: "bulk import" or "bolt"
+    tokens: dict[str, str] = field(default_factory=dict)  # `file.column` read as pseudonymised tokens → their shape
 
     @property
     def ok(self) -> bool:
@@ -55,6 +56,7 @@ class IngestResult:
             "manifest": self.manifest,
             "quarantine": self.quarantine,
             "files": self.table(),
+            "tokens": self.tokens,
         }
 
 
@@ -87,6 +89,7 @@ def record(settings: Settings, result: IngestResult, digest: str) -> None:
         "loading": result.loading,
         "rows_read": sum(f.rows_read for f in result.files),
         "rows_quarantined": sum(f.rows_quarantined for f in result.files),
+        "tokens_json": json.dumps(result.tokens, ensure_ascii=False),
     }
     with db.session(settings) as sess:
         db.run(sess, queries.load("pipeline/write_run"), run=run)
@@ -118,6 +121,7 @@ def write_manifest(
         "finished_at": result.finished_at,
         "ok": result.ok,
         "files": [asdict(f) | {"reconciled": f.reconciled} for f in result.files],
+        "tokens": result.tokens,  # columns read as pseudonymised tokens, and their shape
         "graph": {"expected": result.expected, "found": result.found},
         "quarantine": result.quarantine,
     }

@@ -17,7 +17,7 @@ import neo4j
 from duanka import db, queries
 from duanka.errors import DuankaError
 from duanka.ids import new_run_id, sha256_of
-from duanka.ingest import read
+from duanka.ingest import firstrows, read
 from duanka.ingest.contract import FILES, SPECS, first_extract_gap
 from duanka.ingest.load import BatchWriter
 from duanka.ingest.loader import FileReport, Loader
@@ -26,6 +26,7 @@ from duanka.ingest.prepare import Preparation
 from duanka.ingest.quarantine import Quarantine
 from duanka.ingest.reconcile import IngestResult, found_in_graph, now, record, write_manifest
 from duanka.ingest.sink import Progress, Sink
+from duanka.ingest.tokens import Pseudonyms
 from duanka.ingest.writes import WRITES, RelWrite
 from duanka.lock import database_lock
 from duanka.settings import Settings
@@ -84,6 +85,7 @@ class Extract:
     paths: dict[str, Path]  # contract name -> file
     sha256: dict[str, str]  # contract name -> checksum of its file
     mapping_digest: str = ""
+    pseudonyms: Pseudonyms = field(default_factory=Pseudonyms)  # the columns read as tokens
 
     @property
     def digest(self) -> str:
@@ -108,6 +110,8 @@ def check(settings: Settings, options: IngestOptions) -> Extract:
 
     Every missing column of every file is named in one error. A first extract must hold
     persons and sims or bank_accounts; an increment onto a graph that holds persons, any subset.
+    The files' first rows decide which columns hold pseudonymised tokens, and reject the run when
+    a file's first rows all fail alike (firstrows.py).
     """
     source, mapping = options.source, options.mapping
     if not source.is_dir():
@@ -139,7 +143,10 @@ def check(settings: Settings, options: IngestOptions) -> Extract:
             f"{source} has no {gap}: a first extract needs persons and sims or bank_accounts "
             "(an increment may hold any files once the graph holds persons)."
         )
-    return Extract(source, paths, {name: sha256_of(p) for name, p in paths.items()}, mapping.digest)
+    first = firstrows.first_rows(paths, options.encoding)
+    found = firstrows.pseudonyms(first, mapping)
+    firstrows.fail_fast(first, paths, mapping, found)
+    return Extract(source, paths, {name: sha256_of(p) for name, p in paths.items()}, mapping.digest, found)
 
 
 def _graph_holds_persons(settings: Settings) -> bool:
@@ -193,7 +200,7 @@ def load(settings: Settings, run: IngestRun, extract: Extract, progress: Progres
     sink = _sink(settings, run, extract, background)
     with (
         database_lock(settings, f"ingest {options.source}", wait=options.wait_for_lock),
-        Preparation(jobs, options.encoding, background, options.mapping) as prepared,
+        Preparation(jobs, options.encoding, background, options.mapping, extract.pseudonyms) as prepared,
         Quarantine(folder / "quarantine.csv") as quarantine,
         db.session(settings) as sess,
         sink,
@@ -239,6 +246,7 @@ def reconcile(settings: Settings, run: IngestRun, extract: Extract, loaded: Load
         finished_at=now(),
         seconds_import=loaded.seconds_import,
         loading="bulk import" if run.options.bulk else "bolt",
+        tokens=extract.pseudonyms.described(),
     )
     mapping = run.options.mapping
     shown = {"file": str(mapping.path), "sha256": mapping.digest} if mapping.path else None
