@@ -154,7 +154,7 @@ def resolve_all(sess: neo4j.Session, refs: pd.Series) -> tuple[pd.DataFrame, pd.
         for r in db.read(sess, queries.load("casework/resolve_many"), refs=lookups[start : start + BATCH]):
             found.setdefault(r["ref"], set()).add((r["entity_type"], r["entity_id"]))
     for i in plain.index:
-        if why[i] is not None or masked[i]:
+        if pd.notna(why[i]):
             continue
         hits = sorted(found.get(str(i), set()))
         if len(hits) == 1:
@@ -165,6 +165,7 @@ def resolve_all(sess: neo4j.Session, refs: pd.Series) -> tuple[pd.DataFrame, pd.
         else:
             named_as = ", ".join(f"{t}:{k}" for t, k in hits)
             why[i] = f"ambiguous bare id: it names {named_as}; write type:id"
+    why[entity["entity_type"].isna() & why.isna()] = "no such entity"
     return entity, why
 
 
