@@ -223,7 +223,7 @@ def test_decisions_from_a_file_are_written_and_act_as_single_decisions_do(
     pairs = [(top, "confirmed", "dealer's phone seized"), (out, "dismissed", "repair shop, checked")]
     path = tmp_path / "o.csv"
     path.write_text(
-        ENGLISH + "".join(f"{r['entity_type']}:{r['entity_id']},{s},王警官,,{n}\n" for r, s, n in pairs),
+        ENGLISH + "".join(f'{r["entity_type"]}:{r["entity_id"]},{s},王警官,,"{n}"\n' for r, s, n in pairs),
         encoding="utf-8",
     )
     keys = [top["entity_id"], out["entity_id"]]
