@@ -389,19 +389,56 @@ def query_cmd(
 @app.command("decide")
 @friendly
 def decide_cmd(
-    entity: str = typer.Argument(..., help="type:id (sim:13800138000), a bare id, or a lead reference RUN#RANK."),
-    status: Decided = typer.Option(..., help="What the investigator found."),
-    by: str = typer.Option(..., help="The investigator deciding."),
-    note: str = typer.Option(..., help="The written grounds."),
+    entity: str | None = typer.Argument(
+        None, help="type:id (sim:13800138000), a bare id, or a lead reference RUN#RANK."
+    ),
+    status: Decided | None = typer.Option(None, help="What the investigator found."),
+    by: str | None = typer.Option(
+        None, help="The investigator deciding; with --file, for the rows that name no one (and who ran it)."
+    ),
+    note: str | None = typer.Option(None, help="The written grounds."),
+    file: Path | None = typer.Option(
+        None,
+        "--file",
+        help="A case team's outcomes (.csv or .xlsx): one row per entity, its outcome, who decided, when, a note; "
+        "Chinese or English headers. Every row is recorded as a decision; rows that match nothing are listed.",
+    ),
+    sheet: str | None = typer.Option(
+        None, help="With --file: the workbook's sheet (default: the first with outcomes)."
+    ),
 ) -> None:
-    """Record an investigator's decision: the only way a suspicion becomes 'confirmed'."""
+    """Record an investigator's decision: the only way a suspicion becomes 'confirmed'. With --file, a case
+    team's whole outcomes file at once."""
+    if file is not None:
+        if entity is not None or status is not None or note is not None:
+            raise DuankaError("With --file the outcomes come from the file: give no entity, --status or --note.")
+        return _decide_file(file, by, sheet)
     from duanka.casework import decide
 
+    if entity is None or status is None or by is None or note is None:
+        raise DuankaError("Name the entity and give --status, --by and --note; or give --file outcomes.xlsx.")
     d = decide(Settings.from_env(), entity, str(status), by, note)
     on = f" on the lead of run {d['run_id']} (score {d['score']:.2f})" if d["run_id"] else " (no lead on record)"
     console.print(
         f"[green]✓[/] {d['entity']}: {d['status']} by {escape(d['by'])} at {d['at']}{on}; decision {d['decision_id']}"
     )
+
+
+def _decide_file(file: Path, by: str | None, sheet: str | None) -> None:
+    from duanka.outcomes.record import record_file
+
+    done = record_file(Settings.from_env(), file, by, sheet)
+    per = ", ".join(f"{n:,} {status}" for status, n in sorted(done.outcomes.items())) or "none new"
+    console.print(
+        f"[green]✓[/] {escape(file.name)} (sha256 {done.sha256[:12]}…): {done.read:,} rows read; "
+        f"{done.recorded:,} decisions recorded ({per}); {done.already:,} already on record; "
+        f"{done.unmatched:,} unmatched. Run {done.run_id}."
+    )
+    if done.unmatched:
+        err.print(
+            f"[yellow]{done.unmatched:,} row(s) not recorded:[/] each with its line and why in {done.unmatched_file}",
+            highlight=False,
+        )
 
 
 @app.command("train")
@@ -487,6 +524,7 @@ def audit_cmd(
             err.print(f"[yellow]audit log:[/] {escape(warning)}", highlight=False)
     rows = audit.entries(settings, since)
     logged = {r.get("decision_id") for r in rows}
+    files = {r.get("run_id") for r in rows if r.get("action") == "decide-file"}  # decisions from outcomes files
     try:
         in_graph = decisions_frame(settings, since)
     except DuankaError:
@@ -503,7 +541,8 @@ def audit_cmd(
         )
     unaudited = 0
     if in_graph is not None:
-        for r in in_graph[~in_graph["decision_id"].isin(logged)].itertuples():
+        audited = in_graph["decision_id"].isin(logged) | in_graph["batch"].isin(files)
+        for r in in_graph[~audited].itertuples():
             unaudited += 1
             table.add_row(
                 r.at[:19],
@@ -540,10 +579,14 @@ def case_cmd(
 @friendly
 def evaluate_cmd(
     truth: Path | None = typer.Option(
-        None, help="truth.csv of a generated scenario (hard_negatives.csv is read beside it)."
+        None,
+        help="truth.csv (entity_type, entity_id, role[, ring_id]; a generated world's hard_negatives.csv is read "
+        "beside it when there), or a case team's outcomes file: confirmed = members, dismissed = negatives. "
+        "With --replay: the truth to replay against (default: the world's truth.csv).",
     ),
     replay: Path | None = typer.Option(
-        None, help="A generated world to replay step by step through the pipeline (early warning)."
+        None,
+        help="An extract with its truth (a generated world, or any extract with truth.csv) to replay step by step.",
     ),
     step: str = typer.Option("1d", help="With --replay: the time each step adds (1d, 12h, 7d)."),
     top: int = typer.Option(100, help="With --replay: a ring counts as flagged once a member is in this many leads."),
@@ -559,12 +602,14 @@ def evaluate_cmd(
     from duanka.detect import evaluate as ev
 
     if replay is not None:
-        return _replay(replay, step, top, budget, out, empty_the_database)
+        return _replay(replay, truth, step, top, budget, out, empty_the_database)
     if truth is None:
-        raise DuankaError("Say what to evaluate against: --truth truth.csv, or --replay WORLD.")
+        raise DuankaError("Say what to evaluate against: --truth truth.csv (or outcomes.xlsx), or --replay WORLD.")
+    if not truth.is_file():
+        raise DuankaError(f"No truth file {truth}.")
     settings = Settings.from_env()
-    t = ev.Truth.read(truth)
     with db.session(settings) as sess:
+        t = ev.Truth.read(truth, resolve=_resolver(sess))
         leads = db.read(sess, queries.load("latest_leads"), limit=10**9)
     if not leads:
         raise DuankaError("No completed detection run in this database: run `duanka detect` first.")
@@ -588,6 +633,10 @@ def evaluate_cmd(
         for r in found:
             table.add_row(*("—" if v is None else str(v) for v in r.values()))
         console.print(table)
+    for figure, why in t.left_out.items():
+        console.print(f"[dim]{figure}: {escape(why)}[/]")
+    if "role_accuracy" in t.left_out:
+        return
     per_role = ev.by_role(ranked, len(ranked), roles, t)
     matrix = Table(*map(str, per_role.columns), title="Planted roles: recall, accuracy, and what each was called")
     for row in per_role.itertuples(index=False):
@@ -595,22 +644,42 @@ def evaluate_cmd(
     console.print(matrix)
 
 
-def _replay(world: Path, step: str, top: int, budget: int, out: Path, empty_the_database: bool) -> None:
+def _resolver(sess: Any) -> Callable[[Any], Any]:
+    """Outcomes' entity references as "type:id", looked up in the database as `duanka decide --file` does."""
+    from duanka.outcomes.record import resolve_all
+
+    def resolve(refs: Any) -> Any:
+        entities, _ = resolve_all(sess, refs)
+        return entities["entity_type"] + ":" + entities["entity_id"]
+
+    return resolve
+
+
+def _replay(
+    world: Path, truth: Path | None, step: str, top: int, budget: int, out: Path, empty_the_database: bool
+) -> None:
     import pandas as pd
 
     from flows.replay import replay
 
     if not empty_the_database:
         raise DuankaError("A replay empties the configured database first: add --empty-the-database to say so.")
-    if not (world / "truth.csv").exists():
-        raise DuankaError(f"{world} holds no truth.csv: a replay needs a generated world (`duanka generate`).")
+    truth = truth or world / "truth.csv"
+    if not truth.is_file():
+        raise DuankaError(
+            f"No truth for {world}: a replay needs truth.csv beside the extract (entity_type, entity_id, role, "
+            "ring_id), or --truth naming one or an outcomes file."
+        )
     days = pd.Timedelta(step) / pd.Timedelta(days=1)
-    found = replay(str(world), str(out), days, top, budget)
+    found = replay(str(world), str(out), days, top, budget, truth=str(truth))
     table = Table("figure", "value", title=f"Replay of {world} in steps of {step} (suspicions, not determinations)")
     for name, value in found.items():
-        table.add_row(name, str(value))
+        if name != "left_out":
+            table.add_row(name, str(value))
     console.print(table)
     console.print(f"Per ring: {out / 'warning.csv'}; steps: {out / 'steps.csv'}; picture: {out / 'timeline.png'}")
+    for figure, why in found.get("left_out", {}).items():
+        console.print(f"[dim]{figure}: {escape(why)}[/]")
 
 
 @app.command("demo")

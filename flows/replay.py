@@ -30,17 +30,24 @@ from flows.ingest import ingest
 
 @flow(name="replay", log_prints=True)
 def replay(
-    world: str, out: str, step_days: float = 1.0, top: int = 100, budget: int = 500, steps: int | None = None
+    world: str,
+    out: str,
+    step_days: float = 1.0,
+    top: int = 100,
+    budget: int = 500,
+    steps: int | None = None,
+    truth: str | None = None,
 ) -> dict[str, Any]:
     """Replay `world` in steps of `step_days`; write warning.csv, steps.csv and timeline.png to `out`.
 
     `budget`: a team's daily review capacity, the second depth at which a ring counts as flagged;
-    `steps`: stop after this many (a quick look)."""
+    `steps`: stop after this many (a quick look); `truth`: a truth or outcomes file (default: the
+    world's truth.csv; only `type:id` entities of an outcomes file count, the database being emptied)."""
     owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     settings, source, folder = Settings.from_env(), Path(world), Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    timeline, truth = Timeline(source), Truth.read(source / "truth.csv")
-    events = warning.milestones(timeline)
+    timeline, truth_of = Timeline(source), Truth.read(Path(truth) if truth else source / "truth.csv")
+    events = warning.milestones(timeline, truth_of.rings)
     step = pd.Timedelta(days=step_days)
     since, last = None, max(t.max() for t in timeline.begins.values())
     until = events["first_opening"].min().floor("D") - step
@@ -66,12 +73,12 @@ def replay(
                     "leads": len(found.leads),
                 }
             )
-            flagged = warning.first_flagged(seen, truth.rings, top)
+            flagged = warning.first_flagged(seen, truth_of.rings, top)
             get_run_logger().info("replay to %s: %s of %s rings flagged", until.date(), len(flagged), len(events))
             if len(flagged) == len(events) or (steps is not None and len(log) >= steps):
                 break
             since, until = until, until + step
-    within_budget = warning.first_flagged(seen, truth.rings, budget)["flagged"].rename(f"flagged_top{budget}")
+    within_budget = warning.first_flagged(seen, truth_of.rings, budget)["flagged"].rename(f"flagged_top{budget}")
     table = warning.warning(events, flagged).join(within_budget, how="left")
     table.to_csv(folder / "warning.csv")
     pd.DataFrame(log).to_csv(folder / "steps.csv", index=False)
@@ -80,4 +87,5 @@ def replay(
         **warning.summary(table),
         "steps": len(log),
         "seconds": round(sum(s["ingest_s"] + s["detect_s"] for s in log), 1),
+        "left_out": {k: v for k, v in truth_of.left_out.items() if k in ("rings_found", "unmatched")},
     }

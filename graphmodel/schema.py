@@ -259,6 +259,15 @@ DECISION = NodeSchema(
         Prop("run_id", doc="the detection run whose lead was decided", by="casework"),
         Prop("score", "float", "the suspicion score the decision refers to", by="casework"),
         Prop("reported", "bool", "whether the entity was named in a victim report when decided", by="casework"),
+        Prop("recorded_at", "datetime", "when duanka recorded a decision brought from an outcomes file", by="casework"),
+        Prop("batch", doc="the run (`duanka decide --file`) that recorded it from an outcomes file", by="casework"),
+        Prop("line", "int", "its line in that outcomes file", by="casework"),
+        Prop(
+            "outcome_key",
+            doc="entity, outcome and decided time: an outcomes file's decision is on record once",
+            indexed=True,
+            by="casework",
+        ),
     ),
     analysis=True,
 )

@@ -6,7 +6,8 @@ role per key. Baselines are the single rules an analyst would try first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import igraph as ig
@@ -16,6 +17,7 @@ import pandas as pd
 from duanka.detect.model import MODEL
 from duanka.detect.signals import Facts
 from duanka.identifiers import normalise_msisdn
+from duanka.ingest.read import detect_encoding, header
 from duanka.settings import Settings
 
 KS = (10, 50, 100, 500)
@@ -24,27 +26,72 @@ CONTACTS = "baseline: distinct numbers called"  # the best single-count rule for
 
 @dataclass(frozen=True)
 class Truth:
-    roles: dict[str, str]  # "type:id" -> role, ring members only
-    rings: dict[str, str]  # "type:id" -> ring id
-    negatives: set[str]  # "type:id" of hard negatives
+    roles: dict[str, str]  # "type:id" -> role, ring members only ("" where the source names no role)
+    rings: dict[str, str]  # "type:id" -> ring id (each member its own ring where the source names none)
+    negatives: set[str]  # "type:id" of hard negatives, or of entities a case team dismissed
+    left_out: dict[str, str] = field(default_factory=dict)  # figure -> why this truth cannot give it
 
     @classmethod
-    def read(cls, truth_csv: Path, negatives_csv: Path | None = None) -> Truth:
-        """Planted roles and rings from truth.csv; hard negatives beside it when present."""
-        truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False)
+    def read(cls, truth_csv: Path, negatives_csv: Path | None = None, resolve: Resolver | None = None) -> Truth:
+        """Planted roles and rings from truth.csv, hard negatives beside it when present; or, from a case
+        team's outcomes file (duanka/outcomes/read.py), confirmed entities as members and dismissed ones
+        as negatives. `resolve` turns the outcomes' bare ids and lead refs into "type:id" (a database
+        lookup); without it only `type:id` entities count. What the file cannot tell is in `left_out`."""
+        path = truth_csv
+        if path.suffix.lower() == ".csv" and {"entity_type", "entity_id", "role"} <= set(
+            header(path, detect_encoding(path))
+        ):
+            return cls._planted(path, negatives_csv or path.with_name("hard_negatives.csv"))
+        return cls._outcomes(path, resolve)
+
+    @classmethod
+    def _planted(cls, truth_csv: Path, negatives_csv: Path) -> Truth:
+        truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False, encoding=detect_encoding(truth_csv))
         truth = truth[truth["role"] != "benign"]
         ids = truth["entity_id"].where(
             truth["entity_type"] != "sim", normalise_msisdn(truth["entity_id"].astype("string"))
         )
         keys = truth["entity_type"] + ":" + ids
-        negatives_csv = negatives_csv or truth_csv.with_name("hard_negatives.csv")
+        left_out: dict[str, str] = {}
         negatives: set[str] = set()
         if negatives_csv.exists():
             neg = pd.read_csv(negatives_csv, dtype=str, keep_default_na=False)
             negatives = set(neg["entity_type"] + ":" + neg["entity_id"])
-        return cls(
-            dict(zip(keys, truth["role"], strict=False)), dict(zip(keys, truth["ring_id"], strict=False)), negatives
-        )
+        else:
+            left_out["hn_fp@500"] = f"no {negatives_csv.name} beside the truth (only a generated world has one)"
+        ring_ids = truth["ring_id"] if "ring_id" in truth else pd.Series("", index=truth.index)
+        if (ring_ids == "").all():
+            left_out["rings_found"] = "the truth names no ring per member: each member counts as its own ring"
+        rings = dict(zip(keys, ring_ids.where(ring_ids != "", keys), strict=False))
+        return cls(dict(zip(keys, truth["role"], strict=False)), rings, negatives, left_out)
+
+    @classmethod
+    def _outcomes(cls, path: Path, resolve: Resolver | None) -> Truth:
+        from duanka.outcomes.read import read
+
+        rows = read(path).rows
+        rows = rows[rows["outcome"].isin(["confirmed", "dismissed"])]
+        typed = rows["entity"].str.extract(r"^(?P<kind>person|sim|account|device):(?P<id>.+)$")
+        keys = (typed["kind"] + ":" + typed["id"]).where(typed["kind"].notna())
+        if resolve is not None:
+            found = resolve(rows["entity"])
+            keys = keys.fillna(found)
+        unnamed = int(keys.isna().sum())
+        keys = keys.dropna()
+        members = sorted(set(keys[rows.loc[keys.index, "outcome"] == "confirmed"]))
+        dismissed = set(keys[rows.loc[keys.index, "outcome"] == "dismissed"]) - set(members)
+        left_out = {
+            "role_accuracy": "an outcomes file says confirmed or dismissed, not which role",
+            "rings_found": "an outcomes file names no rings: each confirmed entity counts as its own ring",
+            "hn_fp@500": "stands for the share of dismissed entities in the top 500 (no hard negatives)",
+            "p@k": "a lower bound: entities nobody decided on count as wrong",
+        }
+        if unnamed:
+            left_out["unmatched"] = f"{unnamed} confirmed or dismissed rows name no entity known here"
+        return cls({k: "" for k in members}, {k: k for k in members}, dismissed, left_out)
+
+
+Resolver = Callable[[pd.Series], pd.Series]  # entity references -> "type:id" (None where none)
 
 
 def score_ranking(
@@ -74,9 +121,12 @@ def score_ranking(
     out["rings_found"] = round(len(found) / len(rings), 3) if rings else 0.0
     hits = [k for k in ranked[:100] if k in truth.roles]
     out["role_accuracy"] = (
-        round(sum(roles.get(k) == truth.roles[k] for k in hits) / len(hits), 3) if roles and hits else None
+        round(sum(roles.get(k) == truth.roles[k] for k in hits) / len(hits), 3)
+        if roles and hits and "role_accuracy" not in truth.left_out
+        else None
     )
-    out["hn_fp@500"] = round(sum(k in truth.negatives for k in ranked[:500]) / 500, 4)
+    known = truth.negatives or "hn_fp@500" not in truth.left_out
+    out["hn_fp@500"] = round(sum(k in truth.negatives for k in ranked[:500]) / 500, 4) if known else None
     listed = ranked[:flagged]
     out["ece"] = calibration_error([scores[k] for k in listed], [k in truth.roles for k in listed]) if scores else None
     out["flagged"] = flagged

@@ -18,13 +18,25 @@ from duanka.generate.views import Timeline
 MILESTONES = ("first_opening", "first_call", "first_payment", "first_report")
 
 
-def milestones(timeline: Timeline) -> pd.DataFrame:
+def milestones(timeline: Timeline, rings: dict[str, str] | None = None) -> pd.DataFrame:
     """Per planted ring, when it opened its first card or account, its cards first called, a victim first
     paid one of its accounts, and a victim first reported it (NaT: never, as for a third of the rings).
 
-    Read from the world's tables as the replay's `Timeline` holds them: the world is read once."""
-    truth = pd.read_csv(timeline.world / "truth.csv", dtype=str, keep_default_na=False)
-    truth = truth[truth["ring_id"] != ""]
+    Read from the world's tables as the replay's `Timeline` holds them: the world is read once. `rings`:
+    "type:id" → ring (duanka/detect/evaluate.py: Truth.rings), else the world's truth.csv."""
+    if rings is None:
+        truth = pd.read_csv(timeline.world / "truth.csv", dtype=str, keep_default_na=False)
+        truth = truth[truth["ring_id"] != ""]
+    else:
+        kind_id = [key.split(":", 1) for key in rings]
+        truth = pd.DataFrame(
+            {
+                "entity_type": [k for k, _ in kind_id],
+                "entity_id": [i for _, i in kind_id],
+                "ring_id": list(rings.values()),
+            },
+            dtype=str,
+        )
     ring_of = {t: truth[truth["entity_type"] == t].set_index("entity_id")["ring_id"] for t in ("sim", "account")}
     frames, when = timeline.frames, timeline.begins
 

@@ -14,6 +14,14 @@ OPERATOR = ("persons", "sims", "devices", "sim_device_links", "calls", "outlets"
 BESIDE = ("truth.csv", "hard_negatives.csv", "scenario.json")  # the answers, for evaluation, never loaded
 
 
+def copy_answers(world: Path, out: Path) -> None:
+    """The answers beside `world` copied beside `out`: those there are (an extract that was not generated
+    holds a truth or outcomes file at most)."""
+    for name in BESIDE:
+        if (world / name).exists():
+            shutil.copy2(world / name, out / name)
+
+
 def operator_view(world: Path, out: Path, holders: bool = True) -> Path:
     """An operator's extract of `world` in `out`; without `holders`, the numbers alone (no real-name records).
 
@@ -23,8 +31,7 @@ def operator_view(world: Path, out: Path, holders: bool = True) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.*"):
         stale.unlink()
-    for name in BESIDE:
-        shutil.copy2(world / name, out / name)
+    copy_answers(world, out)
     for table in OPERATOR:
         source = next(world.glob(f"{table}.*"))
         if holders or table not in ("persons", "sims"):
@@ -59,10 +66,20 @@ REFERENCE = ("persons", "devices", "outlets")
 
 
 def _read(world: Path) -> tuple[dict[str, pd.DataFrame], dict[str, pd.Series]]:
-    """A world's tables as text, and when each dated row happened (offset-less times read as they are)."""
-    frames = {t: pd.read_csv(world / f"{t}.csv", dtype=str, keep_default_na=False) for t in (*WHEN, *REFERENCE)}
+    """A world's tables as text, and when each dated row happened (offset-less times read as they are).
+    A table the extract lacks is a table with no rows: real extracts are partial."""
+    frames = {t: _table(world, t) for t in (*WHEN, *REFERENCE)}
     times = {t: _time(frames[t][c]) for t, c in WHEN.items()}
     return frames, times
+
+
+def _table(world: Path, table: str) -> pd.DataFrame:
+    from duanka.ingest.contract import SPECS
+
+    path = world / f"{table}.csv"
+    if path.exists():
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.DataFrame(columns=[c.name for c in SPECS[table].columns], dtype=str)
 
 
 def _time(text: pd.Series) -> pd.Series:
@@ -74,8 +91,7 @@ def _fresh(out: Path, world: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.*"):
         stale.unlink()
-    for name in BESIDE:
-        shutil.copy2(world / name, out / name)
+    copy_answers(world, out)
 
 
 def split_by_time(world: Path, before: Path, after: Path, share: float) -> pd.Timestamp:

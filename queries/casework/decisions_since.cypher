@@ -1,8 +1,9 @@
-// Decisions recorded since a time, including those made from Neo4j Browser.
+// Decisions recorded since a time, including those made from Neo4j Browser and those brought from
+// outcomes files (batch: the `duanka decide --file` run that recorded them).
 // Parameters: $since (ISO date or datetime).
 MATCH (d:Decision)-[:ABOUT]->(n)
-WHERE d.at >= datetime($since)
-RETURN toString(d.at) AS at, d.decision_id AS decision_id, d.status AS status, d.by AS by, d.note AS note,
+WHERE coalesce(d.recorded_at, d.at) >= datetime($since)  // an outcomes file's decisions: when recorded
+RETURN toString(d.at) AS at, d.decision_id AS decision_id, d.status AS status, d.by AS by, d.note AS note, d.batch AS batch,
        CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END AS entity_type,
        coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS entity_id
 ORDER BY at

@@ -13,6 +13,7 @@ CREATE CONSTRAINT cluster_cluster_id_unique IF NOT EXISTS FOR (n:Cluster) REQUIR
 CREATE INDEX cluster_run_id_index IF NOT EXISTS FOR (n:Cluster) ON (n.run_id);
 CREATE CONSTRAINT decision_decision_id_unique IF NOT EXISTS FOR (n:Decision) REQUIRE n.decision_id IS UNIQUE;
 CREATE INDEX decision_status_index IF NOT EXISTS FOR (n:Decision) ON (n.status);
+CREATE INDEX decision_outcome_key_index IF NOT EXISTS FOR (n:Decision) ON (n.outcome_key);
 CREATE CONSTRAINT audit_head_log_unique IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.log IS UNIQUE;
 CREATE INDEX person_load_id_index IF NOT EXISTS FOR (n:Person) ON (n.load_id);
 CREATE INDEX sim_load_id_index IF NOT EXISTS FOR (n:Sim) ON (n.load_id);

@@ -1,0 +1,1 @@
+"""Outcomes case teams send back: a spreadsheet of decisions, recorded in one command (`duanka decide --file`)."""

@@ -1,0 +1,9 @@
+// The entities lead references `RUN#RANK` name, one run at a time; a run not in the database comes
+// back with known = false and no entity.
+// Parameters: $runs, a list of {run, ranks: [..]}.
+UNWIND $runs AS x
+OPTIONAL MATCH (run:Run {run_id: x.run})
+OPTIONAL MATCH (n)-[f:FLAGGED_IN]->(run) WHERE f.rank IN x.ranks
+RETURN x.run AS run, run IS NOT NULL AS known, f.rank AS rank,
+       CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END AS entity_type,
+       coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS entity_id
