@@ -305,3 +305,38 @@ def test_a_replay_runs_on_an_extract_with_only_truth_beside_it(settings: Setting
     found = replay(str(extract), str(tmp_path / "out"), step_days=30, steps=1)
     assert found["steps"] == 1 and "each member counts as its own ring" in found["left_out"]["rings_found"]
     assert found["rings"] == (truth["role"] != "benign").sum()
+
+
+FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_a_case_teams_foreign_workbook_and_its_csv_twin_record_as_its_authors_expect(empty_db: Settings) -> None:
+    """outcomes-zh/ was written from the leads contract alone, against operator-only/: 27 rows match, 3 cannot,
+    and the later of two decisions on one number is its standing; the English CSV twin then records nothing new."""
+    load_into_empty(empty_db, FOREIGN / "operator-only")
+    expected = pd.read_csv(FOREIGN / "outcomes-zh" / "expected.csv", dtype=str, keep_default_na=False)
+    done = record_file(empty_db, FOREIGN / "outcomes-zh" / "outcomes.xlsx")
+    matching = expected[expected["matches"] == "yes"]
+    assert done.ok and (done.read, done.unmatched) == (len(expected), len(expected) - len(matching))
+    assert done.recorded == len(matching)
+    unmatched = pd.read_csv(done.unmatched_file, encoding="utf-8-sig", dtype=str)
+    assert sorted(unmatched["line"].astype(int)) == sorted(
+        expected.loc[expected["matches"] != "yes", "sheet_row"].astype(int)
+    )
+    final = matching[matching["superseded"] == ""].set_index("entity_id")["outcome"]
+    with db.session(empty_db) as sess:
+        standing = {
+            r["id"]: r["status"]
+            for r in db.read(
+                sess,
+                "MATCH (:Decision {batch: $b})-[:ABOUT]->(n) "
+                "RETURN DISTINCT coalesce(n.msisdn, n.device_id, n.person_id, n.account_id) AS id, "
+                "n.decision_status AS status",
+                b=done.run_id,
+            )
+        }
+    assert standing == final.to_dict()
+    twin = record_file(empty_db, FOREIGN / "outcomes-zh" / "outcomes_en.csv")
+    assert twin.ok and twin.recorded == 0 and twin.unmatched == done.unmatched, "the same decisions, already on record"
