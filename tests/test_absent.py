@@ -3,8 +3,11 @@ cites nothing that did not arrive, and an absent input scores as neither innocen
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,7 +17,11 @@ from duanka.detect import score
 from duanka.detect.model import DAY, MODEL
 from duanka.detect.run import first_pass, suspicions
 from duanka.detect.signals import FACT_COLUMNS, Facts, typed
+from duanka.generate.scenario import generate
 from duanka.params import DetectParams
+from duanka.settings import Settings
+
+FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
 
 
 def rich() -> Facts:
@@ -159,3 +166,63 @@ def test_cards_without_holders_are_not_counted_as_holders() -> None:
     assert "holders not in the extract" in got["reasons_en"] and "holder" not in got["reasons_en"].split("(")[0]
     expected = MODEL.box_cards(devices.loc["box", "sims_at_once"])[()] * MODEL.unknown_holders
     assert got["score"] == pytest.approx(expected * (1 - MODEL.brief_discount * devices.loc["box", "brief_share"]))
+
+
+def calls_only(world: Path, out: Path) -> Path:
+    """A calls-only extract of a generated world: numbers alone, caller and callee alone (no times, no
+    durations, no counts), no holders, devices, bank data or reports — an operator's call graph as shared."""
+    out.mkdir(parents=True, exist_ok=True)
+    sims = pd.read_csv(world / "sims.csv", dtype=str, keep_default_na=False)[["msisdn"]]
+    calls = pd.read_csv(world / "calls.csv", dtype=str, keep_default_na=False)
+    calls = calls[calls["kind"].isin(["", "voice"])][["caller_msisdn", "callee_msisdn"]].drop_duplicates()
+    sims.to_csv(out / "sims.csv", index=False)
+    calls.to_csv(out / "calls.csv", index=False)
+    pd.DataFrame(columns=["person_id"]).to_csv(out / "persons.csv", index=False)
+    return out
+
+
+def _run(source: Path, out: Path, budget: int) -> tuple[str, pd.DataFrame, dict[str, Any], str]:
+    from typer.testing import CliRunner
+
+    from duanka.cli import app
+
+    args = ["run", "--source", str(source), "--out", str(out), "--budget", str(budget), "--lang", "en"]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    leads = pd.read_csv(out / "leads.csv", dtype=str, encoding="utf-8-sig")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return result.output, leads, manifest, (out / "report.html").read_text(encoding="utf-8")
+
+
+NO_TIMES_OR_SECONDS = r"\d+\s*s per call|\d+\s*秒|\d{4}-\d{2}-\d{2}|\bdays?\b|burst|\bweeks?\b"
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_a_calls_only_extract_is_ranked_and_explained(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:
+    """No times, no durations, no holders: the run succeeds, a budget exports a ranking below the lead line,
+    no reason cites seconds, days or bursts, and the console, report and manifest say why the leads are few."""
+    world = tmp_path / "world"
+    generate(world, "demo", persons=1_500, seed=3, difficulty="hard")
+    printed, leads, manifest, report = _run(calls_only(world, tmp_path / "calls"), tmp_path / "out", 60)
+    assert len(leads) == 60 and set(leads["tier"]) <= {"lead", "ranked"} and "ranked" in set(leads["tier"])
+    assert set(leads["status"].str.split().str[0]) <= {"suspected", "under_review", "confirmed", "dismissed"}
+    assert leads["rank"].astype(int).is_monotonic_increasing
+    assert not leads["reasons"].str.contains(NO_TIMES_OR_SECONDS, regex=True).any(), leads["reasons"].head().tolist()
+    assert leads["reasons"].str.contains("durations not in the extract").any()
+    assert manifest["evidence"]["CALL_DURATIONS"] == 0 and manifest["evidence"]["CALL_TIMES"] == 0
+    assert manifest["tiers"]["ranked"] == (leads["tier"] == "ranked").sum()
+    for note in (manifest["leads_note"]["en"], printed.replace("\n", " "), report):
+        assert "no holders, devices, bank data, times, durations" in note
+        assert "ranked below the lead line" in note
+    assert "numbers with evidence scored" in manifest["leads_note"]["en"]
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_the_operator_fixture_is_ranked_and_explained(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:
+    printed, leads, manifest, report = _run(FOREIGN / "operator-only", tmp_path / "out", 30)
+    assert len(leads) and set(leads["tier"]) <= {"lead", "ranked"}
+    assert manifest["leads_note"]["en"] in report.replace("&#x27;", "'") or "Leads 线索" in report
+    assert "at the lead line" in manifest["leads_note"]["en"] and "Leads:" in printed
+    assert set(leads["status"].str.split().str[0]) <= {"suspected", "under_review", "confirmed", "dismissed"}
