@@ -317,6 +317,16 @@ def detect_cmd(
     with db.session(Settings.from_env()) as sess:
         leads = masked_leads(sess, db.read(sess, queries.load("latest_leads"), limit=top))
     print_leads(leads, lang)
+    print_lead_note(found.run_id, lang)
+
+
+def print_lead_note(run_id: str, lang: Lang = ExportParams.lang) -> None:
+    """Why the run has the leads it has (evidence held and lacked, what lies below the lead line): never silent."""
+    from duanka.detect.evidence import lead_note
+    from duanka.export.run import evidence_held, read_run
+
+    run = read_run(Settings.from_env(), run_id)
+    console.print(f"Leads: {escape(lead_note(evidence_held(run), run, 'zh' if lang == Lang.ZH else 'en'))}")
 
 
 def print_leads(leads: list[dict[str, Any]], lang: Lang = ExportParams.lang) -> None:
@@ -740,6 +750,7 @@ def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
     with db.session(Settings.from_env()) as sess:
         leads = masked_leads(sess, db.read(sess, queries.load("latest_leads"), limit=10))
     print_leads(leads)
+    print_lead_note(det["run_id"], options.get("lang", ExportParams.lang))
     sent = result["export"]
     console.print(
         f"[green]✓[/] Exported {sent['leads']:,} leads and {sent['clusters']:,} clusters "

@@ -427,6 +427,26 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         analysis=True,
         also_from=_SCORED_TOO,
     ),
+    RelSchema(
+        "RANKED_IN",
+        "Person",
+        "Run",
+        "An entity with evidence below a detection run's lead line: ranked and scored, never a lead (an export's"
+        " --budget lists the best of them after the leads, tier 'ranked').",
+        (
+            Prop("rank", "int", by="detect"),
+            Prop("score", "float", "calibrated where a calibration exists, a learned ranking blended in", by="detect"),
+            Prop("rule_score", "float", "the model's rule score before calibration", by="detect"),
+            Prop("role", by="detect"),
+            Prop("cluster_id", by="detect"),
+            Prop("reasons", by="detect"),
+            Prop("reasons_zh", by="detect"),
+            Prop("status", doc="the entity's status then (an investigator's, or suspected)", by="detect"),
+            *_MERGE_ORDER,
+        ),
+        analysis=True,
+        also_from=_SCORED_TOO,
+    ),
     RelSchema("ABOUT", "Decision", "Person", "The entity a decision is about.", analysis=True, also_to=_SCORED_TOO),
 )
 LOADED_RELATIONSHIPS: tuple[RelSchema, ...] = tuple(r for r in RELATIONSHIPS if not r.analysis)  # what an extract holds

@@ -21,7 +21,7 @@ from duanka.generate.views import operator_view
 def devices(**counts: int) -> pd.DataFrame:
     row = {c: 0 for c in ("sims", "holders", "sims_at_once", "holders_at_once", "early_touches", "account_setups")}
     row |= {"controlled_accounts": 0, "controlled_holders": 0, "brief_share": 0.0, "first_seen": 0, "last_seen": 0}
-    row |= {"in_turn": False, "suspects_worked": 0}
+    row |= {"in_turn": False, "suspects_worked": 0, "holders_unknown": False}
     return pd.DataFrame([row | counts], index=["D1"])
 
 
@@ -170,7 +170,8 @@ def test_numbers_working_one_list_share_targets_beyond_chance() -> None:
 
 
 def sims_row(**values: object) -> pd.DataFrame:
-    row = {"farm_holders": 0, "farm_device": None, "farm_in_turn": False, "callees": 0, "avg_call_s": 0.0}
+    row = {"farm_holders": 0, "farm_device": None, "farm_in_turn": False, "farm_holders_unknown": False}
+    row |= {"callees": 0, "avg_call_s": 0.0}
     row |= {"voice_calls": 0, "age_at_calls": np.nan, "callers_in": 0, "co_callers": 0, "reported": False}
     return pd.DataFrame([row | {"holder": None} | values], index=["S1"])
 

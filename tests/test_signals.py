@@ -95,7 +95,7 @@ def test_every_signal_computes_on_any_subset_of_facts() -> None:
     transfers = [(f"v{i}", "a0", 5000.0, 20 * DAY + i) for i in range(4)] + [("a0", "x", 19000.0, 20 * DAY + 3600)]
     accounts = [(f"a{i}", f"p{i % 4}", "debit_card", 9 * DAY + i, None, i == 0) for i in range(8)]
     sims = pd.DataFrame(
-        [(f"s{i}", f"p{i % 4}", 9 * DAY + i, "o", True, 15, 15, 300, 20 * DAY, 0, False) for i in range(12)],
+        [(f"s{i}", f"p{i % 4}", 9 * DAY + i, "o", True, 15, 15, 300, 15, 20 * DAY, 0, False) for i in range(12)],
         columns=list(FACT_COLUMNS["sims"]),
     )
     full = _facts(box, used, transfers, accounts)

@@ -272,5 +272,6 @@ def merge(
     entities: pd.DataFrame, clusters: pd.DataFrame, kept_entities: pd.DataFrame, kept_clusters: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The re-scored results and the kept ones as one run's: one lead order, one cluster ranking."""
-    entities = pd.concat([entities, kept_entities.astype({"lead": bool})])
+    kept_entities = kept_entities.assign(ranked=kept_entities.get("ranked", False))
+    entities = pd.concat([entities, kept_entities.astype({"lead": bool}).fillna({"ranked": False})])
     return in_lead_order(entities), ranked(pd.concat([clusters, kept_clusters], ignore_index=True))

@@ -128,6 +128,12 @@ class Model:
     brief_discount: float = _declared(
         0.8, "repair benches and second-hand dealers see many cards, each for under a day", "device_farm"
     )
+    unknown_holders: float = _declared(
+        0.5,
+        "absent is not zero: a device whose cards have no holder on record (an operator's numbers-only extract) "
+        "takes the holders term half-way: neither one holder's modem fleet nor many holders' box can be told",
+        "device_farm",
+    )
     # mule_account 跑分账户
     payers: Curve = _declared(
         Curve(2.5, 0.7), "跑分: money from several payers; a salary account has one", "mule_account"
@@ -156,6 +162,12 @@ class Model:
         Curve(12, 3), "many distinct numbers called; a busy person calls a dozen regularly", "fraud_sim"
     )
     cold_call_seconds: float = _declared(90, "cold calls are short on average; business calls are long", "fraud_sim")
+    unknown_seconds: float = _declared(
+        0.5,
+        "absent is not zero: with no call durations in the extract, calls are taken half-way between short and long "
+        "(neither a box card's short calls nor a clerk's long ones can be told), never as 0 s",
+        "fraud_sim",
+    )
     shared_targets: Curve = _declared(
         Curve(5, 1.5),
         "other busy numbers sharing targets beyond chance: a ring's cards work one bought list; couriers in a "

@@ -407,6 +407,9 @@ def rank(
     scored["priority"] = order * MODEL.spread**place
     suspected = (scored["score"] >= params.min_score) & scored["corroborated"]  # one kind alone: never a lead
     scored["lead"] = (suspected | (scored["status"] == "confirmed")) & ~scored["suppressed"]
+    # A ranking, not only a cut: every entity with a kind of evidence has a rank and a score; below the lead
+    # line it is `ranked` (never a lead, never a suspect), so a budget can list the best of them.
+    scored["ranked"] = ~scored["lead"] & (scored["kinds"] > 0) & ~scored["suppressed"]
     scored.loc[scored["own_score"] < MODEL.role_from, "role"] = UNKNOWN.key
     return in_lead_order(scored)
 
@@ -564,7 +567,8 @@ def write_results(
         **run.params.as_dict(),
         **figures,
     }
-    written = entities[entities["lead"] | entities["cluster_id"].notna()]  # in lead order: ranks from 1
+    ranked_ = _flag(entities, "ranked")
+    written = entities[entities["lead"] | ranked_ | entities["cluster_id"].notna()]  # in lead order: ranks from 1
     rows = [
         {
             "type": r.entity_type,
@@ -581,10 +585,12 @@ def write_results(
             "priority": float(r.priority),
             "kinds": int(r.kinds),
             "lead": bool(r.lead),
+            "ranked": bool(below),
         }
-        for rank, r in enumerate(written.itertuples(), start=1)
+        for rank, (r, below) in enumerate(zip(written.itertuples(), ranked_[written.index], strict=True), start=1)
     ]
     lead_rows = [row for row in rows if row["lead"]]
+    ranked_rows = [row for row in rows if row["ranked"]]
     member_rows = [row for row in rows if row["cluster_id"] is not None]
     cluster_rows = clusters.drop(columns=["community"], errors="ignore").to_dict("records")
     with db.session(settings) as sess:
@@ -599,7 +605,16 @@ def write_results(
             db.run(
                 sess, queries.load("detect/write_leads"), run_id=run.run_id, rows=batch, role_labels=ROLE_NODE_LABELS
             )
+        for batch in _batches(ranked_rows):
+            db.run(sess, queries.load("detect/write_ranked"), run_id=run.run_id, rows=batch)
         db.run(sess, queries.load("detect/clear_stale"), run_id=run.run_id, role_labels=ROLE_NODE_LABELS)
+
+
+def _flag(entities: pd.DataFrame, column: str) -> pd.Series:
+    """A yes/no column of the entities, no where absent (results kept from a run that did not write it)."""
+    if column not in entities:
+        return pd.Series(False, index=entities.index)
+    return entities[column].fillna(False).astype(bool)
 
 
 def finish(settings: Settings, run: DetectRun, figures: dict[str, int], timings: dict[str, float]) -> None:
@@ -636,6 +651,12 @@ def run_figures(
         "edges": graph[1],
         "clusters": len(clusters),
         "leads": int(entities["lead"].sum()),
+        "ranked": int(_flag(entities, "ranked").sum()),  # with evidence, below the lead line
+        "well_evidenced": int((entities["kinds"] >= 2).sum()),  # two kinds of evidence or more
+        **{
+            f"with_evidence_{t}": int(n)
+            for t, n in entities.loc[entities["kinds"] > 0, "entity_type"].value_counts().items()
+        },
         "scope": "full" if built_on is None else "incremental",
         "executor": executor,
     }

@@ -157,8 +157,13 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     works other holders' accounts for weeks.
     """
     visits = 1 - m.brief_discount * d["brief_share"]
-    at_once = m.box_cards(d["sims_at_once"]) * m.box_holders(d["holders_at_once"]) * visits
-    in_turn = m.turn_weight * m.box_cards(d["sims"]) * m.turn_holders(d["holders"]) * visits
+    unknown = d["holders_unknown"].to_numpy(bool)  # no holder on record: neither one holder nor many
+    at_once = m.box_cards(d["sims_at_once"]) * np.where(unknown, m.unknown_holders, m.box_holders(d["holders_at_once"]))
+    at_once = at_once * visits
+    in_turn = (
+        m.turn_weight * m.box_cards(d["sims"]) * np.where(unknown, m.unknown_holders, m.turn_holders(d["holders"]))
+    )
+    in_turn = in_turn * visits
     farm = np.maximum(at_once, in_turn * d["in_turn"])
     handled = d["early_touches"] + d["account_setups"]
     scores = pd.DataFrame(
@@ -172,6 +177,7 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     out = pd.DataFrame({"role": scores.idxmax(axis=1), "score": scores.max(axis=1), "entity_type": "device"})
     boxed = (d["holders_at_once"] >= m.box_holders.quoted_from) & (d["sims_at_once"] >= m.box_cards.quoted_from)
     boxed |= d["in_turn"]
+    boxed &= ~d["holders_unknown"] | (d["sims_at_once"] >= m.box_cards.quoted_from)  # holders unknown: cards alone
     tried = handled >= m.handled.quoted_from
     worked = d["controlled_holders"] >= m.controlled.quoted_from
     for_suspects = d["suspects_worked"] >= m.for_suspects.quoted_from
@@ -179,7 +185,13 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     reasons = []
     for r, box, collects, deals, ring in zip(d.itertuples(), boxed, tried, worked, for_suspects, strict=True):
         why = Reasons()
-        if box and r.in_turn:
+        if box and r.holders_unknown:  # an operator's extract without holders: cards, never "holders"
+            why.add(
+                f"hosted {r.sims_at_once} cards at once ({r.sims} cards in all, {day(r.first_seen)} to {day(r.last_seen)}; "
+                "holders not in the extract)",
+                f"同时容纳{r.sims_at_once}张卡（共{r.sims}张，{day(r.first_seen)}至{day(r.last_seen)}；无持卡人信息）",
+            )
+        elif box and r.in_turn:
             why.add(
                 f"hosted {r.sims} cards of {r.holders} holders in turn, each for weeks ({day(r.first_seen)} to {day(r.last_seen)})",
                 f"先后容纳{r.holders}名持卡人的{r.sims}张卡、每人数周（{day(r.first_seen)}至{day(r.last_seen)}）",
@@ -189,10 +201,18 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
                 f"hosted {r.sims_at_once} cards of {r.holders_at_once} holders at once ({r.sims} cards of {r.holders} holders, {day(r.first_seen)} to {day(r.last_seen)})",
                 f"同时容纳{r.holders_at_once}名持卡人的{r.sims_at_once}张卡（共{r.holders}人{r.sims}张，{day(r.first_seen)}至{day(r.last_seen)}）",
             )
-        if collects:
+        if collects:  # only what the extract could show: an operator's has no accounts to set up, a bank's no cards
+            acts = [
+                (n, en, zh)
+                for n, en, zh in (
+                    (r.early_touches, "tried {} new cards", "试用新卡{}张"),
+                    (r.account_setups, "set up {} new accounts", "开通账户{}个"),
+                )
+                if n
+            ]
             why.add(
-                f"tried {r.early_touches} new cards and set up {r.account_setups} new accounts of other people within days of opening",
-                f"他人开卡开户后数日内试用新卡{r.early_touches}张、开通账户{r.account_setups}个",
+                f"{' and '.join(en.format(n) for n, en, _ in acts)} of other people within days of opening",
+                f"他人开卡开户后数日内{'、'.join(zh.format(n) for n, _, zh in acts)}",
             )
         if deals:
             why.add(
@@ -267,7 +287,9 @@ def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     """fraud_sim: ran in a box, cold-called many numbers briefly, shared its targets with other numbers
     that nobody calls back (a ring's bought list), or named by a victim."""
     farm = (s["farm_holders"] > 0).astype(float)
-    cold = (s["voice_calls"] > 0) & (s["avg_call_s"] < m.cold_call_seconds)
+    # Short calls: 1 or 0 where durations arrived; half-way where none did (absent is not zero: never "0 s").
+    timed = s["avg_call_s"].notna()
+    cold = (s["voice_calls"] > 0) * np.where(timed, s["avg_call_s"] < m.cold_call_seconds, m.unknown_seconds)
     fresh = np.where(s["age_at_calls"] >= FRESH, m.aged_floor, 1.0)  # unknown age: no discount
     shared = m.shared_targets(s["co_callers"]) * cold * (1 - m.called_back(s["callers_in"])) * fresh
     fraud = noisy_or(
@@ -278,11 +300,18 @@ def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     )
     out = pd.DataFrame({"role": "fraud_sim", "score": fraud, "entity_type": "sim"}, index=s.index)
     listed = shared >= QUOTE_FROM
-    out["kinds"] = kinds(s["farm_holders"] > 0, (s["callees"] >= m.callees.quoted_from) & cold, listed, s["reported"])
+    out["kinds"] = kinds(
+        s["farm_holders"] > 0, (s["callees"] >= m.callees.quoted_from) & (cold > 0), listed, s["reported"]
+    )
     reasons = []
-    for r, on_list in zip(s.itertuples(), listed, strict=True):
+    for r, on_list, short in zip(s.itertuples(), listed, cold > 0, strict=True):
         why = Reasons()
-        if r.farm_holders > 0 and r.farm_in_turn:
+        if r.farm_holders > 0 and r.farm_holders_unknown:
+            why.add(
+                f"ran in device {r.farm_device} together with other cards (holders not in the extract)",
+                f"与其他号码同时在设备{r.farm_device}中使用（无持卡人信息）",
+            )
+        elif r.farm_holders > 0 and r.farm_in_turn:
             why.add(
                 f"ran in device {r.farm_device}, which hosted cards of {r.farm_holders} holders in turn",
                 f"在先后容纳{r.farm_holders}名持卡人卡片的设备{r.farm_device}中使用",
@@ -292,10 +321,15 @@ def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
                 f"ran in device {r.farm_device} together with cards of {r.farm_holders} holders",
                 f"与{r.farm_holders}名持卡人的卡同时在设备{r.farm_device}中使用",
             )
-        if r.callees >= m.callees.quoted_from and r.voice_calls and r.avg_call_s < m.cold_call_seconds:
+        if r.callees >= m.callees.quoted_from and short and pd.notna(r.avg_call_s):
             why.add(
                 f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average",
                 f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒",
+            )
+        elif r.callees >= m.callees.quoted_from and short:  # durations absent: the count of numbers alone
+            why.add(
+                f"called {r.callees} distinct numbers (call durations not in the extract)",
+                f"呼叫{r.callees}个不同号码（无通话时长数据）",
             )
         if on_list:
             why.add(

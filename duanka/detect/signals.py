@@ -40,7 +40,8 @@ FACT_COLUMNS: dict[str, dict[str, str]] = {
         "virtual": FLAG,
         "callees": NUMBER,
         "calls": NUMBER,
-        "call_seconds": NUMBER,
+        "call_seconds": NUMBER,  # null: no call of the number had a duration (absent, not 0)
+        "timed_calls": NUMBER,  # the voice calls whose duration arrived
         "first_call": TIME,
         "callers_in": NUMBER,
         "reported": FLAG,
@@ -108,6 +109,7 @@ def _max_concurrency(windows: pd.DataFrame, group: str) -> pd.Series:
 def device_signals(f: Facts) -> pd.DataFrame:
     """Per device: owner, holders, holders at once, brief visits, early touches, accounts controlled."""
     seen = f.seen.dropna(subset=["first_seen", "last_seen"]).copy()
+    named = seen["holder"].notna()
     seen["holder"] = seen["holder"].fillna("?" + seen["msisdn"])
     per_holder = (
         seen.groupby(["device", "holder"], sort=False)
@@ -132,7 +134,10 @@ def device_signals(f: Facts) -> pd.DataFrame:
     out["brief_share"] = brief.groupby(seen["device"]).mean()
     out["first_seen"] = seen.groupby("device")["first_seen"].min()
     out["last_seen"] = seen.groupby("device")["last_seen"].max()
-    others = seen[seen["holder"].to_numpy() != out["owner"].reindex(seen["device"]).to_numpy()]
+    owners = out["owner"].reindex(seen["device"]).to_numpy()
+    # Another person's card: both holders known (a card with no holder on record is nobody's we can name).
+    owned = ~pd.Series(owners, index=seen.index).astype(str).str.startswith("?")
+    others = seen[named & owned & (seen["holder"].to_numpy() != owners)]
     early = others[
         ((others["first_seen"] - others["activated"]) < EARLY) & ((others["last_seen"] - others["first_seen"]) < BRIEF)
     ]
@@ -176,6 +181,9 @@ def device_signals(f: Facts) -> pd.DataFrame:
     out["farm"] = at_once | out["in_turn"]
     out["farm_holders"] = out["holders"].where(out["in_turn"], out["holders_at_once"])
     out["suspects_worked"] = 0  # known once persons are scored: `worked_for`
+    # Holders absent (an operator's numbers-only extract): each card counts as its own holder above, a guess
+    # no score or reason may rest on. A device none of whose cards has a holder on record is marked.
+    out["holders_unknown"] = ~named.groupby(seen["device"]).any().reindex(out.index, fill_value=True).astype(bool)
     return out
 
 
@@ -246,7 +254,8 @@ def person_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
 
     seen = f.seen.dropna(subset=["holder"]).join(devices[["owner", "farm"]], on="device")
     at_home = seen.loc[seen["owner"] == seen["holder"], "msisdn"]  # a card also in a family tablet has not left
-    away = seen[(seen["owner"] != seen["holder"]) & ~seen["msisdn"].isin(at_home)]
+    # A device whose sightings have no times has no owner we know: its cards are not "away" (absent is not zero).
+    away = seen[seen["owner"].notna() & (seen["owner"] != seen["holder"]) & ~seen["msisdn"].isin(at_home)]
     out["sims_away"] = away.groupby("holder")["msisdn"].nunique()
     used = f.used.dropna(subset=["holder", "first_seen", "last_seen"]).join(devices["owner"], on="device")
     long = used[(used["last_seen"] - used["first_seen"]) >= CONTROL]
@@ -301,6 +310,7 @@ def account_signals(f: Facts, devices: pd.DataFrame, farm_sims: set[str]) -> pd.
     out["forward_hours"] = ((fast["out_ts"] - fast["ts"]) / 3600).groupby(fast["account"]).median()
     out["out_count"] = outgoing.groupby("src").size()
     out = out.fillna({"payers": 0, "in_amount": 0.0, "forwarded_amount": 0.0, "out_count": 0})
+    out[["payers", "out_count"]] = out[["payers", "out_count"]].astype(int)  # counts: "4 payers", never "4.0"
     out["forwarded_share"] = np.where(
         out["in_amount"] > 0, out["forwarded_amount"] / out["in_amount"].where(out["in_amount"] > 0, 1), 0.0
     )
@@ -345,17 +355,20 @@ def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     """Per number: the box it ran in with other holders' cards, its calling pattern, victim reports."""
     sims = f.sims.set_index("msisdn")
     out = pd.DataFrame(index=sims.index)
-    seen = f.seen.join(devices[["farm_holders", "farm", "in_turn"]], on="device")
+    seen = f.seen.join(devices[["farm_holders", "farm", "in_turn", "holders_unknown"]], on="device")
     farm = seen[seen["farm"].fillna(False).astype(bool)]
     farm = farm.sort_values(["farm_holders", "device"], ascending=[False, True], kind="stable")  # ties: by id
     box = farm.drop_duplicates("msisdn").set_index("msisdn").reindex(out.index)
     out["farm_device"] = box["device"]
     out["farm_in_turn"] = box["in_turn"].fillna(False).astype(bool)
+    out["farm_holders_unknown"] = box["holders_unknown"].fillna(False).astype(bool)
     out["farm_holders"] = box["farm_holders"]
     out["callees"] = sims["callees"].fillna(0).astype(int)
     calls = sims["calls"].fillna(0)  # voice calls: a text message is a contact, not a call
     out["voice_calls"] = calls.astype(int)
-    out["avg_call_s"] = np.where(calls > 0, sims["call_seconds"].fillna(0) / calls.where(calls > 0, 1), 0.0)
+    timed = sims["timed_calls"].fillna(0)
+    # Absent is not zero: with no durations the average is unknown (NaN), never 0 s, so no "short calls" from it.
+    out["avg_call_s"] = (sims["call_seconds"] / timed.where(timed > 0)).where(sims["call_seconds"].notna())
     out["age_at_calls"] = sims["first_call"] - sims["activated"]  # unknown when either date is
     out["callers_in"] = sims["callers_in"].fillna(0).astype(int)
     out["co_callers"] = co_callers(f.targets).reindex(out.index).fillna(0).astype(int)

@@ -90,6 +90,7 @@ def write(
     sources: list[dict[str, Any]],
     evidence: dict[str, int] | None = None,
     known: Known | None = None,
+    note: tuple[str, str] | None = None,
 ) -> list[Path]:
     """Draw each cluster, then the page that embeds the drawings (so the HTML needs no other file)."""
     (out / "clusters").mkdir(exist_ok=True)
@@ -133,6 +134,7 @@ identifiers {"masked 已脱敏" if masked else "<b>UNMASKED 未脱敏</b>"}</p>
 <tr><td class=num>{run.get("nodes", 0):,}</td><td class=num>{run.get("edges", 0):,}</td>
 <td class=num>{figures["clusters"]:,}</td><td class=num>{figures["leads"]:,}</td></tr></table>
 {_below_cut(figures)}
+{_leads_note(note) if note else ""}
 {("<p>Latest extract: " + html.escape(str(sources[0]["source"])) + "</p>" + read_table) if sources else ""}
 {_tokens(sources[0].get("tokens") or {}) if sources else ""}
 {_evidence(evidence) if evidence else ""}
@@ -220,9 +222,21 @@ def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool, kno
 </div>"""
 
 
+def _leads_note(note: tuple[str, str]) -> str:
+    """Why the run has the leads it has: few or none is said, never left silent."""
+    return f"<p class=notice><b>Leads 线索</b>: {html.escape(note[0])}<br>{html.escape(note[1])}</p>"
+
+
 def _below_cut(figures: dict[str, int]) -> str:
     """What a review budget left out: a case team must know the list was cut, and by how much."""
-    if "budget" not in figures:
+    if "ranked_listed" in figures:
+        return (
+            f"<p class=notice>Budget 审查容量 {figures['budget']:,}: {figures['leads']:,} leads at the lead line, then "
+            f"the best <b>{figures['ranked_listed']:,} ranked below the lead line</b> (tier <code>ranked</code>: "
+            f"evidence too thin for a lead); {figures['ranked_below']:,} more ranked lie below those. "
+            f"达线索线{figures['leads']:,}条，另列线索线以下排名前{figures['ranked_listed']:,}个（层级ranked，证据不足以成为线索）。</p>"
+        )
+    if "leads_below" not in figures:
         return ""
     return (
         f"<p class=notice>Budget 审查容量 {figures['budget']:,}: the best {figures['budget']:,} leads are listed; "

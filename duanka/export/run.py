@@ -19,6 +19,7 @@ import pandas as pd
 
 from duanka import __version__, audit, db, queries
 from duanka.choices import Lang
+from duanka.detect.evidence import lead_note
 from duanka.errors import DuankaError
 from duanka.export import report, sheets
 from duanka.export.mask import Known, mask_id, mask_text
@@ -39,6 +40,7 @@ LEAD_COLUMNS = [
     "score",
     "reasons",
     "status",
+    "tier",  # beyond the leads contract: 'lead' at the lead line, 'ranked' below it (listed by a budget)
     "lead_ref",
     *EVIDENCE,
 ]
@@ -64,6 +66,7 @@ LABELS = {
     "score": "可疑度 score",
     "reasons": "依据 reasons",
     "status": "状态 status",
+    "tier": "层级 tier（lead 线索 / ranked 线下排名）",
     "lead_ref": "线索编号 lead_ref",
     "persons": "人员 persons",
     "sims": "号码 sims",
@@ -134,6 +137,7 @@ def lead_table(
             "score": leads["score"].round(4),
             "reasons": leads["reasons_zh" if params.lang == Lang.ZH else "reasons"].fillna(""),
             "status": [STATUS[s].shown if s in STATUS else s for s in leads["status"]],
+            "tier": leads.get("tier", "lead"),
             "lead_ref": run["run_id"] + "#" + leads["rank"].astype(int).astype(str),
             **evidence(run),
         }
@@ -194,10 +198,18 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
     started = datetime.now(UTC).isoformat()
     run = read_run(settings, params.run_id)
     with db.session(settings) as sess:
-        leads = queries.frame(sess, "export/leads", run_id=run["run_id"])
+        leads = queries.frame(sess, "export/leads", run_id=run["run_id"]).assign(tier="lead")
         clusters = queries.frame(sess, "export/clusters", run_id=run["run_id"])
         ingests = queries.frame(sess, "export/ingest_runs")
         leads, clusters, cut = within_budget(leads, clusters, params.budget)
+        if params.budget is not None and len(leads) < params.budget:  # a ranking, not only a cut: fill the budget
+            below = queries.frame(sess, "export/ranked", run_id=run["run_id"], limit=params.budget - len(leads))
+            leads = pd.concat([leads, below.assign(tier="ranked")], ignore_index=True) if len(below) else leads
+            cut |= {
+                "budget": params.budget,
+                "ranked_listed": len(below),
+                "ranked_below": max(int(run.get("ranked", 0)) - len(below), 0),
+            }
         drawn = clusters.head(params.top_clusters)
         graph = report.ClusterGraphs.read(sess, list(drawn["cluster_id"]))
         known = quoted(
@@ -226,10 +238,11 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             cluster_rows.head(params.top_clusters),
             graph,
             params.masked,
-            figures={"leads": len(lead_rows), "clusters": len(cluster_rows), **cut},
+            figures={"leads": int((lead_rows["tier"] == "lead").sum()), "clusters": len(cluster_rows), **cut},
             sources=sources,
             evidence=evidence_held(run),
             known=known,
+            note=(lead_note(evidence_held(run), run), lead_note(evidence_held(run), run, "zh")),
         )
         files = [p.relative_to(stage).as_posix() for p in written]
         manifest = {
@@ -252,6 +265,12 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
             "language": params.lang,
             "budget": cut or None,  # the review budget and what lay below it, when the list was cut
             "rows": {"leads": len(lead_rows), "clusters": len(cluster_rows)},
+            # beyond the leads contract: rows per tier, and why the run has the leads it has
+            "tiers": {
+                "lead": int((lead_rows["tier"] == "lead").sum()),
+                "ranked": int((lead_rows["tier"] == "ranked").sum()),
+            },
+            "leads_note": {"en": lead_note(evidence_held(run), run), "zh": lead_note(evidence_held(run), run, "zh")},
             "files": {name: sha256_of(stage / name) for name in files},
             "note": "Scores are suspicions produced by a model, never determinations; 'confirmed' only comes "
             "from an investigator's recorded decision.",

@@ -1,5 +1,5 @@
 // Which entity an investigator means: an id of any type, or a lead reference
-// "RUN_ID#RANK" as printed in exported lead lists.
+// "RUN_ID#RANK" as printed in exported lead lists (a lead, or an entity ranked below the lead line).
 // Parameters: $ref.
 CALL () {
   MATCH (n:Person {person_id: $ref}) RETURN n
@@ -10,7 +10,7 @@ CALL () {
   UNION
   MATCH (n:Device {device_id: $ref}) RETURN n
   UNION
-  MATCH (n)-[f:FLAGGED_IN]->(:Run {run_id: split($ref, '#')[0]})
+  MATCH (n)-[f:FLAGGED_IN|RANKED_IN]->(:Run {run_id: split($ref, '#')[0]})
   WHERE $ref CONTAINS '#' AND f.rank = toInteger(split($ref, '#')[1])
   RETURN n
 }
