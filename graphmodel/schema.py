@@ -298,6 +298,16 @@ _MERGE_ORDER = (  # what an incremental run needs to put kept results and re-sco
     Prop("priority", "float", "the lead order's key: rule score, spread within a cluster", by="detect"),
     Prop("kinds", "int", "kinds of evidence of its own", by="detect"),
 )
+# What a detection run records of each entity it scores, lead or ranked below the lead line.
+_SCORED_PROPS = (
+    Prop("rank", "int", by="detect"),
+    Prop("score", "float", "calibrated where a calibration exists, a learned ranking blended in", by="detect"),
+    Prop("rule_score", "float", "the model's rule score before calibration", by="detect"),
+    Prop("role", by="detect"),
+    Prop("cluster_id", by="detect"),
+    Prop("reasons", by="detect"),
+    Prop("reasons_zh", by="detect"),
+)
 _SCORED_TOO = ("Sim", "Account", "Device")  # beside Person: the other entities detection scores
 RELATIONSHIPS: tuple[RelSchema, ...] = (
     RelSchema("HOLDS_SIM", "Person", "Sim", "The person is the real-name holder of the card."),
@@ -414,13 +424,7 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         "Run",
         "A lead of a detection run, with the evidence then.",
         (
-            Prop("rank", "int", by="detect"),
-            Prop("score", "float", "calibrated where a calibration exists, a learned ranking blended in", by="detect"),
-            Prop("rule_score", "float", "the model's rule score before calibration", by="detect"),
-            Prop("role", by="detect"),
-            Prop("cluster_id", by="detect"),
-            Prop("reasons", by="detect"),
-            Prop("reasons_zh", by="detect"),
+            *_SCORED_PROPS,
             Prop("status", doc="the lead's status when flagged (an investigator's, or suspected)", by="detect"),
             *_MERGE_ORDER,
         ),
@@ -434,13 +438,7 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         "An entity with evidence below a detection run's lead line: ranked and scored, never a lead (an export's"
         " --budget lists the best of them after the leads, tier 'ranked').",
         (
-            Prop("rank", "int", by="detect"),
-            Prop("score", "float", "calibrated where a calibration exists, a learned ranking blended in", by="detect"),
-            Prop("rule_score", "float", "the model's rule score before calibration", by="detect"),
-            Prop("role", by="detect"),
-            Prop("cluster_id", by="detect"),
-            Prop("reasons", by="detect"),
-            Prop("reasons_zh", by="detect"),
+            *_SCORED_PROPS,
             Prop("status", doc="the entity's status then (an investigator's, or suspected)", by="detect"),
             *_MERGE_ORDER,
         ),
