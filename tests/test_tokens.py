@@ -19,7 +19,7 @@ from duanka.ingest.firstrows import first_rows, pseudonyms
 from duanka.ingest.mapping import SourceMapping
 from duanka.ingest.prepare import prepare
 from duanka.ingest.run import IngestOptions, check
-from duanka.ingest.tokens import PLAIN_AMONG_TOKENS, TOKEN_AMONG_PLAIN
+from duanka.ingest.tokens import PLAIN_AMONG_TOKENS, TOKEN_AMONG_PLAIN, Shape, shape_of
 from duanka.settings import Settings
 
 NUMBERS = [f"138{i:08d}" for i in range(300)]
@@ -227,3 +227,12 @@ def test_plain_identity_numbers_with_an_x_are_not_tokens(tmp_path: Path) -> None
         first_rows({"persons": tmp_path / "persons.csv", "sims": tmp_path / "sims.csv"}, None), SourceMapping()
     )
     assert found.described() == {}
+
+
+def test_values_far_longer_than_any_digest_are_never_read_as_tokens() -> None:
+    """A column of one 3,000-character value: no token shape, and fitting a shape to it does not build a
+    regular expression Arrow refuses (a repetition count of 3,000)."""
+    hostile = pd.Series(["ab" * 1500, "ab" * 1500, "x"], dtype="string[pyarrow]")
+    assert shape_of(hostile) is None
+    assert shape_of(hostile, declared=True) == Shape("base64", None)
+    assert Shape("hex", 64).fits(hostile).tolist() == [False, False, False]

@@ -21,6 +21,7 @@ import pandas as pd
 from duanka import identifiers as ids
 
 MIN_LENGTH = 16  # shorter values are too easily ordinary ids
+MAX_LENGTH = 128  # a SHA-512 in hex; anything longer is not a pseudonym
 SAMPLE = 1000  # first non-empty values per column the decision looks at
 
 # Identifier kinds with a plain form the contract validates; a column of one of them may hold tokens.
@@ -56,12 +57,16 @@ class Shape:
 
     @property
     def pattern(self) -> str:
-        """The regular expression a token of this shape matches in full."""
-        return f"[{ALPHABETS[self.alphabet][0]}]" + (f"{{{self.length}}}" if self.length else "+")
+        """The regular expression a token of this shape's alphabet matches in full (its length is checked
+        apart: a repetition count the length of a hostile 3,000-character value is beyond Arrow's regex)."""
+        return f"[{ALPHABETS[self.alphabet][0]}]+"
 
     def fits(self, values: pd.Series) -> pd.Series:
         """Which values are tokens of this shape (missing values: False)."""
-        return values.str.fullmatch(self.pattern).fillna(False).astype(bool)
+        fits = values.str.fullmatch(self.pattern)
+        if self.length:
+            fits = fits & (values.str.len() == self.length)
+        return fits.fillna(False).astype(bool)
 
     def __str__(self) -> str:
         return f"{self.length or 'any number of'} {ALPHABETS[self.alphabet][1]}"
@@ -80,7 +85,7 @@ def shape_of(values: pd.Series, declared: bool = False) -> Shape | None:
     lengths = values.str.len()
     length = int(lengths.mode().iloc[0])
     common = values[lengths == length]
-    if not declared and (length < MIN_LENGTH or 2 * len(common) <= len(values)):
+    if not declared and (not MIN_LENGTH <= length <= MAX_LENGTH or 2 * len(common) <= len(values)):
         return None
     if declared and (lengths != length).any():
         common, length = values, 0
