@@ -216,6 +216,12 @@ RUN = NodeSchema(
         _run("edges", "int"),
         _run("clusters", "int"),
         _run("leads", "int"),
+        _run("ranked", "int", "entities with evidence ranked below the lead line"),
+        _run("well_evidenced", "int", "entities with two kinds of evidence of their own"),
+        *(
+            _run(f"with_evidence_{kind}", "int", f"{kind}s with evidence of their own, scored")
+            for kind in ("person", "sim", "account", "device")
+        ),
         *(
             _run(f"seconds_{step}", "float")
             for step in ("projection", "reading", "region", "communities", "facts", "scoring", "shards", "write_back")
