@@ -6,6 +6,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -140,8 +141,10 @@ def test_two_installations_write_different_ids_for_the_same_clusters(
     generate(tmp_path / "world", "demo", persons=800, seed=4)
     written = {}
     for installation in ("one", "two"):
+        # An installation is its keys and its work directory (its audit log is keyed with its own key).
         monkeypatch.setenv("DUANKA_SECRETS_DIR", str(tmp_path / installation))
-        load_into_empty(settings, tmp_path / "world")
+        monkeypatch.setenv("DUANKA_WORK_DIR", str(tmp_path / installation / "work"))
+        load_into_empty(replace(settings, work_dir=tmp_path / installation / "work"), tmp_path / "world")
         first = detect(seed=2)
         written[installation] = first.clusters.set_index("cluster_id")["members"]
         if installation == "one":
