@@ -16,6 +16,7 @@ import pandas as pd
 
 from duanka import __version__, audit, db, queries
 from duanka.draw import draw_subgraph
+from duanka.entity_keys import entity_key, split_entity_key
 from duanka.errors import DuankaError
 from duanka.export import sheets
 from duanka.export.mask import mask_id, mask_text
@@ -35,7 +36,7 @@ class Entity:
     entity_id: str
 
     def __str__(self) -> str:
-        return f"{self.entity_type}:{self.entity_id}"
+        return entity_key(self.entity_type, self.entity_id)
 
 
 def resolve(sess: Any, ref: str) -> Entity:
@@ -44,14 +45,14 @@ def resolve(sess: Any, ref: str) -> Entity:
     An id is matched exactly as the graph holds it: a pseudonymised extract's token (hex, or base64
     with `+`, `/` and `=`) is named as it is, case kept."""
     ref = ref.strip()
-    kind, sep, ident = ref.partition(":")
-    if sep and kind in ENTITY_TYPES:
+    kind, ident = split_entity_key(ref)
+    if kind in ENTITY_TYPES:
         return Entity(kind, ident)
     found = db.read(sess, queries.load("casework/resolve"), ref=ref)
     if not found:
         raise DuankaError(f"No person, number, account or device {ref!r} in the database.")
     if len(found) > 1:
-        options = ", ".join(f"{r['entity_type']}:{r['entity_id']}" for r in found)
+        options = ", ".join(entity_key(r["entity_type"], r["entity_id"]) for r in found)
         raise DuankaError(f"{ref!r} names several entities ({options}): say which, as type:id.")
     return Entity(found[0]["entity_type"], found[0]["entity_id"])
 

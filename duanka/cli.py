@@ -15,6 +15,7 @@ from rich.table import Table
 
 from duanka import neo4j_server, private, progress
 from duanka.choices import Decided, Difficulty, Engine, Executor, Lang
+from duanka.entity_keys import entity_key, entity_keys
 from duanka.errors import DuankaError
 from duanka.library import LIBRARY
 from duanka.params import DetectParams, ExportParams
@@ -623,9 +624,9 @@ def evaluate_cmd(
         leads = db.read(sess, queries.load("latest_leads"), limit=10**9)
     if not leads:
         raise DuankaError("No completed detection run in this database: run `duanka detect` first.")
-    ranked = [f"{r['entity_type']}:{r['entity_id']}" for r in leads]
-    roles = {f"{r['entity_type']}:{r['entity_id']}": r["role"] for r in leads}
-    scores = {f"{r['entity_type']}:{r['entity_id']}": r["score"] for r in leads}
+    ranked = [entity_key(r["entity_type"], r["entity_id"]) for r in leads]
+    roles = {entity_key(r["entity_type"], r["entity_id"]): r["role"] for r in leads}
+    scores = {entity_key(r["entity_type"], r["entity_id"]): r["score"] for r in leads}
     ours = ev.score_ranking(f"duanka ({leads[0]['run_id']})", ranked, t, roles=roles, scores=scores)
     rules, n_numbers = ev.baseline_rankings(settings)
     rows = [ours, *(ev.score_ranking(name, ranking, t, flagged=flagged) for name, (ranking, flagged) in rules.items())]
@@ -660,7 +661,7 @@ def _resolver(sess: Any) -> Callable[[Any], Any]:
 
     def resolve(refs: Any) -> Any:
         entities, _ = resolve_all(sess, refs)
-        return entities["entity_type"] + ":" + entities["entity_id"]
+        return entity_keys(entities["entity_type"], entities["entity_id"])
 
     return resolve
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from duanka.entity_keys import split_entity_key
 from duanka.generate.views import Timeline
 
 MILESTONES = ("first_opening", "first_call", "first_payment", "first_report")
@@ -28,7 +29,7 @@ def milestones(timeline: Timeline, rings: dict[str, str] | None = None) -> pd.Da
         truth = pd.read_csv(timeline.world / "truth.csv", dtype=str, keep_default_na=False)
         truth = truth[truth["ring_id"] != ""]
     else:
-        kind_id = [key.split(":", 1) for key in rings]
+        kind_id = [split_entity_key(key) for key in rings]
         truth = pd.DataFrame(
             {
                 "entity_type": [k for k, _ in kind_id],

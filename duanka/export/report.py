@@ -14,6 +14,7 @@ import pandas as pd
 from duanka import queries
 from duanka.detect.evidence import describe
 from duanka.draw import draw_subgraph
+from duanka.entity_keys import entity_key
 from duanka.export.mask import Known, mask_id, mask_text
 from graphmodel.roles import ROLES, UNKNOWN, role
 
@@ -54,12 +55,12 @@ class ClusterGraphs:
 
         g = nx.Graph()
         for r in self.nodes[self.nodes["cluster_id"] == cluster_id].itertuples():
-            g.add_node(f"{r.kind}:{r.id}", kind=r.kind, role=r.role or UNKNOWN.key, label=show(r.id, r.kind))
+            g.add_node(entity_key(r.kind, r.id), kind=r.kind, role=r.role or UNKNOWN.key, label=show(r.id, r.kind))
         for r in self.links[self.links["cluster_id"] == cluster_id].itertuples():
-            g.add_edge(f"{r.a_kind}:{r.a}", f"{r.b_kind}:{r.b}", label=r.rel)
+            g.add_edge(entity_key(r.a_kind, r.a), entity_key(r.b_kind, r.b), label=r.rel)
         for r in self.reports[self.reports["cluster_id"] == cluster_id].itertuples():
-            g.add_node(f"report:{r.report_id}", kind="report", role="benign", label=str(r.report_id))
-            g.add_edge(f"report:{r.report_id}", f"{r.names_kind}:{r.names}", label="REPORTS")
+            g.add_node(entity_key("report", r.report_id), kind="report", role="benign", label=str(r.report_id))
+            g.add_edge(entity_key("report", r.report_id), entity_key(r.names_kind, r.names), label="REPORTS")
         return g
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from duanka.entity_keys import entity_key
 from duanka.errors import DuankaError
 from duanka.ingest.normalise import parse_timestamps
 from duanka.ingest.read import detect_encoding
@@ -201,7 +202,7 @@ def _fields(cells: list[Any], columns: dict[str, int]) -> dict[str, Any]:
     entity = _text(cell("entity"))
     if not entity and (ident := _text(cell("entity_id"))):
         kind = _text(cell("entity_type")).lower()
-        entity = f"{kind}:{ident}" if kind else ident
+        entity = entity_key(kind, ident) if kind else ident
     ref = _text(cell("lead_ref"))
     if ref and (not entity or "*" in entity):  # a masked id (a lead list sent back): its lead_ref names it
         entity = ref

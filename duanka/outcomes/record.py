@@ -26,6 +26,7 @@ import pandas as pd
 
 from duanka import audit, db, queries
 from duanka.casework import ENTITY_TYPES
+from duanka.entity_keys import entity_key, entity_keys
 from duanka.export import sheets
 from duanka.identifiers import normalise_msisdn
 from duanka.ids import new_run_id, sha256_of
@@ -163,7 +164,7 @@ def resolve_all(sess: neo4j.Session, refs: pd.Series) -> tuple[pd.DataFrame, pd.
             kind = typed.at[i, "kind"]
             why[i] = f"no {kind} {plain[i]!r} in the database" if isinstance(kind, str) else "no such entity"
         else:
-            named_as = ", ".join(f"{t}:{k}" for t, k in hits)
+            named_as = ", ".join(entity_key(t, k) for t, k in hits)
             why[i] = f"ambiguous bare id: it names {named_as}; write type:id"
     why[entity["entity_type"].isna() & why.isna()] = "no such entity"
     return entity, why
@@ -206,7 +207,7 @@ def _write(sess: neo4j.Session, matched: pd.DataFrame, done: Recorded) -> None:
         }
     )
     rows["key"] = (
-        rows["entity_type"] + ":" + rows["entity_id"] + "|" + rows["status"] + "|" + rows["at"].fillna("undated")
+        entity_keys(rows["entity_type"], rows["entity_id"]) + "|" + rows["status"] + "|" + rows["at"].fillna("undated")
     )
     first = ~rows["key"].duplicated()
     done.already += int((~first).sum())
