@@ -26,6 +26,7 @@ from duanka.export.mask import Known, mask_id, mask_text
 from duanka.export.shown import quoted
 from duanka.ids import new_run_id, sha256_of
 from duanka.params import ExportParams
+from duanka.run_record import run_record
 from duanka.settings import Settings
 from graphmodel.roles import STATUS, role
 
@@ -303,18 +304,18 @@ def export(settings: Settings, params: ExportParams) -> ExportResult:
         db.run(
             sess,
             queries.load("pipeline/write_run"),
-            run={
-                "run_id": export_id,
-                "kind": "export",
-                "status": "completed",
-                "version": __version__,
-                "started_at": started,
-                "finished_at": manifest["finished_at"],
-                "detect_run": run["run_id"],
-                "masked": params.masked,
-                "out": str(params.out.resolve()),
-                "by": manifest["exported_by"],
-            },
+            run=run_record(
+                run_id=export_id,
+                kind="export",
+                status="completed",
+                version=__version__,
+                started_at=started,
+                finished_at=manifest["finished_at"],
+                detect_run=run["run_id"],
+                masked=params.masked,
+                out=str(params.out.resolve()),
+                by=manifest["exported_by"],
+            ),
         )
     return ExportResult(
         export_id,

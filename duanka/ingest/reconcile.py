@@ -10,6 +10,7 @@ from typing import Any
 
 from duanka import __version__, audit, db, queries
 from duanka.ingest.loader import FileReport
+from duanka.run_record import run_record
 from duanka.settings import Settings, write_private
 
 
@@ -76,21 +77,21 @@ def found_in_graph(settings: Settings, run_id: str, expected: dict[str, int]) ->
 
 def record(settings: Settings, result: IngestResult, digest: str) -> None:
     """The run in the graph (for exports' manifests and `explain`) and in the audit log."""
-    run = {
-        "run_id": result.run_id,
-        "kind": "ingest",
-        "status": "completed" if result.ok else "failed",
-        "version": __version__,
-        "source": result.source,
-        "started_at": result.started_at,
-        "finished_at": result.finished_at,
-        "files_json": json.dumps([asdict(f) for f in result.files], ensure_ascii=False),
-        "source_sha256": digest,
-        "loading": result.loading,
-        "rows_read": sum(f.rows_read for f in result.files),
-        "rows_quarantined": sum(f.rows_quarantined for f in result.files),
-        "tokens_json": json.dumps(result.tokens, ensure_ascii=False),
-    }
+    run = run_record(
+        run_id=result.run_id,
+        kind="ingest",
+        status="completed" if result.ok else "failed",
+        version=__version__,
+        source=result.source,
+        started_at=result.started_at,
+        finished_at=result.finished_at,
+        files_json=json.dumps([asdict(f) for f in result.files], ensure_ascii=False),
+        source_sha256=digest,
+        loading=result.loading,
+        rows_read=sum(f.rows_read for f in result.files),
+        rows_quarantined=sum(f.rows_quarantined for f in result.files),
+        tokens_json=json.dumps(result.tokens, ensure_ascii=False),
+    )
     with db.session(settings) as sess:
         db.run(sess, queries.load("pipeline/write_run"), run=run)
     audit.append(
