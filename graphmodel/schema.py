@@ -466,11 +466,6 @@ def relationship(rel_type: str) -> RelSchema:
     return next(r for r in RELATIONSHIPS if r.type == rel_type)
 
 
-def entity_label(entity_type: str) -> NodeSchema:
-    """The declared node lead lists call `entity_type`."""
-    return next(n for n in NODES if n.entity_type == entity_type)
-
-
 @dataclass(frozen=True)
 class Statement:
     """A generated Cypher statement with the name it is filed under in queries/."""
