@@ -19,8 +19,12 @@ from worlds import loaded_world
 
 from duanka.detect import calibrate
 from duanka.detect import evaluate as ev
-from duanka.detect import run as steps
+from duanka.detect.job import DetectRun
 from duanka.detect.model import MODEL
+from duanka.detect.partitions import community_of_nodes
+from duanka.detect.ranking import rank_entities
+from duanka.detect.reading import read_graph
+from duanka.entity_keys import entity_keys
 from duanka.params import DetectParams
 from duanka.settings import Settings, project_root
 
@@ -65,10 +69,10 @@ def _pairs(args: argparse.Namespace) -> pd.DataFrame:
         for seed in args.seeds:
             source = loaded_world(settings, "calib", args.profile, seed, difficulty)
             truth = ev.Truth.read(source / "truth.csv")
-            run = steps.DetectRun(DetectParams(seed=seed))
-            proj, facts = steps.read_graph(settings)
-            entities, _ = steps.score(facts, steps.communities(settings, run, proj), run.params)
-            keys = entities["entity_type"] + ":" + entities["entity_id"].astype(str)
+            run = DetectRun(DetectParams(seed=seed))
+            proj, facts = read_graph(settings)
+            entities, _ = rank_entities(facts, community_of_nodes(settings, run, proj), run.params)
+            keys = entity_keys(entities["entity_type"], entities["entity_id"])
             scored = entities["rule_score"] > 0  # uncorroborated ones too: below the line a score means what they were
             pairs.append(pd.DataFrame({"raw": entities["rule_score"][scored], "right": keys[scored].isin(truth.roles)}))
             print(

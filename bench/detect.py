@@ -94,26 +94,32 @@ def engines(args: argparse.Namespace) -> None:
 
 
 def database(args: argparse.Namespace) -> None:
-    from duanka.detect import run as steps
+    from duanka.detect import writeback
+    from duanka.detect.job import DetectResult, DetectRun, Scored
+    from duanka.detect.partitions import community_of_nodes
+    from duanka.detect.ranking import rank_entities
+    from duanka.detect.reading import FACT_QUERIES, read_facts, read_projection
     from duanka.params import DetectParams
     from duanka.settings import Settings
 
     settings = Settings.from_env()
-    run = steps.DetectRun(DetectParams(engine=args.engines[0]))
+    run = DetectRun(DetectParams(engine=args.engines[0]))
     print(f"detect on the configured database, engine {args.engines[0]} (its steps, without Prefect)")
-    proj = measure("projection", lambda: steps.project(settings))
+    proj = measure("projection", lambda: read_projection(settings))
     print(f"    {len(proj.keys):,} nodes, {len(proj.sources):,} edges")
-    community = measure("communities", lambda: steps.communities(settings, run, proj))
-    facts = measure(f"facts ({len(steps.FACT_QUERIES)} queries)", lambda: steps.read_facts(settings))
-    entities, clusters = measure("signals and scores", lambda: steps.score(facts, community, run.params))
-    figures = steps.run_figures(proj.size, entities, clusters)
+    community = measure("communities", lambda: community_of_nodes(settings, run, proj))
+    facts = measure(f"facts ({len(FACT_QUERIES)} queries)", lambda: read_facts(settings))
+    entities, clusters = measure("signals and scores", lambda: rank_entities(facts, community, run.params))
+    scored = Scored(entities, clusters, proj.size, facts.evidence, {})
     entities, clusters, lineage = measure(
-        "stable ids", lambda: steps.carry_cluster_ids(settings, entities, clusters, run.params)
+        "stable ids", lambda: writeback.carry_cluster_ids(settings, entities, clusters, run.params)
     )
+    figures = writeback.run_figures(scored, entities, clusters)
     measure(
-        "write-back", lambda: steps.write_results(settings, run, entities, clusters, figures, facts.evidence, lineage)
+        "write-back",
+        lambda: writeback.write_results(settings, run, entities, clusters, figures, facts.evidence, lineage),
     )
-    steps.finish(settings, run, figures, {})
+    writeback.finish(settings, run, DetectResult(run.run_id, run.params, entities, clusters, {}, figures))
     print(f"    {figures}")
 
 
@@ -121,7 +127,7 @@ def reads(args: argparse.Namespace) -> None:
     """Each detection read three ways — rows one by one, whole results in batches, pages of `--page-keys`
     keys in batches (finding the pages' bounds included) — on whatever the database holds."""
     from duanka import db, queries
-    from duanka.detect.run import FACT_QUERIES, PROJECTION, fact_reads
+    from duanka.detect.reading import FACT_QUERIES, PROJECTION, fact_reads
     from duanka.settings import Settings
 
     def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -161,13 +167,15 @@ def partitions(args: argparse.Namespace) -> None:
     import pandas as pd
 
     from duanka.detect import evaluate as ev
-    from duanka.detect import run as steps
     from duanka.detect.communities import MIN_COMPONENT, partition
+    from duanka.detect.ranking import rank_entities
+    from duanka.detect.reading import read_graph
+    from duanka.entity_keys import entity_keys
     from duanka.params import DetectParams
     from duanka.settings import Settings
 
     settings, params = Settings.from_env(), DetectParams()
-    proj, facts = steps.read_graph(settings)
+    proj, facts = read_graph(settings)
     truth = ev.Truth.read(Path(args.truth))
     g = ig.Graph(n=len(proj.keys), edges=np.column_stack([proj.sources, proj.targets]).tolist())
     g.es["weight"] = proj.weights.tolist()
@@ -186,8 +194,8 @@ def partitions(args: argparse.Namespace) -> None:
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, membership in ways.items():
-        entities, clusters = steps.score(facts, pd.Series(membership, index=proj.keys), params)
-        ranked = list(entities["entity_type"] + ":" + entities["entity_id"].astype(str))
+        entities, clusters = rank_entities(facts, pd.Series(membership, index=proj.keys), params)
+        ranked = list(entity_keys(entities["entity_type"], entities["entity_id"]))
         m = ev.score_ranking(name, ranked, truth, flagged=int(entities["lead"].sum()))
         print(
             f"| {name} | {len(clusters)} | {m['flagged']:,} | {m['p@R']} | {m['recall']} | {m['rings_found']} | {m['hn_fp@500']} |"

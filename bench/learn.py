@@ -23,7 +23,7 @@ from worlds import loaded_world
 
 from duanka.detect import learn, warning
 from duanka.detect.evaluate import Truth, markdown
-from duanka.detect.run import rank
+from duanka.detect.ranking import ranked_entities
 from duanka.detect.train import scored_with_features
 from duanka.generate.views import Timeline
 from duanka.params import DetectParams
@@ -123,7 +123,7 @@ def _compare(
             started = time.perf_counter()
             ranker = learn.fit(wide, labels, "evaluation", blend, seed=seed, learner=learner)
             row[f"{prefix}fit s"] = round(time.perf_counter() - started, 2)
-            order = rank(entities.copy(), NO_DECISIONS, DetectParams(), ranker, wide).index
+            order = ranked_entities(entities, NO_DECISIONS, DetectParams(), ranker, wide).index
             order = order[~order.isin(labels.index)]
             row[f"{column} p@R"] = learn.precision_at_r(order, planted)
             row[f"{column} p@100"] = _at(order, planted, 100)

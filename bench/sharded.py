@@ -30,7 +30,11 @@ import psutil
 
 from bench.detect import Peak
 from duanka.detect import distributed
-from duanka.detect import run as steps
+from duanka.detect.job import DetectRun
+from duanka.detect.partitions import community_here, community_of_nodes
+from duanka.detect.projection import Projection
+from duanka.detect.ranking import own_suspicions, rank_entities, seed_keys
+from duanka.detect.reading import read_facts, read_projection
 from duanka.params import DetectParams
 from duanka.settings import Settings, project_root
 
@@ -95,23 +99,19 @@ def fit() -> None:
             print(f"  {nodes / 1e6:>5.1f} M nodes, {workers:>2} workers: {a + b * nodes + c * nodes / workers:,.0f} s")
 
 
-def in_process(
-    settings: Settings, run: steps.DetectRun, rows: list[dict[str, Any]]
-) -> tuple[steps.Projection, pd.DataFrame]:
+def in_process(settings: Settings, run: DetectRun, rows: list[dict[str, Any]]) -> tuple[Projection, pd.DataFrame]:
     print("in process, whole graph")
-    proj = measure("projection", lambda: steps.project(settings), rows)
+    proj = measure("projection", lambda: read_projection(settings), rows)
     print(f"    {len(proj.keys):,} nodes, {len(proj.sources):,} edges")
-    community = measure("communities (every component)", lambda: steps.communities(settings, run, proj), rows)
-    facts = measure("facts", lambda: steps.read_facts(settings), rows)
-    whole, _ = measure("signals and scores", lambda: steps.score(facts, community, run.params), rows)
+    community = measure("communities (every component)", lambda: community_of_nodes(settings, run, proj), rows)
+    facts = measure("facts", lambda: read_facts(settings), rows)
+    whole, _ = measure("signals and scores", lambda: rank_entities(facts, community, run.params), rows)
 
     print("in process, seed and expand")
-    own = measure("own scores (no communities)", lambda: steps.suspicions(facts, run.params), rows)
-    seeds = steps.seeds(own.scored, run.params)
-    seeded = measure(
-        f"communities ({len(seeds):,} seeds' components)", lambda: steps.partitioned(run, proj, seeds), rows
-    )
-    expanded, _ = measure("scores", lambda: steps.score(facts, seeded, run.params, own=own), rows)
+    own = measure("own scores (no communities)", lambda: own_suspicions(facts, run.params), rows)
+    seeds = seed_keys(own.scored, run.params)
+    seeded = measure(f"communities ({len(seeds):,} seeds' components)", lambda: community_here(run, proj, seeds), rows)
+    expanded, _ = measure("scores", lambda: rank_entities(facts, seeded, run.params, own=own), rows)
     partitioned = seeded[seeded.index.isin(seeds)].nunique()
     print(f"    seeds in {partitioned:,} communities; leads {same(expanded, whole)}")
     return proj, whole[whole["lead"] | whole["cluster_id"].notna()]
@@ -125,7 +125,7 @@ def main() -> None:
     if args.fit:
         return fit()
     settings = Settings.from_env()
-    run = steps.DetectRun(DetectParams(seed=3))
+    run = DetectRun(DetectParams(seed=3))
     rows: list[dict[str, Any]] = []
 
     proj, whole = in_process(settings, run, rows)  # returns only what is compared: the rest frees its memory
@@ -136,7 +136,7 @@ def main() -> None:
             began = time.perf_counter()
             with distributed.client(env) as client:
                 started = time.perf_counter()
-                done = distributed.score(settings, run, proj, client)
+                done = distributed.score_shards_on(settings, run, proj, client, {})
                 ended = time.perf_counter()
         for label, seconds in [("cluster start", started - began), (f"shards ({workers} worker(s))", ended - started)]:
             rows.append({"step": label, "seconds": round(seconds, 1), "peak_mb": round(peak.mb)})

@@ -15,7 +15,7 @@ import pytest
 
 from duanka.detect import score
 from duanka.detect.model import DAY, MODEL
-from duanka.detect.run import first_pass, suspicions
+from duanka.detect.ranking import first_suspicions, own_suspicions
 from duanka.detect.signals import FACT_COLUMNS, Facts, typed
 from duanka.generate.scenario import generate
 from duanka.params import DetectParams
@@ -111,7 +111,7 @@ FORBIDDEN: dict[str, tuple[Callable[[Facts], Facts], tuple[str, ...]]] = {
 
 def reasons_of(f: Facts) -> pd.DataFrame:
     """Every entity's own reasons, as the run builds them (first pass, money path, every template)."""
-    return suspicions(f, DetectParams()).scored
+    return own_suspicions(f, DetectParams()).scored
 
 
 def test_the_rich_world_fires_every_template() -> None:
@@ -147,7 +147,7 @@ def test_absent_durations_are_neither_short_nor_long() -> None:
         "long": base.assign(call_seconds=40 * 600.0),
         "absent": base.assign(call_seconds=np.nan, timed_calls=0),
     }
-    got = {k: score.sims(first_pass(Facts(sims=v), DetectParams()).parts["sim"]) for k, v in frames.items()}
+    got = {k: score.sims(first_suspicions(Facts(sims=v), DetectParams()).parts["sim"]) for k, v in frames.items()}
     s = {k: float(v["score"].iloc[0]) for k, v in got.items()}
     assert s["short"] > s["absent"] > s["long"]
     assert "0 s" not in got["absent"]["reasons_en"].iloc[0] and "秒" not in got["absent"]["reasons_zh"].iloc[0]
@@ -158,9 +158,9 @@ def test_cards_without_holders_are_not_counted_as_holders() -> None:
     """An operator's numbers-only extract: a box's cards are cards, not 'holders', and the holders term is
     taken half-way, not as one holder per card."""
     f = no_holders(rich())
-    devices = first_pass(f, DetectParams()).parts["device"]
+    devices = first_suspicions(f, DetectParams()).parts["device"]
     assert devices.loc["box", "holders_unknown"]
-    with_holders = first_pass(rich(), DetectParams()).parts["device"]
+    with_holders = first_suspicions(rich(), DetectParams()).parts["device"]
     assert not with_holders.loc["box", "holders_unknown"]
     got = score.devices(devices).loc["box"]
     assert "holders not in the extract" in got["reasons_en"] and "holder" not in got["reasons_en"].split("(")[0]

@@ -12,7 +12,7 @@ import pytest
 from duanka.detect import calibrate, score, signals
 from duanka.detect import evaluate as ev
 from duanka.detect.model import MODEL
-from duanka.detect.run import corroborate
+from duanka.detect.ranking import corroborated
 from duanka.export.run import within_budget
 from duanka.generate import generate
 from duanka.generate.views import operator_view
@@ -56,7 +56,7 @@ def test_one_kind_of_evidence_alone_is_never_a_lead() -> None:
             ("sim:courier", 0.55, 1, np.nan),  # calls are not in the community graph: no cluster at all
         ]
     )
-    corroborate(frame, MODEL.min_score)
+    frame = corroborated(frame, MODEL.min_score)
     assert frame.at["device:relative", "score"] == MODEL.alone_cap < MODEL.min_score
     assert frame.at["sim:courier", "score"] == MODEL.alone_cap
     assert frame.at["device:dealer", "score"] == 0.62 and frame.at["person:farmer", "score"] == 0.8
@@ -66,7 +66,7 @@ def test_one_kind_of_evidence_alone_is_never_a_lead() -> None:
 def test_a_confirmed_entity_needs_no_corroboration() -> None:
     frame = scored([("sim:x", 0.5, 1, np.nan)])
     frame["decision"] = "confirmed"
-    corroborate(frame, MODEL.min_score)
+    frame = corroborated(frame, MODEL.min_score)
     assert frame.at["sim:x", "score"] == 0.5
 
 

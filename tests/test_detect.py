@@ -121,7 +121,7 @@ def test_gds_engine_without_the_plugin_says_it_is_unavailable(settings: Settings
 def test_rows_in_batches_and_in_pages_equal_rows_one_by_one(first_run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     """The batched reader wraps a query without changing its answer, and the pages of a paged read hold
     every row once: same rows, same columns, every fact query and the projection."""
-    from duanka.detect.run import FACT_QUERIES, PROJECTION, fact_reads
+    from duanka.detect.reading import FACT_QUERIES, PROJECTION, fact_reads
 
     with db.session(settings) as sess:
         assert queries.batches_fit(sess)
@@ -145,9 +145,10 @@ def test_a_graph_too_big_for_whole_results_is_read_in_pages_to_the_same_graph_an
     and every fact table are those of whole results, whatever order their rows came in."""
     from dataclasses import fields
 
-    from duanka.detect import run as steps
+    from duanka.detect import reading
+    from duanka.detect.projection import Projection
 
-    whole, facts_whole = steps.read_graph(settings)
+    whole, facts_whole = reading.read_graph(settings)
     monkeypatch.setattr(queries, "BATCH_UP_TO", 10)
     monkeypatch.setattr(queries, "PAGE_KEYS", 300)
     paged_reads: list[str] = []
@@ -159,11 +160,11 @@ def test_a_graph_too_big_for_whole_results_is_read_in_pages_to_the_same_graph_an
             yield page
 
     monkeypatch.setattr(queries, "pages", counted)
-    paged, facts_paged = steps.read_graph(settings)
+    paged, facts_paged = reading.read_graph(settings)
     for name in ("detect/project_edges", "detect/facts_transfers", "detect/facts_sims"):
         assert paged_reads.count(name) >= 3, name  # pages of 300 keys: several a read
 
-    def edges(p: steps.Projection) -> list[tuple[str, str, float]]:
+    def edges(p: Projection) -> list[tuple[str, str, float]]:
         return sorted(zip(p.keys[p.sources], p.keys[p.targets], p.weights, strict=True))
 
     assert edges(whole) == edges(paged) and len(whole.sources) > 1000
@@ -178,12 +179,12 @@ def test_reading_two_queries_at_a_time_reads_what_one_at_a_time_does(
     """read_graph's threads change when rows arrive, never which: the same projection and fact tables."""
     from dataclasses import fields
 
-    from duanka.detect import run as steps
+    from duanka.detect import reading
 
-    assert steps.READERS > 1
-    together, facts_together = steps.read_graph(settings)
-    monkeypatch.setattr(steps, "READERS", 1)
-    alone, facts_alone = steps.read_graph(settings)
+    assert reading.READERS > 1
+    together, facts_together = reading.read_graph(settings)
+    monkeypatch.setattr(reading, "READERS", 1)
+    alone, facts_alone = reading.read_graph(settings)
     assert list(together.keys) == list(alone.keys) and len(together.keys) > 1000
     for arrays in ("sources", "targets", "weights"):
         assert (getattr(together, arrays) == getattr(alone, arrays)).all(), arrays

@@ -12,7 +12,8 @@ from helpers import load_into_empty, rows_in_one_order
 from duanka import db, queries
 from duanka.detect import shards
 from duanka.detect.communities import MIN_COMPONENT, connected, partition
-from duanka.detect.run import DetectResult, Projection
+from duanka.detect.job import DetectResult
+from duanka.detect.projection import Projection
 from duanka.generate import generate
 from duanka.settings import Settings
 from flows.detect import detect
@@ -144,8 +145,8 @@ def test_a_shards_rows_put_aside_from_pages_are_those_its_region_reads(
     spill.deal(parts)
     shared = shards.read_shared(settings)
     for i, part in enumerate(parts):
-        dealt, read = spill.facts(i, shared), shards.read(settings, part, shared)
-        for table in shards.ABOUT:
+        dealt, read = spill.facts(i, shared), shards.read_shard_facts(settings, part, shared)
+        for table in shards.DEALT:
             assert len(getattr(read, table)) > 0, table
             assert rows_in_one_order(getattr(dealt, table)).equals(rows_in_one_order(getattr(read, table))), table
 

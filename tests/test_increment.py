@@ -9,7 +9,8 @@ from helpers import ingest_source, load_into_empty
 
 from duanka.detect import increment
 from duanka.detect.communities import connected, partition
-from duanka.detect.run import DetectResult, project, read_facts
+from duanka.detect.job import DetectResult
+from duanka.detect.reading import read_facts, read_projection
 from duanka.generate import generate
 from duanka.generate.views import split_by_time
 from duanka.settings import Settings
@@ -115,7 +116,7 @@ def test_a_component_gets_the_same_communities_read_alone() -> None:
 def test_the_walk_reaches_exactly_the_whole_components(runs: dict[str, DetectResult], settings: Settings) -> None:
     """The region walked out from a few entities is their components in the whole community graph, with
     every edge of them once; a limit below it stops the walk."""
-    whole = project(settings)
+    whole = read_projection(settings)
     component = connected(len(whole.keys), whole.sources, whole.targets)
     picks = set(np.random.default_rng(5).choice(whole.keys, 12, replace=False)) | {"sim:not-in-the-graph"}
     walk = increment.Walk(settings, limit=len(whole.keys) + len(picks))

@@ -15,7 +15,7 @@ from duanka.detect.model import MODEL, Curve
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("module", ["duanka/detect/score.py", "duanka/detect/run.py"])
+@pytest.mark.parametrize("module", ["duanka/detect/score.py", "duanka/detect/ranking.py"])
 def test_no_scoring_number_outside_the_model(module: str) -> None:
     """Only 0 and 1 (a share's ends, noisy-OR's identity) may be written as decimals where scores are made."""
     tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))

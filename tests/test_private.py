@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from helpers import load_into_empty
 
-from duanka.detect.run import keyed_cluster_ids
+from duanka.detect.writeback import keyed_cluster_ids
 from duanka.generate import generate
 from duanka.params import DetectParams
 from duanka.settings import Settings

@@ -17,11 +17,12 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from duanka.detect.projection import Projection
 from duanka.errors import DuankaError
 
 MIN_COMPONENT = 12
 
-Engine = Callable[[ig.Graph, float, int], list[int]]
+Partitioner = Callable[[ig.Graph, float, int], list[int]]  # a graph, resolution, seed → membership
 
 
 def _louvain(g: ig.Graph, resolution: float, seed: int) -> list[int]:
@@ -49,7 +50,7 @@ def _leiden(g: ig.Graph, resolution: float, seed: int) -> list[int]:
     return part.membership
 
 
-ENGINES: dict[str, Engine] = {"louvain": _louvain, "igraph": _igraph, "leiden": _leiden}
+ENGINES: dict[str, Partitioner] = {"louvain": _louvain, "igraph": _igraph, "leiden": _leiden}
 
 
 def partition(
@@ -118,13 +119,13 @@ def connected(n: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return smallest[membership]
 
 
-def keep_small_components(proj: object, communities: np.ndarray) -> np.ndarray:
+def keep_small_components(proj: Projection, communities: np.ndarray) -> np.ndarray:
     """The same naming and small-component rule for communities found elsewhere (in Neo4j with GDS)."""
-    keys: np.ndarray = proj.keys  # type: ignore[attr-defined]
+    keys = proj.keys
     order = np.argsort(keys, kind="stable")
     rank = np.empty(len(keys), dtype=np.int64)
     rank[order] = np.arange(len(keys))
-    src, dst = rank[proj.sources], rank[proj.targets]  # type: ignore[attr-defined]
+    src, dst = rank[proj.sources], rank[proj.targets]
     components = connected(len(keys), np.minimum(src, dst), np.maximum(src, dst))
     found = np.empty(len(keys), dtype=np.int64)
     found[rank] = np.asarray(communities, dtype=np.int64)

@@ -23,9 +23,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from duanka.choices import Engine
+from duanka.choices import Engine, Executor
 from duanka.detect import shards, signals
-from duanka.detect.run import DetectRun, Projection
+from duanka.detect.job import DetectRun, Scored, timed
+from duanka.detect.projection import Projection
+from duanka.detect.reading import read_projection
 from duanka.errors import DuankaError
 from duanka.settings import Settings
 
@@ -101,7 +103,7 @@ def on_worker(settings: Settings, env: Mapping[str, str] | None = None) -> Setti
 
 def read_shard(settings: Settings, part: shards.Shard, shared: shards.Shared) -> signals.Facts:
     """A worker's task: its shard's facts, read with its own credentials."""
-    return shards.read(on_worker(settings), part, shared)
+    return shards.read_shard_facts(on_worker(settings), part, shared)
 
 
 @contextmanager
@@ -131,21 +133,35 @@ def client(env: dict[str, str] | None = None) -> Iterator[Client]:
         yield c
 
 
-def score(settings: Settings, run: DetectRun, proj: Projection, dask: Client) -> shards.Scored:
-    """Every entity scored and every cluster found, shard by shard on the cluster behind `dask`."""
+def score_on_dask(settings: Settings, run: DetectRun) -> Scored:
+    """Every entity scored and every cluster found, shard by shard on a Dask cluster (the configured one,
+    or a local one for this run): the community graph read and cut here, the rest on the workers."""
     if run.params.engine == Engine.GDS:
         raise DuankaError("The gds engine partitions inside Neo4j, not on a cluster: use --executor local with it.")
+    timings: dict[str, float] = {}
+    with timed(timings, "projection"):
+        proj = read_projection(settings)
+    with timed(timings, "shards"), client() as dask:
+        return score_shards_on(settings, run, proj, dask, timings)
+
+
+def score_shards_on(
+    settings: Settings, run: DetectRun, proj: Projection, dask: Client, timings: dict[str, float]
+) -> Scored:
+    """The shards of `proj` scored on the cluster behind `dask` (`timings`: the run's so far, recorded)."""
     workers = max(1, len(dask.scheduler_info()["workers"]))
     shared = shards.read_shared(settings)
     parts = dask.scatter(shards.cut(proj, shards.unprojected(settings), SHARDS_PER_WORKER * workers))
     everyone = dask.scatter(shared, broadcast=True)
     facts = [dask.submit(read_shard, for_workers(settings), part, everyone, pure=False) for part in parts]
-    firsts = [dask.submit(shards.first_pass, f, part, run.params) for f, part in zip(facts, parts, strict=True)]
+    firsts = [
+        dask.submit(shards.shard_first_suspicions, f, part, run.params) for f, part in zip(facts, parts, strict=True)
+    ]
     every_payer = frozenset().union(*dask.gather([dask.submit(shards.payers, first) for first in firsts]))
     results = dask.gather(
         [
-            dask.submit(shards.score, f, first, part, every_payer, run)
+            dask.submit(shards.shard_results, f, first, part, every_payer, run)
             for f, first, part in zip(facts, firsts, parts, strict=True)
         ]
     )
-    return shards.gathered(results, shared, workers, proj.size)
+    return shards.gathered(results, shared, proj.size, workers, Executor.DASK, timings)

@@ -226,7 +226,7 @@ def shared_identifier_components(
 
 def baseline_rankings(settings: Settings) -> tuple[dict[str, tuple[list[str], int]], int]:
     """The four single rules' rankings and flagged counts, from the database; and the numbers on record."""
-    from duanka.detect.run import read_graph
+    from duanka.detect.reading import read_graph
 
     projection, facts = read_graph(settings)
     rules = {

@@ -22,32 +22,23 @@ parameter change a full run is needed: the incremental run says so and runs in f
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from duanka import db, queries
 from duanka.detect import signals
 from duanka.detect.calibrate import Calibration
+from duanka.detect.job import BuiltOn, DetectRun, Scored, timed
 from duanka.detect.model import MODEL
-from duanka.detect.run import (
-    FACT_QUERIES,
-    DetectRun,
-    Projection,
-    communities,
-    in_lead_order,
-    projection_of,
-    ranked,
-    read_facts,
-    score,
-    timed,
-)
+from duanka.detect.partitions import community_of_nodes
+from duanka.detect.projection import Projection, projection_of
+from duanka.detect.ranking import CALIBRATION, in_lead_order, rank_entities, ranked_clusters
+from duanka.detect.reading import FACT_QUERIES, read_facts
+from duanka.detect.region import Region, within
+from duanka.entity_keys import entity_key, entity_keys, split_entity_key
 from duanka.params import DetectParams
 from duanka.settings import Settings
 
@@ -65,38 +56,6 @@ class Previous:
     started_at: str
     money_suspects: frozenset[str] = frozenset()  # accounts its first pass suspected
     co_callers: dict[str, int] = field(default_factory=dict)  # busy callers' shared-target partners
-
-
-@dataclass
-class Rescored:
-    """What an incremental run computed: the region's results, as a full run gives them."""
-
-    entities: pd.DataFrame
-    clusters: pd.DataFrame
-    region: Region
-    projection: Projection  # the region's part of the community graph
-    kept_for_next: dict[str, object]  # what the next incremental run needs (for_next)
-    evidence: dict[str, int]
-    timings: dict[str, float]  # seconds per step, as a full run records its own
-
-
-@dataclass
-class Region:
-    """The entities an incremental run re-scores (keys "type:id") and how many seeds they grew from."""
-
-    keys: set[str] = field(default_factory=set)
-    seeds: int = 0
-
-    def ids(self, kind: str) -> set[str]:
-        """The ids of one kind of entity in the region."""
-        prefix = kind + ":"
-        return {k[len(prefix) :] for k in self.keys if k.startswith(prefix)}
-
-    @property
-    def scope(self) -> dict[str, list[str]]:
-        """The fact queries' limits (run.FACT_QUERIES) that read the region's rows."""
-        limits = {limit for *_, limit in FACT_QUERIES.values() if limit}
-        return {param: sorted(self.ids(kind)) for param, kind in limits}
 
 
 def previous_run(
@@ -133,7 +92,16 @@ def previous_run(
     ), ""
 
 
-def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Rescored | str:
+def rescored_increment(settings: Settings, run: DetectRun) -> Scored | str:
+    """The region the rows and decisions since the previous run touched, re-scored on that run's footing;
+    or why a full run is needed or quicker."""
+    previous, why = previous_run(settings, run.params, CALIBRATION, run.learned)
+    if previous is None:
+        return f"an incremental run is not possible ({why})"
+    return rescore(settings, run, previous)
+
+
+def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Scored | str:
     """The region the rows and decisions since `previous` touched, re-scored; or why a full run is better."""
     timings: dict[str, float] = {}
     with timed(timings, "region"), ThreadPoolExecutor(max_workers=1) as beside:
@@ -146,31 +114,42 @@ def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Rescored 
         moved = {
             m for m in partners.keys() | previous.co_callers.keys() if partners.get(m) != previous.co_callers.get(m)
         }
-        keys |= {"sim:" + m for m in moved}
+        keys |= {entity_key("sim", m) for m in moved}
     seeds = len(keys)
     while True:  # grows only when an account's first-pass suspicion changed: once, or twice at most
         with timed(timings, "region"):
             if not walk.reach(keys):
-                return f"the rows since {previous.run_id} touched components holding over {FULL_ABOVE:.0%} of the graph"
+                return (
+                    f"the rows since {previous.run_id} touched components holding over {FULL_ABOVE:.0%} of the"
+                    " graph, and a full run is quicker"
+                )
             region, graph = Region(walk.keys, seeds), walk.projection()
         with timed(timings, "communities"):
-            community = communities(settings, run, graph)
+            community = community_of_nodes(settings, run, graph)
         with timed(timings, "facts"):
             accounts = region.ids("account")
             facts = read_facts(settings, region.scope, tables=[t for t in FACT_QUERIES if t != "targets"])
             facts.targets = targets
         with timed(timings, "scoring"):
             outside = previous.money_suspects - accounts
-            entities, clusters = score(facts, community, run.params, frozenset(outside), run.ranker)
+            entities, clusters = rank_entities(facts, community, run.params, frozenset(outside), run.ranker)
             suspects = _money_suspects(entities)
         flipped = suspects ^ (previous.money_suspects & accounts)
-        paid = {"account:" + a for a in _paid_by(settings, flipped)} - region.keys
+        paid = {entity_key("account", a) for a in _paid_by(settings, flipped)} - region.keys
         if not paid:
             break
         keys |= paid
     entities, clusters = within(region, entities, clusters)
     kept_for_next: dict[str, object] = {"money_suspects": sorted(outside | suspects), "co_callers": partners}
-    return Rescored(entities, clusters, region, graph, kept_for_next, facts.evidence, timings)
+    return Scored(
+        entities,
+        clusters,
+        graph.size,
+        facts.evidence,
+        kept_for_next,
+        timings,
+        built_on=BuiltOn(previous.run_id, region),
+    )
 
 
 class Walk:
@@ -191,10 +170,10 @@ class Walk:
                 self.keys |= frontier
                 if len(self.keys) > self.limit:
                     break
-                entities = [dict(zip(("type", "id"), k.split(":", 1), strict=True)) for k in sorted(frontier)]
+                entities = [dict(zip(("type", "id"), split_entity_key(k), strict=True)) for k in sorted(frontier)]
                 edges = queries.batched_frame(sess, "detect/region_edges", entities=entities)
                 self.edges.append(edges)
-                ends = pd.concat([edges["a_type"] + ":" + edges["a"], edges["b_type"] + ":" + edges["b"]])
+                ends = pd.concat([entity_keys(edges["a_type"], edges["a"]), entity_keys(edges["b_type"], edges["b"])])
                 frontier = set(ends) - self.keys
         return len(self.keys) <= self.limit
 
@@ -243,26 +222,21 @@ def _paid_by(settings: Settings, accounts: set[str]) -> set[str]:
         return {r["id"] for r in db.read(sess, queries.load("detect/money_neighbours"), accounts=sorted(accounts))}
 
 
-def within(region: Region, entities: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The re-scored entities and their clusters."""
-    entities = entities[among(entities.index, region.keys)]
-    return entities, clusters[clusters["community"].isin(entities["community"].dropna().unique())]
+def with_kept_results(
+    settings: Settings, built_on: BuiltOn, entities: pd.DataFrame, clusters: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The re-scored results and those of the run built on outside the region as one run's: one lead order,
+    one cluster ranking."""
+    return merge(entities, clusters, *kept(settings, built_on))
 
 
-def among(index: pd.Index, keys: Collection[str]) -> np.ndarray:
-    """Which of `index` are among `keys`: pandas' `isin` on Arrow strings makes a scalar of every key
-    first (15 s for a 300 k-person world's shards, against 1 s here)."""
-    found = pc.is_in(pa.array(index, type=pa.string()), value_set=pa.array(list(keys), type=pa.string()))
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def kept(settings: Settings, previous: Previous, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
+def kept(settings: Settings, built_on: BuiltOn) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The previous run's written entities and clusters outside the region: unchanged, so kept."""
     with db.session(settings) as sess:
-        entities = queries.frame(sess, "detect/previous_results", run_id=previous.run_id)
-        clusters = queries.frame(sess, "detect/previous_clusters", run_id=previous.run_id)
-    entities.index = entities["entity_type"] + ":" + entities["entity_id"].astype(str)
-    entities = entities[~entities.index.isin(region.keys)]
+        entities = queries.frame(sess, "detect/previous_results", run_id=built_on.run_id)
+        clusters = queries.frame(sess, "detect/previous_clusters", run_id=built_on.run_id)
+    entities.index = entity_keys(entities["entity_type"], entities["entity_id"])
+    entities = entities[~entities.index.isin(built_on.region.keys)]
     # a cluster lies wholly inside the region's components or wholly outside: kept with its members
     clusters = clusters[clusters["cluster_id"].isin(set(entities["cluster_id"].dropna()))]
     return entities, clusters
@@ -274,4 +248,4 @@ def merge(
     """The re-scored results and the kept ones as one run's: one lead order, one cluster ranking."""
     kept_entities = kept_entities.assign(ranked=kept_entities.get("ranked", False))
     entities = pd.concat([entities, kept_entities.astype({"lead": bool}).fillna({"ranked": False})])
-    return in_lead_order(entities), ranked(pd.concat([clusters, kept_clusters], ignore_index=True))
+    return in_lead_order(entities), ranked_clusters(pd.concat([clusters, kept_clusters], ignore_index=True))

@@ -1,7 +1,7 @@
 """The scoring model, declared once: every number that turns signals into scores, reasons and leads.
 
 Each number carries a note saying where it comes from (the domain brief, a measurement, a judgement).
-`score.py` and `run.py` read them; the table in docs/detection.md is generated from them (`duanka docs`);
+`score.py` and `ranking.py` read them; the table in docs/detection.md is generated from them (`duanka docs`);
 `MODEL.version` is recorded on every detection `Run` and in every export's manifest. A calibrated or
 learned model plugs in here: a `Model` with other numbers, under another version.
 """

@@ -11,9 +11,9 @@ run's — the incremental run's argument (increment.py), applied to every compon
   are — so every shard makes its first pass, the driver gathers the mules they found, and each shard's
   second pass knows them all;
 - cluster scores, corroboration and order within a cluster depend on the cluster's own members.
-Inside a shard only the components holding a seed are partitioned (run.seeds: seed and expand).
+Inside a shard only the components holding a seed are partitioned (ranking.seed_keys: seed and expand).
 
-The same shards scored one after another in this process (`in_turn`) bound a big graph's memory to a
+The same shards scored one after another in this process (`score_in_turn`) bound a big graph's memory to a
 shard's facts and signals: the others' wait on disk meanwhile.
 """
 
@@ -34,8 +34,24 @@ import pandas as pd
 import pyarrow as pa
 
 from duanka import db, queries
-from duanka.detect import increment, run, signals
+from duanka.choices import Engine, Executor
+from duanka.detect import increment, signals
 from duanka.detect.communities import connected
+from duanka.detect.job import DetectRun, Scored, timed
+from duanka.detect.partitions import community_here
+from duanka.detect.projection import Projection, edge_page, projection_of_pages
+from duanka.detect.ranking import (
+    Suspicions,
+    first_suspicions,
+    in_lead_order,
+    own_suspicions,
+    rank_entities,
+    ranked_clusters,
+    seed_keys,
+)
+from duanka.detect.reading import FACT_QUERIES, PROJECTION, fact_reads, read_facts, read_pages
+from duanka.detect.region import Region, within
+from duanka.entity_keys import entity_keys
 from duanka.params import DetectParams
 from duanka.settings import Settings
 
@@ -52,30 +68,13 @@ SHARD_NODES = 1_000_000
 class Shard:
     """Whole components of the community graph: its part of the projection (numbered locally)."""
 
-    part: run.Projection
+    part: Projection
     share: float = 1.0  # of the graph's nodes: a shard's reads hold about that share of a whole read
 
     @cached_property
-    def region(self) -> increment.Region:
-        """Its entities, as an incremental run's region: ids per kind, the fact queries' scope."""
-        return increment.Region(set(self.part.keys))
-
-
-@dataclass
-class Scored:
-    """What the shards found, put together as one run's results."""
-
-    entities: pd.DataFrame
-    clusters: pd.DataFrame
-    shared: Shared
-    shards: int
-    workers: int
-    graph: tuple[int, int]  # the community graph's nodes and edges (Projection.size)
-
-    @property
-    def kept_for_next(self) -> dict[str, object]:
-        """What the next incremental run needs, as a full in-process run keeps it."""
-        return increment.for_next(self.entities, signals.Facts(targets=self.shared.targets))
+    def region(self) -> Region:
+        """Its entities, as an incremental run's region: ids per type, the fact queries' scope."""
+        return Region(set(self.part.keys))
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class Shared:
 
 def read_shared(settings: Settings) -> Shared:
     """The fact tables no shard can cut, read once."""
-    facts = run.read_facts(settings, tables=WHOLE)
+    facts = read_facts(settings, tables=WHOLE)
     return Shared(facts.targets, facts.decisions, facts.evidence)
 
 
@@ -99,7 +98,7 @@ def unprojected(settings: Settings) -> list[str]:
         return [r["key"] for r in db.read(sess, queries.load("detect/unprojected_keys"))]
 
 
-def cut(proj: run.Projection, alone: list[str], shards: int) -> list[Shard]:
+def cut(proj: Projection, alone: list[str], shards: int) -> list[Shard]:
     """The graph in at most `shards` parts of whole components, near equal in nodes: components largest
     first, each to the shard holding fewest nodes so far (the largest component bounds the balance);
     `alone` (keys outside the community graph) joins as one-node components."""
@@ -119,49 +118,47 @@ def cut(proj: run.Projection, alone: list[str], shards: int) -> list[Shard]:
         inside = node_shard == s
         number = np.cumsum(inside) - 1
         edges = edge_shard == s
-        local = run.Projection(
-            keys[inside], number[proj.sources[edges]], number[proj.targets[edges]], proj.weights[edges]
-        )
+        local = Projection(keys[inside], number[proj.sources[edges]], number[proj.targets[edges]], proj.weights[edges])
         parts.append(Shard(local, float(inside.mean())))
     return parts
 
 
-def read(settings: Settings, shard: Shard, shared: Shared) -> signals.Facts:
+def read_shard_facts(settings: Settings, shard: Shard, shared: Shared) -> signals.Facts:
     """The shard's facts, read from Neo4j by the worker that scores them; the whole tables beside them."""
-    tables = [t for t in run.FACT_QUERIES if t not in WHOLE]
-    facts = run.read_facts(settings, shard.region.scope, tables=tables, share=shard.share)
+    tables = [t for t in FACT_QUERIES if t not in WHOLE]
+    facts = read_facts(settings, shard.region.scope, tables=tables, share=shard.share)
     facts.targets, facts.decisions, facts.evidence = shared.targets, shared.decisions, shared.evidence
     return facts
 
 
-def first_pass(facts: signals.Facts, shard: Shard, params: DetectParams) -> run.Suspicions:
+def shard_first_suspicions(facts: signals.Facts, shard: Shard, params: DetectParams) -> Suspicions:
     """The shard's own first pass; its first-level mules are only those among its own accounts (the
     counterparties it reads transfers of are scored, whole, by their own shard)."""
-    first = run.first_pass(facts, params)
+    first = first_suspicions(facts, params)
     mine = first.payers.intersection(pd.Index(sorted(shard.region.ids("account"))))
-    return run.Suspicions(first.parts, first.scored, mine)
+    return Suspicions(first.parts, first.scored, mine)
 
 
-def payers(first: run.Suspicions) -> frozenset[str]:
+def payers(first: Suspicions) -> frozenset[str]:
     """The first-level mules a shard found (small: gathered by the driver)."""
     return frozenset(str(a) for a in first.payers)
 
 
-def score(
+def shard_results(
     facts: signals.Facts,
-    first: run.Suspicions,
+    first: Suspicions,
     shard: Shard,
     every_payer: frozenset[str],
-    detect: run.DetectRun,
+    detect: DetectRun,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The shard's entities and clusters as a full run scores them: the money path followed with every
     shard's mules, only the seeds' components partitioned."""
     params = detect.params
     elsewhere = every_payer - shard.region.ids("account")
-    own = run.suspicions(facts, params, frozenset(elsewhere), first)
-    community = run.partitioned(detect, shard.part, run.seeds(own.scored, params))
-    entities, clusters = run.score(facts, community, params, ranker=detect.ranker, own=own)
-    entities, clusters = increment.within(shard.region, entities, clusters)
+    own = own_suspicions(facts, params, frozenset(elsewhere), first)
+    community = community_here(detect, shard.part, seed_keys(own.scored, params))
+    entities, clusters = rank_entities(facts, community, params, ranker=detect.ranker, own=own)
+    entities, clusters = within(shard.region, entities, clusters)
     return entities[telling(entities)], clusters
 
 
@@ -172,37 +169,47 @@ def telling(entities: pd.DataFrame) -> pd.Series:
 
 
 def gathered(
-    results: list[tuple[pd.DataFrame, pd.DataFrame]], shared: Shared, workers: int, graph: tuple[int, int]
+    results: list[tuple[pd.DataFrame, pd.DataFrame]],
+    shared: Shared,
+    graph: tuple[int, int],
+    workers: int,
+    executor: Executor,
+    timings: dict[str, float],
 ) -> Scored:
     """The shards' entities and clusters as one run's: one lead order, one cluster ranking."""
-    entities = run.in_lead_order(pd.concat([entities for entities, _ in results]))
+    entities = in_lead_order(pd.concat([entities for entities, _ in results]))
     found = [clusters for _, clusters in results]
-    clusters = run.ranked(pd.concat([c for c in found if len(c)] or found[:1], ignore_index=True))  # dtypes kept
-    return Scored(entities, clusters, shared, len(results), workers, graph)
+    clusters = ranked_clusters(pd.concat([c for c in found if len(c)] or found[:1], ignore_index=True))  # dtypes kept
+    kept_for_next = increment.for_next(entities, signals.Facts(targets=shared.targets))
+    return Scored(
+        entities,
+        clusters,
+        graph,
+        shared.evidence,
+        kept_for_next,
+        timings,
+        executor=str(executor),
+        shards=len(results),
+        workers=workers,
+    )
 
 
-# fact table → the columns holding the keys of the entities its rows are about: a shard's rows are those
-# about its own entities (run.FACT_QUERIES: what a region's read reads), a transfer both its ends'
-ABOUT = {
-    "sims": ("msisdn",),
-    "seen": ("device",),
-    "accounts": ("account",),
-    "used": ("account",),
-    "transfers": ("src", "dst"),
-}
+# The fact tables a shard's rows are dealt from: those a region's read limits to its own entities.
+DEALT = tuple(table for table, query in FACT_QUERIES.items() if query.limited)
 
 
-def in_turn(settings: Settings, detect: run.DetectRun, timings: dict[str, float]) -> Scored:
+def score_in_turn(settings: Settings, detect: DetectRun) -> Scored:
     """Every entity scored and every cluster found, a shard at a time in this process: what a Dask worker
     does with each shard, so memory holds one shard's facts and signals (and the gathered results) instead
     of the whole graph's. The fact tables are read whole beside the projection, page by page onto disk,
     then each row dealt to the shards it is about; a shard's graph and first pass wait on disk too while the
-    others make theirs. `timings` receives reading (with the dealing) and scoring (with the seeds' communities)."""
+    others make theirs. Timed: reading (with the dealing) and scoring (with the seeds' communities)."""
+    timings: dict[str, float] = {}
     under = settings.work_dir / "runs"  # on disk: a temporary folder may be memory (tmpfs)
     under.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"{detect.run_id}-shards-", dir=under) as folder:
         spill = Spill(Path(folder))
-        with run.timed(timings, "reading"):
+        with timed(timings, "reading"):
             proj = spill.read(settings)
             shared = read_shared(settings)
             parts = cut(proj, unprojected(settings), max(1, math.ceil(len(proj.keys) / SHARD_NODES)))
@@ -211,9 +218,9 @@ def in_turn(settings: Settings, detect: run.DetectRun, timings: dict[str, float]
             spill.deal(parts)
         every_payer: frozenset[str] = frozenset()
         for i, part in enumerate(parts):
-            with run.timed(timings, "scoring"):
+            with timed(timings, "scoring"):
                 facts = spill.facts(i, shared)
-                first = first_pass(facts, part, detect.params)
+                first = shard_first_suspicions(facts, part, detect.params)
                 every_payer |= payers(first)
                 spill.keep(i, facts, first, part)
             del facts, first, part
@@ -221,9 +228,9 @@ def in_turn(settings: Settings, detect: run.DetectRun, timings: dict[str, float]
         del parts  # each waits on disk with its first pass: memory holds one shard at a time
         results = []
         for i in range(shards):
-            with run.timed(timings, "scoring"):
-                results.append(score(*spill.kept(i, shared), every_payer, detect))
-    return gathered(results, shared, 1, graph)
+            with timed(timings, "scoring"):
+                results.append(shard_results(*spill.kept(i, shared), every_payer, detect))
+    return gathered(results, shared, graph, 1, Executor.LOCAL, timings)
 
 
 class Spill:
@@ -234,19 +241,18 @@ class Spill:
         self.folder = folder
         self.pages: dict[str, int] = {}  # put so far, per table
 
-    def read(self, settings: Settings) -> run.Projection:
+    def read(self, settings: Settings) -> Projection:
         """The community graph, and beside it (two reads at a time) the fact tables' pages put on disk."""
         edges: list[pa.Table] = []
 
         def take(name: str, rows: pd.DataFrame) -> None:
             if name == "edges":
-                edges.append(run.edge_page(rows))
+                edges.append(edge_page(rows))
             else:
                 self.put(name, rows)
 
-        reads = run.fact_reads({table: run.FACT_QUERIES[table] for table in ABOUT}, None)
-        run.read_pages(settings, {"edges": run.PROJECTION, **reads}, take)
-        return run.projection_of_pages(edges)
+        read_pages(settings, {"edges": PROJECTION, **fact_reads(DEALT, None)}, take)
+        return projection_of_pages(edges)
 
     def put(self, table: str, rows: pd.DataFrame) -> None:
         """One page of a fact table, as read."""
@@ -259,11 +265,11 @@ class Spill:
         a row about no shard's entity: to none, as no region reads it)."""
         keys = pd.Index(np.concatenate([p.part.keys for p in parts]))
         shard_of = np.concatenate([np.full(len(p.part.keys), i) for i, p in enumerate(parts)])
-        types = {table: limit[1] for table, (*_, limit) in run.FACT_QUERIES.items() if limit}
         for path in sorted(self.folder.glob("page-*.pickle")):
             table, page = path.stem.split("-")[1:]
             rows: pd.DataFrame = _read(path)
-            found = [keys.get_indexer(types[table] + ":" + rows[column].astype(str)) for column in ABOUT[table]]
+            query = FACT_QUERIES[table]
+            found = [keys.get_indexer(entity_keys(str(query.region_type), rows[column])) for column in query.rows_about]
             owners = [np.where(at >= 0, shard_of[at], -1) for at in found]
             for shard in np.unique(np.concatenate(owners)):
                 if shard >= 0:
@@ -274,19 +280,19 @@ class Spill:
         """A shard's fact tables from its dealt pages (typed here, once), the tables every shard reads whole
         beside them (typed when read: not again for each shard)."""
         tables = {}
-        for table in ABOUT:
+        for table in DEALT:
             found = sorted(self.folder.glob(f"{shard}-{table}-*.pickle"))
             if found:
                 tables[table] = pd.concat([_read(f) for f in found], ignore_index=True)
         return _beside(signals.Facts(**tables, evidence=shared.evidence), shared)
 
-    def keep(self, i: int, facts: signals.Facts, first: run.Suspicions, shard: Shard) -> None:
+    def keep(self, i: int, facts: signals.Facts, first: Suspicions, shard: Shard) -> None:
         """A shard with its facts and first pass, until every shard has made its own (the shared tables left out)."""
         own = copy.copy(facts)
         own.targets, own.decisions = facts.targets.iloc[:0], facts.decisions.iloc[:0]
         self._write(f"first-{i}", (own, first, shard))
 
-    def kept(self, i: int, shared: Shared) -> tuple[signals.Facts, run.Suspicions, Shard]:
+    def kept(self, i: int, shared: Shared) -> tuple[signals.Facts, Suspicions, Shard]:
         """A shard's facts, first pass and graph, as `keep` left them."""
         facts, first, shard = _read(self.folder / f"first-{i}.pickle")
         return _beside(facts, shared), first, shard
@@ -307,7 +313,12 @@ def _beside(facts: signals.Facts, shared: Shared) -> signals.Facts:
     return facts
 
 
-def needed(settings: Settings) -> bool:
-    """Whether the graph is big enough to be scored in turn (IN_TURN_ABOVE relationships)."""
+def cut_into_shards(settings: Settings, run: DetectRun, executor: Executor) -> bool:
+    """Whether the run scores the graph shard by shard: on Dask when asked, in turn in this process when
+    the graph has over IN_TURN_ABOVE relationships (not with gds, which partitions the whole graph in Neo4j)."""
+    if executor == Executor.DASK:
+        return True
+    if run.params.engine == Engine.GDS:
+        return False
     with db.session(settings) as sess:
         return queries.relationship_count(sess) > IN_TURN_ABOVE

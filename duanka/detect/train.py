@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 
 from duanka.detect import learn
-from duanka.detect.run import DetectRun, communities, read_graph, score
+from duanka.detect.job import DetectRun
+from duanka.detect.partitions import community_of_nodes
+from duanka.detect.ranking import rank_entities
+from duanka.detect.reading import read_graph
 from duanka.errors import DuankaError
 from duanka.params import DetectParams
 from duanka.settings import Settings
@@ -38,7 +41,8 @@ def scored_with_features(
     """What a full detection run computes on the graph (nothing written), and the learned ranking's features."""
     wanted: dict[str, pd.DataFrame] = {}
     projection, facts = read_graph(settings)
-    scored, _ = score(facts, communities(settings, DetectRun(params), projection), params, features=wanted)
+    community = community_of_nodes(settings, DetectRun(params), projection)
+    scored, _ = rank_entities(facts, community, params, features=wanted)
     return scored, wanted["features"]
 
 

@@ -1,6 +1,6 @@
 // Upsert the clusters a detection run found. A cluster that keeps most of the members of one the run
 // before found keeps its id (duanka/detect/lineage.py); a new one's id is a digest of its members and
-// the parameters keyed with the installation's secret (duanka/detect/run.py: keyed_cluster_ids).
+// the parameters keyed with the installation's secret (duanka/detect/writeback.py: keyed_cluster_ids).
 // FOUND_IN keeps, per run, the rank, score and size the cluster had then.
 // Parameters: $run_id, $rows (cluster_id, score, rank, members, persons, sims, accounts, devices, reports, top_reasons).
 MATCH (r:Run {run_id: $run_id})
