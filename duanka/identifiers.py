@@ -141,3 +141,55 @@ def account_id_valid(values: pd.Series) -> pd.Series:
 def imsi_valid(values: pd.Series) -> pd.Series:
     """15 digits starting with a Chinese mobile country code (460)."""
     return values.str.fullmatch(r"460\d{12}").fillna(False).astype(bool)
+
+
+# Numbers other than mobile ones, where the contract allows them (calls, call_records, reports, middle numbers):
+# national service numbers (95xxx, 96xxx, 400 xxx xxxx) and SMS port codes (106 + 5–17 digits).
+SERVICE_NUMBER = r"95\d{3,6}|96\d{3,6}|400\d{7}"
+PORT_CODE = r"106\d{5,17}"
+NUMBER_FORMS: dict[str, str] = {"mobile": r"1[3-9]\d{9}", "service": SERVICE_NUMBER, "port": PORT_CODE}
+
+
+def normalise_number(values: pd.Series, forms: tuple[str, ...] = ("mobile",)) -> pd.Series:
+    """A number in one of `forms` (mobile, service, port) in its stored form; anything else becomes NA.
+
+    Mobile numbers are normalised as `normalise_msisdn` does; a service number or port code loses its
+    spaces, dashes and brackets only (it has no country-code form)."""
+    if forms == ("mobile",):
+        return normalise_msisdn(values)
+    out = normalise_msisdn(values) if "mobile" in forms else pd.Series(pd.NA, index=values.index, dtype=object)
+    others = "|".join(NUMBER_FORMS[f] for f in forms if f != "mobile")
+    rest = values[out.isna() & values.notna()]
+    if len(rest):
+        cleaned = rest.str.replace(_MSISDN_NOISE, "", regex=True)
+        out = out.astype(object)
+        out.loc[rest.index] = cleaned.where(cleaned.str.fullmatch(others).fillna(False).astype(bool))
+    return out
+
+
+def is_port_code(values: pd.Series) -> pd.Series:
+    """Which stored numbers are SMS port codes (`106` + 5–17 digits): never a mobile or service number."""
+    return values.astype("string").str.fullmatch(PORT_CODE).fillna(False).astype(bool)
+
+
+# GB 32100-2015: the unified social credit code's 31 characters (no I, O, S, V, Z) and the weights of its
+# first 17; the 18th is the check character, (31 - weighted sum mod 31) mod 31.
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
+_CREDIT_VALUE = {c: i for i, c in enumerate(CREDIT_ALPHABET)}
+
+
+def credit_check_char(body17: str) -> str:
+    """The GB 32100 check character of a 17-character code body."""
+    total = sum(_CREDIT_VALUE[c] * int(w) for c, w in zip(body17, CREDIT_WEIGHTS, strict=True))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def credit_code_valid(values: pd.Series) -> pd.Series:
+    """18-character unified social credit codes: the GB 32100 alphabet, a 6-digit region in places 3–8,
+    and a valid check character."""
+    shaped = values.str.fullmatch(r"[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}").fillna(False).astype(bool)
+    out = pd.Series(False, index=values.index)
+    if shaped.any():
+        out[shaped] = [credit_check_char(v[:17]) == v[17] for v in values[shaped]]
+    return out

@@ -13,6 +13,9 @@ LABEL_COLOURS = {  # one colour per label, in the model picture and the Browser 
     "Account": "#54A24B",
     "Device": "#E45756",
     "Outlet": "#72B7B2",
+    "Enterprise": "#8E6C8A",
+    "Port": "#2F4B7C",
+    "MiddleNumber": "#D4A017",
     "Report": "#B279A2",
     "Run": "#9D755D",
     "Cluster": "#EECA3B",
@@ -31,6 +34,9 @@ LAYOUT = {
     "Run": (1.6, -0.9),
     "Decision": (3.2, -0.9),
     "AuditHead": (3.2, 1.0),
+    "Port": (4.4, 1.0),
+    "Enterprise": (4.4, 3.0),
+    "MiddleNumber": (2.4, 3.2),
 }
 
 
@@ -87,7 +93,7 @@ def draw(path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(11, 7.5), dpi=110)
+    fig, ax = plt.subplots(figsize=(12.5, 8.5), dpi=110)
     for r in RELATIONSHIPS:
         (x1, y1), (x2, y2) = LAYOUT[r.start], LAYOUT[r.end]
         if r.start == r.end:  # a small loop above the node, named beside it where an edge comes from above
@@ -128,8 +134,8 @@ def draw(path: Path) -> None:
         size = 9 if len(n.label) <= 8 else 7  # a longer label still fits its circle
         ax.text(x, y, n.label, color="white", fontweight="bold", ha="center", va="center", zorder=4, fontsize=size)
         ax.text(x, y - 0.24, n.key, color="#333", ha="center", va="center", fontsize=8, style="italic", zorder=4)
-    ax.set_xlim(-0.6, 3.8)
-    ax.set_ylim(-1.2, 2.8)
+    ax.set_xlim(-0.6, 5.0)
+    ax.set_ylim(-1.2, 3.6)
     ax.set_title(
         "duanka graph model (generated from graphmodel/schema.py; MEMBER_OF, FLAGGED_IN and ABOUT also reach Sim, Account, Device)"
     )

@@ -159,6 +159,37 @@ OUTLET = NodeSchema(
     (Prop("outlet_kind", doc="sim_outlet or bank_branch"), Prop("name"), Prop("region_code")),
     entity_type="outlet",
 )
+ENTERPRISE = NodeSchema(
+    "Enterprise",
+    "enterprise_id",
+    "A company that leases SMS ports or middle numbers, or resells them (an agent or service provider).",
+    (
+        Prop("credit_code", doc="unified social credit code, GB 32100", indexed=True),
+        Prop("name", doc="a company's name; masked in exports where it names a person"),
+        Prop("registered_at", "datetime"),
+        Prop("region_code"),
+        *SUSPICION,
+    ),
+    entity_type="enterprise",
+)
+PORT = NodeSchema(
+    "Port",
+    "port_code",
+    "An SMS port (短信端口): the `106…` sending code recipients see.",
+    (
+        Prop("opened_at", "datetime"),
+        Prop("status", doc="active, suspended or cancelled"),
+        *SUSPICION,
+    ),
+    entity_type="port",
+)
+MIDDLE_NUMBER = NodeSchema(
+    "MiddleNumber",
+    "middle_number",
+    "A privacy middle number (中间号): the number the other party sees instead of the real one.",
+    tuple(SUSPICION),
+    entity_type="middle_number",
+)
 REPORT = NodeSchema(
     "Report",
     "report_id",
@@ -296,7 +327,21 @@ AUDIT_HEAD = NodeSchema(
 # only an investigator's decision adds CONFIRMED. Declared with the roles (graphmodel/roles.py).
 SUSPECT_LABELS: dict[str, str] = {r.key: r.label for r in ROLES}
 
-NODES: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, OUTLET, REPORT, RUN, CLUSTER, DECISION, AUDIT_HEAD)
+NODES: tuple[NodeSchema, ...] = (
+    PERSON,
+    SIM,
+    ACCOUNT,
+    DEVICE,
+    OUTLET,
+    ENTERPRISE,
+    PORT,
+    MIDDLE_NUMBER,
+    REPORT,
+    RUN,
+    CLUSTER,
+    DECISION,
+    AUDIT_HEAD,
+)
 SCORED: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE)  # what detection scores and lead lists name
 KEYED: tuple[NodeSchema, ...] = tuple(n for n in NODES if not n.analysis)  # what an extract names by its key
 
@@ -377,7 +422,78 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         stub_start=True,
         stub_end=True,
     ),
+    RelSchema(
+        "LEGAL_PERSON_OF",
+        "Person",
+        "Enterprise",
+        "The person is the enterprise's legal representative (法定代表人).",
+    ),
+    RelSchema(
+        "LEASED_BY",
+        "Port",
+        "Enterprise",
+        "The enterprise the SMS port is leased to.",
+        stub_end=True,
+    ),
+    RelSchema(
+        "RESOLD_BY",
+        "Port",
+        "Enterprise",
+        "The reseller or service provider that leased the SMS port out.",
+        stub_end=True,
+    ),
+    RelSchema(
+        "SENT_TO",
+        "Port",
+        "Sim",
+        "Texts from an SMS port to a number, per kind (a port's texts arrive among the calls).",
+        (
+            Prop("kind", doc="sms (or voice, where a source says so)"),
+            Prop("count", "int"),
+            Prop("total_duration_s", "int"),
+            Prop("first_ts", "datetime", merge="min"),
+            Prop("last_ts", "datetime", merge="max"),
+        ),
+        key="kind",
+        stub_start=True,
+        stub_end=True,
+    ),
+    RelSchema(
+        "BINDS",
+        "MiddleNumber",
+        "Sim",
+        "The middle number is (or was) bound to this real number: calls through it reach or come from it.",
+        (
+            Prop("first_bound", "datetime", "earliest binding", merge="min"),
+            Prop("last_bound", "datetime", "latest binding", merge="max"),
+            Prop("last_unbound", "datetime", "latest end of a binding", merge="max"),
+            Prop("longest_minutes", "float", "the longest binding's life in minutes", merge="max"),
+            Prop("other_msisdn", doc="the fixed counterpart of a pair (AXB) binding"),
+        ),
+        stub_start=True,
+        stub_end=True,
+    ),
+    RelSchema(
+        "HELD_BY",
+        "MiddleNumber",
+        "Enterprise",
+        "The platform or enterprise customer the middle number's bindings belong to.",
+        (Prop("first_bound", "datetime", "earliest binding", merge="min"),),
+        stub_start=True,
+        stub_end=True,
+    ),
+    RelSchema(
+        "DIALS_AS",
+        "MiddleNumber",
+        "Sim",
+        "The middle number as a phone number: the calls through it, and the victim reports naming it, are"
+        " that number's.",
+        (Prop("first_bound", "datetime", "earliest binding", merge="min"),),
+        stub_start=True,
+        stub_end=True,
+    ),
     RelSchema("REPORTS_SIM", "Report", "Sim", "The victim was contacted from this number.", stub_end=True),
+    RelSchema("REPORTS_PORT", "Report", "Port", "The victim was texted from this SMS port.", stub_end=True),
     RelSchema("REPORTS_ACCOUNT", "Report", "Account", "The victim paid into this account.", stub_end=True),
     RelSchema(
         "MEMBER_OF",

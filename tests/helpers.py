@@ -34,8 +34,8 @@ def graph_snapshot(settings: Settings) -> dict[str, object]:
             json.dumps([r["t"], r["a"], r["b"], _clean(r["props"])], ensure_ascii=False, sort_keys=True)
             for r in sess.run(
                 "MATCH (a)-[r]->(b) WHERE NOT b:Run RETURN type(r) AS t, elementId(a) IS NOT NULL AS ok, "
-                "coalesce(a.person_id, a.msisdn, a.account_id, a.device_id, a.outlet_id, a.report_id) AS a, "
-                "coalesce(b.person_id, b.msisdn, b.account_id, b.device_id, b.outlet_id, b.report_id) AS b, properties(r) AS props"
+                "coalesce(a.person_id, a.msisdn, a.account_id, a.device_id, a.outlet_id, a.enterprise_id, a.port_code, a.middle_number, a.report_id) AS a, "
+                "coalesce(b.person_id, b.msisdn, b.account_id, b.device_id, b.outlet_id, b.enterprise_id, b.port_code, b.middle_number, b.report_id) AS b, properties(r) AS props"
             )
         )
     return {

@@ -86,7 +86,8 @@ def test_what_a_load_wrote_is_sought_on_every_loaded_label_and_type() -> None:
     assert arm in current and with_generated_fragments(current.replace(arm, "")) == current
     assert current.count("load_id >= $loaded_from") == len(KEYED) + len(LOADED_RELATIONSHIPS)
     indexed = {c.name for c in constraints() if c.name.endswith("_load_id_index")}
-    assert indexed == {f"{n.label.lower()}_load_id_index" for n in KEYED} | {
+    snake = {n.label: re.sub(r"(?<!^)(?=[A-Z])", "_", n.label).lower() for n in KEYED}  # MiddleNumber: middle_number
+    assert indexed == {f"{snake[n.label]}_load_id_index" for n in KEYED} | {
         f"{r.type.lower()}_load_id_index" for r in LOADED_RELATIONSHIPS
     }
 

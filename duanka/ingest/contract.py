@@ -23,7 +23,19 @@ FRAUD_TYPES = (
 
 # Kinds a spreadsheet may have turned into a float: `13800138000.0`, `1.38001E+10`.
 NUMBER_KINDS = frozenset(
-    {"msisdn", "device_id", "account_id", "imsi", "id_number", "region", "count", "nonneg_int", "amount", "money"}
+    {
+        "msisdn",
+        "credit_code",
+        "device_id",
+        "account_id",
+        "imsi",
+        "id_number",
+        "region",
+        "count",
+        "nonneg_int",
+        "amount",
+        "money",
+    }
 )
 WHOLE_KINDS = NUMBER_KINDS - {"amount", "money"}  # whole numbers and digit identifiers: `.0` is noise
 
@@ -35,6 +47,7 @@ class Column:
     required: bool = False
     values: tuple[str, ...] = ()  # allowed values of an enum
     default: str | None = None  # what an empty value means, where the contract says
+    numbers: tuple[str, ...] = ("mobile",)  # a number column's valid forms: mobile, service, port (identifiers.py)
 
     @property
     def numeric(self) -> bool:
@@ -62,6 +75,16 @@ class FileSpec:
     def column(self, name: str) -> Column:
         """The declared column called `name`."""
         return next(c for c in self.columns if c.name == name)
+
+
+# Where the contract allows more than mobile numbers: a service number (95/96/400) and an SMS port code.
+SEEN_NUMBER = ("mobile", "service", "port")  # the number another party saw: calls, call records, reports
+MIDDLE_NUMBER = ("mobile", "service")  # a privacy middle number
+
+
+def number(name: str, forms: tuple[str, ...] = ("mobile",), required: bool = False) -> Column:
+    """A number column whose valid forms are `forms`."""
+    return Column(name, "msisdn", required=required, numbers=forms)
 
 
 def enum(name: str, values: tuple[str, ...], default: str | None = None) -> Column:
@@ -101,6 +124,19 @@ FILES: tuple[FileSpec, ...] = (
         key=("device_id",),
     ),
     FileSpec(
+        "enterprises",
+        (
+            Column("enterprise_id", required=True),
+            Column("credit_code", "credit_code"),
+            Column("name"),
+            Column("legal_person_id"),
+            Column("registered_at", "timestamp"),
+            Column("region_code", "region"),
+        ),
+        key=("enterprise_id",),
+        refs=(("legal_person_id", "persons"),),
+    ),
+    FileSpec(
         "sims",
         (
             Column("msisdn", "msisdn", required=True),
@@ -130,6 +166,28 @@ FILES: tuple[FileSpec, ...] = (
         ),
         key=("account_id",),
         refs=(("holder_person_id", "persons"),),
+    ),
+    FileSpec(
+        "sms_ports",
+        (
+            number("port_code", ("port",), required=True),
+            Column("enterprise_id"),
+            Column("agent_id"),
+            Column("opened_at", "timestamp"),
+            enum("status", STATUS_SIM),
+        ),
+        key=("port_code",),
+    ),
+    FileSpec(
+        "number_bindings",
+        (
+            number("middle_number", MIDDLE_NUMBER, required=True),
+            number("real_msisdn", required=True),
+            number("other_msisdn"),
+            Column("enterprise_id"),
+            Column("bound_at", "timestamp"),
+            Column("unbound_at", "timestamp"),
+        ),
     ),
     FileSpec(
         "sim_device_links",
@@ -166,8 +224,8 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "calls",
         (
-            Column("caller_msisdn", "msisdn", required=True),
-            Column("callee_msisdn", "msisdn", required=True),
+            number("caller_msisdn", SEEN_NUMBER, required=True),
+            number("callee_msisdn", SEEN_NUMBER, required=True),
             enum("kind", ("voice", "sms"), default="voice"),
             Column("count", "count", default="1"),
             Column("total_duration_s", "nonneg_int"),
@@ -180,8 +238,8 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "call_records",
         (
-            Column("caller_msisdn", "msisdn", required=True),
-            Column("callee_msisdn", "msisdn", required=True),
+            number("caller_msisdn", SEEN_NUMBER, required=True),
+            number("callee_msisdn", SEEN_NUMBER, required=True),
             enum("kind", ("voice", "sms"), default="voice"),
             Column("start_ts", "timestamp", required=True),
             Column("duration_s", "nonneg_int"),
@@ -193,7 +251,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("report_id", required=True),
             Column("reported_at", "timestamp"),
             enum("fraud_type", FRAUD_TYPES),
-            Column("msisdn", "msisdn"),
+            number("msisdn", SEEN_NUMBER),
             Column("account_id", "account_id"),
             Column("amount_lost", "money"),
             Column("region_code", "region"),
@@ -219,4 +277,5 @@ WINDOWS: dict[str, tuple[str, str]] = {
     "sim_device_links": ("first_seen", "last_seen"),
     "account_device_links": ("first_seen", "last_seen"),
     "calls": ("first_ts", "last_ts"),
+    "number_bindings": ("bound_at", "unbound_at"),
 }

@@ -19,6 +19,7 @@ from duanka.ingest.callrecords import CallAggregator
 from duanka.ingest.contract import FileSpec
 from duanka.ingest.prepare import Prepared
 from duanka.ingest.quarantine import Quarantine
+from duanka.ingest.routes import routed
 from duanka.ingest.seen import Seen, hashed
 from duanka.ingest.sink import Progress, Sink
 from duanka.ingest.writes import WRITES, NodeWrite, RelWrite
@@ -99,6 +100,7 @@ class Loader:
         """Hand the rows to the sink (Bolt batches, or files for bulk import), stubs first."""
         if typed.empty:
             return
+        typed = routed(spec.name, typed)
         for write in WRITES[spec.name]:
             if isinstance(write, NodeWrite):
                 self.sink.nodes(write, typed)

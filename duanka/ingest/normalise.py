@@ -72,11 +72,13 @@ def to_bool(values: pd.Series) -> pd.Series:
     return lowered.isin(("true", "t", "1", "yes", "y")).where(values.notna())
 
 
-def normalise(name: str, kind: str, values: pd.Series) -> pd.Series:
-    """One column to stored values: object Series of str / int / float / bool / datetime / date / None."""
+def normalise(name: str, kind: str, values: pd.Series, forms: tuple[str, ...] = ("mobile",)) -> pd.Series:
+    """One column to stored values: object Series of str / int / float / bool / datetime / date / None.
+
+    `forms`: a number column's valid forms (mobile, service, port), as its contract column says."""
     if kind == "msisdn":
-        out = ids.normalise_msisdn(values)
-    elif kind == "id_number":
+        out = ids.normalise_number(values, forms)
+    elif kind in ("id_number", "credit_code"):
         out = values.str.upper()
     elif kind == "timestamp":  # ISO text at +08:00: the generated Cypher makes it a DateTime
         return timestamp_text(values)

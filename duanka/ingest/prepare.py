@@ -70,7 +70,10 @@ def typed(spec: FileSpec, frame: pd.DataFrame, tokens: Collection[str] = ()) -> 
 
     What a token hides is unknown: no carrier or MVNO flag is derived from a tokenised number."""
     out = pd.DataFrame(
-        {c.name: normalise(c.name, "text" if c.name in tokens else c.kind, frame[c.name]) for c in spec.columns},
+        {
+            c.name: normalise(c.name, "text" if c.name in tokens else c.kind, frame[c.name], c.numbers)
+            for c in spec.columns
+        },
         index=frame.index,
     )
     if spec.name == "sims" and "msisdn" not in tokens:

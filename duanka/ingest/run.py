@@ -37,10 +37,13 @@ from graphmodel.schema import NODES, RELATIONSHIPS
 # (CALLED's count is replaced, not added), so a summary and the rows it summarises count once.
 LOAD_ORDER = (
     "persons",
+    "enterprises",
     "outlets",
     "devices",
     "sims",
     "bank_accounts",
+    "sms_ports",
+    "number_bindings",
     "sim_device_links",
     "account_device_links",
     "transfers",

@@ -36,7 +36,13 @@ def _check(fn: Callable[[pd.Series], pd.Series], reason: str) -> pa.Check:
 CHECKS: dict[str, Callable[[Column], list[pa.Check]]] = {
     "text": lambda c: [],
     "region": lambda c: [_check(lambda s: s.str.fullmatch(r"[1-9]\d{5}"), "not a 6-digit region code")],
-    "msisdn": lambda c: [_check(lambda s: ids.normalise_msisdn(s).notna(), "not a mainland mobile number")],
+    "msisdn": lambda c: [_check(lambda s: ids.normalise_number(s, c.numbers).notna(), _not_a_number(c.numbers))],
+    "credit_code": lambda c: [
+        _check(
+            lambda s: ids.credit_code_valid(s.str.upper()),
+            "unified social credit code fails GB 32100 (format or check character)",
+        )
+    ],
     "id_number": lambda c: [
         _check(
             lambda s: ids.id_number_valid(s.str.upper()),
@@ -55,6 +61,22 @@ CHECKS: dict[str, Callable[[Column], list[pa.Check]]] = {
     "money": lambda c: [_check(lambda s: _numeric(s) >= 0, "amount is not a number ≥ 0")],
     "enum": lambda c: [_check(lambda s: s.isin(c.values), f"not one of {', '.join(c.values)}")],
 }
+NUMBER_WORDS = {
+    "mobile": "a mainland mobile number",
+    "service": "a service number (95…, 96…, 400…)",
+    "port": "an SMS port code (106 + 5–17 digits)",
+}
+
+
+def _not_a_number(forms: tuple[str, ...]) -> str:
+    """The reason a number column gives: what it would have accepted."""
+    if forms == ("mobile",):
+        return "not a mainland mobile number"
+    words = [NUMBER_WORDS[f] for f in forms]
+    return "not " + (", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0])
+
+
+PORT_CALLED = "an SMS port code as the called side: texts through a port name it as the caller"
 SCIENTIFIC = r"[+-]?\d+(?:\.\d*)?[eE][+-]?\d+"
 LOST_DIGITS = "scientific notation: a spreadsheet has dropped its digits"
 SPREADSHEET = [_check(lambda s: ~s.str.fullmatch(SCIENTIFIC), LOST_DIGITS)]
@@ -176,6 +198,11 @@ def _cross_field(spec: FileSpec, frame: pd.DataFrame) -> list[pd.DataFrame]:
         bad = None
     if bad is not None and bad.any():
         out.append(_problems(frame.index[bad], "msisdn", "", "a report names neither msisdn nor account_id"))
+    if spec.name in ("calls", "call_records") and "callee_msisdn" in frame.columns:
+        callee = frame["callee_msisdn"]
+        bad = ids.is_port_code(callee.astype("string").str.replace(r"[\s\-()（）]", "", regex=True))
+        if bad.any():
+            out.append(_problems(frame.index[bad], "callee_msisdn", callee[bad], PORT_CALLED))
     window = WINDOWS.get(spec.name)
     if window and set(window) <= set(frame.columns):
         first, last = parse_timestamps(frame[window[0]]), parse_timestamps(frame[window[1]])

@@ -31,6 +31,21 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "persons": (NodeWrite(node("Person"), "person_id"),),
     "outlets": (NodeWrite(node("Outlet"), "outlet_id"),),
     "devices": (NodeWrite(node("Device"), "device_id"),),
+    "enterprises": (
+        NodeWrite(node("Enterprise"), "enterprise_id"),
+        RelWrite(relationship("LEGAL_PERSON_OF"), "legal_person_id", "enterprise_id"),
+    ),
+    "sms_ports": (
+        NodeWrite(node("Port"), "port_code"),
+        RelWrite(relationship("LEASED_BY"), "port_code", "enterprise_id"),
+        RelWrite(relationship("RESOLD_BY"), "port_code", "agent_id"),
+    ),
+    # Columns a file does not have are derived on the way in (duanka/ingest/routes.py).
+    "number_bindings": (
+        RelWrite(relationship("BINDS"), "middle_number", "real_msisdn"),
+        RelWrite(relationship("HELD_BY"), "middle_number", "enterprise_id"),
+        RelWrite(relationship("DIALS_AS"), "middle_number", "middle_msisdn"),
+    ),
     "sims": (
         NodeWrite(node("Sim"), "msisdn"),
         RelWrite(relationship("HOLDS_SIM"), "holder_person_id", "msisdn"),
@@ -45,11 +60,18 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "sim_device_links": (RelWrite(relationship("SEEN_IN"), "msisdn", "device_id"),),
     "account_device_links": (RelWrite(relationship("USED_FROM"), "account_id", "device_id"),),
     "transfers": (RelWrite(relationship("TRANSFER"), "from_account", "to_account"),),
-    "call_records": (RelWrite(relationship("CALLED"), "caller_msisdn", "callee_msisdn"),),  # once summed per pair
-    "calls": (RelWrite(relationship("CALLED"), "caller_msisdn", "callee_msisdn"),),
+    "call_records": (  # once summed per pair
+        RelWrite(relationship("CALLED"), "caller_msisdn", "callee_msisdn"),
+        RelWrite(relationship("SENT_TO"), "port_code", "callee_msisdn"),
+    ),
+    "calls": (
+        RelWrite(relationship("CALLED"), "caller_msisdn", "callee_msisdn"),
+        RelWrite(relationship("SENT_TO"), "port_code", "callee_msisdn"),
+    ),
     "reports": (
         NodeWrite(node("Report"), "report_id"),
         RelWrite(relationship("REPORTS_SIM"), "report_id", "msisdn"),
         RelWrite(relationship("REPORTS_ACCOUNT"), "report_id", "account_id"),
+        RelWrite(relationship("REPORTS_PORT"), "report_id", "port_code"),
     ),
 }

@@ -16,6 +16,12 @@ CALL () {
   UNION
   MATCH (n:Outlet) WHERE n.load_id >= $loaded_from RETURN n
   UNION
+  MATCH (n:Enterprise) WHERE n.load_id >= $loaded_from RETURN n
+  UNION
+  MATCH (n:Port) WHERE n.load_id >= $loaded_from RETURN n
+  UNION
+  MATCH (n:MiddleNumber) WHERE n.load_id >= $loaded_from RETURN n
+  UNION
   MATCH (n:Report) WHERE n.load_id >= $loaded_from RETURN n
   UNION
   MATCH (a)-[r:HOLDS_SIM]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
@@ -36,7 +42,23 @@ CALL () {
   UNION
   MATCH (a)-[r:CALLED]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
   UNION
+  MATCH (a)-[r:LEGAL_PERSON_OF]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
+  UNION
+  MATCH (a)-[r:LEASED_BY]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
+  UNION
+  MATCH (a)-[r:RESOLD_BY]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
+  UNION
+  MATCH (a)-[r:SENT_TO]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
+  UNION
+  MATCH (a)-[r:BINDS]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
+  UNION
+  MATCH (a)-[r:HELD_BY]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
+  UNION
+  MATCH (a)-[r:DIALS_AS]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
+  UNION
   MATCH (a)-[r:REPORTS_SIM]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
+  UNION
+  MATCH (a)-[r:REPORTS_PORT]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
   UNION
   MATCH (a)-[r:REPORTS_ACCOUNT]->(b) WHERE r.load_id >= $loaded_from UNWIND [a, b] AS n RETURN n
   UNION

@@ -1,0 +1,4 @@
+// Enterprise nodes by key, for relationship rows whose ends this load did not write itself.
+UNWIND $keys AS key
+MATCH (n:Enterprise {enterprise_id: key})
+RETURN collect([key, elementId(n)]) AS ids

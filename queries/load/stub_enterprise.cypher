@@ -1,0 +1,4 @@
+// Enterprise nodes known only as the end of a link: key only; on_record stays unset.
+UNWIND $keys AS key
+MERGE (n:Enterprise {enterprise_id: key})
+RETURN collect([key, elementId(n)]) AS ids

@@ -1,0 +1,4 @@
+// Port nodes known only as the end of a link: key only; on_record stays unset.
+UNWIND $keys AS key
+MERGE (n:Port {port_code: key})
+RETURN collect([key, elementId(n)]) AS ids
