@@ -38,6 +38,10 @@ EXAMPLES = {
     "msisdn": _latest("Sim", "msisdn"),
     "person": _latest("Person", "person_id"),
     "account_id": _latest("Account", "account_id"),
+    "port_code": _latest("Port", "port_code"),
+    "middle_number": _latest("MiddleNumber", "middle_number"),
+    "enterprise_id": "head(COLLECT { MATCH (p:Port)-[:RESOLD_BY]->(e:Enterprise) "
+    "RETURN e.enterprise_id ORDER BY COUNT { (p)<-[:REPORTS_PORT]-() } DESC LIMIT 1 })",
     "limit": "100",
     "hours": "72",
 }
@@ -75,7 +79,8 @@ def guide_html() -> str:
 <h3>duanka 断卡 — investigator's guide</h3>
 <p class="lead">Saved queries, one click each: click a grey box to put it in the editor, then run it (▶ or Ctrl+Enter).</p>
 <p>Every score is a <b>suspicion</b> from a model, never a determination. Node colours: red shades are suspected
-号商/卡头/卡农, purple a suspected 猫池 device, blue a suspected 涉诈号码, green a suspected 跑分 account; a black
+号商/卡头/卡农, purple a suspected 猫池 device, blue a suspected 涉诈号码, green a suspected 跑分 account, brown a
+suspected 空壳企业, light blue a suspected 涉诈短信端口, teal a suspected 涉诈中间号; a black
 ring means an investigator <b>confirmed</b> it. Queries with parameters come with a <code>:param</code> box that
 fills in the latest run's strongest example; change the value to look at another.</p></div></slide>"""
     ]

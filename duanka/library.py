@@ -19,6 +19,9 @@ LIBRARY = (
     "shared_device",
     "identity",
     "money_path",
+    "behind_port",
+    "behind_middle_number",
+    "reseller",
     "neighbourhood",
     "new_or_grown",
 )

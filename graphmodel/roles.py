@@ -31,6 +31,9 @@ ROLES: tuple[Role, ...] = (
     Role("device_farm", "猫池设备", "SIM box / device farm", "#762A83", "SuspectedDeviceFarm"),
     Role("fraud_sim", "涉诈号码", "fraud SIM", "#2166AC", "SuspectedFraudSim"),
     Role("mule_account", "跑分账户", "mule account", "#1B7837", "SuspectedMuleAccount"),
+    Role("shell_enterprise", "空壳企业", "shell enterprise", "#8C510A", "SuspectedShellEnterprise"),
+    Role("fraud_port", "涉诈短信端口", "fraud SMS port", "#4393C3", "SuspectedFraudPort"),
+    Role("fraud_middle_number", "涉诈中间号", "fraud middle number", "#35978F", "SuspectedFraudMiddleNumber"),
     Role("unknown", "待定", "unknown role", "#999999", SUSPECT),
 )
 # Not a lead's role: what drawings call everything around a cluster that is not suspected.
