@@ -211,6 +211,12 @@ def generate_cmd(
     difficulty: Difficulty = typer.Option(Difficulty.EASY, help="hard: camouflaged rings"),
     dirty_rows: float = typer.Option(0.0, help="Fraction of malformed rows to add to each file."),
     fmt: str = typer.Option("csv", "--format", help="csv | parquet"),
+    ports: bool = typer.Option(
+        False,
+        "--ports",
+        help="Rings also lease SMS ports through shell enterprises fronted by card farmers and rent middle numbers; "
+        "hard worlds add banks, couriers and schools texting customers and a platform's driver bindings.",
+    ),
     pseudonymise: str | None = typer.Option(
         None,
         help="hex64 | hex32 | base64: share it as a source would under the personal-information law, every "
@@ -225,7 +231,7 @@ def generate_cmd(
     if pseudonymise is not None and pseudonymise not in SCHEMES:
         raise DuankaError(f"--pseudonymise is one of {', '.join(SCHEMES)}, not {pseudonymise!r}.")
     try:
-        summary = generate(out, profile, persons, seed, difficulty, dirty_rows, fmt)
+        summary = generate(out, profile, persons, seed, difficulty, dirty_rows, fmt, ports=ports)
     except ValueError as exc:
         raise DuankaError(str(exc)) from exc
     if pseudonymise is not None:

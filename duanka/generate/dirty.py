@@ -29,6 +29,12 @@ def _bad_id_number(world: World, old: str) -> str:
     return old[:-1] + ("0" if old[-1] == "X" else "X")
 
 
+def _bad_credit_check(world: World, old: str) -> str:
+    """A unified social credit code whose check character is another of the alphabet's."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    return old[:-1] + alphabet[(alphabet.index(old[-1]) + 1) % len(alphabet)] if old[-1:] in alphabet else old + "0"
+
+
 def _unlisted_msisdn(world: World, old: str) -> str:
     return str(world.alloc.msisdns(1)[0])
 
@@ -76,6 +82,22 @@ BREAKERS: dict[str, list[Breaker]] = {
         ("count", "integer", _const("0")),
         ("kind", "enum", _const("fax")),
     ],
+    "enterprises": [
+        ("credit_code", "checksum", _bad_credit_check),
+        ("credit_code", "credit code", _const("91440300MA5FOO0X1Q")),
+        ("legal_person_id", "reference", _const("P-NOBODY")),
+        ("registered_at", "timestamp", _const("2026-02-30")),
+    ],
+    "sms_ports": [
+        ("port_code", "port code", _const("10612")),
+        ("status", "enum", _const("lost")),
+        ("opened_at", "timestamp", _const("soon")),
+    ],
+    "number_bindings": [
+        ("middle_number", "msisdn", _const("12345")),
+        ("middle_number", "port code", _const("106900001234")),
+        ("bound_at", "timestamp", _const("yesterday")),
+    ],
     "outlets": [("outlet_id", "missing", _const("")), ("outlet_kind", "enum", _const("kiosk"))],
     "reports": [
         ("msisdn", "missing", _const("")),
@@ -93,6 +115,8 @@ def _fresh_key(world: World, table: str) -> Callable[[], str] | None:
         "devices": lambda: str(world.alloc.imeis(1)[0]),
         "transfers": lambda: world.serials("TD", 1)[0],
         "outlets": lambda: world.serials("OD", 1)[0],
+        "enterprises": lambda: world.serials("ED", 1)[0],
+        "sms_ports": lambda: world.serials("10699", 1, width=8)[0],
         "reports": lambda: world.serials("RPD", 1)[0],
     }.get(table)
 

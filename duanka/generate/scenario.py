@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from duanka.choices import Difficulty
-from duanka.generate import dirty, negatives, population, rings
+from duanka.generate import dirty, negatives, population, resources, rings
 from duanka.generate.profiles import PROFILES
-from duanka.generate.world import COLUMNS, World
+from duanka.generate.world import COLUMNS, RESOURCES, World
 from duanka.generate.write import as_text, write_table
 
 
@@ -36,8 +36,12 @@ def generate(
     difficulty: Difficulty | str = Difficulty.EASY,
     dirty_rows: float = 0.0,
     fmt: str = "csv",
+    ports: bool = False,
 ) -> dict[str, Any]:
-    """Write the source files, truth.csv, hard_negatives.csv, dirty_rows.csv and scenario.json."""
+    """Write the source files, truth.csv, hard_negatives.csv, dirty_rows.csv and scenario.json.
+
+    `ports`: rings also lease SMS ports through shell enterprises and rent middle numbers, and hard worlds
+    hold their look-alikes (duanka/generate/resources.py)."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     if difficulty not in tuple(Difficulty):
@@ -51,6 +55,8 @@ def generate(
     pop = population.build(world, n)
     negatives.build(world, pop)
     rings.build(world, pop, n_rings)
+    if ports:
+        resources.build(world, pop)
     world.parts["calls"] = [_one_row_per_pair(pd.concat(world.parts["calls"], ignore_index=True))]
 
     out.mkdir(parents=True, exist_ok=True)
@@ -60,6 +66,8 @@ def generate(
     counts: dict[str, int] = {}
     listed: list[pd.DataFrame] = []
     for table in COLUMNS:
+        if table in RESOURCES and not world.parts[table]:
+            continue
         frame = as_text(table, world)
         frame, broken = dirty.inject(world, table, frame, dirty_rows)
         target = write_table(frame, out / table, fmt)
@@ -77,6 +85,7 @@ def generate(
         "difficulty": difficulty,
         "dirty_rows": dirty_rows,
         "format": fmt,
+        "ports": ports,
         "rings": n_rings,
         "rows": counts,
         "truth_rows": len(truth),

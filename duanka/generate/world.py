@@ -39,8 +39,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "transfers": ("transfer_id", "from_account", "to_account", "amount", "ts"),
     "calls": ("caller_msisdn", "callee_msisdn", "kind", "count", "total_duration_s", "first_ts", "last_ts"),
     "outlets": ("outlet_id", "outlet_kind", "name", "region_code"),
+    "enterprises": ("enterprise_id", "credit_code", "name", "legal_person_id", "registered_at", "region_code"),
+    "sms_ports": ("port_code", "enterprise_id", "agent_id", "opened_at", "status"),
+    "number_bindings": ("middle_number", "real_msisdn", "other_msisdn", "enterprise_id", "bound_at", "unbound_at"),
     "reports": ("report_id", "reported_at", "fraud_type", "msisdn", "account_id", "amount_lost", "region_code"),
 }
+
+RESOURCES = ("enterprises", "sms_ports", "number_bindings")  # written only when a world holds them
 
 
 @dataclass

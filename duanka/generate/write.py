@@ -13,7 +13,19 @@ import pyarrow.parquet as pq
 from duanka.generate.clock import iso
 from duanka.generate.world import COLUMNS, World
 
-TIMESTAMPS = {"activated_at", "opened_at", "first_seen", "last_seen", "ts", "first_ts", "last_ts", "reported_at"}
+TIMESTAMPS = {
+    "activated_at",
+    "opened_at",
+    "first_seen",
+    "last_seen",
+    "ts",
+    "first_ts",
+    "last_ts",
+    "reported_at",
+    "registered_at",
+    "bound_at",
+    "unbound_at",
+}
 INTEGERS = {"days_seen", "count", "total_duration_s"}
 
 
