@@ -54,3 +54,13 @@ def test_no_look_alike_reaches_the_lead_line_on_a_generated_world(tmp_path: Path
     truth = _truth(tmp_path)
     ports = truth.loc[truth.role == "fraud_port", "key"]
     assert (scored.loc[ports, "score"] >= 0.5).mean() >= 0.8
+
+
+def test_ports_middle_numbers_and_credit_codes_are_masked_by_their_shape() -> None:
+    from duanka.export.mask import mask_id
+
+    assert mask_id("17012345678", "middle_number") == "170****5678"  # a mobile middle number, as a phone
+    for value, kind in (("1069012345678", "port"), ("95012345", "middle_number"), ("91350100M000100Y43", "enterprise")):
+        masked = mask_id(value, kind)  # an individual business's credit code names its owner
+        shown = sum(c != "*" for c in masked)
+        assert masked != value and "*" in masked and shown <= max(4, len(value) // 2), (value, masked)
