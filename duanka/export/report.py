@@ -55,12 +55,15 @@ class ClusterGraphs:
 
         g = nx.Graph()
         for r in self.nodes[self.nodes["cluster_id"] == cluster_id].itertuples():
-            g.add_node(entity_key(r.kind, r.id), kind=r.kind, role=r.role or UNKNOWN.key, label=show(r.id, r.kind))
+            score = None if pd.isna(r.score) else float(r.score)
+            key = entity_key(r.kind, r.id)
+            g.add_node(key, kind=r.kind, role=r.role or UNKNOWN.key, label=show(r.id, r.kind), score=score)
         for r in self.links[self.links["cluster_id"] == cluster_id].itertuples():
             g.add_edge(entity_key(r.a_kind, r.a), entity_key(r.b_kind, r.b), label=r.rel)
         for r in self.reports[self.reports["cluster_id"] == cluster_id].itertuples():
-            g.add_node(entity_key("report", r.report_id), kind="report", role="benign", label=str(r.report_id))
-            g.add_edge(entity_key("report", r.report_id), entity_key(r.names_kind, r.names), label="REPORTS")
+            report = entity_key("report", r.report_id)
+            g.add_node(report, kind="report", role="benign", label="")  # drawn as a count, never named
+            g.add_edge(report, entity_key(r.names_kind, r.names), label="REPORTS")
         return g
 
 
