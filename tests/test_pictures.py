@@ -21,7 +21,8 @@ from matplotlib.colors import same_color
 from matplotlib.text import Text
 
 from duanka import db
-from duanka.draw.chain import PER_TIER, Chain, plan
+from duanka.draw import reading_guide
+from duanka.draw.chain import PER_TIER, plan
 from duanka.draw.figure import BADGE, Drawing, render
 from duanka.export.mask import mask_id
 from duanka.export.report import ClusterGraphs
@@ -107,10 +108,6 @@ def overlapping(drawing: Drawing) -> list[tuple[str, str]]:
         for b, box_b in boxes[i + 1 :]
         if box_a.x0 < box_b.x1 and box_b.x0 < box_a.x1 and box_a.y0 < box_b.y1 and box_b.y0 < box_a.y1
     ]
-
-
-def entities_by_column(chain: Chain) -> dict[object, int]:
-    return {e.node: i for i, c in enumerate(chain.columns) for e in c.shown}
 
 
 def test_every_scored_entity_type_has_its_tier_and_tiers_name_declared_types() -> None:
@@ -266,6 +263,7 @@ def test_report_opens_offline_and_shows_cluster_drawings(browser, exported: Path
     images = page.locator("img")
     assert images.count() == 3
     assert all(images.nth(i).evaluate("img => img.complete && img.naturalWidth > 600") for i in range(3))
+    assert page.get_by_text(reading_guide()).count() == 3, "each drawing says how to read it"
     page.locator(".cluster").first.scroll_into_view_if_needed()
     shot = DOCS_SHOTS / "report.png"
     page.screenshot(path=str(shot), full_page=False)

@@ -10,11 +10,22 @@ from pathlib import Path
 
 import networkx as nx
 
-from duanka.draw.chain import plan
+from duanka.draw.chain import PER_TIER, plan
 from duanka.draw.figure import render
+from graphmodel.tiers import TIERS
 
 
 def draw_subgraph(graph: nx.Graph, path: Path, title: str) -> Path:
     """A PNG of the cluster as a supply chain, upstream tiers on the left."""
     render(plan(graph), title).figure.savefig(path)
     return path
+
+
+def reading_guide() -> str:
+    """One line under a drawing saying how to read it, from the declared tiers."""
+    chain = " → ".join(f"{t.zh} {t.en}" for t in TIERS)
+    return (
+        f"Read left to right as the trade runs: {chain}. Colour: the suspected role; red number: victim reports "
+        f"naming a card or account; at most {PER_TIER} per tier are drawn, the rest counted on a “+N more” row "
+        "(every member is in the case file)."
+    )

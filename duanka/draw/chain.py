@@ -124,7 +124,8 @@ def plan(graph: nx.Graph) -> Chain:
             continue
         role_key = str(d.get("role") or OTHER.key)
         score = d.get("score")
-        entity = Entity(node, kind, role_key, str(d.get("label", node)), float(score or 0.0), named[node])
+        label = str(d.get("label") or "")  # as the caller masked it; never the node key, which may be an id
+        entity = Entity(node, kind, role_key, label, float(score or 0.0), named[node])
         by_tier[tier_of(kind, role_key)].append(entity)
     degree = {n: sum(1 for m in graph.neighbors(n) if graph.nodes[m].get("kind") not in FOLDED) for n in graph}
     columns: list[Column] = []

@@ -13,7 +13,7 @@ import pandas as pd
 
 from duanka import queries
 from duanka.detect.evidence import describe
-from duanka.draw import draw_subgraph
+from duanka.draw import draw_subgraph, reading_guide
 from duanka.entity_keys import entity_key
 from duanka.export.mask import Known, mask_id, mask_text
 from graphmodel.roles import ROLES, UNKNOWN, role
@@ -206,6 +206,7 @@ def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool, kno
     return f"""<div class=cluster><h2>#{c.rank} {html.escape(c.cluster_id)} — score {c.score:.2f}</h2>
 <p>{html.escape(reasons or "")}</p>
 <img alt="cluster {html.escape(c.cluster_id)}" src="data:image/png;base64,{image}">
+<p class=meta>{html.escape(reading_guide())}</p>
 <h3>Strongest members 主要成员</h3>
 {_table(members, {"kind": "type", "id": "id", "role": "role", "score": "score", "reasons": "reasons"})}
 <h3>Linked victim reports 关联报案 ({len(reports)})</h3>
