@@ -183,6 +183,19 @@ def test_a_big_tier_is_capped_with_a_count_of_the_rest(world: Path) -> None:
     )
 
 
+def test_the_chain_reads_through_from_the_dealer(world: Path) -> None:
+    """The dealer's and collectors' own cards are drawn, not lost in a "+N more" among a hundred others."""
+    graphs, ring = cluster_frames(world)
+    chain = plan(graphs.graph(ring, masked=True))
+    more = {c.more.node for c in chain.columns if c.more}
+    assert more, "the ring is big enough for some tier to be capped"
+    upstream = [e for c in chain.columns if c.tier.roles for e in c.shown]
+    assert {e.role for e in upstream} >= {"number_dealer", "card_collector"}
+    for e in upstream:
+        drawn_ends = [b for a, b, _ in chain.links if a == e.node and b not in more]
+        assert drawn_ends, f"{e.label} ({e.role}) links only to members left undrawn"
+
+
 def test_labels_never_overlap(world: Path) -> None:
     graphs, ring = cluster_frames(world)
     for masked in (True, False):  # unmasked ids are longer: columns widen to them

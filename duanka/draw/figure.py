@@ -36,7 +36,7 @@ HEADER = 48  # px of a tier's name, count and the arrow to the next tier
 MARKER_X = 10  # px from a column's left edge to its markers
 TEXT_X = 22  # px from a column's left edge to its labels
 GAP = 70  # px between one column's longest row and the next column's markers: where links run
-LONGEST_LABEL = 30  # characters; a longer id (only ever unmasked) is shortened in the middle
+LONGEST_LABEL = 30  # characters; a longer label (an unmasked id, a masked token) keeps its two ends
 BADGE = "#C62828"
 MONEY = "#1B7837"
 LINK = "#8C8C8C"
@@ -49,7 +49,6 @@ BIG = {"number_dealer", "card_collector", "device_farm"}  # the roles an investi
 class Drawing:
     figure: Figure
     rows: dict[Hashable, tuple[float, float]]  # each row's marker, in pixels from the top left
-    tiers: tuple[str, ...]  # tier keys, left to right
 
 
 class _Measure:
@@ -71,7 +70,7 @@ class _Measure:
 
 
 def short(label: str) -> str:
-    """An id too long for a row, shortened in the middle (masked ids are always short enough)."""
+    """A label too long for a row, shortened in the middle: its two ends are what tell ids apart."""
     if len(label) <= LONGEST_LABEL:
         return label
     half = (LONGEST_LABEL - 1) // 2
@@ -216,7 +215,7 @@ def render(chain: Chain, title: str) -> Drawing:
         handletextpad=0.5,
         columnspacing=1.6,
     )
-    return Drawing(figure, rows, tuple(c.tier.key for c in chain.columns))
+    return Drawing(figure, rows)
 
 
 def _draw_header(ax: Any, column: Column, i: int, lay: _Layout, cjk: bool, last: bool) -> None:
