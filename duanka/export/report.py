@@ -13,7 +13,7 @@ import pandas as pd
 
 from duanka import queries
 from duanka.detect.evidence import describe
-from duanka.draw import draw_subgraph
+from duanka.draw import draw_subgraph, reading_guide
 from duanka.entity_keys import entity_key
 from duanka.export.mask import Known, mask_id, mask_text
 from graphmodel.roles import ROLES, UNKNOWN, role
@@ -55,12 +55,15 @@ class ClusterGraphs:
 
         g = nx.Graph()
         for r in self.nodes[self.nodes["cluster_id"] == cluster_id].itertuples():
-            g.add_node(entity_key(r.kind, r.id), kind=r.kind, role=r.role or UNKNOWN.key, label=show(r.id, r.kind))
+            score = None if pd.isna(r.score) else float(r.score)
+            key = entity_key(r.kind, r.id)
+            g.add_node(key, kind=r.kind, role=r.role or UNKNOWN.key, label=show(r.id, r.kind), score=score)
         for r in self.links[self.links["cluster_id"] == cluster_id].itertuples():
             g.add_edge(entity_key(r.a_kind, r.a), entity_key(r.b_kind, r.b), label=r.rel)
         for r in self.reports[self.reports["cluster_id"] == cluster_id].itertuples():
-            g.add_node(entity_key("report", r.report_id), kind="report", role="benign", label=str(r.report_id))
-            g.add_edge(entity_key("report", r.report_id), entity_key(r.names_kind, r.names), label="REPORTS")
+            report = entity_key("report", r.report_id)
+            g.add_node(report, kind="report", role="benign", label="")  # drawn as a count, never named
+            g.add_edge(report, entity_key(r.names_kind, r.names), label="REPORTS")
         return g
 
 
@@ -203,6 +206,7 @@ def _cluster_section(c: Any, png: Path, graphs: ClusterGraphs, masked: bool, kno
     return f"""<div class=cluster><h2>#{c.rank} {html.escape(c.cluster_id)} — score {c.score:.2f}</h2>
 <p>{html.escape(reasons or "")}</p>
 <img alt="cluster {html.escape(c.cluster_id)}" src="data:image/png;base64,{image}">
+<p class=meta>{html.escape(reading_guide())}</p>
 <h3>Strongest members 主要成员</h3>
 {_table(members, {"kind": "type", "id": "id", "role": "role", "score": "score", "reasons": "reasons"})}
 <h3>Linked victim reports 关联报案 ({len(reports)})</h3>

@@ -8,16 +8,12 @@ import networkx as nx
 import pandas as pd
 
 from duanka.draw import draw_subgraph
+from duanka.export.mask import mask_id
 from duanka.identifiers import normalise_msisdn
 
 
 def _read(source: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(source / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
-def mask(value: str) -> str:
-    """An identifier shortened for a picture caption."""
-    return value[:3] + "…" + value[-4:] if len(value) > 8 else value
 
 
 def ring_graph(source: Path, ring_id: str) -> nx.Graph:
@@ -30,7 +26,7 @@ def ring_graph(source: Path, ring_id: str) -> nx.Graph:
     g = nx.Graph()
 
     def add(node: str, k: str) -> None:
-        g.add_node(node, kind=k, role=role.get(node, "benign"), label=mask(node))
+        g.add_node(node, kind=k, role=role.get(node, "benign"), label=mask_id(node, k))
 
     sims = _read(source, "sims")
     sims["msisdn"] = normalise_msisdn(sims.msisdn.astype("string")).astype(str)
@@ -67,5 +63,5 @@ def ring_graph(source: Path, ring_id: str) -> nx.Graph:
 def draw_ring(source: Path, ring_id: str, path: Path) -> Path:
     """A PNG of one planted ring, for docs/scenarios.md."""
     g = ring_graph(source, ring_id)
-    title = f"Planted ring {ring_id} from {source.name}: {g.number_of_nodes()} entities (ids shortened)"
+    title = f"Planted ring {ring_id} from {source.name}: {g.number_of_nodes()} entities (ids masked)"
     return draw_subgraph(g, path, title)
