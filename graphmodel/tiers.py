@@ -31,7 +31,8 @@ TIERS: tuple[Tier, ...] = (
     Tier("dealer", "号商", "number dealers", ("person",), ("number_dealer",)),
     Tier("collector", "卡头", "card collectors", ("person",), ("card_collector",)),
     Tier("farmer", "卡农 / 持卡人", "card farmers and holders", ("person",)),
-    Tier("card", "卡与账户", "cards and accounts", ("sim", "account")),
+    Tier("enterprise", "企业", "enterprises they front", ("enterprise",)),
+    Tier("card", "卡与账户", "cards, accounts, ports and middle numbers", ("sim", "account", "port", "middle_number")),
     Tier("device", "猫池与设备", "SIM boxes and handsets", ("device",)),
 )
 OTHER_TIER = Tier("other", "其他", "other", ())
