@@ -17,7 +17,6 @@ from duanka.settings import Settings
 from flows.detect import detect
 from graphmodel.roles import ROLE
 
-pytestmark = pytest.mark.neo4j
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / ".duanka" / "test" / "screenshots"
 
