@@ -1,6 +1,7 @@
 # The two commands a new user needs (see README.md):
 #   make demo   install everything, start the project's Neo4j, run the pipeline on a demo scenario
 #   make test   install what the tests need, lint and type-check, start a separate test Neo4j, run the whole suite
+#   make test-fast   the tests that need no server (no Neo4j, no Prefect), while changing a pure function
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test check install neo4j clean system-packages
+.PHONY: demo test test-fast check install neo4j clean system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +44,11 @@ test: install system-packages check
 	DUANKA_NEO4J_BOLT_PORT=17687 DUANKA_NEO4J_HTTP_PORT=17474 \
 	DUANKA_NEO4J_HEAP=2g DUANKA_NEO4J_PAGECACHE=2g \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every test that reaches no server and is not marked slow: the `neo4j` mark is derived from the fixtures a
+# test uses (tests/conftest.py), and a test without it that reaches the test Neo4j or runs a flow fails.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not neo4j and not slow" $(PYTEST_ARGS)
 
 clean:
 	-$(BIN)/duanka neo4j stop

@@ -197,7 +197,6 @@ def _run(source: Path, out: Path, budget: int) -> tuple[str, pd.DataFrame, dict[
 NO_TIMES_OR_SECONDS = r"\d+\s*s per call|\d+\s*秒|\d{4}-\d{2}-\d{2}|\bdays?\b|burst|\bweeks?\b"
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_a_calls_only_extract_is_ranked_and_explained(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:
     """No times, no durations, no holders: the run succeeds, a budget exports a ranking below the lead line,
@@ -218,7 +217,6 @@ def test_a_calls_only_extract_is_ranked_and_explained(prefect_server: None, empt
     assert "numbers with evidence scored" in manifest["leads_note"]["en"]
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_the_operator_fixture_is_ranked_and_explained(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:
     """The pipeline flow itself (the console is checked above: a second CLI run in one session would

@@ -175,7 +175,6 @@ def own_log(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     return replace(settings, work_dir=tmp_path / "work")
 
 
-@pytest.mark.neo4j
 def test_the_anchor_follows_every_append(own_log: Settings) -> None:
     lines = three(own_log)
     checked = audit.verify(own_log)
@@ -183,7 +182,6 @@ def test_the_anchor_follows_every_append(own_log: Settings) -> None:
     assert checked.anchor.head == json.loads(lines[2])["mac"] and checked.warnings == ()
 
 
-@pytest.mark.neo4j
 def test_a_log_cut_short_is_caught(own_log: Settings) -> None:
     lines = three(own_log)
     rewrite(own_log, lines[:2])
@@ -194,7 +192,6 @@ def test_a_log_cut_short_is_caught(own_log: Settings) -> None:
         audit.verify(own_log)
 
 
-@pytest.mark.neo4j
 def test_a_missing_log_is_caught(own_log: Settings) -> None:
     three(own_log)
     audit.log_path(own_log).unlink()
@@ -202,7 +199,6 @@ def test_a_missing_log_is_caught(own_log: Settings) -> None:
         audit.verify(own_log)
 
 
-@pytest.mark.neo4j
 def test_a_log_rebuilt_with_the_key_is_caught(own_log: Settings) -> None:
     """Whoever holds the key can rebuild a valid chain without entry 2, but not the database's anchor."""
     lines = three(own_log)
@@ -213,7 +209,6 @@ def test_a_log_rebuilt_with_the_key_is_caught(own_log: Settings) -> None:
         audit.verify(own_log)
 
 
-@pytest.mark.neo4j
 def test_a_log_rebuilt_as_an_old_unkeyed_chain_is_caught(own_log: Settings) -> None:
     three(own_log)
     old_format(own_log, 3)
@@ -221,7 +216,6 @@ def test_a_log_rebuilt_as_an_old_unkeyed_chain_is_caught(own_log: Settings) -> N
         audit.verify(own_log)
 
 
-@pytest.mark.neo4j
 def test_an_unreachable_database_neither_stops_nor_delays_an_append_and_the_anchor_catches_up(
     own_log: Settings,
 ) -> None:

@@ -7,26 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import ingest_source, load_into_empty
+from helpers import ingest_source
 
 from duanka import audit, db, queries
 from duanka.casework import CaseParams, case_file, decide, explain
 from duanka.errors import DuankaError
 from duanka.export.run import ExportParams, export
-from duanka.generate import generate
 from duanka.settings import Settings
 from flows.detect import detect
-
-pytestmark = pytest.mark.neo4j
-
-
-@pytest.fixture(scope="module")
-def world(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("casework")
-    generate(source, "demo", persons=1500, seed=8)
-    load_into_empty(settings, source)
-    detect(seed=1)
-    return source
 
 
 def leads(settings: Settings) -> list[dict]:
@@ -38,7 +26,7 @@ def lead_of(settings: Settings, key: str) -> dict | None:
     return next((r for r in leads(settings) if f"{r['entity_type']}:{r['entity_id']}" == key), None)
 
 
-def test_decisions_need_a_name_grounds_and_a_known_status(settings: Settings, world: Path) -> None:
+def test_decisions_need_a_name_grounds_and_a_known_status(settings: Settings, detected_world: Path) -> None:
     top = leads(settings)[0]
     ref = f"{top['entity_type']}:{top['entity_id']}"
     with pytest.raises(DuankaError, match="--by"):
@@ -52,13 +40,13 @@ def test_decisions_need_a_name_grounds_and_a_known_status(settings: Settings, wo
 
 
 def test_a_confirmed_lead_shows_as_confirmed_and_survives_reload_and_rerun(
-    settings: Settings, world: Path, tmp_path: Path
+    settings: Settings, detected_world: Path, tmp_path: Path
 ) -> None:
     top = leads(settings)[0]
     ref = f"{top['run_id']}#{top['rank']}"  # as printed in lead lists
     d = decide(settings, ref, "confirmed", "王警官", "dealer's phone seized, 40 SIMs on site")
     assert d["entity"] == f"{top['entity_type']}:{top['entity_id']}" and d["run_id"] == top["run_id"]
-    assert ingest_source(world, settings).ok  # the same extract again
+    assert ingest_source(detected_world, settings).ok  # the same extract again
     detect(seed=1)
     again = lead_of(settings, d["entity"])
     assert again is not None and again["status"] == "confirmed" and again["run_id"] != top["run_id"]
@@ -69,7 +57,7 @@ def test_a_confirmed_lead_shows_as_confirmed_and_survives_reload_and_rerun(
 
 
 def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(
-    settings: Settings, world: Path, tmp_path: Path
+    settings: Settings, detected_world: Path, tmp_path: Path
 ) -> None:
     candidates = [r for r in leads(settings) if r["entity_type"] in ("sim", "account") and r["status"] == "suspected"]
     target = candidates[0]
@@ -80,7 +68,7 @@ def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(
 
     # New evidence: a victim report naming it, in a later extract.
     later = tmp_path / "later"
-    shutil.copytree(world, later)
+    shutil.copytree(detected_world, later)
     reports = pd.read_csv(later / "reports.csv", dtype=str)
     column = "msisdn" if target["entity_type"] == "sim" else "account_id"
     new = {c: None for c in reports.columns} | {
@@ -98,7 +86,9 @@ def test_a_dismissed_lead_stays_away_until_new_evidence_arrives(
     assert "dismissed by 赵警官" in back["reasons"] and "newly named in a victim report" in back["reasons"]
 
 
-def test_explain_shows_scores_from_several_runs_and_the_decisions(settings: Settings, world: Path) -> None:
+def test_explain_shows_scores_from_several_runs_and_the_decisions(settings: Settings, detected_world: Path) -> None:
+    top = leads(settings)[0]
+    decide(settings, f"{top['entity_type']}:{top['entity_id']}", "confirmed", "王警官", "explain: seized on site")
     decided = [e for e in audit.entries(settings) if e["action"] == "decide" and e["status"] == "confirmed"]
     e = explain(settings, decided[-1]["entity"])
     assert len({f["run_id"] for f in e["flags"]}) >= 2
@@ -107,7 +97,7 @@ def test_explain_shows_scores_from_several_runs_and_the_decisions(settings: Sett
     assert e["entity"]["decision_status"] == "confirmed"
 
 
-def test_every_load_run_export_and_decision_is_in_the_audit_log(settings: Settings, world: Path) -> None:
+def test_every_load_run_export_and_decision_is_in_the_audit_log(settings: Settings, detected_world: Path) -> None:
     log = audit.entries(settings)
     actions = {e["action"] for e in log}
     assert {"ingest", "detect", "export", "decide"} <= actions
@@ -116,7 +106,9 @@ def test_every_load_run_export_and_decision_is_in_the_audit_log(settings: Settin
     assert oct(audit.log_path(settings).stat().st_mode & 0o777) == "0o600"
 
 
-def test_unmasked_output_is_on_record_before_its_first_file(settings: Settings, world: Path, tmp_path: Path) -> None:
+def test_unmasked_output_is_on_record_before_its_first_file(
+    settings: Settings, detected_world: Path, tmp_path: Path
+) -> None:
     """Who, why and where to are logged before anything unmasked is written: a failed or killed export
     leaves its intent behind, a finished one its intent and then its completion."""
     with db.session(settings) as sess:
@@ -137,7 +129,7 @@ def test_unmasked_output_is_on_record_before_its_first_file(settings: Settings, 
     assert all(e["login"] and e["host"] for e in log)
 
 
-def test_case_file_is_masked_and_complete(settings: Settings, world: Path, tmp_path: Path) -> None:
+def test_case_file_is_masked_and_complete(settings: Settings, detected_world: Path, tmp_path: Path) -> None:
     with db.session(settings) as sess:
         top = db.read(sess, queries.load("latest_clusters"), limit=1)[0]
     with pytest.raises(DuankaError, match="--by"):
@@ -159,7 +151,9 @@ def test_case_file_is_masked_and_complete(settings: Settings, world: Path, tmp_p
     assert [e for e in audit.entries(settings) if e["action"] == "case"][-1]["cluster_id"] == top["cluster_id"]
 
 
-def test_the_graph_holds_nothing_the_schema_does_not_declare(settings: Settings, world: Path, tmp_path: Path) -> None:
+def test_the_graph_holds_nothing_the_schema_does_not_declare(
+    settings: Settings, detected_world: Path, tmp_path: Path
+) -> None:
     """After loads, detection runs, decisions and an export: every label, type, property and
     relationship pattern in the graph is declared in graphmodel/schema.py."""
     from graphmodel.roles import CONFIRMED, ROLES

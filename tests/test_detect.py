@@ -19,8 +19,6 @@ from duanka.generate import generate
 from duanka.settings import Settings
 from flows.detect import detect
 
-pytestmark = pytest.mark.neo4j
-
 
 @pytest.fixture(scope="module")
 def scenario(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -86,7 +86,6 @@ def _written(result: DetectResult) -> pd.DataFrame:
     return out.assign(score=e["score"].astype(float).to_numpy(), priority=e["priority"].astype(float).to_numpy())
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 @pytest.mark.parametrize("sharded", ["dask", "in_turn"])
 def test_shards_give_the_in_process_leads_in_the_same_order(runs: dict[str, DetectResult], sharded: str) -> None:
@@ -100,7 +99,6 @@ def test_shards_give_the_in_process_leads_in_the_same_order(runs: dict[str, Dete
     )
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_shards_gather_only_the_entities_with_something_to_say(runs: dict[str, DetectResult]) -> None:
     whole, gathered = runs["local"].entities, runs["in_turn"].entities
@@ -110,7 +108,6 @@ def test_shards_gather_only_the_entities_with_something_to_say(runs: dict[str, D
     assert not left["pays_as_suspect"].any() and set(gathered.index) <= set(whole.index)
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_the_run_says_where_it_ran_and_keeps_what_the_next_increment_needs(
     settings: Settings, runs: dict[str, DetectResult]
@@ -127,7 +124,6 @@ def test_the_run_says_where_it_ran_and_keeps_what_the_next_increment_needs(
     assert len(recorded["local"]["money_suspects_json"]) > 10
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_a_shards_rows_put_aside_from_pages_are_those_its_region_reads(
     settings: Settings, runs: dict[str, DetectResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

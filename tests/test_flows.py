@@ -11,8 +11,6 @@ from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.settings import Settings
 
-pytestmark = pytest.mark.neo4j
-
 
 def test_ingest_flow_loads_and_reports(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:
     from prefect.artifacts import Artifact

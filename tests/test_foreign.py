@@ -199,7 +199,6 @@ def _only(tmp_path: Path, name: str, files: dict[str, Path]) -> Path:
     return folder
 
 
-@pytest.mark.neo4j
 def test_raw_records_summary_or_both_load_the_same_graph(empty_db: Settings, tmp_path: Path) -> None:
     base = {
         n: FOREIGN / "operator-only" / n for n in ("persons.csv", "sims.csv", "devices.csv", "sim_device_links.csv")
@@ -215,7 +214,6 @@ def test_raw_records_summary_or_both_load_the_same_graph(empty_db: Settings, tmp
     assert snapshots[0] == snapshots[1] == snapshots[2]
 
 
-@pytest.mark.neo4j
 def test_bulk_and_bolt_read_every_timestamp_form_alike(empty_db: Settings, tmp_path: Path) -> None:
     """offsets/ mixes eight timestamp forms; operator-only/ has raw records and their summary in one extract."""
     for source in (FOREIGN / "offsets", FOREIGN / "operator-only"):
@@ -246,7 +244,6 @@ CITES = {
 }
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 @pytest.mark.parametrize("fixture", sorted(EXPECTED))
 def test_the_pipeline_runs_on_each_foreign_extract(
@@ -289,7 +286,6 @@ def _casework_and_guide_work(settings: Settings, out: Path, leads: pd.DataFrame)
             db.read(sess, queries.load(name), **values)
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_a_reports_increment_onto_an_operator_graph(prefect_server: None, empty_db: Settings, tmp_path: Path) -> None:
     """Police send reports only; the numbers they name were loaded from an operator the day before."""
@@ -329,7 +325,6 @@ def _run_all(settings: Settings, source: Path, out: Path) -> pd.DataFrame:
     return pd.read_csv(out / "leads.csv", dtype=str, encoding="utf-8-sig")
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_every_allowed_subset_and_increment_runs_end_to_end(
     empty_db: Settings, generated: Path, tmp_path: Path
@@ -357,7 +352,6 @@ def test_every_allowed_subset_and_increment_runs_end_to_end(
         assert (tmp_path / f"out-{name}" / "report.html").exists() and "status" in leads.columns
 
 
-@pytest.mark.neo4j
 def test_numbers_without_holders_load_alike_by_bulk_and_bolt(empty_db: Settings, tmp_path: Path) -> None:
     """An operator's numbers with no real-name records (persons a header, every holder empty): the bulk
     import once refused it (a holders' file with no rows names an ID group nothing defines)."""
@@ -384,7 +378,6 @@ REAL_SHAPES = {  # fixture → columns its source pseudonymised (read as tokens 
 NO_TIMES_OR_DURATIONS = ("second", "秒", " day", "天", "hour", "小时", "burst", "集中")
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 @pytest.mark.parametrize("fixture", sorted(REAL_SHAPES))
 def test_an_extract_shaped_as_real_data_is_shared_is_ranked_and_explained(

@@ -24,7 +24,7 @@ from duanka.generate import generate
 from duanka.ingest.contract import SPECS
 from duanka.settings import Settings
 
-pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 CST = timezone(timedelta(hours=8))
 
 

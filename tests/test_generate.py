@@ -117,6 +117,7 @@ def test_mule_money_leaves_within_hours(world: Path) -> None:
     assert ((out[both] - into[both]).dt.total_seconds() < 12 * 3600).mean() > 0.8
 
 
+@pytest.mark.slow
 def test_some_rings_are_never_reported(tmp_path: Path) -> None:
     generate(tmp_path, "small", persons=12_000, seed=2)
     truth = table(tmp_path, "truth")
@@ -126,7 +127,14 @@ def test_some_rings_are_never_reported(tmp_path: Path) -> None:
     assert ring_named.any() and not ring_named.all()
 
 
-@pytest.mark.parametrize("profile,persons", [("demo", None), ("small", None), ("medium", 30_000)])
+@pytest.mark.parametrize(
+    "profile,persons",
+    [
+        ("demo", None),
+        pytest.param("small", None, marks=pytest.mark.slow),
+        pytest.param("medium", 30_000, marks=pytest.mark.slow),
+    ],
+)
 def test_hard_negatives_exist(tmp_path: Path, profile: str, persons: int | None) -> None:
     generate(tmp_path, profile, persons=persons, seed=1)
     negatives = table(tmp_path, "hard_negatives")

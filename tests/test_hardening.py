@@ -29,7 +29,6 @@ from duanka.lock import database_lock
 from duanka.settings import Settings
 from flows.detect import detect
 
-pytestmark = pytest.mark.neo4j
 ROOT = Path(__file__).resolve().parent.parent
 
 PAYLOADS = [

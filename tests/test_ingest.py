@@ -22,8 +22,6 @@ from duanka.ingest import read
 from duanka.ingest.seen import Seen, hashed
 from duanka.settings import Settings
 
-pytestmark = pytest.mark.neo4j
-
 
 @pytest.fixture(scope="module")
 def dirty_world(tmp_path_factory: pytest.TempPathFactory) -> Path:

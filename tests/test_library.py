@@ -76,7 +76,6 @@ def some_graph(empty_db: Settings) -> Settings:
     return empty_db
 
 
-@pytest.mark.neo4j
 def test_a_write_through_the_saved_query_path_is_refused_by_the_server(some_graph: Settings) -> None:
     with db.session(some_graph) as sess:
         columns, _ = run_query(sess, saved("latest_clusters"), {"limit": 10})
@@ -91,7 +90,6 @@ def test_a_write_through_the_saved_query_path_is_refused_by_the_server(some_grap
     assert _count(some_graph) == 5
 
 
-@pytest.mark.neo4j
 def test_query_leaves_the_graph_unchanged_when_asked_to_write(some_graph: Settings) -> None:
     runner = CliRunner()
     for name in WRITES:
@@ -100,7 +98,6 @@ def test_query_leaves_the_graph_unchanged_when_asked_to_write(some_graph: Settin
     assert _count(some_graph) == 5
 
 
-@pytest.mark.neo4j
 def test_emptying_the_database_is_asked_for_and_audited(some_graph: Settings) -> None:
     runner = CliRunner()
     before = len(audit.entries(some_graph))
@@ -119,7 +116,6 @@ def test_emptying_the_database_is_asked_for_and_audited(some_graph: Settings) ->
     audit.verify(some_graph)
 
 
-@pytest.mark.neo4j
 def test_audit_marks_decisions_written_around_duanka_decide(some_graph: Settings) -> None:
     from duanka.casework import decide
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from helpers import ingest_source, load_into_empty
 
 from duanka import db, queries
@@ -50,7 +49,6 @@ def test_a_new_ring_gets_a_new_id_and_an_unrelated_cluster_is_untouched() -> Non
     assert ids == {"C_same": "C_ring", "C_new": "C_new"} and links == []
 
 
-@pytest.mark.neo4j
 def test_a_ring_that_gains_a_card_is_the_same_cluster_grown(settings: Settings, tmp_path: Path) -> None:
     """A day later one farmer of a planted ring opens another card and it runs in the ring's SIM box: the
     box's cluster keeps its id (a case file still finds it), and `new_or_grown` calls it grown, not new."""

@@ -218,12 +218,12 @@ def _processes_showing(secret: bytes) -> tuple[set[str], set[str]]:
     return holding, seen
 
 
-def test_a_fresh_server_gets_its_password_on_no_command_line_or_environment(tmp_path: Path) -> None:
+def test_a_fresh_server_gets_its_password_on_no_command_line_or_environment(neo4j_lib: Path, tmp_path: Path) -> None:
     """Every process's command line (and environment, where readable) is polled while a new home starts:
     the password is in none of them, yet the server takes it, quotes, backslashes and spaces included."""
     import threading
 
-    lib = Settings.from_env().local.lib
+    lib = neo4j_lib
     ports = []
     for _ in range(2):
         with socket.socket() as s:

@@ -19,7 +19,6 @@ from duanka import audit, db, queries
 from duanka.casework import decide
 from duanka.cli import app
 from duanka.errors import DuankaError
-from duanka.generate import generate
 from duanka.ids import sha256_of
 from duanka.outcomes.read import outcome_of, read
 from duanka.outcomes.record import record_file
@@ -77,15 +76,6 @@ def test_a_missing_column_and_an_unknown_word_say_what_is_wanted(tmp_path: Path)
 
 
 # -- against the database ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def world(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from flows.detect import detect
-
-    source = tmp_path_factory.mktemp("outcomes")
-    generate(source, "demo", persons=1500, seed=8)
-    load_into_empty(settings, source)
-    detect(seed=1)
-    return source
 
 
 def leads(settings: Settings) -> list[dict]:
@@ -111,7 +101,7 @@ def decisions(settings: Settings) -> int:
 
 
 def test_a_csv_is_recorded_unmatched_rows_listed_audited_once_and_a_rerun_records_nothing(
-    settings: Settings, world: Path, tmp_path: Path
+    settings: Settings, detected_world: Path, tmp_path: Path
 ) -> None:
     a, b, c = undecided(settings)[:3]
     person = next(r for r in undecided(settings, ("person",)))
@@ -173,7 +163,9 @@ def test_a_csv_is_recorded_unmatched_rows_listed_audited_once_and_a_rerun_record
     assert shown.exit_code == 0 and "UNAUDITED" not in shown.output, "a file's decisions are audited by its entry"
 
 
-def test_the_command_takes_a_workbook_and_reports_the_counts(settings: Settings, world: Path, tmp_path: Path) -> None:
+def test_the_command_takes_a_workbook_and_reports_the_counts(
+    settings: Settings, detected_world: Path, tmp_path: Path
+) -> None:
     a, b = undecided(settings, ("sim", "account"))[:2]
     book = Workbook()
     sheet = book.active
@@ -214,7 +206,7 @@ def _written(settings: Settings, keys: list[str]) -> list[dict]:
 
 
 def test_decisions_from_a_file_are_written_and_act_as_single_decisions_do(
-    settings: Settings, world: Path, tmp_path: Path
+    settings: Settings, detected_world: Path, tmp_path: Path
 ) -> None:
     from flows.detect import detect
 
@@ -245,7 +237,7 @@ def test_decisions_from_a_file_are_written_and_act_as_single_decisions_do(
 
 
 def test_train_reads_the_decisions_a_file_recorded(
-    settings: Settings, world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, detected_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from duanka.detect import learn
     from duanka.detect.train import train
@@ -273,14 +265,16 @@ def test_train_reads_the_decisions_a_file_recorded(
     assert saved[f"sim:{reported}"] == "0", "dismissed outweighs the report that named it"
 
 
-def test_evaluate_takes_a_lone_truth_csv_or_an_outcomes_file(settings: Settings, world: Path, tmp_path: Path) -> None:
+def test_evaluate_takes_a_lone_truth_csv_or_an_outcomes_file(
+    settings: Settings, detected_world: Path, tmp_path: Path
+) -> None:
     only = tmp_path / "only"
     only.mkdir()
-    shutil.copy(world / "truth.csv", only / "truth.csv")
+    shutil.copy(detected_world / "truth.csv", only / "truth.csv")
     result = CliRunner().invoke(app, ["evaluate", "--truth", str(only / "truth.csv")])
     assert result.exit_code == 0, result.output
     assert "hn_fp@500: no hard_negatives.csv" in " ".join(result.output.split())
-    truth = pd.read_csv(world / "truth.csv", dtype=str)
+    truth = pd.read_csv(detected_world / "truth.csv", dtype=str)
     members = truth[truth["role"] != "benign"].head(30)
     outcomes = pd.DataFrame(
         {"实体": members["entity_type"] + ":" + members["entity_id"], "结论": "确认", "认定人": "王"}
@@ -292,12 +286,14 @@ def test_evaluate_takes_a_lone_truth_csv_or_an_outcomes_file(settings: Settings,
     assert "role_accuracy: an outcomes file says confirmed or dismissed" in text and "lower bound" in text
 
 
-def test_a_replay_runs_on_an_extract_with_only_truth_beside_it(settings: Settings, world: Path, tmp_path: Path) -> None:
+def test_a_replay_runs_on_an_extract_with_only_truth_beside_it(
+    settings: Settings, detected_world: Path, tmp_path: Path
+) -> None:
     """Last in this file: a replay empties the database."""
     from flows.replay import replay
 
     extract = tmp_path / "extract"
-    shutil.copytree(world, extract)
+    shutil.copytree(detected_world, extract)
     for name in ("hard_negatives.csv", "scenario.json", "transfers.csv"):  # a bank sent no transfers either
         (extract / name).unlink()
     truth = pd.read_csv(extract / "truth.csv", dtype=str, keep_default_na=False).drop(columns=["ring_id"])
@@ -310,7 +306,6 @@ def test_a_replay_runs_on_an_extract_with_only_truth_beside_it(settings: Setting
 FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_a_case_teams_foreign_workbook_and_its_csv_twin_record_as_its_authors_expect(empty_db: Settings) -> None:
     """outcomes-zh/ was written from the leads contract alone, against operator-only/: 27 rows match, 3 cannot,

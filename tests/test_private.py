@@ -42,7 +42,6 @@ def open_to_others(*roots: Path) -> list[str]:
     return found
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_everything_a_run_writes_is_private_to_its_owner(
     empty_db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, login_umask: None
@@ -129,7 +128,6 @@ def test_cluster_ids_are_keyed_per_installation_and_stable_on_one(
     assert list(other["cluster_id"].isna()) == [False, False, False, True]
 
 
-@pytest.mark.neo4j
 @pytest.mark.slow
 def test_two_installations_write_different_ids_for_the_same_clusters(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

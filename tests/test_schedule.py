@@ -16,7 +16,6 @@ from duanka import prefect_server
 from duanka.generate import generate
 from duanka.settings import Settings
 
-pytestmark = pytest.mark.neo4j
 DUANKA = str(Path(sys.executable).with_name("duanka"))
 PORT = os.environ.get("DUANKA_TEST_PREFECT_PORT", "14200")  # apart from a local server on 4200
 TRIGGER = """
@@ -37,7 +36,7 @@ print(run.state.type.value)
 
 
 @pytest.fixture(scope="module")
-def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def prefect_env(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("prefect-home")
     env = dict(os.environ, PREFECT_HOME=str(home), DUANKA_PREFECT_PORT=PORT, PREFECT_RUNNER_POLL_FREQUENCY="1")
     env.pop("PREFECT_API_URL", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from duanka.detect import score
 from duanka.detect.model import DAY, Curve
@@ -83,6 +84,7 @@ def test_noisy_or_and_logistic_stay_in_unit_interval() -> None:
     assert score.noisy_or(np.array([0.5]), np.array([0.5]))[0] == 0.75
 
 
+@pytest.mark.slow
 def test_every_signal_computes_on_any_subset_of_facts() -> None:
     """A partial extract leaves whole fact tables empty (an operator has no transfers, a bank no sightings):
     every combination scores without error, and an absent table's evidence never appears in a reason."""

@@ -187,7 +187,6 @@ def test_a_token_is_masked_first_4_and_last_4_whatever_entity_it_names() -> None
             assert value[4:-4] not in shown
 
 
-@pytest.mark.neo4j
 def test_the_pseudonymised_world_gives_the_plain_world_s_leads_in_the_same_order(
     settings: Settings, tmp_path: Path
 ) -> None:
