@@ -305,3 +305,13 @@ def test_new_or_grown_sees_every_cluster_new_then_nothing_after_an_identical_run
     assert len(changes) == len(clusters) and {c["change"] for c in changes} == {"new"}
     detect(seed=2)
     assert query(settings, "new_or_grown") == []
+
+
+def test_the_report_shows_amounts_in_whole_yuan_and_scores_as_written() -> None:
+    from duanka.export.report import _table
+
+    html_table = _table(
+        pd.DataFrame({"amount": [12710.0, 2838.0], "score": [0.99, 0.5]}), {"amount": "a", "score": "s"}
+    )
+    assert "12,710" in html_table and "2,838" in html_table and "e+" not in html_table
+    assert ">0.99<" in html_table and ">0.5<" in html_table

@@ -67,6 +67,11 @@ class ClusterGraphs:
         return g
 
 
+def _figure(value: float) -> str:
+    """Amounts in whole yuan with separators (12,710, never 1.271e+04); scores and small figures to 4 digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
     head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
     body = []
@@ -77,7 +82,7 @@ def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
             text = (
                 ""
                 if value is None or (isinstance(value, float) and pd.isna(value))
-                else (f"{value:,.4g}" if isinstance(value, float) else str(value))
+                else (_figure(value) if isinstance(value, float) else str(value))
             )
             cells.append(f"<td class=num>{html.escape(text)}</td>" if number else f"<td>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
