@@ -222,16 +222,33 @@ def generate_cmd(
         help="hex64 | hex32 | base64: share it as a source would under the personal-information law, every "
         "number, card, device and person id a salted-hash token (the same in every file and in truth.csv).",
     ),
+    view: str | None = typer.Option(
+        None,
+        help="calls | projection: only the call graph, as operators share it — who called whom with no times, "
+        "durations or counts, or its symmetric projection (two numbers linked when both contacted a common "
+        "number, every pair both ways, count 1); numbers without holders.",
+    ),
 ) -> None:
     """Write a synthetic extract with planted supply chains and its ground truth."""
+    import tempfile
+
     from duanka.generate import generate
-    from duanka.generate.views import SCHEMES
+    from duanka.generate.views import SCHEMES, calls_view
     from duanka.generate.views import pseudonymise as pseudonymised
 
     if pseudonymise is not None and pseudonymise not in SCHEMES:
         raise DuankaError(f"--pseudonymise is one of {', '.join(SCHEMES)}, not {pseudonymise!r}.")
+    if view not in (None, "calls", "projection"):
+        raise DuankaError(f"--view is calls or projection, not {view!r}.")
     try:
-        summary = generate(out, profile, persons, seed, difficulty, dirty_rows, fmt, ports=ports)
+        if view is None:
+            summary = generate(out, profile, persons, seed, difficulty, dirty_rows, fmt, ports=ports)
+        else:
+            with tempfile.TemporaryDirectory() as whole:
+                summary = generate(Path(whole), profile, persons, seed, difficulty, dirty_rows, "csv", ports=ports)
+                calls_view(Path(whole), out, projection=view == "projection")
+                tables = [out / f"{t}.csv" for t in ("persons", "sims", "calls")]
+                summary["rows"] = {f.stem: sum(1 for _ in f.open(encoding="utf-8")) - 1 for f in tables}
     except ValueError as exc:
         raise DuankaError(str(exc)) from exc
     if pseudonymise is not None:

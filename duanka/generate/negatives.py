@@ -7,7 +7,7 @@ import pandas as pd
 
 from duanka.generate.alloc import REGIONS
 from duanka.generate.clock import DAY, HOUR, NOW, RECENT, START
-from duanka.generate.population import Population, add_sims, brief_calls, new_people, seen
+from duanka.generate.population import Population, add_sims, brief_calls, call_back, new_people, seen
 from duanka.generate.world import World, person_ids
 
 
@@ -23,6 +23,11 @@ def build(world: World, pop: Population) -> None:
         _call_centres(world, pop)
         _sms_gateways(world, pop)
         _heavy_card_holders(world, pop)
+        # The call graph's look-alikes (duanka/detect/shape.py): what a numbers-only extract confuses with a ring.
+        _courier_firms(world, pop)
+        _hotlines(world, pop)
+        _dense_groups(world, pop)
+        _card_testing_shops(world, pop)
 
 
 def _devices(world: World, n: int, kind: str, model: str) -> np.ndarray:
@@ -150,6 +155,7 @@ def _call_centres(world: World, pop: Population) -> None:
         prospects = pop.first_sim[rng.integers(0, pop.n, max(1, len(caller) // 2))]
         first = NOW - rng.integers(DAY, 120 * DAY, len(caller))
         brief_calls(world, caller, prospects, first, rng.integers(1, 3, len(caller)), (20, 120), 2 * DAY)
+        call_back(world, (0.25, 0.5))  # customers return a missed sales call
         world.negative("sim", pop.first_sim[staff].astype(str), "call_centre")
 
 
@@ -192,3 +198,76 @@ def _heavy_card_holders(world: World, pop: Population) -> None:
     )
     seen(world, numbers, pop.phone[owner], opened + HOUR, NOW - rng.integers(0, 30 * DAY, len(owner)))
     world.negative("person", person_ids(holders), "heavy_card_holder")
+
+
+def _courier_firms(world: World, pop: Population) -> None:
+    """Couriers of one firm, each working a district: neighbours who know each other, a fifth call back."""
+    rng = world.rng
+    for _ in range(max(1, pop.n // 20_000)):
+        couriers = rng.choice(pop.n, int(rng.integers(5, 15)), replace=False)
+        for courier in couriers:
+            start = int(rng.integers(0, max(1, pop.n - 400)))
+            district = pop.first_sim[start : start + 400]  # households are neighbours by index
+            k = int(rng.integers(60, 160))
+            first = NOW - rng.integers(DAY, 60 * DAY, k)
+            caller = np.full(k, pop.first_sim[courier])
+            brief_calls(world, caller, district, first, rng.integers(1, 3, k), (10, 60), DAY)
+            call_back(world, (0.1, 0.3))
+        world.negative("sim", pop.first_sim[couriers].astype(str), "courier")
+
+
+def _hotlines(world: World, pop: Population) -> None:
+    """A business's mobile hotline: hundreds of unrelated customers call it; it calls a few of them back."""
+    rng = world.rng
+    for _ in range(max(1, pop.n // 10_000)):
+        line = int(rng.integers(0, pop.n))
+        k = int(rng.integers(200, 600))
+        customers = pop.first_sim[rng.integers(0, pop.n, k)]
+        first = NOW - rng.integers(DAY, 120 * DAY, k)
+        brief_calls(world, customers, np.array([pop.first_sim[line]]), first, rng.integers(1, 3, k), (30, 300), DAY)
+        world.negative("sim", [str(pop.first_sim[line])], "hotline")
+
+
+def _dense_groups(world: World, pop: Population) -> None:
+    """A company team or an extended family whose members all call each other: truly dense, and returned."""
+    rng = world.rng
+    for _ in range(max(1, pop.n // 10_000)):
+        members = pop.first_sim[rng.choice(pop.n, int(rng.integers(15, 60)), replace=False)]
+        a, b = np.meshgrid(members, members)
+        keep = (a != b) & (rng.random(a.shape) < 0.85)
+        k = int(keep.sum())
+        first = NOW - rng.integers(30 * DAY, 90 * DAY, k)
+        world.add(
+            "calls",
+            caller_msisdn=a[keep].astype(str),
+            callee_msisdn=b[keep].astype(str),
+            kind="voice",
+            count=rng.integers(1, 20, k),
+            total_duration_s=rng.integers(30, 600, k),
+            first_ts=first,
+            last_ts=first + rng.integers(DAY, 29 * DAY, k),
+        )
+        world.negative("sim", members.astype(str), "dense_group")
+
+
+def _card_testing_shops(world: World, pop: Population) -> None:
+    """A phone shop's number calls each customer's new card once to test it: many callees, none calls back,
+    none knows another — a ring's shape, but alone: no other number works the same list."""
+    rng = world.rng
+    for _ in range(max(1, pop.n // 10_000)):
+        shop = int(rng.integers(0, pop.n))
+        k = int(rng.integers(40, 120))
+        opened = NOW - rng.integers(DAY, 180 * DAY, k)
+        cards = world.alloc.msisdns(k, virtual_share=0.1)
+        add_sims(world, cards, person_ids(rng.choice(pop.n, k)), opened, pop.sim_outlets[rng.integers(0, 5, k)])
+        world.add(
+            "calls",
+            caller_msisdn=str(pop.first_sim[shop]),
+            callee_msisdn=cards.astype(str),
+            kind="voice",
+            count=1,
+            total_duration_s=rng.integers(5, 30, k),
+            first_ts=opened + 600,
+            last_ts=opened + 600,
+        )
+        world.negative("sim", [str(pop.first_sim[shop])], "card_testing_shop")

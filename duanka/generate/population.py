@@ -290,6 +290,26 @@ def brief_calls(
     )
 
 
+def call_back(world: World, share: tuple[float, float]) -> None:
+    """Some callees of the calls queued last call their callers back (a share drawn from `share`): customers
+    returning a missed call, recipients asking after a parcel, a curious victim."""
+    rng = world.rng
+    calls = world.parts["calls"][-1]
+    back = rng.random(len(calls)) < rng.uniform(*share)
+    n = int(back.sum())
+    first = calls["last_ts"].to_numpy()[back] + rng.integers(600, 2 * DAY, n)
+    world.add(
+        "calls",
+        caller_msisdn=calls["callee_msisdn"].to_numpy()[back],
+        callee_msisdn=calls["caller_msisdn"].to_numpy()[back],
+        kind="voice",
+        count=1,
+        total_duration_s=rng.integers(20, 200, n),
+        first_ts=first,
+        last_ts=first,
+    )
+
+
 def transfers(world: World, src: np.ndarray, dst: np.ndarray, amount: np.ndarray, when: np.ndarray) -> None:
     """Queue transfers, each with a fresh id."""
     ids = world.serials("T", len(src))

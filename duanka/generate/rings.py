@@ -16,7 +16,15 @@ from __future__ import annotations
 import numpy as np
 
 from duanka.generate.clock import DAY, HOUR, NOW, RECENT, START
-from duanka.generate.population import Population, add_sims, brief_calls, new_people, seen, transfers
+from duanka.generate.population import (
+    Population,
+    add_sims,
+    brief_calls,
+    call_back,
+    new_people,
+    seen,
+    transfers,
+)
 from duanka.generate.world import World
 
 FRAUD_TYPES = np.array(
@@ -153,6 +161,25 @@ def _ring(world: World, pop: Population, ring: str, reported: bool) -> None:
     count = rng.integers(1, 4, len(caller))
     targets = pop.first_sim[rng.integers(0, pop.n, max(1, len(caller) * 2 // (3 if world.adversarial else 4)))]
     brief_calls(world, msisdn[sold][caller], targets, c_first, count, (8, 60), 2 * DAY)
+    if hard:  # a few curious targets return the missed call
+        call_back(world, (0.01, 0.05))
+    if world.adversarial:  # 养卡: cards kept looking lived-in, a few contacts who call back, some more targets too
+        call_back(world, (0.03, 0.12))
+        k = rng.integers(3, 10, len(sold))
+        own = np.repeat(msisdn[sold], k)
+        friends = pop.first_sim[rng.integers(0, pop.n, len(own))]
+        start = np.repeat(first, k)
+        for a, b in ((own, friends), (friends, own)):
+            world.add(
+                "calls",
+                caller_msisdn=a.astype(str),
+                callee_msisdn=b.astype(str),
+                kind="voice",
+                count=rng.integers(1, 6, len(own)),
+                total_duration_s=rng.integers(60, 900, len(own)),
+                first_ts=start,
+                last_ts=start + rng.integers(DAY, 20 * DAY, len(own)),
+            )
 
     # 卡农's bank cards, opened in the same burst and bound to a sold card.
     m = rng.integers(2, 6, n_farm)

@@ -50,6 +50,42 @@ def operator_view(world: Path, out: Path, holders: bool = True) -> Path:
     return out
 
 
+CROWD = 200  # a number this many numbers contacted (a hotline) links them all in a projection: left out, as sources do
+
+
+def calls_view(world: Path, out: Path, projection: bool = False, crowd: int = CROWD) -> Path:
+    """The call graph of `world` alone, in the shapes operators share it: `sims.csv` with the number only,
+    `persons.csv` a header, and `calls.csv` with `caller_msisdn,callee_msisdn` only (who called whom, no
+    times, durations, counts or kinds) — or, with `projection`, the symmetric projection: two of the
+    operator's numbers linked when both contacted a common number (one contacted by fewer than `crowd`),
+    every pair in both directions with count 1."""
+    _fresh(out, world)
+    sims = pd.read_csv(world / "sims.csv", dtype=str, keep_default_na=False, usecols=["msisdn"])
+    calls = pd.read_csv(
+        world / "calls.csv", dtype=str, keep_default_na=False, usecols=["caller_msisdn", "callee_msisdn"]
+    )
+    calls = calls[calls["caller_msisdn"] != calls["callee_msisdn"]].drop_duplicates()
+    if projection:
+        own = calls[calls["caller_msisdn"].isin(set(sims["msisdn"]))]
+        common = own.groupby("callee_msisdn")["caller_msisdn"].transform("size")
+        own = own[common < crowd]
+        both = own.merge(own, on="callee_msisdn")
+        both = both[both["caller_msisdn_x"] != both["caller_msisdn_y"]]
+        calls = pd.DataFrame({"caller_msisdn": both["caller_msisdn_x"], "callee_msisdn": both["caller_msisdn_y"]})
+        calls = calls.drop_duplicates()  # both orders of every pair are there: (a, b) and (b, a) share a callee
+        calls = calls.assign(count=1)
+    pd.DataFrame(columns=_columns("persons")).to_csv(out / "persons.csv", index=False)
+    sims.to_csv(out / "sims.csv", index=False)
+    calls.to_csv(out / "calls.csv", index=False)
+    return out
+
+
+def _columns(table: str) -> list[str]:
+    from duanka.ingest.contract import SPECS
+
+    return [c.name for c in SPECS[table].columns]
+
+
 # The time each dated row happened; rows of the other tables (persons, devices, outlets) are reference data.
 WHEN: dict[str, str] = {
     "sims": "activated_at",
