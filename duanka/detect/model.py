@@ -31,6 +31,11 @@ SHARED_TARGETS = 2  # two numbers that both called this many of the same numbers
 LIFT = 5  # ...and five times as many as two independent callers of their reach would share by chance
 FRESH = 180 * DAY  # a number that starts calling this soon after activation is a new number
 CROWD = 50  # a number this many busy callers called is a hotline or a shop, not a target
+ANSWERING = 5  # callees seen calling anyone: fewer, and whether they call back says nothing
+BLOCK_LIFT = 1.25  # a peeled block this many times denser than the graph it came from (shape.py)
+BLOCK_CALLERS = 4  # ...with at least this many numbers calling in it: a ring works one list
+BLOCK_SHARE = 0.25  # ...and this share of a number's own (weighted) calls landing in it: a chance overlap is not a list
+LIST_FROM = 0.8  # a block's caller whose callees are this much strangers works a list (its callees: the list)
 
 QUOTE_FROM = 0.3  # a reason cites a count once its term reaches this: strong enough to be worth a sentence
 
@@ -65,7 +70,7 @@ class Model:
     """Hand-set rules, version 1; each field's note is the rationale shown in docs/detection.md."""
 
     version: str = _declared(
-        "rules-3", "changes with any number below or any rule that reads them", "Run.model_version, manifest"
+        "rules-4", "changes with any number below or any rule that reads them", "Run.model_version, manifest"
     )
 
     # card_farmer 卡农
@@ -162,6 +167,13 @@ class Model:
         Curve(12, 3), "many distinct numbers called; a busy person calls a dozen regularly", "fraud_sim"
     )
     cold_call_seconds: float = _declared(90, "cold calls are short on average; business calls are long", "fraud_sim")
+    strangers: bool = _declared(
+        True,
+        f"no durations, but callbacks visible (a directed call graph, {ANSWERING}+ callees who call anyone): calls "
+        "are taken as cold by the share of callees who never call back and do not know each other, in place of the "
+        "half-way guess; a courier's recipients live in one district, a call centre's customers call back",
+        "fraud_sim",
+    )
     unknown_seconds: float = _declared(
         0.5,
         "absent is not zero: with no call durations in the extract, calls are taken half-way between short and long "
@@ -186,6 +198,24 @@ class Model:
         "fraud_sim",
     )
     shared_weight: float = _declared(0.8, "one target list shared with other numbers, never called back", "fraud_sim")
+    block_weight: float = _declared(
+        0.7,
+        f"calling in a dense block (greedy peeling, links to busy numbers down-weighted; {BLOCK_LIFT}× the density "
+        f"of the rest, {BLOCK_CALLERS}+ callers, {BLOCK_SHARE:.0%}+ of the number's calls in it), taken as far as its callees are strangers: a ring's numbers "
+        "share one bought list; a company's staff and a call centre's customers call back. Not read in a symmetric "
+        "projection: there a company, a family or a hotline's callers are as dense and nothing tells them apart",
+        "fraud_sim",
+    )
+    on_list: Curve = _declared(
+        Curve(1.5, 0.4),
+        f"callees on a list that numbers working it called too (a dense block's callers whose callees are "
+        f"{LIST_FROM:.0%} strangers), none calling back: a ring's quiet cards make a call or two, off the ring's list; "
+        "a target's friend calls the target among friends of its own, who call back",
+        "fraud_sim",
+    )
+    list_weight: float = _declared(
+        0.6, "a few calls, all to one ring's list and never returned: weaker than working the list itself", "fraud_sim"
+    )
     farm_weight: float = _declared(0.9, "ran in a SIM box with other holders' cards", "fraud_sim")
     cold_calls_weight: float = _declared(0.6, "many short calls to strangers", "fraud_sim")
     reported_sim_weight: float = _declared(0.4, "named in a victim report", "fraud_sim")

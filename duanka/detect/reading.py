@@ -15,7 +15,6 @@ import pandas as pd
 
 from duanka import db, queries
 from duanka.detect import evidence, signals
-from duanka.detect.model import MODEL
 from duanka.detect.projection import Projection, projection_of
 from duanka.settings import Settings
 
@@ -82,7 +81,7 @@ FACT_QUERIES: dict[str, FactQuery] = {
         FactQuery("used", "detect/facts_used_from", {}, "accounts", "account", ("account",)),
         # a page: the transfers its accounts paid; a shard's: those either end of which is its own
         FactQuery("transfers", "detect/facts_transfers", {}, "accounts", "account", ("src", "dst")),
-        FactQuery("targets", "detect/facts_targets", {"min_callees": MODEL.callees.quoted_from}),  # always whole
+        FactQuery("targets", "detect/facts_targets", {"min_callees": 1}),  # the whole call graph, always whole
         FactQuery("decisions", "detect/facts_decisions"),
     )
 }

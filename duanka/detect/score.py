@@ -13,7 +13,21 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
-from duanka.detect.model import BURST_WINDOW, DAY, FARM_SIMS, FRESH, MODEL, QUOTE_FROM, SHARED_TARGETS, Model
+from duanka.detect import shape
+from duanka.detect.model import (
+    ANSWERING,
+    BLOCK_CALLERS,
+    BLOCK_LIFT,
+    BLOCK_SHARE,
+    BURST_WINDOW,
+    DAY,
+    FARM_SIMS,
+    FRESH,
+    MODEL,
+    QUOTE_FROM,
+    SHARED_TARGETS,
+    Model,
+)
 
 WINDOW = BURST_WINDOW // DAY
 
@@ -283,28 +297,62 @@ def accounts(a: pd.DataFrame, m: Model = MODEL, explain: bool = True) -> pd.Data
     return _attach(out, reasons)
 
 
+# The call graph's shape as signals without it carry it: nothing seen (callbacks unknown, no block, no list).
+NO_SHAPE: dict[str, float] = {
+    "answering": 0,
+    "called_back": np.nan,
+    "callee_links": np.nan,
+    "block_callers": 0,
+    "block_callees": 0,
+    "block_lift": 0.0,
+    "block_share": 0.0,
+    "listed": 0,
+    "listed_back": 0,
+}
+
+
 def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
     """fraud_sim: ran in a box, cold-called many numbers briefly, shared its targets with other numbers
     that nobody calls back (a ring's bought list), or named by a victim."""
+    s = s.assign(**{c: v for c, v in NO_SHAPE.items() if c not in s})  # signals built without the call graph
     farm = (s["farm_holders"] > 0).astype(float)
     # Short calls: 1 or 0 where durations arrived; half-way where none did (absent is not zero: never "0 s").
     timed = s["avg_call_s"].notna()
-    cold = (s["voice_calls"] > 0) * np.where(timed, s["avg_call_s"] < m.cold_call_seconds, m.unknown_seconds)
+    # No durations but callbacks visible (a directed call graph): strangers who never call back stand in.
+    seen = ~timed & m.strangers & (s["answering"] >= ANSWERING) & s["called_back"].notna()
+    unknown = np.where(seen, shape.strangers(s.rename(columns={"callees": "out_degree"})), m.unknown_seconds)
+    cold = (s["voice_calls"] > 0) * np.where(timed, s["avg_call_s"] < m.cold_call_seconds, unknown)
+    # A dense block of callers working one list (shape.py), read only where durations are absent and callbacks
+    # seen: in a projection a company, a family or a hotline's callers are as dense, and nothing tells them apart.
+    block = seen & (s["block_lift"] >= BLOCK_LIFT) & (s["block_callers"] >= BLOCK_CALLERS)
+    block &= s["block_share"] >= BLOCK_SHARE
     fresh = np.where(s["age_at_calls"] >= FRESH, m.aged_floor, 1.0)  # unknown age: no discount
     shared = m.shared_targets(s["co_callers"]) * cold * (1 - m.called_back(s["callers_in"])) * fresh
+    # A few calls, all to numbers a list's workers called, never returned (directed, no durations).
+    quiet = m.on_list(s["listed"]) * share(s["listed"], s["callees"]) * (1 - share(s["listed_back"], s["listed"]))
+    quiet = quiet * (~timed & s["called_back"].notna())
     fraud = noisy_or(
+        m.list_weight * quiet,
         m.farm_weight * farm,
         m.cold_calls_weight * m.callees(s["callees"]) * cold,
         m.shared_weight * shared,
+        m.block_weight * block * unknown,
         m.reported_sim_weight * s["reported"].astype(float),
     )
     out = pd.DataFrame({"role": "fraud_sim", "score": fraud, "entity_type": "sim"}, index=s.index)
     listed = shared >= QUOTE_FROM
+    blocked = block & (m.block_weight * unknown >= QUOTE_FROM)
+    listed_few = m.list_weight * quiet >= QUOTE_FROM
     out["kinds"] = kinds(
-        s["farm_holders"] > 0, (s["callees"] >= m.callees.quoted_from) & (cold > 0), listed, s["reported"]
+        s["farm_holders"] > 0,
+        (s["callees"] >= m.callees.quoted_from) & (cold > 0),
+        listed | blocked | listed_few,
+        s["reported"],
     )
     reasons = []
-    for r, on_list, short in zip(s.itertuples(), listed, cold > 0, strict=True):
+    for r, on_list, short, in_block, stranger, few in zip(
+        s.itertuples(), listed, cold > 0, blocked, seen, listed_few, strict=True
+    ):
         why = Reasons()
         if r.farm_holders > 0 and r.farm_holders_unknown:
             why.add(
@@ -326,6 +374,13 @@ def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
                 f"called {r.callees} numbers, {r.avg_call_s:.0f} s per call on average",
                 f"呼叫{r.callees}个号码，平均每次{r.avg_call_s:.0f}秒",
             )
+        elif r.callees >= m.callees.quoted_from and short and stranger:  # durations absent: callbacks seen
+            why.add(
+                f"called {r.callees} distinct numbers; of the {r.answering} who call anyone, {r.called_back:.0f} "
+                f"called back, {r.callee_links:.0f} links among them (call durations not in the extract)",
+                f"呼叫{r.callees}个不同号码，其中有呼出记录的{r.answering}个中仅{r.called_back:.0f}个回拨、"
+                f"彼此间联系{r.callee_links:.0f}条（无通话时长数据）",
+            )
         elif r.callees >= m.callees.quoted_from and short:  # durations absent: the count of numbers alone
             why.add(
                 f"called {r.callees} distinct numbers (call durations not in the extract)",
@@ -336,6 +391,18 @@ def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
                 f"shares its targets with {r.co_callers} other numbers (each called {SHARED_TARGETS}+ of the same "
                 f"numbers); {r.callers_in} numbers ever called it",
                 f"与{r.co_callers}个号码呼叫同一批对象（各自至少{SHARED_TARGETS}个相同被叫），仅{r.callers_in}个号码曾回拨",
+            )
+        if in_block:
+            why.add(
+                f"one of {r.block_callers} numbers calling in a block of {r.block_callees} numbers "
+                f"{r.block_lift:.1f}× as dense as the rest of the call graph ({r.block_share:.0%} of its calls)",
+                f"与{r.block_callers}个号码同属一个密集呼叫块（涉及{r.block_callees}个号码，密度为其余通话图的{r.block_lift:.1f}倍，占其呼叫的{r.block_share:.0%}）",
+            )
+        if few:
+            why.add(
+                f"{r.listed} of the {r.callees} numbers it called are on a list that numbers in a dense block work "
+                f"too; {r.listed_back} of them called back",
+                f"所呼叫的{r.callees}个号码中{r.listed}个同为密集呼叫块号码的呼叫对象，其中{r.listed_back}个回拨",
             )
         if r.reported:
             why.add(*REPORTED)

@@ -13,7 +13,12 @@ import numpy as np
 import pandas as pd
 from pandas.api.typing import SeriesGroupBy
 
+from duanka.detect import shape
 from duanka.detect.model import (
+    ANSWERING,
+    BLOCK_CALLERS,
+    BLOCK_LIFT,
+    BLOCK_SHARE,
     BRIEF,
     BURST_WINDOW,
     CONTROL,
@@ -23,6 +28,8 @@ from duanka.detect.model import (
     FARM_SIMS,
     FORWARD_WITHIN,
     LIFT,
+    LIST_FROM,
+    MODEL,
     SHARED_TARGETS,
     TURN_HOLDERS,
 )
@@ -88,7 +95,7 @@ class Facts:
     accounts: pd.DataFrame = field(default_factory=lambda: typed("accounts"))
     used: pd.DataFrame = field(default_factory=lambda: typed("used"))
     transfers: pd.DataFrame = field(default_factory=lambda: typed("transfers"))
-    targets: pd.DataFrame = field(default_factory=lambda: typed("targets"))  # busy callers' callees
+    targets: pd.DataFrame = field(default_factory=lambda: typed("targets"))  # every call pair: the call graph
     decisions: pd.DataFrame = field(default_factory=lambda: typed("decisions"))  # investigators' latest
     evidence: dict[str, int] = field(default_factory=dict)  # relationships of each evidence kind the graph held
 
@@ -336,6 +343,8 @@ def co_callers(targets: pd.DataFrame) -> pd.Series:
     couriers meet the same people by chance in a small town). A number CROWD or more busy numbers called (a
     hotline, a shop) says nothing about who works together.
     """
+    busy = targets.groupby("caller")["callee"].transform("size") >= MODEL.callees.quoted_from
+    targets = targets[busy]
     per_callee = targets.groupby("callee")["caller"].transform("size")
     rows = targets[(per_callee > 1) & (per_callee < CROWD)]
     both = rows.merge(rows, on="callee", suffixes=("", "_other"))
@@ -349,6 +358,9 @@ def co_callers(targets: pd.DataFrame) -> pd.Series:
     )
     beyond = (shared["shared"] >= SHARED_TARGETS) & (shared["shared"] >= LIFT * chance)
     return shared[beyond.to_numpy()].groupby("caller").size()
+
+
+SHAPE = ("answering", "called_back", "callee_links", "block_callers", "block_callees", "block_lift", "block_share")
 
 
 def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
@@ -372,6 +384,13 @@ def sim_signals(f: Facts, devices: pd.DataFrame) -> pd.DataFrame:
     out["age_at_calls"] = sims["first_call"] - sims["activated"]  # unknown when either date is
     out["callers_in"] = sims["callers_in"].fillna(0).astype(int)
     out["co_callers"] = co_callers(f.targets).reindex(out.index).fillna(0).astype(int)
+    graph = shape.call_shape(f.targets)
+    out = out.join(graph[list(SHAPE)], how="left")
+    workers = shape.list_workers(graph, ANSWERING, BLOCK_LIFT, BLOCK_CALLERS, BLOCK_SHARE, LIST_FROM)
+    out = out.join(shape.on_list(f.targets, workers), how="left")
+    counts = ["block_callers", "block_callees", "listed", "listed_back"]
+    out[counts] = out[counts].fillna(0).astype(int)
+    out[["block_lift", "block_share"]] = out[["block_lift", "block_share"]].fillna(0.0)
     out["reported"] = sims["reported"].astype(bool)
     out["holder"] = sims["holder"]
     out["farm_holders"] = out["farm_holders"].fillna(0).astype(int)
