@@ -84,6 +84,19 @@ def test_calibration_maps_scores_to_the_precision_they_had(tmp_path: Path) -> No
     assert calibrate.load("test-1", tmp_path) == fitted and calibrate.load("other", tmp_path) is None
 
 
+def test_a_calibration_is_no_cliff_and_keeps_the_leads_in_order() -> None:
+    """Worlds whose leads were all right above a rule score and all wrong below (every flagged one right):
+    the map rises through the gap instead of jumping from the lower precision to the highest, and within
+    the leads a higher rule score never maps lower."""
+    raw = np.r_[np.linspace(0.0, 0.24, 900), np.linspace(0.3, 1.0, 300)]
+    right = np.r_[np.zeros(900), np.ones(300)]
+    fitted = calibrate.fit(raw, right, "test")
+    gap = fitted(np.array([0.24, 0.27, 0.3]))
+    assert gap[0] < gap[1] < gap[2] and 0.2 < gap[1] < 0.8
+    leads = fitted(np.linspace(0.3, 1.0, 50))
+    assert np.all(np.diff(leads) >= 0) and leads[0] < leads[-1] <= MODEL.most_certain
+
+
 def test_a_budget_keeps_the_best_leads_and_says_what_lies_below() -> None:
     leads = pd.DataFrame({"rank": range(1, 8), "cluster_id": ["A", "A", "B", None, "C", "C", "D"]})
     clusters = pd.DataFrame({"cluster_id": ["A", "B", "C", "D"]})

@@ -47,23 +47,26 @@ class Calibration:
 
 
 def fit(raw: np.ndarray, right: np.ndarray, fitted_on: str, version: str = MODEL.version) -> Calibration:
-    """Isotonic regression of 'planted' on the rule score; only the breakpoints are kept.
+    """Isotonic regression of 'planted' on the rule score, kept as a line through each step's centre.
 
     Each step's precision is smoothed as (right + 1) / (entities + 2), so a step of a few entities that
-    were all right does not claim certainty, and capped at `most_certain`: a suspicion is never one.
+    were all right does not claim certainty, and capped at `most_certain`: a suspicion is never one. The
+    map joins the steps' centres (their mean rule score) rather than jumping from one to the next, so it
+    rises wherever the rule score does: within a lead list the score still orders the leads, and a
+    border between two steps is never a cliff from 0.01 to 0.99.
     """
     from sklearn.isotonic import IsotonicRegression  # here, not at import: scikit-learn takes seconds to load
 
     x, y = np.asarray(raw, dtype=float), np.asarray(right, dtype=float)
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip").fit(x, y)
     step = iso.predict(x)
-    levels = np.unique(iso.y_thresholds_)
-    smoothed = {lv: (y[step == lv].sum() + 1) / ((step == lv).sum() + 2) for lv in levels}
-    ys = np.maximum.accumulate([smoothed.get(lv, lv) for lv in iso.y_thresholds_])
-    ys = np.minimum(ys, MODEL.most_certain)
-    xs, ys = np.r_[0.0, iso.X_thresholds_, 1.0], np.r_[0.0, ys, ys[-1]]
-    xs, keep = np.unique(xs, return_index=True)
-    return Calibration(version, tuple(np.round(xs, 5)), tuple(np.round(ys[keep], 5)), fitted_on)
+    levels = np.unique(step)
+    centres = np.array([x[step == lv].mean() for lv in levels])
+    smoothed = np.array([(y[step == lv].sum() + 1) / ((step == lv).sum() + 2) for lv in levels])
+    ys = np.minimum(np.maximum.accumulate(smoothed), MODEL.most_certain)
+    xs, ys = np.r_[0.0, centres, 1.0], np.r_[0.0, ys, ys[-1]]
+    xs, keep = np.unique(np.round(xs, 5), return_index=True)
+    return Calibration(version, tuple(xs), tuple(np.round(ys[keep], 5)), fitted_on)
 
 
 def load(version: str = MODEL.version, folder: Path = FOLDER) -> Calibration | None:
