@@ -417,4 +417,8 @@ def test_an_extract_shaped_as_real_data_is_shared_is_ranked_and_explained(
         ]
     top = ranked[:100]
     share = sum(n in fraud for n in top) / max(1, len(top))
-    print(f"{fixture}: {len(ranked)} numbers ranked; top {len(top)}: {share:.2f} fraud; {len(fraud)} fraud in truth")
+    r_precision = sum(n in fraud for n in ranked[: len(fraud)]) / max(1, len(fraud))
+    print(
+        f"{fixture}: {len(ranked)} numbers ranked; top {len(top)}: {share:.2f} fraud; {len(fraud)} fraud in truth; "
+        f"R-precision {r_precision:.2f}"
+    )
