@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from duanka.detect import score
+from duanka.detect import score, terms
 from duanka.detect.model import DAY, Curve
 from duanka.detect.signals import Facts, _bursts, _max_concurrency, account_signals, device_signals, worked_for
 
@@ -81,7 +81,7 @@ def test_noisy_or_and_logistic_stay_in_unit_interval() -> None:
     x = np.array([0, 1, 5, 100])
     curve = Curve(3, 1)
     assert ((curve(x) >= 0) & (curve(x) <= 1)).all()
-    assert score.noisy_or(np.array([0.5]), np.array([0.5]))[0] == 0.75
+    assert terms.noisy_or(np.array([0.5]), np.array([0.5]))[0] == 0.75
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from duanka.detect.score import REPORTED, Reasons, day, kinds, noisy_or
+from duanka.detect.terms import REPORTED, Reasons, day, kinds, noisy_or
 
 DAY = 86_400
 YOUNG = 365 * DAY  # an enterprise younger than this at a port's opening or a binding is young

@@ -8,8 +8,6 @@ and example ids, in English and Chinese.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import numpy as np
 import pandas as pd
 
@@ -28,62 +26,9 @@ from duanka.detect.model import (
     SHARED_TARGETS,
     Model,
 )
+from duanka.detect.terms import REPORTED, Reasons, attach, day, kinds, noisy_or, share
 
 WINDOW = BURST_WINDOW // DAY
-
-SHANGHAI = timezone(timedelta(hours=8))
-
-
-def noisy_or(*terms: np.ndarray) -> np.ndarray:
-    """1 − Π(1 − t): any one strong term carries the score; weak ones add up slowly."""
-    out = np.ones_like(np.asarray(terms[0], dtype=float))
-    for t in terms:
-        out *= 1.0 - np.clip(np.asarray(t, dtype=float), 0, 1)
-    return 1.0 - out
-
-
-def day(ts: float | int | None) -> str:
-    """An epoch second as a Beijing-time date, '?' when unknown."""
-    if ts is None or pd.isna(ts):
-        return "?"
-    return datetime.fromtimestamp(int(ts), SHANGHAI).strftime("%Y-%m-%d")
-
-
-class Reasons:
-    """Evidence sentences collected in English and Chinese side by side."""
-
-    def __init__(self) -> None:
-        self.en: list[str] = []
-        self.zh: list[str] = []
-
-    def add(self, en: str, zh: str) -> None:
-        """One piece of evidence, in both languages."""
-        self.en.append(en)
-        self.zh.append(zh)
-
-    def joined(self) -> tuple[str, str]:
-        """The evidence as one English and one Chinese sentence list."""
-        return "; ".join(self.en), "；".join(self.zh)
-
-
-REPORTED = ("named in a victim report", "被受害人报案指认")
-
-
-def _attach(out: pd.DataFrame, reasons: list[Reasons]) -> pd.DataFrame:
-    pairs = [r.joined() for r in reasons]
-    out["reasons_en"] = [en for en, _ in pairs]
-    out["reasons_zh"] = [zh for _, zh in pairs]
-    return out
-
-
-def kinds(*evidence: pd.Series) -> pd.Series:
-    """How many distinct kinds of evidence an entity has (each a yes/no per entity): corroboration counts them."""
-    return sum((e.astype(bool).astype(int) for e in evidence), start=pd.Series(0, index=evidence[0].index))
-
-
-def share(part: pd.Series, whole: pd.Series) -> np.ndarray:
-    """part / whole, 0 where there is no whole."""
-    return np.where(whole > 0, part / whole.clip(lower=1), 0.0)
 
 
 def persons(p: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
@@ -160,7 +105,7 @@ def persons(p: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
                 f"本人设备长期操作{r['controlled_holders']}名他人名下{r['controlled_accounts']}个账户",
             )
         reasons.append(why)
-    return _attach(out, reasons)
+    return attach(out, reasons)
 
 
 def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
@@ -239,7 +184,7 @@ def devices(d: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
                 f"长期操作{r.suspects_worked}名涉嫌人员名下的账户",
             )
         reasons.append(why)
-    return _attach(out, reasons)
+    return attach(out, reasons)
 
 
 def accounts(a: pd.DataFrame, m: Model = MODEL, explain: bool = True) -> pd.DataFrame:
@@ -294,7 +239,7 @@ def accounts(a: pd.DataFrame, m: Model = MODEL, explain: bool = True) -> pd.Data
         if r.reported:
             why.add(*REPORTED)
         reasons.append(why)
-    return _attach(out, reasons)
+    return attach(out, reasons)
 
 
 # The call graph's shape as signals without it carry it: nothing seen (callbacks unknown, no block, no list).
@@ -407,4 +352,4 @@ def sims(s: pd.DataFrame, m: Model = MODEL) -> pd.DataFrame:
         if r.reported:
             why.add(*REPORTED)
         reasons.append(why)
-    return _attach(out, reasons)
+    return attach(out, reasons)
