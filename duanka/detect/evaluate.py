@@ -30,6 +30,7 @@ class Truth:
     rings: dict[str, str]  # "type:id" -> ring id (each member its own ring where the source names none)
     negatives: set[str]  # "type:id" of hard negatives, or of entities a case team dismissed
     left_out: dict[str, str] = field(default_factory=dict)  # figure -> why this truth cannot give it
+    complete: bool = False  # names every member (a planted world's truth): everyone else is not one
 
     @classmethod
     def read(cls, truth_csv: Path, negatives_csv: Path | None = None, resolve: Resolver | None = None) -> Truth:
@@ -63,7 +64,7 @@ class Truth:
         if (ring_ids == "").all():
             left_out["rings_found"] = "the truth names no ring per member: each member counts as its own ring"
         rings = dict(zip(keys, ring_ids.where(ring_ids != "", keys), strict=False))
-        return cls(dict(zip(keys, truth["role"], strict=False)), rings, negatives, left_out)
+        return cls(dict(zip(keys, truth["role"], strict=False)), rings, negatives, left_out, complete=True)
 
     @classmethod
     def _outcomes(cls, path: Path, resolve: Resolver | None) -> Truth:
