@@ -192,3 +192,11 @@ def test_evaluate_folds_end_to_end(empty_db: Settings, tmp_path: Path, monkeypat
     assert (
         table.groupby("fold")["held out"].first() == len(labels) - table.groupby("fold")["trained on"].first()
     ).all()
+
+
+def test_a_truth_in_pseudonymised_tokens_names_its_numbers_by_their_tokens() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "foreign" / "pseudonymised-operator" / "truth.csv"
+    tokens = pd.read_csv(fixture, dtype=str)
+    truth = Truth.read(fixture)
+    fraud = tokens[tokens["role"] == "fraud_sim"]
+    assert {f"sim:{t}" for t in fraud["entity_id"]} <= set(truth.roles), "a token is not a number to normalise"

@@ -49,9 +49,8 @@ class Truth:
     def _planted(cls, truth_csv: Path, negatives_csv: Path) -> Truth:
         truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False, encoding=detect_encoding(truth_csv))
         truth = truth[truth["role"] != "benign"]
-        ids = truth["entity_id"].where(
-            truth["entity_type"] != "sim", normalise_msisdn(truth["entity_id"].astype("string"))
-        )
+        numbers = normalise_msisdn(truth["entity_id"].astype("string"))  # none for a pseudonymised token: kept as is
+        ids = truth["entity_id"].where(truth["entity_type"] != "sim", numbers.fillna(truth["entity_id"]))
         keys = truth["entity_type"] + ":" + ids
         left_out: dict[str, str] = {}
         negatives: set[str] = set()
