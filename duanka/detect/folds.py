@@ -130,12 +130,12 @@ def cross_validate(
 
 
 def lead_order(entities: pd.DataFrame, ranker: learn.Ranker | None, wide: pd.DataFrame | None) -> pd.Index:
-    """The order a detection run gives (run.rank), with the learned ranking blended in when one is given."""
-    from duanka.detect.run import rank  # the detection step itself, so the order measured is the one shipped
+    """The order a detection run gives (ranking.ranked_entities), with the learned ranking blended in when one is given."""
+    from duanka.detect.ranking import ranked_entities  # the detection step itself: the order measured is shipped
 
     if ranker is None:
         return entities.index
-    return rank(entities.copy(), NO_DECISIONS, DetectParams(), ranker, wide).index
+    return ranked_entities(entities.copy(), NO_DECISIONS, DetectParams(), ranker, wide).index
 
 
 COUNTS = ("trained on", "members known", "held out")
@@ -159,7 +159,10 @@ def read(settings: Settings, params: DetectParams = DetectParams()) -> tuple[Sco
     investigator's decision left out of the scoring; and those decisions, as labels may come from them."""
     from duanka import db, queries
     from duanka.detect import signals
-    from duanka.detect.run import DetectRun, communities, read_graph, score
+    from duanka.detect.job import DetectRun
+    from duanka.detect.partitions import community_of_nodes
+    from duanka.detect.ranking import rank_entities
+    from duanka.detect.reading import read_graph
 
     projection, facts = read_graph(settings)
     with db.session(settings) as sess:
@@ -168,6 +171,8 @@ def read(settings: Settings, params: DetectParams = DetectParams()) -> tuple[Sco
     decisions = facts.decisions
     blind = replace(facts, decisions=signals.typed("decisions"))
     wanted: dict[str, pd.DataFrame] = {}
-    entities, _ = score(blind, communities(settings, DetectRun(params), projection), params, features=wanted)
+    entities, _ = rank_entities(
+        blind, community_of_nodes(settings, DetectRun(params), projection), params, features=wanted
+    )
     links = (projection.keys[projection.sources], projection.keys[projection.targets])
     return Scored(entities, wanted["features"], graph_features.graph_of(calls, links)), decisions
