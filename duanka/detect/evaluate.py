@@ -30,6 +30,7 @@ class Truth:
     rings: dict[str, str]  # "type:id" -> ring id (each member its own ring where the source names none)
     negatives: set[str]  # "type:id" of hard negatives, or of entities a case team dismissed
     left_out: dict[str, str] = field(default_factory=dict)  # figure -> why this truth cannot give it
+    complete: bool = False  # names every member (a planted world's truth): everyone else is not one
 
     @classmethod
     def read(cls, truth_csv: Path, negatives_csv: Path | None = None, resolve: Resolver | None = None) -> Truth:
@@ -48,9 +49,8 @@ class Truth:
     def _planted(cls, truth_csv: Path, negatives_csv: Path) -> Truth:
         truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False, encoding=detect_encoding(truth_csv))
         truth = truth[truth["role"] != "benign"]
-        ids = truth["entity_id"].where(
-            truth["entity_type"] != "sim", normalise_msisdn(truth["entity_id"].astype("string"))
-        )
+        numbers = normalise_msisdn(truth["entity_id"].astype("string"))  # none for a pseudonymised token: kept as is
+        ids = truth["entity_id"].where(truth["entity_type"] != "sim", numbers.fillna(truth["entity_id"]))
         keys = truth["entity_type"] + ":" + ids
         left_out: dict[str, str] = {}
         negatives: set[str] = set()
@@ -63,7 +63,7 @@ class Truth:
         if (ring_ids == "").all():
             left_out["rings_found"] = "the truth names no ring per member: each member counts as its own ring"
         rings = dict(zip(keys, ring_ids.where(ring_ids != "", keys), strict=False))
-        return cls(dict(zip(keys, truth["role"], strict=False)), rings, negatives, left_out)
+        return cls(dict(zip(keys, truth["role"], strict=False)), rings, negatives, left_out, complete=True)
 
     @classmethod
     def _outcomes(cls, path: Path, resolve: Resolver | None) -> Truth:
