@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from duanka.detect.terms import REPORTED, Reasons, day, kinds, noisy_or
+from duanka.detect.terms import REPORTED, Reasons, attach, day, kinds, noisy_or
 
 DAY = 86_400
 YOUNG = 365 * DAY  # an enterprise younger than this at a port's opening or a binding is young
@@ -170,7 +170,7 @@ def score_ports(p: pd.DataFrame) -> pd.DataFrame:
         if r.reported:
             why.add(*REPORTED)
         reasons.append(why)
-    return _attach(out, reasons)
+    return attach(out, reasons)
 
 
 def score_middles(m: pd.DataFrame) -> pd.DataFrame:
@@ -202,7 +202,7 @@ def score_middles(m: pd.DataFrame) -> pd.DataFrame:
         if r.reported:
             why.add(*REPORTED)
         reasons.append(why)
-    return _attach(out, reasons)
+    return attach(out, reasons)
 
 
 def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFrame) -> pd.DataFrame:
@@ -247,7 +247,7 @@ def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFram
                 f"向新设企业转售{r.resold_young_ports}个端口",
             )
         reasons.append(why)
-    return _attach(out, reasons)
+    return attach(out, reasons)
 
 
 def fronting_persons(e: pd.DataFrame, enterprises_scored: pd.DataFrame) -> pd.DataFrame:
@@ -270,13 +270,6 @@ def fronting_persons(e: pd.DataFrame, enterprises_scored: pd.DataFrame) -> pd.Da
         f"legal person of {n} young enterprises that lease ports or middle numbers" for n in g["fronts"]
     ]
     out["reasons_zh"] = [f"担任{n}家租用端口或中间号的新设企业的法定代表人" for n in g["fronts"]]
-    return out
-
-
-def _attach(out: pd.DataFrame, reasons: list[Reasons]) -> pd.DataFrame:
-    pairs = [r.joined() for r in reasons]
-    out["reasons_en"] = [en for en, _ in pairs]
-    out["reasons_zh"] = [zh for _, zh in pairs]
     return out
 
 
