@@ -63,6 +63,18 @@ def ingest_source(source: Path, settings: Settings | None = None, **options: Any
     return ingest(str(source), force=True, mapping=str(mapping) if mapping else None, **options)
 
 
+def bulk_import_matches_bolt(source: Path, settings: Settings) -> IngestResult:
+    """`source` loaded over Bolt, then into an emptied database by bulk import: asserts both build the same
+    graph and the import found every row it expected; returns the import's result."""
+    assert ingest_source(source, settings).ok
+    over_bolt = graph_snapshot(settings)
+    empty(settings)
+    result = ingest_source(source, settings, bulk=True)
+    assert result.ok and result.expected == result.found
+    assert graph_snapshot(settings) == over_bolt
+    return result
+
+
 def load_into_empty(settings: Settings, source: Path) -> Path:
     """Empty the test database and load one extract into it, checking it reconciles."""
     empty(settings)

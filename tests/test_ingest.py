@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import empty, graph_snapshot, ingest_source
+from helpers import bulk_import_matches_bolt, empty, graph_snapshot, ingest_source
 
 from duanka import db
 from duanka.errors import DuankaError
@@ -283,12 +283,7 @@ def test_later_transfers_are_new_updated_or_conflicting_by_id(empty_db: Settings
 
 def test_bulk_import_builds_the_same_graph_as_bolt(empty_db: Settings, tmp_path: Path) -> None:
     generate(tmp_path, "demo", persons=600, seed=13, dirty_rows=0.01)
-    assert ingest_source(tmp_path, empty_db).ok
-    over_bolt = graph_snapshot(empty_db)
-    empty(empty_db)
-    result = ingest_source(tmp_path, empty_db, bulk=True)
-    assert result.ok and result.expected == result.found
-    assert graph_snapshot(empty_db) == over_bolt
+    result = bulk_import_matches_bolt(tmp_path, empty_db)
     assert not (Path(result.quarantine).parent / "import").exists()  # no copy of raw data left behind
     with pytest.raises(DuankaError, match="--bulk is for an empty database"):
         ingest_source(tmp_path, empty_db, bulk=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import empty, graph_snapshot, ingest_source
+from helpers import bulk_import_matches_bolt, ingest_source
 
 from duanka import db
 from duanka import identifiers as ids
@@ -115,9 +115,4 @@ def test_ports_and_middle_numbers_link_texts_calls_and_reports(empty_db: Setting
 
 @pytest.mark.neo4j
 def test_bulk_import_loads_ports_and_bindings_as_bolt_does(empty_db: Settings) -> None:
-    assert ingest_source(PORTS, empty_db).ok
-    over_bolt = graph_snapshot(empty_db)
-    empty(empty_db)
-    result = ingest_source(PORTS, empty_db, bulk=True)
-    assert result.ok and result.expected == result.found
-    assert graph_snapshot(empty_db) == over_bolt
+    bulk_import_matches_bolt(PORTS, empty_db)
