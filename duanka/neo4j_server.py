@@ -176,10 +176,10 @@ def _launcher_env(local: LocalServer) -> dict[str, str]:
     return env
 
 
-def _java(local: LocalServer, main: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _java(local: LocalServer, main: str, *args: str, heap: str | None = None) -> subprocess.CompletedProcess[str]:
     """A Neo4j command; it and the server it may start make their store, logs and pid file owner-only,
-    whatever the umask of the process that asked."""
-    command = [_require_java(), "-cp", f"{local.lib}/*", main, *args]
+    whatever the umask of the process that asked. `heap` caps the command's own JVM."""
+    command = [_require_java(), *([f"-Xmx{heap}"] if heap else []), "-cp", f"{local.lib}/*", main, *args]
     return subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True, umask=private.UMASK)
 
 
@@ -206,8 +206,9 @@ def set_initial_password(local: LocalServer, password: str) -> None:
 
 
 def admin(local: LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run neo4j-admin with the server's configuration (the server must be stopped for imports)."""
-    return _java(local, ADMIN, *args)
+    """Run neo4j-admin with the server's configuration (the server must be stopped for imports), its heap
+    capped at `admin_heap`."""
+    return _java(local, ADMIN, *args, heap=local.admin_heap)
 
 
 def drop_store(local: LocalServer, database: str = "neo4j") -> None:

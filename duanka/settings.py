@@ -32,6 +32,10 @@ class LocalServer:
     http_port: int = 7474
     heap: str = "4g"
     pagecache: str = "auto"  # a size, or auto: the store's size and room to grow (neo4j_server.pagecache_size)
+    # neo4j-admin's own JVM (import, dump, password): uncapped, Java takes a quarter of the machine's memory
+    admin_heap: str = "1g"
+    # neo4j-admin import's off-heap buffers: the rest of its peak (4.8 GB uncapped at `large`)
+    import_off_heap: str = "2g"
 
     @property
     def lib(self) -> Path:
@@ -94,6 +98,8 @@ class Settings:
             http_port=int(env.get("DUANKA_NEO4J_HTTP_PORT", 7474)),
             heap=env.get("DUANKA_NEO4J_HEAP", "4g"),
             pagecache=env.get("DUANKA_NEO4J_PAGECACHE", "auto"),
+            admin_heap=env.get("DUANKA_NEO4J_ADMIN_HEAP", "1g"),
+            import_off_heap=env.get("DUANKA_NEO4J_IMPORT_OFF_HEAP", "2g"),
         )
         uri = env.get("NEO4J_URI")
         connection = Connection(

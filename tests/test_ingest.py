@@ -289,6 +289,26 @@ def test_bulk_import_builds_the_same_graph_as_bolt(empty_db: Settings, tmp_path:
         ingest_source(tmp_path, empty_db, bulk=True)
 
 
+def test_the_bulk_import_runs_within_its_memory_caps(
+    empty_db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """neo4j-admin's heap is capped (uncapped, Java takes a quarter of the machine): a cap too small to start
+    the import makes it fail, cleanly, where the default cap loads the same extract."""
+    generate(tmp_path, "demo", persons=200, seed=5)
+    monkeypatch.setenv("DUANKA_NEO4J_ADMIN_HEAP", "8m")
+    with pytest.raises(DuankaError, match="neo4j-admin import failed; the database is empty again"):
+        ingest_source(tmp_path, empty_db, bulk=True)
+    assert _nodes(empty_db) == 0
+    monkeypatch.delenv("DUANKA_NEO4J_ADMIN_HEAP")
+    ingest_source(tmp_path, empty_db, bulk=True)
+    assert _nodes(empty_db) > 0
+
+
+def _nodes(settings: Settings) -> int:
+    with db.session(settings) as sess:
+        return int(db.read(sess, "MATCH (n) RETURN count(n) AS n")[0]["n"])
+
+
 def test_the_loading_path_is_chosen_and_said(
     empty_db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

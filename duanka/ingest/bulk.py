@@ -197,6 +197,7 @@ class BulkSink:
             "--ignore-empty-strings=true",
             "--multiline-fields=true",
             f"--report-file={self.folder / 'import.report'}",
+            f"--max-off-heap-memory={local.import_off_heap}",  # with admin_heap, the import's whole peak
         ]
         # A file with no rows names an ID group nothing defines (holders' cards where no card has a holder):
         # neo4j-admin refuses it, and it adds nothing.
