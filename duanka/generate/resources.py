@@ -3,11 +3,21 @@
 Each planted ring registers young shell companies fronted by its own card farmers (法人代持), leases
 SMS ports for them through a reseller and texts strangers from a port's first day; it rents middle
 numbers, binds them minutes at a time to its own cards and calls strangers through them. Victims
-report the port codes and middle numbers they saw. An adversarial ring spreads its ports across
-licensed providers that also serve honest customers, keeps each binding for hours, and fronts one
-company per farmer. Hard worlds add the look-alikes (shared/docs/domain.md): old banks, couriers and
-schools texting their own customers for years through licensed providers, and a ride-hailing
-platform binding drivers and couriers to hundreds of customers over months.
+report the port codes and middle numbers they saw. An adversarial ring ages its shells (registered
+three to fifteen months before their first lease), fronts one company per farmer, leases its ports
+through several resellers of its own and licensed providers that also serve honest customers, texts
+fewer strangers per port in smaller bursts days apart (a third of its ports following each text up
+within days, so they text each recipient as often as a shop does), and keeps each binding for hours or
+days.
+
+Hard worlds add the look-alikes (shared/docs/domain.md), each with the property that makes it a twin:
+old banks, couriers and schools texting their own customers for years; young shops and start-ups,
+registered weeks before their port, texting their own customers again and again, some whose owner
+has one other small business (so a legal person behind two enterprises, sometimes both young); old
+apps' verification-code and marketing senders texting many strangers once or twice each, steadily,
+some through a code opened weeks ago; a ride-hailing platform binding drivers to hundreds of
+customers over months; and a delivery platform whose pooled middle numbers are bound minutes at a
+time and call the customers themselves.
 """
 
 from __future__ import annotations
@@ -21,8 +31,10 @@ from duanka.generate.world import World
 from duanka.identifiers import CREDIT_ALPHABET, credit_check_char
 
 MINUTE = 60
-# Look-alikes per 10,000 persons in hard worlds.
 NOTICE_SENDERS = ("bank_notice", "courier_notice", "school_notice")
+SHOPS_PER_10K = 8  # honest young enterprises leasing a port, per 10,000 persons in hard worlds
+BULK_PER_10K = 3  # honest verification-code / marketing senders, per 10,000 persons
+SHOP_KINDS = ("个体工商户", "贸易商行", "网络科技有限公司", "餐饮店", "美容工作室")
 
 
 def build(world: World, pop: Population) -> None:
@@ -37,6 +49,9 @@ def build(world: World, pop: Population) -> None:
     if world.hard:
         _notice_senders(world, pop, providers)
         _platform(world, pop)
+        _young_shops(world, pop, providers)
+        _bulk_senders(world, pop, providers)
+        _delivery(world, pop)
 
 
 def _credit_codes(world: World, n: int) -> list[str]:
@@ -91,24 +106,43 @@ def _ring(
 ) -> None:
     rng, adversarial = world.rng, world.adversarial
     t0 = int(rng.integers(RECENT, NOW - 60 * DAY))
-    fronts = farmers[rng.permutation(len(farmers))[: min(len(farmers), 3)]]
-    per_front = 1 if adversarial else 2
-    legal = np.repeat(fronts, per_front)
-    shells = _enterprises(world, pop, len(legal), t0 - 30 * DAY, t0, "Trading", legal)
-    shell_resellers = np.array([], dtype=object)
-    if adversarial:  # licensed providers that also serve honest customers
-        agents = providers[rng.integers(0, len(providers), len(shells))]
+    order = farmers[rng.permutation(len(farmers))]
+    if adversarial:  # one aged company per farmer, resellers fronted by other farmers, licensed providers too
+        fronts = order[: min(len(order), 5)]
+        shells = _enterprises(world, pop, len(fronts), t0 - 450 * DAY, t0 - 90 * DAY, "Trading", fronts)
+        n_resellers = int(rng.integers(2, 4))
+        behind = order[len(fronts) :] if len(order) > len(fronts) else fronts
+        reseller_legal = behind[rng.integers(0, len(behind), n_resellers)]
+        shell_resellers = _enterprises(
+            world, pop, n_resellers, t0 - 300 * DAY, t0 - 60 * DAY, "Marketing", reseller_legal
+        )
+        per_shell = rng.integers(1, 3, len(shells))
+        leased = np.repeat(shells, per_shell)
+        pool = np.concatenate([shell_resellers, providers])
+        agents = pool[rng.integers(0, len(pool), len(leased))]
+        agents[: min(n_resellers, len(agents))] = shell_resellers[: len(agents)]  # every reseller of its own resells
     else:
+        fronts = order[: min(len(order), 3)]
+        shells = _enterprises(world, pop, 2 * len(fronts), t0 - 30 * DAY, t0, "Trading", np.repeat(fronts, 2))
         shell_resellers = _enterprises(world, pop, 1, t0 - 40 * DAY, t0 - 20 * DAY, "Marketing", fronts[:1])
+        leased = shells
         agents = np.repeat(shell_resellers, len(shells))
-    ports = _ports(world, len(shells))
+    ports = _ports(world, len(leased))
     opened = t0 + rng.integers(0, 10 * DAY, len(ports))
-    world.add("sms_ports", port_code=ports, enterprise_id=shells, agent_id=agents, opened_at=opened, status="active")
+    world.add("sms_ports", port_code=ports, enterprise_id=leased, agent_id=agents, opened_at=opened, status="active")
     recipients_all = pop.first_sim
     for port, when in zip(ports, opened, strict=True):
-        recipients = recipients_all[rng.choice(len(recipients_all), int(rng.integers(150, 400)), replace=False)]
+        texts_each = (1, 3)
+        if adversarial:  # smaller bursts, days apart; a third follow each text up, as a shop's notices repeat
+            n_to = int(rng.integers(40, 120))
+            bursts = int(rng.integers(2, 4))
+            texts_each = (3, 6) if rng.random() < 1 / 3 else (1, 3)
+        else:
+            n_to, bursts = int(rng.integers(150, 400)), 1
+        recipients = recipients_all[rng.choice(len(recipients_all), n_to, replace=False)]
         first = int(when) + int(rng.integers(0, DAY if not adversarial else 5 * DAY))
-        _texts(world, str(port), recipients, first, 3 * DAY, (1, 3))
+        for i, part in enumerate(np.array_split(recipients, bursts)):
+            _texts(world, str(port), part, first + i * int(rng.integers(4, 10)) * DAY, 2 * DAY, texts_each)
         reporting = recipients[rng.random(len(recipients)) < rng.uniform(0.01, 0.03)][:6]
         _reports(world, reporting.size, str(port), first + DAY + rng.integers(0, 7 * DAY, reporting.size))
 
@@ -230,3 +264,165 @@ def _platform(world: World, pop: Population) -> None:
     world.negative("sim", drivers.astype(str), "platform_driver")
     world.negative("middle_number", np.unique(bindings["middle_number"]), "platform_binding")
     world.negative("enterprise", [platform], "platform")
+
+
+def _owner_names(world: World, owners: np.ndarray) -> np.ndarray:
+    """The names of population persons (their ids), as the persons table holds them."""
+    persons = world.parts["persons"][0].set_index("person_id")["name"]
+    return persons.reindex(owners).fillna("").to_numpy(dtype=object)
+
+
+def _customer_texts(world: World, pop: Population, port: str, first: int, n: int) -> None:
+    """A shop texting its own customers: a first campaign to all, then the same customers again and again."""
+    rng = world.rng
+    customers = pop.first_sim[rng.choice(pop.n, min(pop.n, n), replace=False)]
+    span = max(DAY, NOW - first)
+    starts = first + rng.integers(0, max(DAY, span // 5), len(customers))
+    world.add(
+        "calls",
+        caller_msisdn=port,
+        callee_msisdn=customers.astype(str),
+        kind="sms",
+        count=rng.integers(3, 13, len(customers)),
+        total_duration_s=-1,
+        first_ts=starts,
+        last_ts=np.maximum(starts, NOW - rng.integers(0, 7 * DAY, len(customers))),
+    )
+
+
+def _young_shops(world: World, pop: Population, providers: np.ndarray) -> None:
+    """Honest young enterprises: a new shop or start-up registered weeks before it leases a port from a
+    licensed provider, texting its own customers from its first week, again and again. Half their owners
+    have one other small business that texts its customers too; half of those opened it within the year,
+    so one ordinary person is the legal person of two young enterprises leasing ports."""
+    rng = world.rng
+    n = max(4, pop.n * SHOPS_PER_10K // 10_000)
+    owners = np.array([f"P{int(i):08d}" for i in rng.choice(pop.n, n, replace=False)], dtype=object)
+    leased = NOW - rng.integers(30 * DAY, 200 * DAY, n)
+    registered = leased - rng.integers(14 * DAY, 60 * DAY, n)
+    second = np.arange(n) < n // 2  # half the owners have another business, half of those a young one
+    second_young = np.arange(n) < max(1, n // 4)
+    second_leased = np.where(second_young, leased - rng.integers(60 * DAY, 160 * DAY, n), NOW - 3 * 365 * DAY)
+    second_registered = np.where(
+        second_young, second_leased - rng.integers(30 * DAY, 200 * DAY, n), NOW - rng.integers(4, 9, n) * 365 * DAY
+    )
+    all_owners = np.concatenate([owners, owners[second]])
+    names = _owner_names(world, all_owners)
+    kinds = np.array(SHOP_KINDS, dtype=object)[rng.integers(0, len(SHOP_KINDS), len(all_owners))]
+    ids = world.serials("ENT", len(all_owners), width=6)
+    world.add(
+        "enterprises",
+        enterprise_id=ids,
+        credit_code=_credit_codes(world, len(ids)),
+        name=names + kinds,  # an individual business is often named after its owner
+        legal_person_id=all_owners,
+        registered_at=np.concatenate([registered, second_registered[second]]),
+        region_code="440300",
+    )
+    ports = _ports(world, len(ids))
+    opened = np.concatenate([leased, second_leased[second]])
+    world.add(
+        "sms_ports",
+        port_code=ports,
+        enterprise_id=ids,
+        agent_id=providers[rng.integers(0, len(providers), len(ids))],
+        opened_at=opened,
+        status="active",
+    )
+    for port, when in zip(ports, opened, strict=True):
+        _customer_texts(world, pop, str(port), int(when) + int(rng.integers(0, 7 * DAY)), int(rng.integers(40, 250)))
+    world.negative("enterprise", ids[: len(owners)], "young_shop")
+    world.negative("enterprise", ids[len(owners) :], "owner_second_business")
+    world.negative("port", ports, "young_shop")
+    world.negative("person", owners[second], "owner_of_two_businesses")
+
+
+def _bulk_senders(world: World, pop: Population, providers: np.ndarray) -> None:
+    """Apps' verification-code and marketing senders: old enterprises whose ports text many strangers once
+    or twice each, at a steady pace for months; a third send through a code opened weeks ago (a new
+    provider), so the port is new though its enterprise is not."""
+    rng = world.rng
+    n = max(2, pop.n * BULK_PER_10K // 10_000)
+    senders = _enterprises(world, pop, n, NOW - 12 * 365 * DAY, NOW - 5 * 365 * DAY, "App Technology")
+    new_code = np.arange(n) % 3 == 0
+    opened = np.where(
+        new_code, NOW - rng.integers(30 * DAY, 120 * DAY, n), NOW - rng.integers(2 * 365 * DAY, 6 * 365 * DAY, n)
+    )
+    ports = _ports(world, n)
+    world.add(
+        "sms_ports",
+        port_code=ports,
+        enterprise_id=senders,
+        agent_id=providers[rng.integers(0, len(providers), n)],
+        opened_at=opened,
+        status="active",
+    )
+    for port, when in zip(ports, opened, strict=True):
+        first = max(int(when) + int(rng.integers(0, 2 * DAY)), NOW - 400 * DAY)
+        recipients = pop.first_sim[rng.choice(pop.n, int(pop.n * rng.uniform(0.08, 0.2)), replace=False)]
+        sent = rng.integers(first, NOW, len(recipients))  # steady: any day alike
+        world.add(
+            "calls",
+            caller_msisdn=str(port),
+            callee_msisdn=recipients.astype(str),
+            kind="sms",
+            count=rng.choice([1, 2], len(recipients), p=[0.8, 0.2]),
+            total_duration_s=-1,
+            first_ts=sent,
+            last_ts=np.minimum(NOW, sent + rng.integers(0, 30 * DAY, len(recipients))),
+        )
+    world.negative("enterprise", senders, "bulk_sender")
+    world.negative("port", ports, "bulk_sender")
+
+
+def _delivery(world: World, pop: Population) -> None:
+    """A delivery platform: pooled middle numbers bound minutes at a time, rider to customer; the middle
+    number calls the customer briefly on the rider's behalf, and some customers call back. Each number
+    serves many riders over months; the platform is old."""
+    rng = world.rng
+    platform = _enterprises(world, pop, 1, START, NOW - 6 * 365 * DAY, "Delivery")[0]
+    pool = world.alloc.msisdns(max(40, pop.n // 200)).astype(str)
+    riders = pop.first_sim[rng.choice(pop.n, max(6, pop.n // 1_500), replace=False)]
+    rows = []
+    for rider in riders:
+        n = int(rng.integers(60, 200))
+        bound = NOW - rng.integers(DAY, 120 * DAY, n)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "middle_number": pool[rng.integers(0, len(pool), n)],
+                    "real_msisdn": str(rider),
+                    "other_msisdn": pop.first_sim[rng.integers(0, pop.n, n)].astype(str),
+                    "enterprise_id": platform,
+                    "bound_at": bound,
+                    "unbound_at": bound + rng.integers(5 * MINUTE, 40 * MINUTE, n),
+                }
+            )
+        )
+    bindings = pd.concat(rows, ignore_index=True)
+    world.add("number_bindings", **{c: bindings[c].to_numpy() for c in bindings.columns})
+    calls_at = bindings["bound_at"].to_numpy() + rng.integers(MINUTE, 5 * MINUTE, len(bindings))
+    world.add(  # "your order is here": the middle number calls the customer
+        "calls",
+        caller_msisdn=bindings["middle_number"].to_numpy(),
+        callee_msisdn=bindings["other_msisdn"].to_numpy(),
+        kind="voice",
+        count=1,
+        total_duration_s=rng.integers(15, 80, len(bindings)),
+        first_ts=calls_at,
+        last_ts=calls_at,
+    )
+    back = rng.random(len(bindings)) < 0.3
+    world.add(
+        "calls",
+        caller_msisdn=bindings.loc[back, "other_msisdn"].to_numpy(),
+        callee_msisdn=bindings.loc[back, "middle_number"].to_numpy(),
+        kind="voice",
+        count=1,
+        total_duration_s=rng.integers(10, 60, int(back.sum())),
+        first_ts=calls_at[back] + 2 * MINUTE,
+        last_ts=calls_at[back] + 2 * MINUTE,
+    )
+    world.negative("sim", riders.astype(str), "delivery_rider")
+    world.negative("middle_number", np.unique(bindings["middle_number"]), "delivery_binding")
+    world.negative("enterprise", [platform], "delivery_platform")
