@@ -3,6 +3,8 @@ the look-alikes they rank, and how many rings leasing a port are flagged before 
 
     python bench/ports.py --persons 10000 --seeds 1 2 3 --difficulty hard adversarial
 
+A second table counts each kind of look-alike (hard_negatives.csv) in the top 500 and at the line.
+
 Reads each world's own files (duanka/detect/resources.py `from_extract`, no database): the signals as
 detection would compute them from the graph. The early warning is an offline replay: each ring's
 resources as of the first victim report naming one of its ports (texts, bindings and reports before
@@ -35,6 +37,19 @@ def as_of(r: Resources, t: float) -> Resources:
         middle_calls=r.middle_calls[r.middle_calls["middle_number"].isin(r.bindings.loc[bound, "middle_number"])],
         reported=frozenset(),
     )
+
+
+def look_alikes(folder: Path, scored: pd.DataFrame) -> dict[str, str]:
+    """Per kind of look-alike: how many stand in the top 500 and at the line, of how many scored."""
+    negatives = pd.read_csv(folder / "hard_negatives.csv", dtype=str)
+    keys = negatives["entity_type"] + ":" + negatives["entity_id"]
+    negatives = negatives[keys.isin(scored.index)].assign(key=keys)
+    top = set(scored.sort_values(["score", "entity_id"], ascending=[False, True]).head(500).index)
+    out = {}
+    for typology, rows in negatives.groupby("typology"):
+        score = scored.loc[rows["key"], "score"]
+        out[str(typology)] = f"{int(rows['key'].isin(top).sum())} / {int((score >= LINE).sum())} ({len(rows)})"
+    return out
 
 
 def world_figures(folder: Path) -> dict[str, object]:
@@ -78,16 +93,19 @@ def main() -> None:
     parser.add_argument("--difficulty", nargs="+", default=["hard", "adversarial"])
     parser.add_argument("--out", type=Path, default=Path(".duanka/bench/ports"))
     args = parser.parse_args()
-    rows = []
+    rows, kinds = [], []
     for difficulty in args.difficulty:
         for seed in args.seeds:
             folder = args.out / f"{difficulty}-{seed}"
             generate(folder, "demo", persons=args.persons, seed=seed, difficulty=difficulty, ports=True)
             rows.append({"world": f"{difficulty} seed {seed}", **world_figures(folder)})
-    columns = list(rows[0])
-    print("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
-    for row in rows:
-        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+            kinds.append({"world": rows[-1]["world"], **look_alikes(folder, suspicions(from_extract(folder)))})
+    for table in (rows, kinds):  # the second: each kind of look-alike, in the top 500 / at the line (scored)
+        columns = list(dict.fromkeys(c for row in table for c in row))
+        print("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
+        for row in table:
+            print("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+        print()
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from duanka.detect.resources import from_extract, suspicions
+from duanka.detect.resources import Resources, from_extract, suspicions
 from duanka.generate import generate
 
 PORTS = Path(__file__).parent / "fixtures" / "foreign" / "sms-ports"
@@ -64,3 +65,162 @@ def test_ports_middle_numbers_and_credit_codes_are_masked_by_their_shape() -> No
         masked = mask_id(value, kind)  # an individual business's credit code names its owner
         shown = sum(c != "*" for c in masked)
         assert masked != value and "*" in masked and shown <= max(4, len(value) // 2), (value, masked)
+
+
+DAY = 86_400
+NOW = 1_790_000_000.0
+
+
+def _world(
+    enterprises: Sequence[tuple[str, float, str]],
+    ports: Sequence[tuple[str, str, str, float]],
+    texts: Sequence[tuple[str, int, int, float, float, float]],
+    bindings: Sequence[tuple[str, str, str, float, float]] = (),
+    middle_calls: Sequence[tuple[str, int]] = (),
+) -> Resources:
+    """A small world: enterprises (id, days old now, legal person), ports (code, enterprise, agent, days ago
+    opened), texts (port, recipients, texts each, days ago first sent, days over which first texts spread, days
+    from each recipient's first text to its last),
+    bindings (middle, real, enterprise, days ago, minutes) and middle numbers' own calls (middle, callees)."""
+    rows = [
+        {
+            "port_code": port,
+            "callee": f"{port}-{i}",
+            "count": each,
+            "first_ts": NOW - ago * DAY + i * spread * DAY / n,
+            "last_ts": NOW - ago * DAY + i * spread * DAY / n + again * DAY,
+        }
+        for port, n, each, ago, spread, again in texts
+        for i in range(n)
+    ]
+    text_frame = pd.DataFrame(rows, columns=["port_code", "callee", "count", "first_ts", "last_ts"])
+    calls = [
+        {"middle_number": m, "callee": f"{m}-{i}", "count": 1, "total_duration_s": 40}
+        for m, n in middle_calls
+        for i in range(n)
+    ]
+    return Resources(
+        enterprises=pd.DataFrame(
+            [{"enterprise_id": e, "registered_at": NOW - age * DAY, "legal_person_id": p} for e, age, p in enterprises]
+        ),
+        ports=pd.DataFrame(
+            [
+                {"port_code": c, "enterprise_id": e, "agent_id": a, "opened_at": NOW - ago * DAY}
+                for c, e, a, ago in ports
+            ],
+            columns=["port_code", "enterprise_id", "agent_id", "opened_at"],
+        ),
+        texts=text_frame,
+        bindings=pd.DataFrame(
+            [
+                {
+                    "middle_number": m,
+                    "real_msisdn": r,
+                    "enterprise_id": e,
+                    "first_bound": NOW - ago * DAY,
+                    "longest_minutes": minutes,
+                }
+                for m, r, e, ago, minutes in bindings
+            ],
+            columns=["middle_number", "real_msisdn", "enterprise_id", "first_bound", "longest_minutes"],
+        ),
+        middle_calls=pd.DataFrame(calls, columns=["middle_number", "callee", "count", "total_duration_s"]),
+        reported=frozenset(),
+    )
+
+
+PROVIDER = ("PROV", 4000.0, "P-PROV")
+
+
+def test_a_new_shop_texting_its_customers_stays_below_a_ring_port_as_young_as_it() -> None:
+    """Both enterprises are weeks old at their port, both owners front two young enterprises, both ports
+    text from their first week: only the ring's texts strangers once each, in one burst."""
+    scored = suspicions(
+        _world(
+            [
+                PROVIDER,
+                ("SHOP", 100, "OWNER"),
+                ("SHOP2", 250, "OWNER"),
+                ("SHELL", 100, "FARMER"),
+                ("SHELL2", 95, "FARMER"),
+            ],
+            [
+                ("106A", "SHOP", "PROV", 60),
+                ("106B", "SHOP2", "PROV", 200),
+                ("106C", "SHELL", "PROV", 60),
+                ("106D", "SHELL2", "PROV", 60),
+            ],
+            [
+                ("106A", 120, 6, 58, 10, 45),
+                ("106B", 80, 8, 198, 40, 150),
+                ("106C", 120, 1, 58, 2, 0),
+                ("106D", 90, 1, 57, 2, 0),
+            ],
+        )
+    )
+    assert (
+        scored.loc[["port:106A", "port:106B", "enterprise:SHOP", "enterprise:SHOP2", "person:OWNER"], "score"] < 0.5
+    ).all()
+    assert (
+        scored.loc[["port:106C", "port:106D", "enterprise:SHELL", "enterprise:SHELL2", "person:FARMER"], "score"] >= 0.5
+    ).all()
+    assert scored.loc["port:106A", "score"] < scored.loc["port:106C", "score"] - 0.2
+
+
+def test_an_old_apps_verification_sender_through_a_new_code_stays_below_a_ring_s_burst() -> None:
+    """Both ports opened weeks ago and text hundreds of strangers once each from their first day: the
+    app's sender is years old and texts at a steady pace; the ring's blasts them in a week."""
+    scored = suspicions(
+        _world(
+            [PROVIDER, ("APP", 3000, "P-APP"), ("SHELL", 200, "FARMER")],
+            [("106A", "APP", "PROV", 60), ("106C", "SHELL", "PROV", 60)],
+            [("106A", 900, 1, 59, 59, 0), ("106C", 300, 1, 59, 3, 0)],
+        )
+    )
+    assert scored.loc["port:106A", "score"] < 0.5 <= scored.loc["port:106C", "score"]
+    assert "in one week" in scored.loc["port:106C", "reasons_en"]
+    assert scored.loc["enterprise:APP", "score"] < 0.5 <= scored.loc["enterprise:SHELL", "score"]
+
+
+def test_a_delivery_platform_s_pooled_number_stays_below_a_ring_s_one_card_number() -> None:
+    """Both are bound minutes at a time and call many numbers briefly themselves; the platform's number is
+    bound to many riders in turn, the ring's to one card."""
+    riders = [("95001", f"1380000000{i}", "DELIVERY", 30 - i, 20) for i in range(6)]
+    scored = suspicions(
+        _world(
+            [("DELIVERY", 3000, "P-D"), ("SHELL", 300, "FARMER")],
+            [],
+            [],
+            [*riders, ("95002", "13900000000", "SHELL", 20, 15)],
+            [("95001", 60), ("95002", 25)],
+        )
+    )
+    assert scored.loc["middle_number:95001", "score"] < 0.5 <= scored.loc["middle_number:95002", "score"]
+
+
+def test_a_shell_aged_past_a_year_behind_a_blasting_port_is_still_a_lead() -> None:
+    """An adversarial ring registers its shell months before use: youth fades over the second year instead of
+    ending at the first birthday; an enterprise five years old behind the same blast is not a shell."""
+    scored = suspicions(
+        _world(
+            [PROVIDER, ("AGED", 460, "FARMER"), ("OLD", 1900, "P-OLD")],
+            [("106C", "AGED", "PROV", 20), ("106D", "OLD", "PROV", 20)],
+            [("106C", 80, 1, 19, 2, 0), ("106D", 80, 1, 19, 2, 0)],
+        )
+    )
+    assert scored.loc["port:106C", "score"] >= 0.5 and scored.loc["enterprise:AGED", "score"] >= 0.5
+    assert scored.loc["port:106D", "score"] < 0.5 and scored.loc["enterprise:OLD", "score"] < 0.5
+
+
+def test_a_ring_port_following_each_text_up_within_days_is_not_taken_for_a_shop_s_notices() -> None:
+    """Both young enterprises' ports text each recipient four times: the shop's customers hear from it again
+    over weeks, the ring's strangers within two days."""
+    scored = suspicions(
+        _world(
+            [PROVIDER, ("SHOP", 100, "OWNER"), ("SHELL", 100, "FARMER")],
+            [("106A", "SHOP", "PROV", 60), ("106C", "SHELL", "PROV", 60)],
+            [("106A", 120, 4, 58, 10, 40), ("106C", 120, 4, 58, 2, 2)],
+        )
+    )
+    assert scored.loc["port:106A", "score"] < 0.5 <= scored.loc["port:106C", "score"]
+    assert "4.0 texts each" in scored.loc["port:106C", "reasons_en"]

@@ -4,14 +4,20 @@ persons who front them (shared/docs/domain.md: "The other resources the regulato
 Pure functions over frames (epoch seconds for times), tested without Neo4j. What separates a ring's
 resources from their innocent look-alikes is structure and timing together:
 
-* a port that texts many strangers once or twice each from its first days, leased to a young
-  enterprise, by a reseller behind other young enterprises' ports — where a bank, a courier or a
-  school texts its own customers again and again, for years, as an old enterprise;
+* a port that texts many strangers once or twice each, in bursts, from its first days, leased to a
+  young enterprise, by a young reseller behind other young enterprises' ports — where a bank, a
+  courier, a school or a new shop texts its own customers again and again, and an old app's
+  verification-code sender texts strangers at a steady pace, even through a code opened weeks ago;
+  youth, fronting and the reseller weigh little for a port whose own texting looks like a customer's
+  notices (a new shop is young too, and its owner may have another business);
 * a middle number that calls strangers itself, bound minutes at a time to one card, held by a young
-  enterprise — where a platform's middle number is called by both sides of a ride, bound for an hour
-  or more, held by an old platform;
-* an enterprise young at its ports' opening whose legal person fronts other young enterprises;
-* a person fronting several young enterprises (法人代持: the corporate form of selling one's identity).
+  enterprise — where a platform's middle number is called by both sides of a ride, or is one of a
+  delivery platform's pool, bound minutes at a time to many riders in turn, held by an old platform;
+* an enterprise young at its ports' opening (youth fading over its second year) behind a suspected
+  port or middle number, or reselling ports to young enterprises, or whose legal person fronts other
+  young enterprises;
+* a person fronting several young enterprises (法人代持: the corporate form of selling one's identity),
+  the more so as those enterprises behave like shells.
 
 Victims' reports naming a port or a middle number count as for a number. A score is a suspicion,
 never a determination.
@@ -29,11 +35,17 @@ from duanka.detect.terms import REPORTED, Reasons, attach, day, kinds, noisy_or
 
 DAY = 86_400
 YOUNG = 365 * DAY  # an enterprise younger than this at a port's opening or a binding is young
+AGED = 2 * YOUNG  # youth fades linearly from YOUNG to this: a shell aged past a year is still suspect
 STRANGERS_FROM = 25  # recipients of a port before "many strangers" is said
 FEW_TEXTS = 3.0  # texts per recipient: a notice sender repeats, a blast does not
+RETURNING_DAYS = 7.0  # a notice sender's recipients hear from it again over weeks; a blast's follow-ups come in days
 FIRST_DAYS = 7 * DAY  # texting began within this of the port's opening
+BURST_WINDOW = 7 * DAY  # a port's busiest week of first texts to new recipients
+BURSTY = 0.25  # share of its recipients first texted in its busiest week: a blast, not a steady sender
+RESELLER_FROM = 2  # young enterprises' ports a young reseller leased before it is "behind many"
 SHORT_BINDING_MINUTES = 60.0
 CALLEES_FROM = 8  # distinct numbers a middle number calls itself before it is "calling strangers"
+POOLED_FROM = 3  # real numbers one middle number was bound to before it is a platform's pooled number
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,11 @@ def _age_at(registered: pd.Series, when: pd.Series) -> pd.Series:
     return when - registered
 
 
+def _youth(age: pd.Series) -> pd.Series:
+    """1 below `YOUNG`, fading linearly to 0 at `AGED`; 0 where the age is unknown."""
+    return ((AGED - age) / (AGED - YOUNG)).clip(0.0, 1.0).fillna(0.0)
+
+
 def enterprise_signals(r: Resources) -> pd.DataFrame:
     """Per enterprise: its age at its first port or binding, its legal person's young enterprises, its ports'
     and middle numbers' counts."""
@@ -65,6 +82,7 @@ def enterprise_signals(r: Resources) -> pd.DataFrame:
     out["registered_at"] = e["registered_at"]
     out["age_at_use"] = _age_at(e["registered_at"], first_use)
     out["young"] = (out["age_at_use"] < YOUNG).fillna(False)
+    out["youth"] = _youth(out["age_at_use"])
     fronted = out[out["young"]].groupby("legal_person_id").size()
     out["legal_fronts_young"] = out["legal_person_id"].map(fronted).fillna(0).astype(int)
     out["ports"] = r.ports.groupby("enterprise_id").size().reindex(e.index).fillna(0).astype(int)
@@ -72,6 +90,9 @@ def enterprise_signals(r: Resources) -> pd.DataFrame:
     out["resold_young_ports"] = (
         resold[resold["young"].fillna(False).astype(bool)].groupby("agent_id").size().reindex(e.index).fillna(0)
     ).astype(int)
+    out["resold_ports"] = r.ports.groupby("agent_id").size().reindex(e.index).fillna(0).astype(int)
+    last_resold = r.ports.groupby("agent_id")["opened_at"].max().reindex(e.index)
+    out["resale_youth"] = _youth(_age_at(e["registered_at"], last_resold))  # a provider long in business is not
     out["middle_numbers"] = r.bindings.groupby("enterprise_id")["middle_number"].nunique().reindex(e.index).fillna(0)
     return out
 
@@ -86,14 +107,36 @@ def port_signals(r: Resources, enterprises: pd.DataFrame) -> pd.DataFrame:
     out["recipients"] = out["recipients"].fillna(0).astype(int)
     out["texts_each"] = (out["texts"] / out["recipients"].clip(lower=1)).fillna(0.0)
     out["days_to_first_text"] = (out["first_text"] - out["opened_at"]) / DAY
+    out["burst_share"] = _busiest_week(r.texts).reindex(out.index)
+    spread = (r.texts["last_ts"] - r.texts["first_ts"]) / DAY
+    out["repeat_days"] = spread.groupby(r.texts["port_code"]).median().reindex(out.index)
     e = enterprises.reindex(out["enterprise_id"])
-    out["enterprise_young"] = e["young"].fillna(False).to_numpy(bool)
-    out["enterprise_age_days"] = (e["age_at_use"] / DAY).to_numpy()
+    # its lessee's age at this port's opening: an enterprise young when it opened a port years ago, texting
+    # through it ever since, is not young at it now
+    age = (out["opened_at"].to_numpy(float) - e["registered_at"].to_numpy(float)).astype(float)
+    age = np.where(np.isnan(age), e["age_at_use"].to_numpy(float), age)
+    out["enterprise_young"] = age < YOUNG
+    out["enterprise_youth"] = _youth(pd.Series(age, index=out.index)).to_numpy(float)
+    out["enterprise_age_days"] = age / DAY
     out["legal_fronts_young"] = e["legal_fronts_young"].fillna(0).to_numpy(int)
     out["legal_person_id"] = e["legal_person_id"].to_numpy()
     out["reseller_young_ports"] = enterprises["resold_young_ports"].reindex(out["agent_id"]).fillna(0).to_numpy(int)
+    reseller_registered = enterprises["registered_at"].reindex(out["agent_id"]).to_numpy(float)
+    out["reseller_youth"] = _youth(pd.Series(out["opened_at"].to_numpy(float) - reseller_registered)).to_numpy(float)
     out["reported"] = out.index.isin(list(r.reported))
     return out
+
+
+def _busiest_week(texts: pd.DataFrame) -> pd.Series:
+    """Per port, the share of its recipients first texted within its busiest `BURST_WINDOW` (NaN without
+    times): a blast reaches most of them in days, a steady sender a few each week."""
+    first = texts.dropna(subset=["first_ts"]).groupby(["port_code", "callee"])["first_ts"].min()
+    out = {}
+    for port, times in first.groupby(level="port_code"):
+        t = np.sort(times.to_numpy(float))
+        within = np.searchsorted(t, t + BURST_WINDOW, side="left") - np.arange(len(t))
+        out[port] = float(within.max()) / len(t)
+    return pd.Series(out, dtype=float)
 
 
 def middle_signals(r: Resources, enterprises: pd.DataFrame) -> pd.DataFrame:
@@ -113,6 +156,8 @@ def middle_signals(r: Resources, enterprises: pd.DataFrame) -> pd.DataFrame:
     out["short_bindings"] = (out["longest_minutes"] < SHORT_BINDING_MINUTES).fillna(False)
     e = enterprises.reindex(out["enterprise_id"])
     out["enterprise_young"] = e["young"].fillna(False).to_numpy(bool)
+    out["enterprise_youth"] = e["youth"].fillna(0.0).to_numpy(float)
+    out["pooled"] = out["reals"] >= POOLED_FROM
     out["legal_person_id"] = e["legal_person_id"].to_numpy()
     out["reported"] = out.index.isin(list(r.reported))
     return out
@@ -123,18 +168,23 @@ def _logistic(x: pd.Series | np.ndarray, mid: float, width: float) -> np.ndarray
 
 
 def score_ports(p: pd.DataFrame) -> pd.DataFrame:
-    """fraud_port: a blast to strangers from its first days, a young enterprise fronted by someone fronting
-    others, a reseller behind young enterprises' ports, victims' reports."""
-    blast = _logistic(p["recipients"], STRANGERS_FROM, 8) * (p["texts_each"] < FEW_TEXTS)
+    """fraud_port: a blast to strangers in bursts from its first days (texted once or twice, or followed up
+    within days: a notice sender's recipients hear from it again over weeks), a young enterprise fronted by someone
+    fronting others, a young reseller behind young enterprises' ports, victims' reports. Who leased it
+    weighs little when its own texting looks like a customer's notices: a new shop is young too."""
+    returning = (p["repeat_days"] >= RETURNING_DAYS).where(p["repeat_days"].notna(), True)
+    notices = (p["texts_each"] >= FEW_TEXTS) & returning.astype(bool)
+    blast = _logistic(p["recipients"], STRANGERS_FROM, 8) * (~notices).to_numpy(float)
     soon = (p["days_to_first_text"] <= FIRST_DAYS / DAY).fillna(False).to_numpy(float)
-    young = p["enterprise_young"].to_numpy(float)
+    bursty = np.where(p["burst_share"].notna(), (p["burst_share"] >= BURSTY).astype(float), 0.5)
+    youth = p["enterprise_youth"].to_numpy(float)
     fronts = (p["legal_fronts_young"] >= 2).to_numpy(float)
-    reseller = (p["reseller_young_ports"] >= 3).to_numpy(float)
+    reseller = (p["reseller_young_ports"] >= RESELLER_FROM).to_numpy(float) * p["reseller_youth"].to_numpy(float)
+    sending = blast * (0.5 + 0.5 * soon) * (0.5 + 0.5 * bursty)
+    conduct = np.where(p["recipients"] > 0, sending, 0.5)  # no texts seen: unknown, not innocent
     score = noisy_or(
-        0.45 * blast * (0.5 + 0.5 * soon),
-        0.35 * young,
-        0.3 * fronts * young,
-        0.2 * reseller,
+        0.45 * sending,
+        noisy_or(0.35 * youth, 0.3 * fronts * youth, 0.25 * reseller) * (0.4 + 0.6 * conduct),
         0.6 * p["reported"].to_numpy(float),
     )
     out = pd.DataFrame({"role": "fraud_port", "score": score, "entity_type": "port"}, index=p.index)
@@ -149,10 +199,11 @@ def score_ports(p: pd.DataFrame) -> pd.DataFrame:
                     f" ({r.days_to_first_text:.0f} days after the port opened)"
                     if pd.notna(r.days_to_first_text)
                     else ""
-                ),
+                )
+                + (f", {r.burst_share:.0%} of them in one week" if pd.notna(r.burst_share) else ""),
                 f"自{day(r.first_text)}起向{r.recipients}个号码发送短信，平均每个{r.texts_each:.1f}条",
             )
-        if r.enterprise_young:
+        if r.enterprise_youth > 0:
             why.add(
                 f"leased to enterprise {r.enterprise_id}, {r.enterprise_age_days:.0f} days old at the port's opening",
                 f"租用企业{r.enterprise_id}开通端口时成立仅{r.enterprise_age_days:.0f}天",
@@ -162,9 +213,9 @@ def score_ports(p: pd.DataFrame) -> pd.DataFrame:
                 f"its legal person {r.legal_person_id} fronts {r.legal_fronts_young} young enterprises",
                 f"其法定代表人{r.legal_person_id}名下有{r.legal_fronts_young}家新设企业",
             )
-        if r.reseller_young_ports >= 3:
+        if r.reseller_young_ports >= RESELLER_FROM and r.reseller_youth > 0:
             why.add(
-                f"resold by {r.agent_id}, behind {r.reseller_young_ports} ports of young enterprises",
+                f"resold by {r.agent_id}, itself young, behind {r.reseller_young_ports} ports of young enterprises",
                 f"由{r.agent_id}转售，其名下{r.reseller_young_ports}个端口租给新设企业",
             )
         if r.reported:
@@ -174,13 +225,17 @@ def score_ports(p: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_middles(m: pd.DataFrame) -> pd.DataFrame:
-    """fraud_middle_number: calls strangers itself, bound minutes at a time, held by a young enterprise,
-    victims' reports."""
+    """fraud_middle_number: calls strangers itself, bound minutes at a time to one or two cards, held by a
+    young enterprise, victims' reports. A pooled number bound to many real numbers in turn (a delivery
+    platform's: minutes each, calling the customer for the rider) is the platform's, not a card's."""
     calling = _logistic(m["callees"], CALLEES_FROM, 3)
     brief = np.where(m["avg_call_s"].notna(), (m["avg_call_s"] < 120).astype(float), 0.5)
     short = m["short_bindings"].to_numpy(float)
-    young = m["enterprise_young"].to_numpy(float)
-    score = noisy_or(0.45 * calling * brief, 0.3 * short * calling, 0.3 * young, 0.6 * m["reported"].to_numpy(float))
+    youth = m["enterprise_youth"].to_numpy(float)
+    own = np.where(m["pooled"], 0.3, 1.0)
+    score = noisy_or(
+        0.45 * calling * brief * own, 0.3 * short * calling * own, 0.3 * youth, 0.6 * m["reported"].to_numpy(float)
+    )
     out = pd.DataFrame({"role": "fraud_middle_number", "score": score, "entity_type": "middle_number"}, index=m.index)
     out["kinds"] = kinds(pd.Series(calling > 0.5, index=m.index), m["enterprise_young"], m["reported"])
     reasons = []
@@ -192,12 +247,12 @@ def score_middles(m: pd.DataFrame) -> pd.DataFrame:
                 + (f", {r.avg_call_s:.0f} s per call" if pd.notna(r.avg_call_s) else ""),
                 f"主动呼叫{r.callees}个号码",
             )
-        if r.short_bindings and c > 0.5:
+        if r.short_bindings and c > 0.5 and not r.pooled:
             why.add(
                 f"its bindings lived {r.longest_minutes:.0f} minutes at most, to {r.reals} card(s)",
                 f"绑定最长仅{r.longest_minutes:.0f}分钟，绑定{r.reals}个号码",
             )
-        if r.enterprise_young:
+        if r.enterprise_youth > 0:
             why.add(f"held by young enterprise {r.enterprise_id}", f"由新设企业{r.enterprise_id}持有")
         if r.reported:
             why.add(*REPORTED)
@@ -206,8 +261,9 @@ def score_middles(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFrame) -> pd.DataFrame:
-    """shell_enterprise: young at its first lease, fronted by someone fronting other young enterprises, behind
-    suspected ports or middle numbers, or reselling ports to young enterprises."""
+    """shell_enterprise: young at its first lease, behind suspected ports or middle numbers (its own, or
+    those it resold), fronted by someone fronting other young enterprises, or reselling ports to young
+    enterprises."""
     behind = (
         pd.concat(
             [
@@ -220,16 +276,22 @@ def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFram
         .reindex(e.index)
         .fillna(0.0)
     )
-    young = e["young"].to_numpy(float)
+    resold = ports.groupby("agent_id")["own_score"].max().reindex(e.index).fillna(0.0)
+    youth, resale_youth = e["youth"].to_numpy(float), e["resale_youth"].to_numpy(float)
     fronts = (e["legal_fronts_young"] >= 2).to_numpy(float)
-    reseller = (e["resold_young_ports"] >= 3).to_numpy(float)
-    score = noisy_or(0.6 * behind.to_numpy() * young, 0.3 * fronts * young, 0.4 * reseller * young)
+    reseller = (e["resold_young_ports"] >= RESELLER_FROM).to_numpy(float)
+    score = noisy_or(
+        behind.to_numpy() * (0.5 + 0.5 * youth),
+        0.7 * resold.to_numpy() * resale_youth,
+        0.3 * fronts * youth,
+        0.4 * reseller * resale_youth,
+    )
     out = pd.DataFrame({"role": "shell_enterprise", "score": score, "entity_type": "enterprise"}, index=e.index)
     out["kinds"] = kinds(pd.Series(behind > 0.5, index=e.index), e["young"], pd.Series(fronts > 0, index=e.index))
     reasons = []
-    for r, b in zip(e.itertuples(), behind, strict=True):
+    for r, b, sold in zip(e.itertuples(), behind, resold, strict=True):
         why = Reasons()
-        if r.young:
+        if r.youth > 0:
             why.add(
                 f"registered {day(r.registered_at)}, {r.age_at_use / DAY:.0f} days before its first port or binding",
                 f"{day(r.registered_at)}成立，{r.age_at_use / DAY:.0f}天后即租用端口或中间号",
@@ -241,7 +303,9 @@ def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFram
             )
         if b > 0.5:
             why.add(f"behind a suspected port or middle number (score {b:.2f})", f"名下端口或中间号涉嫌诈骗（{b:.2f}）")
-        if r.resold_young_ports >= 3:
+        if sold > 0.5 and r.resale_youth > 0:
+            why.add(f"resold a suspected port (score {sold:.2f})", f"转售的端口涉嫌诈骗（{sold:.2f}）")
+        if r.resold_young_ports >= RESELLER_FROM and r.resale_youth > 0:
             why.add(
                 f"resold {r.resold_young_ports} ports to young enterprises",
                 f"向新设企业转售{r.resold_young_ports}个端口",
@@ -252,7 +316,9 @@ def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFram
 
 def fronting_persons(e: pd.DataFrame, enterprises_scored: pd.DataFrame) -> pd.DataFrame:
     """Persons fronting two or more young enterprises: card farmers of the corporate kind (a reason and a score
-    for the person, to be joined with what their cards and accounts say)."""
+    for the person, to be joined with what their cards and accounts say). Fronting alone stays below the
+    line: an ordinary owner of two new shops fronts two young enterprises too; the enterprises' conduct
+    as shells carries it."""
     young = e[e["young"]].copy()
     young["shell_score"] = enterprises_scored["score"].reindex(young.index).fillna(0.0)
     g = young.groupby("legal_person_id").agg(fronts=("young", "size"), shell=("shell_score", "max"))
@@ -260,7 +326,7 @@ def fronting_persons(e: pd.DataFrame, enterprises_scored: pd.DataFrame) -> pd.Da
     out = pd.DataFrame(
         {
             "role": "card_farmer",
-            "score": noisy_or(0.35 * np.ones(len(g)), 0.5 * g["shell"].to_numpy()),
+            "score": noisy_or(0.2 + 0.15 * (g["fronts"] >= 3).to_numpy(float), 0.6 * g["shell"].to_numpy()),
             "entity_type": "person",
             "kinds": 1,
         },
