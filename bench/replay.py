@@ -3,7 +3,8 @@
     python bench/replay.py --profile medium --seeds 1 2 3 --difficulty hard --step 7 --empty-the-database
 
 For each world: the replay's figures (rings flagged before their first victim payment and report, the
-median days of warning) as a markdown row, its per-ring table, steps and timeline picture under
+median days of warning; for worlds whose rings lease SMS ports, the share of those rings whose port, or
+whose port or another member, was flagged before the port's first report) as a markdown row, its per-ring table, steps and timeline picture under
 data/generated/replay-<world>/ (the first world's picture is copied to docs/warning-timeline.png).
 """
 
@@ -20,6 +21,7 @@ from flows.replay import replay
 COLUMNS = [
     "rings", "flagged", "before_payment", "before_report", "unreported_flagged",
     "median_days_before_payment", "median_days_before_report", "flagged_as", "steps", "seconds",
+    "port_rings", "port_flagged_before_report", "port_or_ring_flagged_before_report",
 ]  # fmt: skip
 
 
@@ -41,7 +43,11 @@ def main() -> None:
         world = loaded_world(settings, "eval", args.profile, seed, difficulty, load=False)
         out = world.with_name(f"replay-{world.name}-{args.step:g}d")
         found = replay(str(world), str(out), args.step, args.top, args.budget)
-        print(f"| {world.name} | {args.step:g} | {args.top} | " + " | ".join(str(found[c]) for c in COLUMNS) + " |")
+        print(
+            f"| {world.name} | {args.step:g} | {args.top} | "
+            + " | ".join(str(found.get(c, "—")) for c in COLUMNS)
+            + " |"
+        )
         if i == 0 and args.picture:
             shutil.copy2(out / "timeline.png", project_root() / args.picture)
 

@@ -3,8 +3,10 @@
 It empties the configured database (the caller says so), loads what was known a step before the first
 ring opened its first card, then for each step loads that step's extract (duanka/generate/views.py:
 Timeline) and detects incrementally, keeping each step's lead list. What the rings did and when they
-were first flagged become days of warning (duanka/detect/warning.py). The replay stops once every
-ring is flagged within the top `top` (later steps cannot flag a ring earlier) or the world ends.
+were first flagged become days of warning (duanka/detect/warning.py); for rings that lease SMS ports,
+whether the port, or the ring, was flagged before the port's first victim report. The replay stops
+once every ring is flagged within the top `top` and no reported port can still be flagged before its
+report (later steps cannot flag either earlier), or the world ends.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def replay(
     steps: int | None = None,
     truth: str | None = None,
 ) -> dict[str, Any]:
-    """Replay `world` in steps of `step_days`; write warning.csv, steps.csv and timeline.png to `out`.
+    """Replay `world` in steps of `step_days`; write warning.csv, steps.csv, timeline.png (and ports.csv
+    when rings lease ports) to `out`.
 
     `budget`: a team's daily review capacity, the second depth at which a ring counts as flagged;
     `steps`: stop after this many (a quick look); `truth`: a truth or outcomes file (default: the
@@ -48,6 +51,7 @@ def replay(
     folder.mkdir(parents=True, exist_ok=True)
     timeline, truth_of = Timeline(source), Truth.read(Path(truth) if truth else source / "truth.csv")
     events = warning.milestones(timeline, truth_of.rings)
+    port_events = warning.port_rings(timeline.frames["reports"], timeline.begins["reports"], truth_of.rings)
     step = pd.Timedelta(days=step_days)
     since, last = None, max(t.max() for t in timeline.begins.values())
     until = events["first_opening"].min().floor("D") - step
@@ -75,7 +79,10 @@ def replay(
             )
             flagged = warning.first_flagged(seen, truth_of.rings, top)
             get_run_logger().info("replay to %s: %s of %s rings flagged", until.date(), len(flagged), len(events))
-            if len(flagged) == len(events) or (steps is not None and len(log) >= steps):
+            ports_open = len(port_events) > 0 and warning.port_pending(
+                warning.port_warning(port_events, seen, truth_of.rings, top), until
+            )
+            if (len(flagged) == len(events) and not ports_open) or (steps is not None and len(log) >= steps):
                 break
             since, until = until, until + step
     within_budget = warning.first_flagged(seen, truth_of.rings, budget)["flagged"].rename(f"flagged_top{budget}")
@@ -83,8 +90,14 @@ def replay(
     table.to_csv(folder / "warning.csv")
     pd.DataFrame(log).to_csv(folder / "steps.csv", index=False)
     warning.draw_timeline(table, folder / "timeline.png", f"{source.name}: rings flagged in the top {top}, by day")
+    ports: dict[str, Any] = {}
+    if len(port_events):
+        port_table = warning.port_warning(port_events, seen, truth_of.rings, top)
+        port_table.to_csv(folder / "ports.csv")
+        ports = warning.port_summary(port_table)
     return {
         **warning.summary(table),
+        **ports,
         "steps": len(log),
         "seconds": round(sum(s["ingest_s"] + s["detect_s"] for s in log), 1),
         "left_out": {k: v for k, v in truth_of.left_out.items() if k in ("rings_found", "unmatched")},

@@ -122,3 +122,46 @@ def test_a_replay_asks_before_it_empties_the_database(world: Path) -> None:
 
     result = CliRunner().invoke(app, ["evaluate", "--replay", str(world), "--step", "7d"])
     assert result.exit_code != 0 and "--empty-the-database" in result.output
+
+
+def _leads(*keys: str) -> pd.DataFrame:
+    return pd.DataFrame({"role": "fraud_port", "reasons_en": "x"}, index=list(keys))
+
+
+def test_a_ring_leasing_a_port_is_warned_when_its_port_or_a_member_leads_before_the_port_s_first_report() -> None:
+    """Four rings lease ports: R1's port leads before its first report; R2's farmer leads before it, its port
+    only after; R3 is flagged only after its report; R4's ports were never reported. R5 leases none."""
+    day = pd.Timestamp("2026-06-01", tz="UTC")
+    rings = {
+        "port:1061": "R1", "port:1062": "R2", "person:F2": "R2", "port:1063": "R3", "port:1064": "R4",
+        "port:10633": "R3", "sim:5": "R5",
+    }  # fmt: skip
+    reports = pd.DataFrame({"msisdn": ["1061", "1062", "10633", "1063", "13800000000", "1061"]})
+    reported_at = pd.Series(pd.to_datetime(["2026-06-03", "2026-06-02", "2026-06-01", "2026-06-05", "2026-06-01",
+                                            "2026-06-09"], utc=True))  # fmt: skip
+    events = warning.port_rings(reports, reported_at, rings)
+    assert list(events.index) == ["R1", "R2", "R3", "R4"] and events.at["R3", "ports"] == 2
+    assert events.at["R3", "reported_port"] == "port:10633"  # its first-reported port, not its other one
+    assert events.at["R1", "first_port_report"] == pd.Timestamp("2026-06-03", tz="UTC")
+    assert pd.isna(events.at["R4", "first_port_report"])
+    steps = [
+        (day, _leads("person:F2", "sim:9")),
+        (day + pd.Timedelta(days=1), _leads("port:1061", "sim:9")),
+        (day + pd.Timedelta(days=3), _leads("port:1062", "port:1063", "port:1064")),
+        (day + pd.Timedelta(days=5), _leads("port:10633")),
+    ]
+    table = warning.port_warning(events, steps, rings, k=2)
+    assert table.loc[["R1", "R2", "R3"], "warned"].tolist() == [True, True, False] and pd.isna(table.at["R4", "warned"])
+    assert table.loc[["R1", "R2", "R3"], "port_warned"].tolist() == [True, False, False]
+    assert table.at["R2", "port_flagged"] == day + pd.Timedelta(days=3) and table.at["R2", "ring_flagged"] == day
+    assert table.at["R3", "port_flagged"] == day + pd.Timedelta(days=5)  # its reported port, after the report
+    assert pd.isna(table.at["R4", "port_flagged"])  # k=2: port:1064 stood third
+    assert warning.port_summary(table) == {
+        "port_rings": 4,
+        "port_rings_reported": 3,
+        "port_flagged_before_report": round(1 / 3, 3),
+        "port_or_ring_flagged_before_report": round(2 / 3, 3),
+    }
+    early = warning.port_warning(events, steps[:1], rings, k=2)  # R1's and R2's ports not yet flagged, reports ahead
+    assert warning.port_pending(early, day) and not warning.port_pending(early, day + pd.Timedelta(days=6))
+    assert not warning.port_pending(table, day + pd.Timedelta(days=3))  # later steps cannot warn anyone earlier

@@ -114,6 +114,76 @@ def summary(table: pd.DataFrame) -> dict[str, float | int | str]:
     }
 
 
+def port_rings(reports: pd.DataFrame, reported_at: pd.Series, rings: dict[str, str]) -> pd.DataFrame:
+    """Per ring that leases an SMS port (a `port:` member in `rings`, key → ring): how many ports, the port
+    a victim report named first and when (NaT: none of its ports was reported).
+
+    `reports`: the world's reports (`msisdn` is the number the victim saw: a port code for a text);
+    `reported_at`: their times, aligned with it."""
+    ports = pd.Series({key.split(":", 1)[1]: ring for key, ring in rings.items() if key.startswith("port:")}, dtype=str)
+    named = reports["msisdn"].isin(ports.index).to_numpy()
+    first = pd.Series(reported_at.to_numpy()[named], index=reports["msisdn"].to_numpy()[named]).groupby(level=0).min()
+    out = pd.DataFrame({"ports": ports.groupby(ports).size()})
+    out.index.name = "ring"
+    out["reported_port"] = pd.Series(dtype=str)
+    out["first_port_report"] = pd.Series(dtype="datetime64[ns, UTC]")
+    for port, when in first.sort_values().items():  # earliest first: each ring keeps its first-reported port
+        ring = ports[port]
+        if pd.isna(out.at[ring, "reported_port"]):
+            out.at[ring, "reported_port"] = f"port:{port}"
+            out.at[ring, "first_port_report"] = when
+    out["first_port_report"] = pd.to_datetime(out["first_port_report"], utc=True)
+    return out
+
+
+def port_warning(
+    events: pd.DataFrame, steps: Iterable[tuple[pd.Timestamp, pd.DataFrame]], rings: dict[str, str], k: int
+) -> pd.DataFrame:
+    """Per ring leasing a port (`port_rings`), when its first-reported port itself (for a ring never
+    reported: any of its ports) first stood in the first `k` leads, when any member of the ring did, and
+    whether either came before that port's first victim report (`warned`; NaN: no port reported)."""
+    steps = list(steps)
+    ports_of = {key: ring for key, ring in rings.items() if key.startswith("port:")}
+    watched = {
+        key: ring
+        for key, ring in ports_of.items()
+        if pd.isna(events.at[ring, "reported_port"]) or events.at[ring, "reported_port"] == key
+    }
+    out = events.copy()
+    out["port_flagged"] = first_flagged(steps, watched, k)["flagged"].reindex(out.index)
+    out["ring_flagged"] = first_flagged(steps, rings, k)["flagged"].reindex(out.index)
+    out["port_flagged"] = pd.to_datetime(out["port_flagged"], utc=True)
+    out["ring_flagged"] = pd.to_datetime(out["ring_flagged"], utc=True)
+    reported = out["first_port_report"].notna()
+    earliest = out[["port_flagged", "ring_flagged"]].min(axis=1)
+    out["port_warned"] = (out["port_flagged"] < out["first_port_report"]).where(reported)
+    out["warned"] = (earliest < out["first_port_report"]).where(reported)
+    return out
+
+
+def port_pending(table: pd.DataFrame, until: pd.Timestamp) -> bool:
+    """Whether a later step may still flag a reported port before its first report (the replay goes on)."""
+    later = table["first_port_report"] > until
+    return bool((later & table["port_flagged"].isna()).any())
+
+
+def port_summary(table: pd.DataFrame) -> dict[str, float | int]:
+    """Rings leasing ports, how many had a port reported, and of those the share whose port itself, and
+    whose port or any other member, stood in the top leads before that port's first report."""
+    reported = table["first_port_report"].notna()
+    n = int(reported.sum())
+    return {
+        "port_rings": len(table),
+        "port_rings_reported": n,
+        "port_flagged_before_report": round(float(table.loc[reported, "port_warned"].astype(bool).sum()) / n, 3)
+        if n
+        else float("nan"),
+        "port_or_ring_flagged_before_report": round(float(table.loc[reported, "warned"].astype(bool).sum()) / n, 3)
+        if n
+        else float("nan"),
+    }
+
+
 def _median(days: pd.Series) -> float:
     days = days.dropna()
     return round(float(days.median()), 1) if len(days) else float("nan")
