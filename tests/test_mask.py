@@ -75,3 +75,31 @@ def test_log_records_are_masked_with_their_traceback() -> None:
     assert mask.MaskingFilter().filter(record)
     assert record.getMessage() == "row 138****5678 failed"
     assert "11010519491231002X" not in (record.exc_text or "") and "110***********002X" in (record.exc_text or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "legal", "shown"),
+    [
+        ("张三个体工商户", [], "张*个体工商户"),  # an individual business under its operator's name, by shape
+        ("深圳市南山区张三丰个体工商户", [], "深圳市南山区张**个体工商户"),  # the place stays, the person does not
+        ("广州市天河区王小明（个体工商户）", [], "广州市天河区王**（个体工商户）"),
+        ("李四贸易商行", ["李四"], "李*贸易商行"),  # a legal person's name inside a trade name
+        ("深圳市陈建国李四网络科技有限公司", ["李四", "陈建国"], "深圳市陈**李*网络科技有限公司"),
+        ("华为技术有限公司", ["李四"], "华为技术有限公司"),  # no person in it: shown as it is
+        ("", ["李四"], ""),
+    ],
+)
+def test_a_person_s_name_inside_an_enterprise_name_is_masked(name: str, legal: list[str], shown: str) -> None:
+    assert mask.mask_enterprise_name(name, legal) == shown
+
+
+def test_an_enterprise_name_never_shows_its_legal_person_s_given_name() -> None:
+    """The generator names young shops after their owners: none of those names survives masking."""
+    import numpy as np
+
+    from duanka.generate.alloc import Allocator
+
+    names = Allocator(np.random.default_rng(3)).names(200)
+    for person, form in zip(names, ["个体工商户", "贸易商行", "餐饮店", "美容工作室"] * 50, strict=True):
+        masked = mask.mask_enterprise_name(f"{person}{form}", [person])
+        assert person not in masked and masked.startswith(person[0]) and masked.endswith(form), masked

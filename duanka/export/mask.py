@@ -15,6 +15,11 @@ One identifier (`mask_id`), by what it is when known, else by its shape; never s
 
 Stars stand one for each hidden character, at most `MAX_STARS` (a very long id cannot stretch a table).
 
+Names: a person's name keeps its family name (`张**`, `mask_name`). Legal persons are persons, and an
+enterprise's name may carry one (an individual business without a trade name is registered under its
+operator's name, "张三个体工商户"; small firms take their owner's, "李四贸易商行"): `mask_enterprise_name`
+masks every person's name it is given inside it, and by shape the name before 个体工商户 / 个体户.
+
 Free text (reasons, notes, error messages: `mask_text`) is masked where identifiers are recognised by
 shape — mobile numbers also dashed, spaced or with +86 (`138-0013-8000`), digit runs of 7 or more,
 grouped card and identity numbers (`6222 0212 3456 1234`), MAC addresses, fingerprints (letters and
@@ -93,6 +98,26 @@ def mask_other(value: str) -> str:
 def mask_name(value: str) -> str:
     """张三丰 → 张**: the family name stays, as on Chinese official notices."""
     return value[:1] + "*" * (len(value) - 1) if value else value
+
+
+# The forms of an individual business (个体工商户) that stand right after its operator's name when it has no
+# trade name; a name is 2-4 Han characters after the start, a place (省/市/区/县/镇/乡/街道) or a bracket.
+_SOLE_TRADER = re.compile(
+    r"(?:^|(?<=[省市区县镇乡道(（\s]))(?P<name>[\u4e00-\u9fff]{2,4}?)(?=[(（]?(?:个体工商户|个体户)[)）]?)"
+)
+
+
+def mask_enterprise_name(name: object, persons: Iterable[object] = ()) -> str:
+    """An enterprise's name with every person's name in it masked as a name is (`张三个体工商户` → `张*个体工商户`):
+    the names in `persons` (its legal person's, or all the extract's legal persons'; longest first, two
+    characters or more), and by shape an individual business's operator named before 个体工商户."""
+    if name is None or name == "" or (isinstance(name, float) and name != name):
+        return ""
+    out = str(name)
+    known = sorted({str(p) for p in persons if isinstance(p, str) and len(p.strip()) >= 2}, key=len, reverse=True)
+    if known:
+        out = re.sub("|".join(map(re.escape, known)), lambda m: mask_name(m.group(0)), out)
+    return _SOLE_TRADER.sub(lambda m: mask_name(m.group("name")), out)
 
 
 def mask_id(value: object, entity_type: str | None = None) -> str:
