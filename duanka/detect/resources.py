@@ -4,10 +4,11 @@ persons who front them (shared/docs/domain.md: "The other resources the regulato
 Pure functions over frames (epoch seconds for times), tested without Neo4j. What separates a ring's
 resources from their innocent look-alikes is structure and timing together:
 
-* a port that texts many strangers once or twice each, in bursts, from its first days, leased to a
-  young enterprise, by a young reseller behind other young enterprises' ports — where a bank, a
-  courier, a school or a new shop texts its own customers again and again, and an old app's
-  verification-code sender texts strangers at a steady pace, even through a code opened weeks ago;
+* a port that texts many strangers once or twice each (or follows each text up within days), in
+  bursts, from its first days, leased to a young enterprise, by a young reseller behind other young
+  enterprises' ports — where a bank, a courier, a school or a new shop texts its own customers again
+  and again over weeks, and an old app's verification-code sender texts strangers at a steady pace,
+  even through a code opened weeks ago;
   youth, fronting and the reseller weigh little for a port whose own texting looks like a customer's
   notices (a new shop is young too, and its owner may have another business);
 * a middle number that calls strangers itself, bound minutes at a time to one card, held by a young
@@ -90,7 +91,6 @@ def enterprise_signals(r: Resources) -> pd.DataFrame:
     out["resold_young_ports"] = (
         resold[resold["young"].fillna(False).astype(bool)].groupby("agent_id").size().reindex(e.index).fillna(0)
     ).astype(int)
-    out["resold_ports"] = r.ports.groupby("agent_id").size().reindex(e.index).fillna(0).astype(int)
     last_resold = r.ports.groupby("agent_id")["opened_at"].max().reindex(e.index)
     out["resale_youth"] = _youth(_age_at(e["registered_at"], last_resold))  # a provider long in business is not
     out["middle_numbers"] = r.bindings.groupby("enterprise_id")["middle_number"].nunique().reindex(e.index).fillna(0)
@@ -169,9 +169,9 @@ def _logistic(x: pd.Series | np.ndarray, mid: float, width: float) -> np.ndarray
 
 def score_ports(p: pd.DataFrame) -> pd.DataFrame:
     """fraud_port: a blast to strangers in bursts from its first days (texted once or twice, or followed up
-    within days: a notice sender's recipients hear from it again over weeks), a young enterprise fronted by someone
-    fronting others, a young reseller behind young enterprises' ports, victims' reports. Who leased it
-    weighs little when its own texting looks like a customer's notices: a new shop is young too."""
+    within days: a notice sender's recipients hear from it again over weeks), a young enterprise fronted by
+    someone fronting others, a young reseller behind young enterprises' ports, victims' reports. Who leased
+    it weighs little when its own texting looks like a customer's notices: a new shop is young too."""
     returning = (p["repeat_days"] >= RETURNING_DAYS).where(p["repeat_days"].notna(), True)
     notices = (p["texts_each"] >= FEW_TEXTS) & returning.astype(bool)
     blast = _logistic(p["recipients"], STRANGERS_FROM, 8) * (~notices).to_numpy(float)
