@@ -49,6 +49,24 @@ def test_rings_front_shells_with_their_card_farmers_and_lease_ports_through_them
     assert not reports["msisdn"].isin(ports.index.difference(fraud_ports["entity_id"])).any()
 
 
+def test_a_ring_leases_and_binds_only_once_its_cards_are_active(world: Path) -> None:
+    truth = _read(world, "truth")
+    ring_of = truth.set_index("entity_id")["ring_id"]
+    sims = _read(world, "sims")
+    cards = sims[sims.msisdn.isin(truth.loc[truth.role == "fraud_sim", "entity_id"])]
+    activated = pd.to_datetime(cards.set_index("msisdn")["activated_at"])
+    bindings = _read(world, "number_bindings")
+    ring = bindings[bindings.middle_number.isin(truth.loc[truth.role == "fraud_middle_number", "entity_id"])]
+    assert (
+        len(ring) and (pd.to_datetime(ring["bound_at"]).to_numpy() >= activated[ring["real_msisdn"]].to_numpy()).all()
+    )
+    ports = _read(world, "sms_ports")
+    fraud = ports[ports.port_code.isin(truth.loc[truth.role == "fraud_port", "entity_id"])]
+    opened = pd.to_datetime(fraud["opened_at"]).groupby(fraud["port_code"].map(ring_of).to_numpy()).min()
+    first_card = activated.groupby(activated.index.map(ring_of)).min()
+    assert (opened >= first_card.reindex(opened.index)).all()  # no port texts before its ring exists
+
+
 def _times(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_datetime(frame[column].replace("", None))
 

@@ -105,7 +105,11 @@ def _ring(
     world: World, pop: Population, ring: str, farmers: np.ndarray, cards: np.ndarray, providers: np.ndarray
 ) -> None:
     rng, adversarial = world.rng, world.adversarial
-    t0 = int(rng.integers(RECENT, NOW - 60 * DAY))
+    # the ring leases and binds once the cards its middle numbers are bound to are active, never before
+    sims = pd.concat(world.parts["sims"], ignore_index=True)
+    active = sims.loc[sims["msisdn"].isin(cards[:3]), "activated_at"].astype("int64")
+    ready = int(active.max()) if len(active) else RECENT
+    t0 = min(ready + int(rng.integers(0, 7 * DAY)), NOW - 60 * DAY)
     order = farmers[rng.permutation(len(farmers))]
     if adversarial:  # one aged company per farmer, resellers fronted by other farmers, licensed providers too
         fronts = order[: min(len(order), 5)]
