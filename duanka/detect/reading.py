@@ -83,6 +83,14 @@ FACT_QUERIES: dict[str, FactQuery] = {
         FactQuery("transfers", "detect/facts_transfers", {}, "accounts", "account", ("src", "dst")),
         FactQuery("targets", "detect/facts_targets", {"min_callees": 1}),  # the whole call graph, always whole
         FactQuery("decisions", "detect/facts_decisions"),
+        # enterprises, SMS ports and middle numbers: few beside cards and accounts, always whole
+        FactQuery("enterprises", "detect/facts_enterprises"),
+        FactQuery("ports", "detect/facts_ports"),
+        FactQuery("texts", "detect/facts_texts"),
+        FactQuery("bindings", "detect/facts_bindings"),
+        FactQuery("holdings", "detect/facts_holdings"),
+        FactQuery("middle_calls", "detect/facts_middle_calls"),
+        FactQuery("named", "detect/facts_named"),
     )
 }
 LIMITS = {q.region_param for q in FACT_QUERIES.values() if q.region_param}
