@@ -35,11 +35,12 @@ class Read:
 
 UNPAGED = {"from_key": None, "to_key": None}  # the key range of a page (paged_frame); unbounded: every row
 
-# Holders, cards and accounts start every projected relationship: paged by them, each is read once.
+# Holders, cards, accounts, ports and middle numbers start every projected relationship: paged by them, each
+# is read once.
 PROJECTION = Read(
     "detect/project_edges",
     {"type": None, **UNPAGED},
-    tuple(queries.Paging(t, {"type": t}) for t in ("person", "sim", "account")),
+    tuple(queries.Paging(t, {"type": t}) for t in ("person", "sim", "account", "port", "middle_number")),
 )
 
 
