@@ -26,8 +26,9 @@ from duanka.ids import sha256_of
 from duanka.params import refuse_unmasking_in_a_prefect_run
 from duanka.settings import Settings
 from graphmodel.roles import DECISIONS, role
+from graphmodel.schema import SCORED
 
-ENTITY_TYPES = ("person", "sim", "account", "device")
+ENTITY_TYPES = tuple(str(n.entity_type) for n in SCORED)  # what a decision or an explanation may name
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ def resolve(sess: Any, ref: str) -> Entity:
         return Entity(kind, ident)
     found = db.read(sess, queries.load("casework/resolve"), ref=ref)
     if not found:
-        raise DuankaError(f"No person, number, account or device {ref!r} in the database.")
+        raise DuankaError(
+            f"No person, number, account, device, enterprise, port or middle number {ref!r} in the database."
+        )
     if len(found) > 1:
         options = ", ".join(entity_key(r["entity_type"], r["entity_id"]) for r in found)
         raise DuankaError(f"{ref!r} names several entities ({options}): say which, as type:id.")

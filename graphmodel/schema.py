@@ -190,6 +190,9 @@ MIDDLE_NUMBER = NodeSchema(
     tuple(SUSPICION),
     entity_type="middle_number",
 )
+# What detection scores and lead lists name: holders, cards, accounts, devices, and the black market's other
+# resources (enterprises, SMS ports, middle numbers).
+SCORED: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE, ENTERPRISE, PORT, MIDDLE_NUMBER)
 REPORT = NodeSchema(
     "Report",
     "report_id",
@@ -251,7 +254,7 @@ RUN = NodeSchema(
         _run("well_evidenced", "int", "entities with two kinds of evidence of their own"),
         *(
             _run(f"with_evidence_{kind}", "int", f"{kind}s with evidence of their own, scored")
-            for kind in ("person", "sim", "account", "device")
+            for kind in (str(n.entity_type) for n in SCORED)
         ),
         *(
             _run(f"seconds_{step}", "float")
@@ -342,7 +345,6 @@ NODES: tuple[NodeSchema, ...] = (
     DECISION,
     AUDIT_HEAD,
 )
-SCORED: tuple[NodeSchema, ...] = (PERSON, SIM, ACCOUNT, DEVICE)  # what detection scores and lead lists name
 KEYED: tuple[NodeSchema, ...] = tuple(n for n in NODES if not n.analysis)  # what an extract names by its key
 
 _MERGE_ORDER = (  # what an incremental run needs to put kept results and re-scored ones in one order
@@ -359,7 +361,7 @@ _SCORED_PROPS = (
     Prop("reasons", by="detect"),
     Prop("reasons_zh", by="detect"),
 )
-_SCORED_TOO = ("Sim", "Account", "Device")  # beside Person: the other entities detection scores
+_SCORED_TOO = tuple(n.label for n in SCORED if n is not PERSON)  # beside Person: the other entities detection scores
 RELATIONSHIPS: tuple[RelSchema, ...] = (
     RelSchema("HOLDS_SIM", "Person", "Sim", "The person is the real-name holder of the card."),
     RelSchema("HOLDS_ACCOUNT", "Person", "Account", "The person holds the account."),

@@ -120,7 +120,9 @@ def test_rows_in_batches_and_in_pages_equal_rows_one_by_one(first_run, settings:
     """The batched reader wraps a query without changing its answer, and the pages of a paged read hold
     every row once: same rows, same columns, every fact query and the projection."""
     from duanka.detect.reading import FACT_QUERIES, PROJECTION, fact_reads
+    from duanka.detect.signals import RESOURCE_TABLES
 
+    absent = {"detect/facts_decisions", *(FACT_QUERIES[t].query for t in RESOURCE_TABLES)}  # a world without ports
     with db.session(settings) as sess:
         assert queries.batches_fit(sess)
         for read in [PROJECTION, *fact_reads(FACT_QUERIES, None).values()]:
@@ -128,10 +130,11 @@ def test_rows_in_batches_and_in_pages_equal_rows_one_by_one(first_run, settings:
             batched = queries.batched_frame(sess, read.query, **read.params)
             assert list(batched.columns) == list(one.columns), read.query
             assert rows_in_one_order(one).equals(rows_in_one_order(batched)), read.query
-            assert len(one) or read.query == "detect/facts_decisions", read.query
+            assert len(one) or read.query in absent, read.query
             if read.pagings:
                 bounds = {p.type: queries.key_bounds(sess, p.type, per_page=50) for p in read.pagings}
-                assert all(len(b) >= 2 for b in bounds.values()), bounds  # several pages each
+                held = {t: b for t, b in bounds.items() if t not in ("port", "middle_number")}
+                assert all(len(b) >= 2 for b in held.values()), bounds  # several pages each
                 pages = pd.concat(queries.pages(sess, read.query, read.pagings, bounds, **read.params))
                 assert rows_in_one_order(one).equals(rows_in_one_order(pages)), read.query
 

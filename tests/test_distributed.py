@@ -64,10 +64,10 @@ def test_seed_and_expand_partitions_the_seeded_components_as_the_whole_graph_doe
 
 @pytest.fixture(scope="module")
 def runs(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, DetectResult]:
-    """A hard demo world detected in process, on a local Dask cluster of two workers, and in process shard
+    """A hard demo world with ports and middle numbers detected in process, on a local Dask cluster of two workers, and in process shard
     by shard as a graph too big to score whole would be."""
     root = tmp_path_factory.mktemp("distributed")
-    generate(root / "world", "demo", persons=3000, seed=11, difficulty="hard")
+    generate(root / "world", "demo", persons=3000, seed=11, difficulty="hard", ports=True)
     load_into_empty(settings, root / "world")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DUANKA_DASK_WORKERS", "2")
@@ -91,6 +91,8 @@ def _written(result: DetectResult) -> pd.DataFrame:
 def test_shards_give_the_in_process_leads_in_the_same_order(runs: dict[str, DetectResult], sharded: str) -> None:
     local, other = _written(runs["local"]), _written(runs[sharded])
     assert local["lead"].sum() > 20 and local["cluster_id"].notna().sum() > 20
+    resources = local[local["entity_type"].isin(["enterprise", "port", "middle_number"])]
+    assert resources["lead"].sum() > 5, "the world's ports, middle numbers and shells are among the compared"
     pd.testing.assert_frame_equal(other, local, check_dtype=False, check_exact=False, atol=1e-6, rtol=0)
     columns = ["cluster_id", "score", "members", "persons", "sims", "accounts", "devices", "reports", "rank"]
     pd.testing.assert_frame_equal(

@@ -71,8 +71,9 @@ def test_a_stale_fragment_is_rewritten_from_the_schema() -> None:
     assert stale != current and with_generated_fragments(stale) == current
     old_leads = "CASE WHEN n:Person THEN 'person' ELSE 'sim' END, coalesce(n.person_id, n.msisdn)"
     assert with_generated_fragments(old_leads) == (
-        "CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END, "
-        "coalesce(n.person_id, n.msisdn, n.account_id, n.device_id)"
+        "CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' "
+        "WHEN n:Enterprise THEN 'enterprise' WHEN n:Port THEN 'port' WHEN n:MiddleNumber THEN 'middle_number' END, "
+        "coalesce(n.person_id, n.msisdn, n.account_id, n.device_id, n.enterprise_id, n.port_code, n.middle_number)"
     )
 
 

@@ -7,11 +7,24 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from resource_files import from_extract
 
-from duanka.detect.resources import Resources, from_extract, suspicions
+from duanka.detect import signals
+from duanka.detect.ranking import ENTITY_COLUMNS, rank_entities
+from duanka.detect.resources import Resources, fronted, suspicions
 from duanka.generate import generate
+from duanka.params import DetectParams
 
 PORTS = Path(__file__).parent / "fixtures" / "foreign" / "sms-ports"
+
+
+def _scored(r: Resources) -> pd.DataFrame:
+    """Every resource and fronting person scored, keyed `type:id` as detection keys its entities."""
+    held, fronts = suspicions(r)
+    out = pd.concat([held, fronts])
+    out["entity_id"] = out.index.astype(str)
+    out.index = out["entity_type"] + ":" + out["entity_id"]
+    return out
 
 
 def _truth(folder: Path) -> pd.DataFrame:
@@ -20,7 +33,7 @@ def _truth(folder: Path) -> pd.DataFrame:
 
 
 def test_the_foreign_ring_s_resources_stand_above_the_bank_s_and_the_platform_s() -> None:
-    scored = suspicions(from_extract(PORTS))
+    scored = _scored(from_extract(PORTS))
     truth = _truth(PORTS)
     for role in ("fraud_port", "fraud_middle_number", "shell_enterprise"):
         ring = scored.loc[truth.loc[truth.role == role, "key"]]
@@ -35,7 +48,7 @@ def test_the_foreign_ring_s_resources_stand_above_the_bank_s_and_the_platform_s(
 
 
 def test_reasons_say_what_was_seen() -> None:
-    scored = suspicions(from_extract(PORTS))
+    scored = _scored(from_extract(PORTS))
     truth = _truth(PORTS)
     port = scored.loc[truth.loc[truth.role == "fraud_port", "key"].iloc[0]]
     assert "texted 30 numbers" in port["reasons_en"] and "days old at the port's opening" in port["reasons_en"]
@@ -48,7 +61,7 @@ def test_reasons_say_what_was_seen() -> None:
 @pytest.mark.parametrize("difficulty", ["hard", "adversarial"])
 def test_no_look_alike_reaches_the_lead_line_on_a_generated_world(tmp_path: Path, difficulty: str) -> None:
     generate(tmp_path, "demo", persons=3000, seed=9, difficulty=difficulty, ports=True)
-    scored = suspicions(from_extract(tmp_path))
+    scored = _scored(from_extract(tmp_path))
     negatives = pd.read_csv(tmp_path / "hard_negatives.csv", dtype=str)
     looks = negatives["entity_type"] + ":" + negatives["entity_id"]
     assert not scored.index[scored["score"] >= 0.5].isin(looks).any()
@@ -113,16 +126,14 @@ def _world(
         texts=text_frame,
         bindings=pd.DataFrame(
             [
-                {
-                    "middle_number": m,
-                    "real_msisdn": r,
-                    "enterprise_id": e,
-                    "first_bound": NOW - ago * DAY,
-                    "longest_minutes": minutes,
-                }
-                for m, r, e, ago, minutes in bindings
+                {"middle_number": m, "real_msisdn": r, "first_bound": NOW - ago * DAY, "longest_minutes": minutes}
+                for m, r, _e, ago, minutes in bindings
             ],
-            columns=["middle_number", "real_msisdn", "enterprise_id", "first_bound", "longest_minutes"],
+            columns=["middle_number", "real_msisdn", "first_bound", "longest_minutes"],
+        ),
+        holdings=pd.DataFrame(
+            [{"middle_number": m, "enterprise_id": e, "first_bound": NOW - ago * DAY} for m, _r, e, ago, _ in bindings],
+            columns=["middle_number", "enterprise_id", "first_bound"],
         ),
         middle_calls=pd.DataFrame(calls, columns=["middle_number", "callee", "count", "total_duration_s"]),
         reported=frozenset(),
@@ -135,7 +146,7 @@ PROVIDER = ("PROV", 4000.0, "P-PROV")
 def test_a_new_shop_texting_its_customers_stays_below_a_ring_port_as_young_as_it() -> None:
     """Both enterprises are weeks old at their port, both owners front two young enterprises, both ports
     text from their first week: only the ring's texts strangers once each, in one burst."""
-    scored = suspicions(
+    scored = _scored(
         _world(
             [
                 PROVIDER,
@@ -170,7 +181,7 @@ def test_a_new_shop_texting_its_customers_stays_below_a_ring_port_as_young_as_it
 def test_an_old_apps_verification_sender_through_a_new_code_stays_below_a_ring_s_burst() -> None:
     """Both ports opened weeks ago and text hundreds of strangers once each from their first day: the
     app's sender is years old and texts at a steady pace; the ring's blasts them in a week."""
-    scored = suspicions(
+    scored = _scored(
         _world(
             [PROVIDER, ("APP", 3000, "P-APP"), ("SHELL", 200, "FARMER")],
             [("106A", "APP", "PROV", 60), ("106C", "SHELL", "PROV", 60)],
@@ -186,7 +197,7 @@ def test_a_delivery_platform_s_pooled_number_stays_below_a_ring_s_one_card_numbe
     """Both are bound minutes at a time and call many numbers briefly themselves; the platform's number is
     bound to many riders in turn, the ring's to one card."""
     riders = [("95001", f"1380000000{i}", "DELIVERY", 30 - i, 20) for i in range(6)]
-    scored = suspicions(
+    scored = _scored(
         _world(
             [("DELIVERY", 3000, "P-D"), ("SHELL", 300, "FARMER")],
             [],
@@ -201,7 +212,7 @@ def test_a_delivery_platform_s_pooled_number_stays_below_a_ring_s_one_card_numbe
 def test_a_shell_aged_past_a_year_behind_a_blasting_port_is_still_a_lead() -> None:
     """An adversarial ring registers its shell months before use: youth fades over the second year instead of
     ending at the first birthday; an enterprise five years old behind the same blast is not a shell."""
-    scored = suspicions(
+    scored = _scored(
         _world(
             [PROVIDER, ("AGED", 460, "FARMER"), ("OLD", 1900, "P-OLD")],
             [("106C", "AGED", "PROV", 20), ("106D", "OLD", "PROV", 20)],
@@ -215,7 +226,7 @@ def test_a_shell_aged_past_a_year_behind_a_blasting_port_is_still_a_lead() -> No
 def test_a_ring_port_following_each_text_up_within_days_is_not_taken_for_a_shop_s_notices() -> None:
     """Both young enterprises' ports text each recipient four times: the shop's customers hear from it again
     over weeks, the ring's strangers within two days."""
-    scored = suspicions(
+    scored = _scored(
         _world(
             [PROVIDER, ("SHOP", 100, "OWNER"), ("SHELL", 100, "FARMER")],
             [("106A", "SHOP", "PROV", 60), ("106C", "SHELL", "PROV", 60)],
@@ -224,3 +235,51 @@ def test_a_ring_port_following_each_text_up_within_days_is_not_taken_for_a_shop_
     )
     assert scored.loc["port:106A", "score"] < 0.5 <= scored.loc["port:106C", "score"]
     assert "4.0 texts each" in scored.loc["port:106C", "reasons_en"]
+
+
+def _facts(r: Resources) -> signals.Facts:
+    tables = {t: getattr(r, t) for t in ("enterprises", "ports", "texts", "bindings", "holdings", "middle_calls")}
+    return signals.Facts(**tables, named=pd.DataFrame({"number": sorted(r.reported)}))
+
+
+def test_a_run_s_entity_table_holds_ports_middle_numbers_enterprises_and_their_fronts() -> None:
+    facts = _facts(from_extract(PORTS))
+    entities, _ = rank_entities(facts, pd.Series(dtype=float), DetectParams())
+    assert list(entities.columns[: len(ENTITY_COLUMNS)]) == list(ENTITY_COLUMNS)
+    truth = _truth(PORTS)
+    for role in ("fraud_port", "fraud_middle_number", "shell_enterprise"):
+        ring = entities.loc[truth.loc[truth.role == role, "key"]]
+        assert (ring["role"] == role).all() and ring["reported"].any() | (role == "shell_enterprise"), role
+        assert (ring["own_score"] >= 0.5).all() and ring["reasons_zh"].str.len().gt(0).all(), role
+    assert "legal person of 2 young enterprises" in entities.loc["person:F0", "reasons_en"]
+    bank = entities.loc["port:106900001111"]
+    assert bank["score"] < 0.35 and not bank["lead"] and "texted" not in bank["reasons_en"]
+
+
+def test_fronting_adds_to_a_person_s_own_evidence() -> None:
+    people = pd.DataFrame(
+        {
+            "role": "number_dealer",
+            "score": 0.4,
+            "entity_type": "person",
+            "kinds": 1,
+            "reasons_en": "own device",
+            "reasons_zh": "本人设备",
+        },
+        index=pd.Index(["F0", "P1"]),
+    )
+    fronts = pd.DataFrame(
+        {
+            "role": "card_farmer",
+            "score": 0.6,
+            "entity_type": "person",
+            "kinds": 1,
+            "reasons_en": "legal person",
+            "reasons_zh": "法定代表人",
+        },
+        index=pd.Index(["F0", "F9"]),
+    )
+    out = fronted(people, fronts)
+    assert out.loc["F0", "score"] == pytest.approx(1 - 0.6 * 0.4) and out.loc["F0", "kinds"] == 2
+    assert out.loc["F0", "role"] == "card_farmer" and out.loc["F0", "reasons_en"] == "own device; legal person"
+    assert out.loc["P1", "score"] == 0.4 and out.loc["F9", "reasons_zh"] == "法定代表人" and len(out) == 3

@@ -13,6 +13,10 @@ check it):
   investigators' decisions (read whole; a decided entity is re-scored);
 - cluster scores, corroboration and order within a cluster depend on the cluster's own members; the
   whole list is put in one order by each entity's stored priority.
+Enterprises, SMS ports and middle numbers are read whole and scored whole; every signal of theirs comes from
+their own component (an enterprise's legal person, ports, reseller and middle numbers are its projected
+neighbours), and a load touching one names it (changed_since.cypher: a middle number's own number names it
+too), so the region holds what they read and only its own are kept.
 So the region is the whole components of every entity new rows or decisions touched, grown by what the
 crossing signals reach; an entity outside it had the same facts when the run before scored it (a learned
 ranking reads only an entity's own signals and cluster). After a model, calibration, learned ranking or

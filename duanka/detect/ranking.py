@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from duanka.detect import learn, signals
+from duanka.detect import learn, resources, signals
 from duanka.detect import score as score_of
 from duanka.detect.calibrate import load as load_calibration
 from duanka.detect.model import MODEL
@@ -27,7 +27,7 @@ CALIBRATION = load_calibration()  # None until bench/calibrate.py has fitted one
 ENTITY_COLUMNS: dict[str, str] = {
     "role": "the suspected role (graphmodel/roles.py), unknown below the model's role_from",
     "score": "what a case officer sees: the rule score calibrated, a learned ranking blended in",
-    "entity_type": "person, sim, account or device",
+    "entity_type": "person, sim, account, device, enterprise, port or middle_number",
     "kinds": "kinds of evidence of its own",
     "reasons_en": "why, in English: each reason a fact a case officer can check",
     "reasons_zh": "why, in Chinese",
@@ -85,15 +85,26 @@ def own_suspicions(
     parts, people, payers = first.parts, first.scored, first.payers
     accounts = signals.paid_by(f, parts["account"], payers.union(pd.Index(sorted(known_payers))))
     parts = {**parts, "account": accounts}
+    held, fronts = resources.suspicions(resources.Resources.of(f))
     scored = pd.concat(
-        [people, score_of.sims(parts["sim"]), score_of.accounts(accounts), score_of.devices(parts["device"])]
+        [
+            resources.fronted(people, fronts),
+            score_of.sims(parts["sim"]),
+            score_of.accounts(accounts),
+            score_of.devices(parts["device"]),
+            held,
+        ]
     )
     scored.index = entity_keys(scored["entity_type"], scored.index)
     scored["entity_id"] = entity_ids(scored.index)
     scored["pays_as_suspect"] = scored.index.isin(entity_keys("account", payers))
     reported_sims = entity_keys("sim", f.sims.loc[f.sims["reported"], "msisdn"])
     reported_accounts = entity_keys("account", f.accounts.loc[f.accounts["reported"], "account"])
-    scored["reported"] = scored.index.isin(reported_sims) | scored.index.isin(reported_accounts)
+    named = pd.Index(f.named["number"].astype(str))
+    reported_resources = entity_keys("port", named).append(entity_keys("middle_number", named))
+    scored["reported"] = (
+        scored.index.isin(reported_sims) | scored.index.isin(reported_accounts) | scored.index.isin(reported_resources)
+    )
     return Suspicions(parts, with_decisions(scored, f.decisions), payers)
 
 

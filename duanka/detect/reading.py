@@ -35,11 +35,12 @@ class Read:
 
 UNPAGED = {"from_key": None, "to_key": None}  # the key range of a page (paged_frame); unbounded: every row
 
-# Holders, cards and accounts start every projected relationship: paged by them, each is read once.
+# Holders, cards, accounts, ports and middle numbers start every projected relationship: paged by them, each
+# is read once.
 PROJECTION = Read(
     "detect/project_edges",
     {"type": None, **UNPAGED},
-    tuple(queries.Paging(t, {"type": t}) for t in ("person", "sim", "account")),
+    tuple(queries.Paging(t, {"type": t}) for t in ("person", "sim", "account", "port", "middle_number")),
 )
 
 
@@ -83,6 +84,14 @@ FACT_QUERIES: dict[str, FactQuery] = {
         FactQuery("transfers", "detect/facts_transfers", {}, "accounts", "account", ("src", "dst")),
         FactQuery("targets", "detect/facts_targets", {"min_callees": 1}),  # the whole call graph, always whole
         FactQuery("decisions", "detect/facts_decisions"),
+        # enterprises, SMS ports and middle numbers: few beside cards and accounts, always whole
+        FactQuery("enterprises", "detect/facts_enterprises"),
+        FactQuery("ports", "detect/facts_ports"),
+        FactQuery("texts", "detect/facts_texts"),
+        FactQuery("bindings", "detect/facts_bindings"),
+        FactQuery("holdings", "detect/facts_holdings"),
+        FactQuery("middle_calls", "detect/facts_middle_calls"),
+        FactQuery("named", "detect/facts_named"),
     )
 }
 LIMITS = {q.region_param for q in FACT_QUERIES.values() if q.region_param}

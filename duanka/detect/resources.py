@@ -27,11 +27,11 @@ never a determination.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from duanka.detect.signals import Facts
 from duanka.detect.terms import REPORTED, Reasons, attach, day, kinds, noisy_or
 
 DAY = 86_400
@@ -51,14 +51,27 @@ POOLED_FROM = 3  # real numbers one middle number was bound to before it is a pl
 
 @dataclass(frozen=True)
 class Resources:
-    """What the graph holds of enterprises, ports and middle numbers (epoch seconds; NaN where unknown)."""
+    """What the graph holds of enterprises, ports and middle numbers (signals.FACT_COLUMNS; epoch seconds,
+    NaN where unknown)."""
 
     enterprises: pd.DataFrame  # enterprise_id, registered_at, legal_person_id
     ports: pd.DataFrame  # port_code, enterprise_id, agent_id, opened_at
     texts: pd.DataFrame  # port_code, callee, count, first_ts, last_ts
-    bindings: pd.DataFrame  # middle_number, real_msisdn, enterprise_id, first_bound, longest_minutes
+    bindings: pd.DataFrame  # middle_number, real_msisdn, first_bound, longest_minutes
+    holdings: pd.DataFrame  # middle_number, enterprise_id, first_bound
     middle_calls: pd.DataFrame  # middle_number, callee, count, total_duration_s (the middle number as caller)
     reported: frozenset[str]  # port codes and middle numbers named in victim reports
+
+    @classmethod
+    def of(cls, f: Facts) -> Resources:
+        """The resources among a run's fact tables."""
+        named = frozenset(str(n) for n in f.named["number"])
+        return cls(f.enterprises, f.ports, f.texts, f.bindings, f.holdings, f.middle_calls, named)
+
+    @property
+    def empty(self) -> bool:
+        """Whether the extracts held no enterprise, port or middle number at all."""
+        return self.enterprises.empty and self.ports.empty and self.bindings.empty
 
 
 def _age_at(registered: pd.Series, when: pd.Series) -> pd.Series:
@@ -76,7 +89,7 @@ def enterprise_signals(r: Resources) -> pd.DataFrame:
     e = r.enterprises.set_index("enterprise_id")
     first_port = r.ports.groupby("enterprise_id")["opened_at"].min()
     first_resold = r.ports.groupby("agent_id")["opened_at"].min()  # a reseller's use is its first resale
-    first_bound = r.bindings.groupby("enterprise_id")["first_bound"].min()
+    first_bound = r.holdings.groupby("enterprise_id")["first_bound"].min()
     first_use = pd.concat([first_port, first_resold, first_bound], axis=1).min(axis=1).reindex(e.index)
     out = pd.DataFrame(index=e.index)
     out["legal_person_id"] = e["legal_person_id"]
@@ -93,7 +106,7 @@ def enterprise_signals(r: Resources) -> pd.DataFrame:
     ).astype(int)
     last_resold = r.ports.groupby("agent_id")["opened_at"].max().reindex(e.index)
     out["resale_youth"] = _youth(_age_at(e["registered_at"], last_resold))  # a provider long in business is not
-    out["middle_numbers"] = r.bindings.groupby("enterprise_id")["middle_number"].nunique().reindex(e.index).fillna(0)
+    out["middle_numbers"] = r.holdings.groupby("enterprise_id")["middle_number"].nunique().reindex(e.index).fillna(0)
     return out
 
 
@@ -145,8 +158,9 @@ def middle_signals(r: Resources, enterprises: pd.DataFrame) -> pd.DataFrame:
         reals=("real_msisdn", "nunique"),
         longest_minutes=("longest_minutes", "max"),
         first_bound=("first_bound", "min"),
-        enterprise_id=("enterprise_id", "first"),
     )
+    held = r.holdings.sort_values(["first_bound", "enterprise_id"], na_position="last")
+    b["enterprise_id"] = held.drop_duplicates("middle_number").set_index("middle_number")["enterprise_id"]
     c = r.middle_calls.groupby("middle_number").agg(
         callees=("callee", "nunique"), calls=("count", "sum"), seconds=("total_duration_s", "sum")
     )
@@ -339,82 +353,35 @@ def fronting_persons(e: pd.DataFrame, enterprises_scored: pd.DataFrame) -> pd.Da
     return out
 
 
-def suspicions(r: Resources) -> pd.DataFrame:
-    """Every port, middle number, enterprise and fronting person with a score, role and reasons, keyed
-    `type:id` as detection keys its entities."""
+def suspicions(r: Resources) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every port, middle number and enterprise with a score, role and reasons, by id (as score.py scores the
+    other types); and the persons fronting young enterprises, with the score and reason that adds to theirs."""
     enterprises = enterprise_signals(r)
     ports = port_signals(r, enterprises)
     middles = middle_signals(r, enterprises)
     port_scores, middle_scores = score_ports(ports), score_middles(middles)
     ports["own_score"], middles["own_score"] = port_scores["score"], middle_scores["score"]
     firms = score_enterprises(enterprises, ports, middles)
-    people = fronting_persons(enterprises, firms)
-    out = pd.concat([port_scores, middle_scores, firms, people])
-    out["entity_id"] = out.index.astype(str)
-    out.index = out["entity_type"] + ":" + out["entity_id"]
+    return pd.concat([port_scores, middle_scores, firms]), fronting_persons(enterprises, firms)
+
+
+def fronted(people: pd.DataFrame, fronts: pd.DataFrame) -> pd.DataFrame:
+    """Persons' scores (score.persons, by id) with fronting young enterprises as one more kind of their own
+    evidence: scores combined by noisy-OR, the reason added, card_farmer where fronting is the stronger; a
+    fronting person with no cards or accounts scored joins the table."""
+    if fronts.empty:
+        return people
+    both = fronts.index.intersection(people.index)
+    out = pd.concat([people, fronts.loc[fronts.index.difference(people.index)]])
+    if len(both):
+        was, add = people.loc[both], fronts.loc[both]
+        out.loc[both, "score"] = noisy_or(was["score"].to_numpy(), add["score"].to_numpy())
+        out.loc[both, "role"] = was["role"].where(was["score"] >= add["score"], add["role"])
+        out.loc[both, "kinds"] = was["kinds"] + 1
+        out.loc[both, "reasons_en"] = [
+            "; ".join(x for x in pair if x) for pair in zip(was["reasons_en"], add["reasons_en"], strict=True)
+        ]
+        out.loc[both, "reasons_zh"] = [
+            "；".join(x for x in pair if x) for pair in zip(was["reasons_zh"], add["reasons_zh"], strict=True)
+        ]
     return out
-
-
-def _seconds(values: pd.Series) -> pd.Series:
-    stamps = pd.to_datetime(values.replace("", None), format="ISO8601", errors="coerce")
-    return (stamps - pd.Timestamp("1970-01-01")).dt.total_seconds()
-
-
-def from_extract(folder: Path) -> Resources:
-    """What an extract's own files say (an evaluation reads a generated world this way, without the graph):
-    the same routing as ingest — a port code calling is the port's text, a middle number calling is its call."""
-
-    def read(name: str) -> pd.DataFrame:
-        path = folder / f"{name}.csv"
-        return pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
-
-    e, p, b, calls, reports = (read(n) for n in ("enterprises", "sms_ports", "number_bindings", "calls", "reports"))
-    enterprises = pd.DataFrame(
-        {
-            "enterprise_id": e["enterprise_id"],
-            "registered_at": _seconds(e["registered_at"]),
-            "legal_person_id": e["legal_person_id"].replace("", None),
-        }
-    )
-    ports = pd.DataFrame(
-        {
-            "port_code": p["port_code"],
-            "enterprise_id": p["enterprise_id"].replace("", None),
-            "agent_id": p["agent_id"].replace("", None),
-            "opened_at": _seconds(p["opened_at"]),
-        }
-    )
-    bound, unbound = _seconds(b["bound_at"]), _seconds(b["unbound_at"])
-    bindings = pd.DataFrame(
-        {
-            "middle_number": b["middle_number"],
-            "real_msisdn": b["real_msisdn"],
-            "enterprise_id": b["enterprise_id"].replace("", None),
-            "first_bound": bound,
-            "longest_minutes": (unbound - bound) / 60,
-        }
-    )
-    calls = calls.assign(
-        count=pd.to_numeric(calls["count"]).fillna(1),
-        total_duration_s=pd.to_numeric(calls["total_duration_s"], errors="coerce"),
-    )
-    by_port = calls[calls["caller_msisdn"].isin(set(ports["port_code"]))]
-    texts = pd.DataFrame(
-        {
-            "port_code": by_port["caller_msisdn"],
-            "callee": by_port["callee_msisdn"],
-            "count": by_port["count"],
-            "first_ts": _seconds(by_port["first_ts"]),
-            "last_ts": _seconds(by_port["last_ts"]),
-        }
-    )
-    by_middle = calls[calls["caller_msisdn"].isin(set(bindings["middle_number"]))]
-    middle_calls = pd.DataFrame(
-        {
-            "middle_number": by_middle["caller_msisdn"],
-            "callee": by_middle["callee_msisdn"],
-            "count": by_middle["count"],
-            "total_duration_s": by_middle["total_duration_s"],
-        }
-    )
-    return Resources(enterprises, ports, texts, bindings, middle_calls, frozenset(reports["msisdn"]) - {""})

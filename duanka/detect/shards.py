@@ -55,7 +55,9 @@ from duanka.entity_keys import entity_keys
 from duanka.params import DetectParams
 from duanka.settings import Settings
 
-WHOLE = ("targets", "decisions")  # fact tables every shard needs in full: read once
+# Fact tables every shard needs in full, read once: the call graph, decisions, and the enterprises, ports and
+# middle numbers (few; every shard scores them all and keeps its own, as an incremental run does).
+WHOLE = ("targets", "decisions", *signals.RESOURCE_TABLES)
 
 # A graph above this many relationships is scored in turn, shards of at most SHARD_NODES community-graph
 # nodes (measured at the scaling curve's 300 k world: whole, the process held every fact table and
@@ -79,17 +81,20 @@ class Shard:
 
 @dataclass(frozen=True)
 class Shared:
-    """What every shard reads whole: busy callers' callees, decisions, the evidence the graph held."""
+    """What every shard reads whole: busy callers' callees, decisions, the evidence the graph held, the
+    resources (signals.RESOURCE_TABLES: table → rows)."""
 
     targets: pd.DataFrame
     decisions: pd.DataFrame
     evidence: dict[str, int] = field(default_factory=dict)
+    resources: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def read_shared(settings: Settings) -> Shared:
     """The fact tables no shard can cut, read once."""
     facts = read_facts(settings, tables=WHOLE)
-    return Shared(facts.targets, facts.decisions, facts.evidence)
+    resources = {table: getattr(facts, table) for table in signals.RESOURCE_TABLES}
+    return Shared(facts.targets, facts.decisions, facts.evidence, resources)
 
 
 def unprojected(settings: Settings) -> list[str]:
@@ -127,8 +132,8 @@ def read_shard_facts(settings: Settings, shard: Shard, shared: Shared) -> signal
     """The shard's facts, read from Neo4j by the worker that scores them; the whole tables beside them."""
     tables = [t for t in FACT_QUERIES if t not in WHOLE]
     facts = read_facts(settings, shard.region.scope, tables=tables, share=shard.share)
-    facts.targets, facts.decisions, facts.evidence = shared.targets, shared.decisions, shared.evidence
-    return facts
+    facts.evidence = shared.evidence
+    return _beside(facts, shared)
 
 
 def shard_first_suspicions(facts: signals.Facts, shard: Shard, params: DetectParams) -> Suspicions:
@@ -289,7 +294,8 @@ class Spill:
     def keep(self, i: int, facts: signals.Facts, first: Suspicions, shard: Shard) -> None:
         """A shard with its facts and first pass, until every shard has made its own (the shared tables left out)."""
         own = copy.copy(facts)
-        own.targets, own.decisions = facts.targets.iloc[:0], facts.decisions.iloc[:0]
+        for table in WHOLE:
+            setattr(own, table, getattr(facts, table).iloc[:0])
         self._write(f"first-{i}", (own, first, shard))
 
     def kept(self, i: int, shared: Shared) -> tuple[signals.Facts, Suspicions, Shard]:
@@ -310,6 +316,8 @@ def _read(path: Path) -> Any:
 def _beside(facts: signals.Facts, shared: Shared) -> signals.Facts:
     """A shard's facts with the shared tables set as they are (Facts() would type them again)."""
     facts.targets, facts.decisions = shared.targets, shared.decisions
+    for table, rows in shared.resources.items():
+        setattr(facts, table, rows)
     return facts
 
 

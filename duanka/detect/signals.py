@@ -67,7 +67,16 @@ FACT_COLUMNS: dict[str, dict[str, str]] = {
     "used": {"account": TEXT, "device": TEXT, "holder": TEXT, "first_seen": TIME, "last_seen": TIME, "opened": TIME},
     "transfers": {"src": TEXT, "dst": TEXT, "amount": NUMBER, "ts": TIME},
     "decisions": {"entity": TEXT, "status": TEXT, "score_then": NUMBER, "reported_then": TEXT, "by": TEXT, "at": TEXT},
+    # Enterprises, SMS ports and middle numbers (duanka/detect/resources.py): few, read whole.
+    "enterprises": {"enterprise_id": TEXT, "registered_at": TIME, "legal_person_id": TEXT},
+    "ports": {"port_code": TEXT, "enterprise_id": TEXT, "agent_id": TEXT, "opened_at": TIME},
+    "texts": {"port_code": TEXT, "callee": TEXT, "count": NUMBER, "first_ts": TIME, "last_ts": TIME},
+    "bindings": {"middle_number": TEXT, "real_msisdn": TEXT, "first_bound": TIME, "longest_minutes": NUMBER},
+    "holdings": {"middle_number": TEXT, "enterprise_id": TEXT, "first_bound": TIME},
+    "middle_calls": {"middle_number": TEXT, "callee": TEXT, "count": NUMBER, "total_duration_s": NUMBER},
+    "named": {"number": TEXT},  # port codes and middle numbers victim reports name
 }
+RESOURCE_TABLES = ("enterprises", "ports", "texts", "bindings", "holdings", "middle_calls", "named")
 
 
 def typed(table: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -97,6 +106,13 @@ class Facts:
     transfers: pd.DataFrame = field(default_factory=lambda: typed("transfers"))
     targets: pd.DataFrame = field(default_factory=lambda: typed("targets"))  # every call pair: the call graph
     decisions: pd.DataFrame = field(default_factory=lambda: typed("decisions"))  # investigators' latest
+    enterprises: pd.DataFrame = field(default_factory=lambda: typed("enterprises"))
+    ports: pd.DataFrame = field(default_factory=lambda: typed("ports"))
+    texts: pd.DataFrame = field(default_factory=lambda: typed("texts"))
+    bindings: pd.DataFrame = field(default_factory=lambda: typed("bindings"))
+    holdings: pd.DataFrame = field(default_factory=lambda: typed("holdings"))
+    middle_calls: pd.DataFrame = field(default_factory=lambda: typed("middle_calls"))
+    named: pd.DataFrame = field(default_factory=lambda: typed("named"))
     evidence: dict[str, int] = field(default_factory=dict)  # relationships of each evidence kind the graph held
 
     def __post_init__(self) -> None:

@@ -15,6 +15,12 @@ CALL (row) {
   MATCH (n:Account {account_id: row.entity_id}) WHERE row.entity_type = 'account' RETURN n
   UNION
   MATCH (n:Device {device_id: row.entity_id}) WHERE row.entity_type = 'device' RETURN n
+  UNION
+  MATCH (n:Enterprise {enterprise_id: row.entity_id}) WHERE row.entity_type = 'enterprise' RETURN n
+  UNION
+  MATCH (n:Port {port_code: row.entity_id}) WHERE row.entity_type = 'port' RETURN n
+  UNION
+  MATCH (n:MiddleNumber {middle_number: row.entity_id}) WHERE row.entity_type = 'middle_number' RETURN n
 }
 WITH row, n
 WHERE row.status IN ['under_review', 'confirmed', 'dismissed'] AND trim(coalesce(row.by, '')) <> ''

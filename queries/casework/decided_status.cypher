@@ -11,6 +11,12 @@ CALL (e) {
   MATCH (n:Account {account_id: e.entity_id}) WHERE e.entity_type = 'account' RETURN n
   UNION
   MATCH (n:Device {device_id: e.entity_id}) WHERE e.entity_type = 'device' RETURN n
+  UNION
+  MATCH (n:Enterprise {enterprise_id: e.entity_id}) WHERE e.entity_type = 'enterprise' RETURN n
+  UNION
+  MATCH (n:Port {port_code: e.entity_id}) WHERE e.entity_type = 'port' RETURN n
+  UNION
+  MATCH (n:MiddleNumber {middle_number: e.entity_id}) WHERE e.entity_type = 'middle_number' RETURN n
 }
 MATCH (d:Decision)-[:ABOUT]->(n)
 WITH n, d ORDER BY d.at DESC

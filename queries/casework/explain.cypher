@@ -10,6 +10,12 @@ CALL () {
   MATCH (n:Account {account_id: $entity_id}) WHERE $entity_type = 'account' RETURN n
   UNION
   MATCH (n:Device {device_id: $entity_id}) WHERE $entity_type = 'device' RETURN n
+  UNION
+  MATCH (n:Enterprise {enterprise_id: $entity_id}) WHERE $entity_type = 'enterprise' RETURN n
+  UNION
+  MATCH (n:Port {port_code: $entity_id}) WHERE $entity_type = 'port' RETURN n
+  UNION
+  MATCH (n:MiddleNumber {middle_number: $entity_id}) WHERE $entity_type = 'middle_number' RETURN n
 }
 RETURN n {.*} AS entity, labels(n)[0] AS label,
   COLLECT { MATCH (n)-[f:FLAGGED_IN]->(r:Run)

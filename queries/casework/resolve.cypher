@@ -10,9 +10,15 @@ CALL () {
   UNION
   MATCH (n:Device {device_id: $ref}) RETURN n
   UNION
+  MATCH (n:Enterprise {enterprise_id: $ref}) RETURN n
+  UNION
+  MATCH (n:Port {port_code: $ref}) RETURN n
+  UNION
+  MATCH (n:MiddleNumber {middle_number: $ref}) RETURN n
+  UNION
   MATCH (n)-[f:FLAGGED_IN|RANKED_IN]->(:Run {run_id: split($ref, '#')[0]})
   WHERE $ref CONTAINS '#' AND f.rank = toInteger(split($ref, '#')[1])
   RETURN n
 }
-RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END AS entity_type,
-       coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS entity_id
+RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' WHEN n:Enterprise THEN 'enterprise' WHEN n:Port THEN 'port' WHEN n:MiddleNumber THEN 'middle_number' END AS entity_type,
+       coalesce(n.person_id, n.msisdn, n.account_id, n.device_id, n.enterprise_id, n.port_code, n.middle_number) AS entity_id

@@ -65,6 +65,13 @@ CALL () {
   MATCH (d:Decision)-[:ABOUT]->(n) WHERE d.at >= datetime($decided_from)
   RETURN n
 }
-WITH n WHERE n:Person OR n:Sim OR n:Account OR n:Device
-RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END
-         + ':' + coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS key
+// A middle number's own number (DIALS_AS) stands for the middle number too: its calls and reports are its.
+CALL (n) {
+  RETURN n AS m
+  UNION
+  MATCH (n)<-[:DIALS_AS]-(m:MiddleNumber) RETURN m
+}
+WITH DISTINCT m AS n
+WHERE n:Person OR n:Sim OR n:Account OR n:Device OR n:Enterprise OR n:Port OR n:MiddleNumber
+RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' WHEN n:Enterprise THEN 'enterprise' WHEN n:Port THEN 'port' WHEN n:MiddleNumber THEN 'middle_number' END
+         + ':' + coalesce(n.person_id, n.msisdn, n.account_id, n.device_id, n.enterprise_id, n.port_code, n.middle_number) AS key

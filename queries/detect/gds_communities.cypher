@@ -11,5 +11,5 @@ CALL () {
   YIELD nodeId, communityId RETURN nodeId, communityId
 }
 WITH gds.util.asNode(nodeId) AS n, communityId
-RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END
-         + ':' + coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS key, communityId AS community
+RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' WHEN n:Enterprise THEN 'enterprise' WHEN n:Port THEN 'port' WHEN n:MiddleNumber THEN 'middle_number' END
+         + ':' + coalesce(n.person_id, n.msisdn, n.account_id, n.device_id, n.enterprise_id, n.port_code, n.middle_number) AS key, communityId AS community

@@ -16,6 +16,15 @@ CALL () {
   UNION ALL
   WITH $type = 'device' AS wanted WHERE wanted
   MATCH (n:Device) RETURN n.device_id AS key
+  UNION ALL
+  WITH $type = 'enterprise' AS wanted WHERE wanted
+  MATCH (n:Enterprise) RETURN n.enterprise_id AS key
+  UNION ALL
+  WITH $type = 'port' AS wanted WHERE wanted
+  MATCH (n:Port) RETURN n.port_code AS key
+  UNION ALL
+  WITH $type = 'middle_number' AS wanted WHERE wanted
+  MATCH (n:MiddleNumber) RETURN n.middle_number AS key
 }
 WITH key WHERE rand() * $per_page < 256
 WITH key ORDER BY key

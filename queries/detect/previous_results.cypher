@@ -20,6 +20,6 @@ CALL (r) {
          m.role AS role, c.cluster_id AS cluster_id, m.reasons AS reasons_en, m.reasons_zh AS reasons_zh,
          m.status AS status, false AS ranked
 }
-RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' END AS entity_type,
-       coalesce(n.person_id, n.msisdn, n.account_id, n.device_id) AS entity_id,
+RETURN CASE WHEN n:Person THEN 'person' WHEN n:Sim THEN 'sim' WHEN n:Account THEN 'account' WHEN n:Device THEN 'device' WHEN n:Enterprise THEN 'enterprise' WHEN n:Port THEN 'port' WHEN n:MiddleNumber THEN 'middle_number' END AS entity_type,
+       coalesce(n.person_id, n.msisdn, n.account_id, n.device_id, n.enterprise_id, n.port_code, n.middle_number) AS entity_id,
        lead, ranked, priority, kinds, score, rule_score, role, cluster_id, reasons_en, reasons_zh, status

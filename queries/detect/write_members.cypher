@@ -11,6 +11,12 @@ CALL (row) {
   MATCH (n:Account {account_id: row.id}) WHERE row.type = 'account' RETURN n
   UNION
   MATCH (n:Device {device_id: row.id}) WHERE row.type = 'device' RETURN n
+  UNION
+  MATCH (n:Enterprise {enterprise_id: row.id}) WHERE row.type = 'enterprise' RETURN n
+  UNION
+  MATCH (n:Port {port_code: row.id}) WHERE row.type = 'port' RETURN n
+  UNION
+  MATCH (n:MiddleNumber {middle_number: row.id}) WHERE row.type = 'middle_number' RETURN n
 }
 MATCH (c:Cluster {cluster_id: row.cluster_id})
 MERGE (n)-[m:MEMBER_OF]->(c)
