@@ -266,9 +266,9 @@ _FIND = re.compile(
 )
 
 
-def type_of(var: str) -> str:
+def type_of(var: str, nodes: tuple[NodeSchema, ...] = SCORED) -> str:
     """The entity type of node `var` as lead lists write it (person, sim, account, device)."""
-    return "CASE " + " ".join(f"WHEN {var}:{n.label} THEN '{n.entity_type}'" for n in SCORED) + " END"
+    return "CASE " + " ".join(f"WHEN {var}:{n.label} THEN '{n.entity_type}'" for n in nodes) + " END"
 
 
 def key_of(var: str, nodes: tuple[NodeSchema, ...] = SCORED) -> str:
@@ -282,10 +282,12 @@ def _key_of(m: re.Match[str]) -> str:
     return key_of(m["var"], SCORED if named <= {n.key for n in SCORED} else KEYED)
 
 
-def find_entity(var: str, id_expr: str, type_expr: str | None = None, indent: str = "") -> str:
-    """UNION arms matching the scored entity `id_expr` names (of type `type_expr`, when given) as `var`."""
+def find_entity(
+    var: str, id_expr: str, type_expr: str | None = None, indent: str = "", nodes: tuple[NodeSchema, ...] = SCORED
+) -> str:
+    """UNION arms matching the entity of `nodes` `id_expr` names (of type `type_expr`, when given) as `var`."""
     arms = []
-    for n in SCORED:
+    for n in nodes:
         where = f" WHERE {type_expr} = '{n.entity_type}'" if type_expr else ""
         arms.append(f"{indent}MATCH ({var}:{n.label} {{{n.key}: {id_expr}}}){where} RETURN {var}\n")
     return f"{indent}UNION\n".join(arms)

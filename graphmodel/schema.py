@@ -27,6 +27,9 @@ class Prop:
     merge: MergeRule = "replace"  # how a second observation combines with the first
     indexed: bool = False
     by: Writer = "ingest"
+    # What a step's generated write sets it to (graphmodel/writeback.py): the field of its rows named
+    # here (by default the property's own name), `$run_id` (the run's id) or a quoted constant.
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,10 @@ class RelSchema:
 LOAD_ID = Prop("load_id", doc="the ingest run that last wrote it", indexed=True)
 # What the latest detection run thought of a scored entity: a suspicion, never a determination.
 SUSPICION = (
-    Prop("suspicion_score", "float", "the latest run's score in [0, 1]", by="detect"),
-    Prop("suspected_role", doc="the latest run's suspected role", by="detect"),
-    Prop("suspicion_run", doc="the run that scored it", by="detect"),
-    Prop("suspicion_reasons", doc="that run's reasons, in English", by="detect"),
+    Prop("suspicion_score", "float", "the latest run's score in [0, 1]", by="detect", source="score"),
+    Prop("suspected_role", doc="the latest run's suspected role", by="detect", source="role"),
+    Prop("suspicion_run", doc="the run that scored it", by="detect", source="$run_id"),
+    Prop("suspicion_reasons", doc="that run's reasons, in English", by="detect", source="reasons"),
     # What an investigator last decided about it (the Decision nodes keep every decision).
     Prop("decision_status", doc="confirmed, dismissed or under_review", by="casework"),
     Prop("decision_by", by="casework"),
@@ -273,7 +276,7 @@ CLUSTER = NodeSchema(
     "cluster_id",
     "A suspected supply-chain cluster found by a detection run: a suspicion, never a determination.",
     (
-        Prop("run_id", doc="the latest run that found it", indexed=True, by="detect"),
+        Prop("run_id", doc="the latest run that found it", indexed=True, by="detect", source="$run_id"),
         Prop("score", "float", "suspicion in [0, 1]: a model's output, never a determination", by="detect"),
         Prop("rank", "int", by="detect"),
         *(
@@ -282,7 +285,7 @@ CLUSTER = NodeSchema(
         ),
         Prop("reports", "int", "members named in victim reports", by="detect"),
         Prop("top_reasons", doc="its strongest members' reasons", by="detect"),
-        Prop("status", doc="suspected: only decisions on members confirm anything", by="detect"),
+        Prop("status", doc="suspected: only decisions on members confirm anything", by="detect", source="'suspected'"),
     ),
     analysis=True,
 )
@@ -503,7 +506,7 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         "Cluster",
         "Membership of a detected cluster, with the role and score the run gave the member.",
         (
-            Prop("run_id", by="detect"),
+            Prop("run_id", by="detect", source="$run_id"),
             Prop("role", by="detect"),
             Prop("score", "float", by="detect"),
             Prop("rule_score", "float", "the model's rule score before calibration", by="detect"),
@@ -535,7 +538,7 @@ RELATIONSHIPS: tuple[RelSchema, ...] = (
         "Lineage: a cluster that another of the run before merged into, or split off from (ids stay with"
         " the cluster holding most of the members).",
         (
-            Prop("run_id", doc="the run that recorded it", by="detect"),
+            Prop("run_id", doc="the run that recorded it", by="detect", source="$run_id"),
             Prop("kind", doc="merge or split", by="detect"),
             Prop("shared", "int", "members the two have in common", by="detect"),
         ),

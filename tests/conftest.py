@@ -22,6 +22,8 @@ os.environ.setdefault("DUANKA_WORK_DIR", str(ROOT / ".duanka" / "test"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
+from worlds import GeneratedWorlds, LoadedWorlds  # noqa: E402
+
 from duanka import db, neo4j_server  # noqa: E402
 from duanka.settings import Settings  # noqa: E402
 
@@ -118,6 +120,18 @@ def prefect_server() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def generated_worlds(tmp_path_factory: pytest.TempPathFactory) -> GeneratedWorlds:
+    """Extracts generated once a session and shared by every test asking for the same generator arguments."""
+    return GeneratedWorlds(tmp_path_factory.mktemp("generated"))
+
+
+@pytest.fixture(scope="session")
+def loaded_worlds(settings: Settings) -> LoadedWorlds:
+    """The world the test database holds: rebuilt only when a test wrote to the database since (tests/worlds.py)."""
+    return LoadedWorlds(settings)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 from helpers import empty, graph_snapshot, ingest_source
+from worlds import GeneratedWorlds
 
 from duanka import db, queries
 from duanka.errors import DuankaError, Unavailable, is_transient, retry_if_transient
@@ -352,14 +353,15 @@ def test_every_allowed_subset_and_increment_runs_end_to_end(
         assert (tmp_path / f"out-{name}" / "report.html").exists() and "status" in leads.columns
 
 
-def test_numbers_without_holders_load_alike_by_bulk_and_bolt(empty_db: Settings, tmp_path: Path) -> None:
+def test_numbers_without_holders_load_alike_by_bulk_and_bolt(
+    empty_db: Settings, tmp_path: Path, generated_worlds: GeneratedWorlds
+) -> None:
     """An operator's numbers with no real-name records (persons a header, every holder empty): the bulk
     import once refused it (a holders' file with no rows names an ID group nothing defines)."""
-    from duanka.generate import generate
     from duanka.generate.views import operator_view
 
-    generate(tmp_path / "world", "demo", persons=800, seed=6)
-    source = operator_view(tmp_path / "world", tmp_path / "numbers", holders=False)
+    world = generated_worlds.extract("demo", persons=800, seed=6)
+    source = operator_view(world, tmp_path / "numbers", holders=False)
     empty(empty_db)
     assert ingest_source(source, empty_db).ok
     bolt = graph_snapshot(empty_db)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from graphmodel.cypher import constraints, loaders
 from graphmodel.docs import cypher_files, markdown
-from graphmodel.schema import NODES, RELATIONSHIPS
+from graphmodel.schema import NODES, RELATIONSHIPS, Prop, node
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,3 +110,72 @@ def test_detection_docs_hold_the_model_as_declared() -> None:
 
     page = (ROOT / "docs" / "detection.md").read_text(encoding="utf-8")
     assert with_model_table(page) == page, "run `duanka docs`"
+
+
+def test_write_back_queries_are_the_ones_the_schema_generates() -> None:
+    """queries/detect/write_*.cypher and the exports' lead lists are generated, and say so."""
+    from graphmodel.writeback import HEADER
+    from graphmodel.writeback import cypher_files as written_back
+
+    files = written_back()
+    assert {"detect/write_leads.cypher", "detect/write_members.cypher", "export/leads.cypher"} <= set(files)
+    for name, text in files.items():
+        committed = (ROOT / "queries" / name).read_text(encoding="utf-8")
+        assert committed == text, f"queries/{name} differs from what the schema generates: run `duanka docs`"
+        assert committed.startswith(HEADER + "\n")
+
+
+def test_write_back_sets_every_property_detection_declares() -> None:
+    from graphmodel.schema import CLUSTER, relationship
+    from graphmodel.writeback import write_clusters, write_leads, write_lineage, write_members, write_ranked
+
+    def set_on(var: str, cypher: str) -> set[str]:
+        code = "\n".join(line for line in cypher.splitlines() if not line.startswith("//"))
+        return set(re.findall(rf"\b{var}\.(\w+) = ", code))
+
+    def by_detect(props: tuple[Prop, ...]) -> set[str]:
+        return {p.name for p in props if p.by == "detect"}
+
+    for statement, rel in ((write_leads(), "FLAGGED_IN"), (write_ranked(), "RANKED_IN")):
+        assert set_on("f", statement.cypher) == by_detect(relationship(rel).props) != set()
+    members = write_members().cypher
+    assert set_on("m", members) == by_detect(relationship("MEMBER_OF").props)
+    assert (
+        set_on("n", members)
+        == by_detect(node("Person").props)
+        == {
+            "suspicion_score",
+            "suspected_role",
+            "suspicion_run",
+            "suspicion_reasons",
+        }
+    )
+    clusters = write_clusters().cypher
+    assert set_on("c", clusters) == by_detect(CLUSTER.props) and "c.status = 'suspected'" in clusters
+    assert set_on("f", clusters) == by_detect(relationship("FOUND_IN").props)
+    lineage = write_lineage().cypher
+    assert "{run_id: $run_id}" in lineage and set_on("d", lineage) == by_detect(relationship("DERIVED_FROM").props) - {
+        "run_id"
+    }
+
+
+def test_a_label_a_lead_may_have_reaches_the_write_path_and_the_export() -> None:
+    """Entities are addressed from the relationship's declared starts: a new kind of lead needs no hand edit."""
+    from dataclasses import replace
+
+    from graphmodel.schema import relationship
+    from graphmodel.writeback import LISTED, export_list, write_leads, write_members, write_ranked
+
+    arm = "  MATCH (n:Port {port_code: row.id}) WHERE row.type = 'port' RETURN n\n"
+    for make, rel in ((write_leads, "FLAGGED_IN"), (write_ranked, "RANKED_IN"), (write_members, "MEMBER_OF")):
+        declared = relationship(rel)
+        assert arm not in make(declared).cypher
+        assert arm in make(replace(declared, also_from=(*declared.also_from, "Port"))).cypher
+    wider = replace(relationship("FLAGGED_IN"), also_from=(*relationship("FLAGGED_IN").also_from, "Port"))
+    listed = export_list(wider, "// leads")
+    assert "WHEN n:Port THEN 'port'" in listed and "n.device_id, n.port_code)" in listed
+    with pytest.raises(ValueError, match="entity_type"):
+        write_leads(replace(wider, also_from=(*wider.also_from, "Report")))
+    with pytest.raises(ValueError, match="reasons_zh"):
+        export_list(replace(wider, props=tuple(p for p in wider.props if p.name != "reasons_zh")), "// leads")
+    assert all(f"f.{name} AS {name}" in listed for name in LISTED)

@@ -19,6 +19,7 @@ from helpers import ingest_source
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
+from worlds import GeneratedWorlds, LoadedWorlds
 
 from duanka import db, queries
 from duanka.errors import DuankaError
@@ -192,10 +193,11 @@ def test_mixed_encoding_line_is_quarantined_not_fatal(empty_db: Settings, tmp_pa
 
 
 @pytest.fixture()
-def loaded(empty_db: Settings, tmp_path: Path) -> Settings:
-    generate(tmp_path, "demo", persons=800, seed=6)
-    assert ingest_source(tmp_path, empty_db).ok
-    return empty_db
+def loaded(settings: Settings, generated_worlds: GeneratedWorlds, loaded_worlds: LoadedWorlds) -> Settings:
+    """A world loaded: loaded again only when a test before wrote to the database."""
+    source = generated_worlds.extract("demo", persons=800, seed=6)
+    assert loaded_worlds.hold(("ingested", source), lambda: ingest_source(source, settings)).ok
+    return settings
 
 
 def latest_completed(settings: Settings) -> str | None:
@@ -319,13 +321,14 @@ def _lock_text(settings: Settings) -> str:
     return path.read_text() if path.exists() else ""
 
 
-def test_two_pipelines_at_once_leave_the_graph_as_one_would(loaded: Settings, tmp_path: Path) -> None:
+def test_two_pipelines_at_once_leave_the_graph_as_one_would(
+    loaded: Settings, generated_worlds: GeneratedWorlds
+) -> None:
     """Two ingests of the same extract race for the database: they run one after the other, and the
     graph is the one a single load makes."""
     from helpers import graph_snapshot
 
-    source = tmp_path / "again"
-    generate(source, "demo", persons=800, seed=6)
+    source = generated_worlds.extract("demo", persons=800, seed=6)  # the extract `loaded` holds
     one = graph_snapshot(loaded)
     errors: list[BaseException] = []
 

@@ -14,28 +14,35 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import bulk_import_matches_bolt, empty, graph_snapshot, ingest_source
+from worlds import GeneratedWorlds, LoadedWorlds
 
 from duanka import db
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.ingest import read
+from duanka.ingest.run import IngestResult
 from duanka.ingest.seen import Seen, hashed
 from duanka.settings import Settings
 
 
 @pytest.fixture(scope="module")
-def dirty_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dirty")
-    generate(out, "demo", persons=1500, seed=11, dirty_rows=0.02)
-    return out
+def dirty_world(generated_worlds: GeneratedWorlds) -> Path:
+    return generated_worlds.extract("demo", persons=1500, seed=11, dirty_rows=0.02)
+
+
+@pytest.fixture()
+def dirty_loaded(settings: Settings, loaded_worlds: LoadedWorlds, dirty_world: Path) -> IngestResult:
+    """The dirty world loaded into an emptied database, and what its ingest said: loaded again only when a
+    test before wrote to the database."""
+    return loaded_worlds.hold(("ingested", dirty_world), lambda: ingest_source(dirty_world, settings))
 
 
 def csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def test_dirty_rows_are_quarantined_and_counts_reconcile(empty_db: Settings, dirty_world: Path) -> None:
-    result = ingest_source(dirty_world, empty_db)
+def test_dirty_rows_are_quarantined_and_counts_reconcile(dirty_loaded: IngestResult, dirty_world: Path) -> None:
+    result = dirty_loaded
     assert result.ok, (result.table(), result.expected, result.found)
     quarantine = csv(Path(result.quarantine))
     assert (os.stat(result.quarantine).st_mode & 0o077) == 0
@@ -52,8 +59,7 @@ def test_dirty_rows_are_quarantined_and_counts_reconcile(empty_db: Settings, dir
     assert manifest["ok"] and manifest["graph"]["expected"] == manifest["graph"]["found"]
 
 
-def test_graph_equals_what_the_files_say(empty_db: Settings, dirty_world: Path) -> None:
-    ingest_source(dirty_world, empty_db)
+def test_graph_equals_what_the_files_say(settings: Settings, dirty_loaded: IngestResult, dirty_world: Path) -> None:
     quarantine_lines = set()  # spot-check only rows that are clean
     dirty = csv(dirty_world / "dirty_rows.csv")
     for f, line in zip(dirty.file, dirty.line.astype(int), strict=False):
@@ -66,7 +72,7 @@ def test_graph_equals_what_the_files_say(empty_db: Settings, dirty_world: Path) 
     )
     from duanka.identifiers import normalise_msisdn
 
-    with db.session(empty_db) as sess:
+    with db.session(settings) as sess:
         for row in sims.itertuples():
             msisdn = normalise_msisdn(pd.Series([row.msisdn], dtype="string"))[0]
             got = sess.run(
@@ -95,12 +101,11 @@ def test_graph_equals_what_the_files_say(empty_db: Settings, dirty_world: Path) 
             assert got["amount"] == pytest.approx(float(row.amount))
 
 
-def test_loading_twice_changes_nothing(empty_db: Settings, dirty_world: Path) -> None:
-    ingest_source(dirty_world, empty_db)
-    first = graph_snapshot(empty_db)
-    second_result = ingest_source(dirty_world, empty_db)
+def test_loading_twice_changes_nothing(settings: Settings, dirty_loaded: IngestResult, dirty_world: Path) -> None:
+    first = graph_snapshot(settings)
+    second_result = ingest_source(dirty_world, settings)
     assert second_result.ok
-    assert graph_snapshot(empty_db) == first
+    assert graph_snapshot(settings) == first
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:

@@ -19,6 +19,7 @@ import pytest
 from helpers import load_into_empty
 from matplotlib.colors import same_color
 from matplotlib.text import Text
+from worlds import GeneratedWorlds
 
 from duanka import db
 from duanka.draw import reading_guide
@@ -27,7 +28,6 @@ from duanka.draw.figure import BADGE, Drawing, render
 from duanka.export.mask import mask_id
 from duanka.export.report import ClusterGraphs
 from duanka.export.run import ExportParams, export
-from duanka.generate import generate
 from duanka.generate.picture import ring_graph
 from duanka.settings import Settings
 from flows.detect import detect
@@ -42,10 +42,8 @@ DOCS_SHOTS = ROOT / "docs" / "screenshots"  # what the docs show: retaken here, 
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("world")
-    generate(source, "demo", persons=1200, seed=3)
-    return source
+def world(generated_worlds: GeneratedWorlds) -> Path:
+    return generated_worlds.extract("demo", persons=1200, seed=3)
 
 
 def cluster_frames(world: Path) -> tuple[ClusterGraphs, str]:
@@ -227,10 +225,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def exported(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("pictures")
-    generate(source, "demo", persons=1200, seed=3)
-    load_into_empty(settings, source)
+def exported(settings: Settings, tmp_path_factory: pytest.TempPathFactory, world: Path) -> Path:
+    load_into_empty(settings, world)
     detect(seed=1)
     out = tmp_path_factory.mktemp("export")
     export(settings, ExportParams(out, top_clusters=3))

@@ -1,7 +1,8 @@
 """What a detection run writes back: clusters under stable ids, leads, ranked entities, members, the Run.
 
-Every row and the Run record are checked against what graphmodel/schema.py declares detection writes
-(`written_by_detection`, duanka/run_record.py), so a property written here and undeclared there (or the reverse) fails loudly
+The queries that write them are generated from graphmodel/schema.py (graphmodel/writeback.py), and every
+row and the Run record are checked against what it declares detection writes (`written_by_detection`,
+duanka/run_record.py), so a property written here and undeclared there (or the reverse) fails loudly
 instead of reaching the graph unseen by its documentation and the queries that read it.
 """
 
@@ -28,9 +29,9 @@ from duanka.params import DetectParams
 from duanka.run_record import run_record
 from duanka.settings import Settings
 from graphmodel.schema import CLUSTER, SUSPECT, SUSPECT_LABELS, relationship
+from graphmodel.writeback import ENTITY_ADDRESS  # which entity a row is about: the generated queries find it by it
 
 ROLE_NODE_LABELS = sorted(set(SUSPECT_LABELS.values()) - {SUSPECT})
-ENTITY_ADDRESS = ("type", "id")  # which entity a row is about (the queries find it: graphmodel/cypher.py)
 ENTITY_ROUTING = ("label", "lead", "ranked")  # which query writes a row, and the lead's role label
 
 

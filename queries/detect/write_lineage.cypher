@@ -1,5 +1,6 @@
-// Lineage between a run's clusters and the run before's: a cluster that the majority of another
-// merged into, or that a minority of another split off to (duanka/detect/lineage.py).
+// Generated from graphmodel/schema.py by `duanka docs`: edit the declaration, not this file.
+// Lineage between a run's clusters and the run before's: a cluster that the majority of another merged
+// into, or that a minority of another split off to (duanka/detect/lineage.py).
 // Parameters: $run_id, $rows (cluster_id, parent_id, kind, shared).
 UNWIND $rows AS row
 MATCH (c:Cluster {cluster_id: row.cluster_id})

@@ -1,7 +1,8 @@
-// The entities with evidence below the lead line of one detection run: ranked and scored, never leads, so an
-// export's budget can list the best of them after the leads (tier 'ranked'), and a run with few or no leads
-// still hands case teams a ranking. No Suspect label: only a lead is a suspect.
-// Parameters: $run_id, $rows (type, id, rank, role, score, rule_score, cluster_id, reasons, reasons_zh,
+// Generated from graphmodel/schema.py by `duanka docs`: edit the declaration, not this file.
+// The entities with evidence below the lead line of one detection run: ranked and scored, never leads, so
+// an export's budget can list the best of them after the leads (tier 'ranked'), and a run with few or no
+// leads still hands case teams a ranking. No Suspect label: only a lead is a suspect.
+// Parameters: $run_id, $rows (type, id, rank, score, rule_score, role, cluster_id, reasons, reasons_zh,
 //             status, priority, kinds).
 MATCH (r:Run {run_id: $run_id})
 UNWIND $rows AS row
@@ -21,6 +22,6 @@ CALL (row) {
   MATCH (n:MiddleNumber {middle_number: row.id}) WHERE row.type = 'middle_number' RETURN n
 }
 MERGE (n)-[f:RANKED_IN]->(r)
-SET f.rank = row.rank, f.role = row.role, f.score = row.score, f.rule_score = row.rule_score, f.cluster_id = row.cluster_id,
-    f.reasons = row.reasons, f.reasons_zh = row.reasons_zh, f.status = row.status,
-    f.priority = row.priority, f.kinds = row.kinds
+SET f.rank = row.rank, f.score = row.score, f.rule_score = row.rule_score, f.role = row.role,
+    f.cluster_id = row.cluster_id, f.reasons = row.reasons, f.reasons_zh = row.reasons_zh,
+    f.status = row.status, f.priority = row.priority, f.kinds = row.kinds
