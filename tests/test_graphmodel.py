@@ -166,14 +166,18 @@ def test_a_label_a_lead_may_have_reaches_the_write_path_and_the_export() -> None
     from graphmodel.schema import relationship
     from graphmodel.writeback import LISTED, export_list, write_leads, write_members, write_ranked
 
-    arm = "  MATCH (n:Port {port_code: row.id}) WHERE row.type = 'port' RETURN n\n"
-    for make, rel in ((write_leads, "FLAGGED_IN"), (write_ranked, "RANKED_IN"), (write_members, "MEMBER_OF")):
+    arm = "  MATCH (n:Outlet {outlet_id: row.id}) WHERE row.type = 'outlet' RETURN n\n"
+    for make, rel in ((write_leads, "FLAGGED_IN"), (write_ranked, "RANKED_IN")):
         declared = relationship(rel)
         assert arm not in make(declared).cypher
-        assert arm in make(replace(declared, also_from=(*declared.also_from, "Port"))).cypher
-    wider = replace(relationship("FLAGGED_IN"), also_from=(*relationship("FLAGGED_IN").also_from, "Port"))
+        assert arm in make(replace(declared, also_from=(*declared.also_from, "Outlet"))).cypher
+    members = relationship("MEMBER_OF")
+    assert arm not in write_members(members).cypher
+    with pytest.raises(ValueError, match="suspicion properties"):  # a member's label must carry what a run writes
+        write_members(replace(members, also_from=(*members.also_from, "Outlet")))
+    wider = replace(relationship("FLAGGED_IN"), also_from=(*relationship("FLAGGED_IN").also_from, "Outlet"))
     listed = export_list(wider, "// leads")
-    assert "WHEN n:Port THEN 'port'" in listed and "n.device_id, n.port_code)" in listed
+    assert "WHEN n:Outlet THEN 'outlet'" in listed and "n.middle_number, n.outlet_id)" in listed
     with pytest.raises(ValueError, match="entity_type"):
         write_leads(replace(wider, also_from=(*wider.also_from, "Report")))
     with pytest.raises(ValueError, match="reasons_zh"):
