@@ -22,6 +22,9 @@ from duanka.params import DetectParams
 from graphmodel.roles import UNKNOWN
 
 CALIBRATION = load_calibration()  # None until bench/calibrate.py has fitted one for this model version
+# Places a score and a rule score are kept to: in a run's result as in what it writes, so the results an
+# incremental run keeps from the run before (read back as written) and those it re-scores are on one footing.
+DECIMALS = 4
 
 # The scored entity table, one row per entity indexed by its key ("type:id"), in this column order.
 ENTITY_COLUMNS: dict[str, str] = {
@@ -159,6 +162,7 @@ def ranked_entities(
     each cluster's members a little apart so every ring shows early, priorities for the next increment."""
     if ranker is not None and wide is not None:
         entities = with_learned_scores(entities, ranker, wide)
+    entities = as_written(entities)
     entities = with_reopened(entities, decisions)
     entities = entities.sort_values(
         ["score", "rule_score", "kinds", "entity_id"], ascending=[False, False, False, True]
@@ -179,6 +183,16 @@ def ranked_entities(
         role=entities["role"].mask(entities["own_score"] < MODEL.role_from, UNKNOWN.key),
     )
     return in_lead_order(entities)
+
+
+def as_written(entities: pd.DataFrame) -> pd.DataFrame:
+    """Scores and rule scores to the places a run writes them (DECIMALS), before anything is ordered or
+    compared by them. Calibration maps many rule scores onto one step's value (0.00005, say): a half-way
+    value kept unrounded here and rounded when written would differ from itself read back."""
+    return entities.assign(
+        score=entities["score"].astype(float).round(DECIMALS),
+        rule_score=entities["rule_score"].astype(float).round(DECIMALS),
+    )
 
 
 def with_learned_scores(entities: pd.DataFrame, ranker: learn.Ranker, wide: pd.DataFrame) -> pd.DataFrame:
