@@ -115,12 +115,14 @@ def rank_entities(
     ranker: learn.Ranker | None = None,
     features: dict[str, pd.DataFrame] | None = None,
     own: Suspicions | None = None,
+    graph: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every entity's score, role, reasons, cluster and lead order; the clusters worth writing.
 
     `known_payers` as for `own_suspicions` (`own`: what it gave already). `ranker`: a learned ranking
     blended into the score (learn.py); `features`: a dict to receive what it reads, under "features"
-    (training and evaluation)."""
+    (training and evaluation); `graph`: the graph's features per entity (graph_signals.py), read beside
+    the rules' signals."""
     own = own or own_suspicions(f, params, known_payers)
     placed = own.scored.assign(community=community.reindex(own.scored.index).to_numpy())
     entities = corroborated(placed, params.min_score)
@@ -138,6 +140,8 @@ def rank_entities(
     wide = None
     if ranker is not None or features is not None:
         wide = learn.features(own.parts, entities)
+        if graph is not None:
+            wide = wide.join(graph.reindex(wide.index))
         if features is not None:
             features["features"] = wide
     return ranked_entities(entities, f.decisions, params, ranker, wide), clusters
@@ -202,6 +206,7 @@ def with_learned_scores(entities: pd.DataFrame, ranker: learn.Ranker, wide: pd.D
     entities[LEARNED_COLUMN] = ranker(wide.reindex(entities.index))
     blended = ranker.rerank(entities["score"].to_numpy(), entities[LEARNED_COLUMN].to_numpy())
     moved = (np.abs(blended - entities["score"].to_numpy()) >= learn.MOVED) & (blended >= MODEL.min_score)
+    near = wide.reindex(entities.index).get("known.fraud_neighbours", pd.Series(np.nan, index=entities.index))
     for key, was, now, learned in zip(
         entities.index[moved],
         entities["score"][moved],
@@ -212,6 +217,10 @@ def with_learned_scores(entities: pd.DataFrame, ranker: learn.Ranker, wide: pd.D
         way_en, way_zh = ("raised", "上调") if now > was else ("lowered", "下调")
         en = f"{way_en} from {was:.2f} by the learned ranking {ranker.version} (learned {learned:.2f})"
         zh = f"学习模型{ranker.version}将评分自{was:.2f}{way_zh}（模型概率{learned:.2f}）"
+        confirmed = near.at[key]
+        if confirmed > 0:  # a suspicion drawn from an investigator's confirmations, never itself one
+            en += f"; {int(confirmed)} of its neighbours confirmed by an investigator"
+            zh += f"；其关联对象中{int(confirmed)}个经侦查员确认"
         entities.at[key, "reasons_en"] = "; ".join(r for r in (entities.at[key, "reasons_en"], en) if r)
         entities.at[key, "reasons_zh"] = "；".join(r for r in (entities.at[key, "reasons_zh"], zh) if r)
     entities["score"] = blended
