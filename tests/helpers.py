@@ -5,13 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from duanka import db
 from duanka.ingest.run import IngestResult
 from duanka.settings import Settings
+from graphmodel.roles import ROLE
+
+if TYPE_CHECKING:
+    from matplotlib.text import Text
+
+    from duanka.draw.figure import Drawing
 
 IGNORED = {"load_id"}
 
@@ -85,3 +92,43 @@ def load_into_empty(settings: Settings, source: Path) -> Path:
 def rows_in_one_order(frame: pd.DataFrame) -> pd.DataFrame:
     """A table's rows in one order, as text: equal for the same rows, whatever order they were read in."""
     return frame.astype(str).sort_values(list(frame.columns), ignore_index=True)
+
+
+# What people look at: the drawings' texts and colours, as a reader would check them.
+
+
+def texts_of(drawing: Drawing) -> list[Text]:
+    """Every text drawn (title, tier headers, labels, counts, legend), laid out as the PNG has them."""
+    figure = drawing.figure
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    legend = ax.get_legend()
+    return [t for t in [*ax.texts, *(legend.get_texts() if legend else [])] if t.get_visible() and t.get_text()]
+
+
+def overlapping(drawing: Drawing) -> list[tuple[str, str]]:
+    """Pairs of drawn texts whose boxes (with their background, where they have one) intersect."""
+    renderer = drawing.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = []
+    for t in texts_of(drawing):
+        patch = t.get_bbox_patch()
+        boxes.append((t.get_text(), patch.get_window_extent(renderer) if patch else t.get_window_extent(renderer)))
+    return [
+        (a, b)
+        for i, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[i + 1 :]
+        if box_a.x0 < box_b.x1 and box_b.x0 < box_a.x1 and box_a.y0 < box_b.y1 and box_b.y0 < box_a.y1
+    ]
+
+
+def colourful(png: Path, region: tuple[int, int, int, int] | None = None) -> tuple[float, set[str]]:
+    """Pixel spread (0 = blank) and which role colours appear."""
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(png)[..., :3]
+    if region:
+        x0, y0, x1, y1 = region
+        pixels = pixels[y0:y1, x0:x1]
+    rgb = (pixels * 255).round().astype(int).reshape(-1, 3)
+    seen = {f"#{r:02X}{g:02X}{b:02X}" for r, g, b in np.unique(rgb, axis=0)}
+    return float(pixels.std()), {r.key for r in ROLE.values() if r.colour.upper() in seen}

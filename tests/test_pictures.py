@@ -16,15 +16,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import load_into_empty
+from helpers import colourful, load_into_empty, overlapping, texts_of
 from matplotlib.colors import same_color
-from matplotlib.text import Text
 from worlds import GeneratedWorlds
 
 from duanka import db
 from duanka.draw import reading_guide
 from duanka.draw.chain import PER_TIER, plan
-from duanka.draw.figure import BADGE, Drawing, render
+from duanka.draw.figure import BADGE, render
 from duanka.export.mask import mask_id
 from duanka.export.report import ClusterGraphs
 from duanka.export.run import ExportParams, export
@@ -84,36 +83,19 @@ def cluster_frames(world: Path) -> tuple[ClusterGraphs, str]:
     return ClusterGraphs(nodes, links, reports), ring
 
 
-def texts_of(drawing: Drawing) -> list[Text]:
-    """Every text drawn (title, tier headers, labels, counts, legend), laid out as the PNG has them."""
-    figure = drawing.figure
-    figure.canvas.draw()
-    ax = figure.axes[0]
-    legend = ax.get_legend()
-    return [t for t in [*ax.texts, *(legend.get_texts() if legend else [])] if t.get_visible() and t.get_text()]
-
-
-def overlapping(drawing: Drawing) -> list[tuple[str, str]]:
-    """Pairs of drawn texts whose boxes (with their background, where they have one) intersect."""
-    renderer = drawing.figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    boxes = []
-    for t in texts_of(drawing):
-        patch = t.get_bbox_patch()
-        boxes.append((t.get_text(), patch.get_window_extent(renderer) if patch else t.get_window_extent(renderer)))
-    return [
-        (a, b)
-        for i, (a, box_a) in enumerate(boxes)
-        for b, box_b in boxes[i + 1 :]
-        if box_a.x0 < box_b.x1 and box_b.x0 < box_a.x1 and box_a.y0 < box_b.y1 and box_b.y0 < box_a.y1
-    ]
-
-
 def test_every_scored_entity_type_has_its_tier_and_tiers_name_declared_types() -> None:
     declared = {n.entity_type for n in NODES if n.entity_type}
     assert {t for tier in tiers.TIERS for t in tier.entity_types} <= declared
     for node in SCORED:
         for key in [*ROLE, None]:
             assert tiers.tier_of(str(node.entity_type), key) != tiers.OTHER_TIER, (node.label, key)
+
+
+def test_every_scored_entity_type_has_its_own_shape() -> None:
+    from duanka.draw.figure import OTHER_SHAPE, SHAPES
+
+    shapes = [SHAPES[str(n.entity_type)] for n in SCORED]
+    assert len(set(shapes)) == len(shapes) and OTHER_SHAPE not in shapes
 
 
 def test_drawn_entities_stand_in_their_tiers_upstream_first(world: Path) -> None:
@@ -249,19 +231,6 @@ def test_the_reports_drawings_read_as_supply_chains(exported: Path, settings: Se
         members = graphs.nodes[graphs.nodes["cluster_id"] == cluster_id]
         shown = [t.get_text() for t in texts_of(drawing)]
         assert not [i for i in members["id"] if len(str(i)) >= 4 and any(str(i) in text for text in shown)]
-
-
-def colourful(png: Path, region: tuple[int, int, int, int] | None = None) -> tuple[float, set[str]]:
-    """Pixel spread (0 = blank) and which role colours appear."""
-    import matplotlib.image
-
-    pixels = matplotlib.image.imread(png)[..., :3]
-    if region:
-        x0, y0, x1, y1 = region
-        pixels = pixels[y0:y1, x0:x1]
-    rgb = (pixels * 255).round().astype(int).reshape(-1, 3)
-    seen = {f"#{r:02X}{g:02X}{b:02X}" for r, g, b in np.unique(rgb, axis=0)}
-    return float(pixels.std()), {r.key for r in ROLE.values() if r.colour.upper() in seen}
 
 
 @pytest.mark.neo4j

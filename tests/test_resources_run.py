@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import load_into_empty
+from helpers import colourful, load_into_empty, overlapping
 
 from duanka import db
 from duanka.generate import generate
 from duanka.settings import Settings
 
+DOCS_SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 ROLES = {"enterprise": "shell_enterprise", "port": "fraud_port", "middle_number": "fraud_middle_number"}
 
 
@@ -41,6 +42,7 @@ def test_a_ring_s_ports_are_scored_in_its_farmers_cluster_and_written_as_leads(
         ring_farmers = farmers.index[farmers["ring_id"] == ring]
         shared += bool(clusters & set(entities.reindex(ring_farmers)["cluster_id"].dropna()))
     assert shared >= 1, "no ring's port shares a cluster with that ring's farmer"
+    _port_chain_drawn(empty_db, entities, ports)
     with db.session(empty_db) as sess:
         rows = sess.run(
             "MATCH (n)-[f:FLAGGED_IN]->(:Run {run_id: $run}) WHERE n:Port OR n:MiddleNumber OR n:Enterprise "
@@ -50,6 +52,27 @@ def test_a_ring_s_ports_are_scored_in_its_farmers_cluster_and_written_as_leads(
     assert {r["role"] for r in rows} <= set(ROLES.values()) and rows and all(r["zh"] for r in rows)
     assert any("SuspectedFraudPort" in r["labels"] or "Port" in r["labels"] for r in rows)
     _exported_explained_and_decided(empty_db, tmp_path / "out", result.run_id, entities, truth)
+
+
+def _port_chain_drawn(settings: Settings, entities: pd.DataFrame, ports: pd.DataFrame) -> None:
+    """A ring's port drawn as the report draws its cluster: the farmer fronting the shell, the shell leasing
+    the port, the port beside the cards; the docs show this picture, retaken here so it is never stale."""
+    from duanka.draw import draw_subgraph
+    from duanka.draw.chain import plan
+    from duanka.draw.figure import render
+    from duanka.export.report import ClusterGraphs
+
+    cluster_id = str(entities.loc[ports.index, "cluster_id"].dropna().value_counts().index[0])
+    with db.session(settings) as sess:
+        graph = ClusterGraphs.read(sess, [cluster_id]).graph(cluster_id, masked=True)
+    chain = plan(graph)
+    tiers = {c.tier.key: c for c in chain.columns}
+    assert {"farmer", "enterprise", "card"} <= tiers.keys(), tiers.keys()
+    assert any(e.kind == "port" for e in tiers["card"].shown), "the port is drawn among the cards"
+    assert not overlapping(render(chain, cluster_id))
+    shot = draw_subgraph(graph, DOCS_SHOTS / "port-chain.png", f"{cluster_id}: a ring's SMS port and its shell")
+    spread, roles = colourful(shot)
+    assert spread > 0.05 and {"fraud_port", "shell_enterprise"} <= roles, roles
 
 
 def _exported_explained_and_decided(

@@ -40,8 +40,17 @@ LONGEST_LABEL = 30  # characters; a longer label (an unmasked id, a masked token
 BADGE = "#C62828"
 MONEY = "#1B7837"
 LINK = "#8C8C8C"
-SHAPES = {"person": "o", "sim": "s", "account": "D", "device": "^", "outlet": "p"}
-OTHER_SHAPE = "h"
+SHAPES = {
+    "person": "o",
+    "sim": "s",
+    "account": "D",
+    "device": "^",
+    "outlet": "p",
+    "enterprise": "h",
+    "port": "v",
+    "middle_number": "d",
+}  # one shape per scored type (tested): a port, a middle number and an enterprise told apart without colour
+OTHER_SHAPE = "8"
 BIG = {"number_dealer", "card_collector", "device_farm"}  # the roles an investigator looks for first
 
 
