@@ -6,6 +6,7 @@ from pathlib import Path
 
 from graphmodel.cypher import constraints, loaders, present, with_generated_fragments
 from graphmodel.schema import NODES, RELATIONSHIPS
+from graphmodel.sql import states
 
 LABEL_COLOURS = {  # one colour per label, in the model picture and the Browser style
     "Person": "#4C78A8",
@@ -146,8 +147,10 @@ def draw(path: Path) -> None:
 
 
 def cypher_files() -> dict[str, str]:
-    """queries/load/*.cypher and queries/schema/constraints.cypher: what ingest runs, readable."""
+    """queries/load/*.cypher and queries/schema/constraints.cypher: what ingest runs, readable; and
+    queries/store/state_*.sql: how the analysis store's rows fold into the graph's state."""
     files = {f"load/{s.name}.cypher": s.cypher + "\n" for s in [*loaders(), present()]}
+    files |= {f"store/{s.name}.sql": s.cypher + "\n" for s in states()}
     files["schema/constraints.cypher"] = (
         "// Constraints and indexes every duanka database has (applied by `duanka neo4j schema`).\n"
         + "\n".join(c.cypher + ";" for c in constraints())
