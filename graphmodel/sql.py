@@ -1,6 +1,6 @@
 """SQL generated from the schema: the analysis store's rows folded into the graph's current state.
 
-The store (duanka/store/) keeps every load's rows as ingest wrote them; these views fold them the way the
+The store (duanka/store/) keeps every load's rows as ingest wrote them; these tables fold them the way the
 loaders' MERGEs do (graphmodel/cypher.py): a later row's value replaces an earlier one where it has one (a
 null keeps it), min/max properties only widen, `load_id` is the last load that wrote the element. Rows are
 ordered by load (load ids sort by time) and, within a load, by `seq`, the order ingest wrote them in.
@@ -45,7 +45,7 @@ def node_state(n: NodeSchema) -> Statement:
     lines = [
         f"-- {n.label} nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.",
         f"-- Reads {rows_of(n.label)}: {key.name}, its properties, load_id, seq.",
-        f"CREATE OR REPLACE TEMP VIEW {table(n.label)} AS",
+        f"CREATE OR REPLACE TEMP TABLE {table(n.label)} AS",
         f"SELECT {key.name},",
         "       max(load_id) AS load_id,",
         *(f"       {_folded(p)}," for p in props),
@@ -63,7 +63,7 @@ def rel_state(r: RelSchema) -> Statement:
     lines = [
         f"-- {r.name} relationships the loads read, folded as the loaders' MERGEs fold them. Generated.",
         f"-- Reads {rows_of(r.type)}: {', '.join(identity)}, the properties, load_id, seq.",
-        f"CREATE OR REPLACE TEMP VIEW {table(r.type)} AS",
+        f"CREATE OR REPLACE TEMP TABLE {table(r.type)} AS",
         f"SELECT {', '.join(identity)},",
         "       max(load_id) AS load_id,",
         *(f"       {_folded(p)}," for p in props),

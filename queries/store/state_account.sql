@@ -1,6 +1,6 @@
 -- Account nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.
 -- Reads account_rows: account_id, its properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW account AS
+CREATE OR REPLACE TEMP TABLE account AS
 SELECT account_id,
        max(load_id) AS load_id,
        arg_max("account_kind", (load_id, seq)) FILTER (WHERE "account_kind" IS NOT NULL) AS "account_kind",

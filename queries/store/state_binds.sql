@@ -1,6 +1,6 @@
 -- (MiddleNumber)-[:BINDS]->(Sim) relationships the loads read, folded as the loaders' MERGEs fold them. Generated.
 -- Reads binds_rows: start_key, end_key, the properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW binds AS
+CREATE OR REPLACE TEMP TABLE binds AS
 SELECT start_key, end_key,
        max(load_id) AS load_id,
        min("first_bound") AS "first_bound",

@@ -1,6 +1,6 @@
 -- (Sim)-[:CALLED]->(Sim) relationships the loads read, folded as the loaders' MERGEs fold them. Generated.
 -- Reads called_rows: start_key, end_key, kind, the properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW called AS
+CREATE OR REPLACE TEMP TABLE called AS
 SELECT start_key, end_key, kind,
        max(load_id) AS load_id,
        arg_max("count", (load_id, seq)) FILTER (WHERE "count" IS NOT NULL) AS "count",

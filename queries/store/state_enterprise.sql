@@ -1,6 +1,6 @@
 -- Enterprise nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.
 -- Reads enterprise_rows: enterprise_id, its properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW enterprise AS
+CREATE OR REPLACE TEMP TABLE enterprise AS
 SELECT enterprise_id,
        max(load_id) AS load_id,
        arg_max("credit_code", (load_id, seq)) FILTER (WHERE "credit_code" IS NOT NULL) AS "credit_code",

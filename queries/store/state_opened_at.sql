@@ -1,6 +1,6 @@
 -- (Account)-[:OPENED_AT]->(Outlet) relationships the loads read, folded as the loaders' MERGEs fold them. Generated.
 -- Reads opened_at_rows: start_key, end_key, the properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW opened_at AS
+CREATE OR REPLACE TEMP TABLE opened_at AS
 SELECT start_key, end_key,
        max(load_id) AS load_id,
        arg_max("opened_at", (load_id, seq)) FILTER (WHERE "opened_at" IS NOT NULL) AS "opened_at",

@@ -1,6 +1,6 @@
 -- Outlet nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.
 -- Reads outlet_rows: outlet_id, its properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW outlet AS
+CREATE OR REPLACE TEMP TABLE outlet AS
 SELECT outlet_id,
        max(load_id) AS load_id,
        arg_max("outlet_kind", (load_id, seq)) FILTER (WHERE "outlet_kind" IS NOT NULL) AS "outlet_kind",

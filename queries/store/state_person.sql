@@ -1,6 +1,6 @@
 -- Person nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.
 -- Reads person_rows: person_id, its properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW person AS
+CREATE OR REPLACE TEMP TABLE person AS
 SELECT person_id,
        max(load_id) AS load_id,
        arg_max("id_number", (load_id, seq)) FILTER (WHERE "id_number" IS NOT NULL) AS "id_number",

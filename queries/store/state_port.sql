@@ -1,6 +1,6 @@
 -- Port nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.
 -- Reads port_rows: port_code, its properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW port AS
+CREATE OR REPLACE TEMP TABLE port AS
 SELECT port_code,
        max(load_id) AS load_id,
        arg_max("opened_at", (load_id, seq)) FILTER (WHERE "opened_at" IS NOT NULL) AS "opened_at",

@@ -1,6 +1,6 @@
 -- Report nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.
 -- Reads report_rows: report_id, its properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW report AS
+CREATE OR REPLACE TEMP TABLE report AS
 SELECT report_id,
        max(load_id) AS load_id,
        arg_max("reported_at", (load_id, seq)) FILTER (WHERE "reported_at" IS NOT NULL) AS "reported_at",

@@ -1,6 +1,6 @@
 -- (Report)-[:REPORTS_ACCOUNT]->(Account) relationships the loads read, folded as the loaders' MERGEs fold them. Generated.
 -- Reads reports_account_rows: start_key, end_key, the properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW reports_account AS
+CREATE OR REPLACE TEMP TABLE reports_account AS
 SELECT start_key, end_key,
        max(load_id) AS load_id,
        max((load_id, seq)) AS written

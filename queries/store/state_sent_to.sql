@@ -1,6 +1,6 @@
 -- (Port)-[:SENT_TO]->(Sim) relationships the loads read, folded as the loaders' MERGEs fold them. Generated.
 -- Reads sent_to_rows: start_key, end_key, kind, the properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW sent_to AS
+CREATE OR REPLACE TEMP TABLE sent_to AS
 SELECT start_key, end_key, kind,
        max(load_id) AS load_id,
        arg_max("count", (load_id, seq)) FILTER (WHERE "count" IS NOT NULL) AS "count",

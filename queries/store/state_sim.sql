@@ -1,6 +1,6 @@
 -- Sim nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.
 -- Reads sim_rows: msisdn, its properties, load_id, seq.
-CREATE OR REPLACE TEMP VIEW sim AS
+CREATE OR REPLACE TEMP TABLE sim AS
 SELECT msisdn,
        max(load_id) AS load_id,
        arg_max("carrier", (load_id, seq)) FILTER (WHERE "carrier" IS NOT NULL) AS "carrier",
