@@ -485,6 +485,12 @@ def _decide_file(file: Path, by: str | None, sheet: str | None) -> None:
 def train_cmd(
     blend: float = typer.Option(0.5, min=0.0, max=1.0, help="The learned probability's share of each lead's score."),
     off: bool = typer.Option(False, "--off", help="Stop using a learned ranking: the rules alone order the leads."),
+    graph: bool = typer.Option(
+        True,
+        "--graph/--no-graph",
+        help="Also learn from where each entity sits in the call graph and the community graph, and how close "
+        "to the entities investigators confirmed or dismissed (runs then score the whole graph at once).",
+    ),
 ) -> None:
     """Learn a ranking from the graph's confirmed and dismissed decisions and victim reports; detection runs
     use it from then on (recorded on each Run and in each manifest). The rules still write every reason."""
@@ -498,7 +504,7 @@ def train_cmd(
             f"[green]✓[/] learned ranking {removed or '(none)'} off: the rules alone order the next run's leads"
         )
         return
-    ranker, labels = train(settings, blend=blend)
+    ranker, labels = train(settings, blend=blend, graph=graph)
     console.print(
         f"[green]✓[/] {ranker.version}: trained on {len(labels):,} labels ({ranker.positives:,} members); "
         f"the next detection run uses it. Its labels: {learn.folder(settings) / (ranker.version + '.labels.csv')}"

@@ -85,7 +85,7 @@ def detect(
 def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Executor) -> DetectResult:
     scored = score_increment(settings, run) if incremental else None
     if scored is None:
-        sharded = shards.cut_into_shards(settings, run, executor)
+        sharded = not run.reads_graph and shards.cut_into_shards(settings, run, executor)
         scored = score_in_shards(settings, run, executor) if sharded else score_in_full(settings, run)
     result = write_back(settings, run, scored)
     finish(settings, run, result)

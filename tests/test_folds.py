@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from duanka import db
 from duanka.detect import folds, graph_features, learn
 from duanka.detect.evaluate import Truth
 from duanka.settings import Settings
@@ -185,6 +186,9 @@ def test_evaluate_folds_end_to_end(empty_db: Settings, tmp_path: Path, monkeypat
     assert result.exit_code == 0, result.output
     assert "20% of the labels known" in result.output and "learned + graph, blend 0.5" in result.output
     scored, _ = folds.read(empty_db)
+    with db.session(empty_db) as sess:  # the call pairs detection reads (`targets`) are every pair, once
+        pairs = db.read(sess, "MATCH (a:Sim)-[:CALLED]->(b:Sim) WHERE a <> b RETURN count(DISTINCT [a, b]) AS n")
+    assert len(scored.graph.calls) == pairs[0]["n"] > 0
     labels = folds.labels_from_truth(Truth.read(truth), scored.entities.index, complete=True)
     table = folds.cross_validate(scored, labels, folds=2, known=0.2, seed=4)
     measured = table[["auc", "p@R"]]

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from helpers import ingest_source, load_into_empty
 
-from duanka.detect import increment
+from duanka import db, queries
+from duanka.detect import increment, ranking, writeback
+from duanka.detect.calibrate import Calibration
 from duanka.detect.communities import connected, partition
 from duanka.detect.job import DetectResult
 from duanka.detect.reading import read_facts, read_projection
@@ -28,8 +30,10 @@ def runs(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     split_by_time(root / "world", root / "before", root / "days", share=0.02)
     split_by_time(root / "days", root / "day1", root / "day2", share=0.5)
     load_into_empty(settings, root / "before")
-    out = {"first": detect(seed=3)}
     with pytest.MonkeyPatch.context() as patch:
+        for module in (ranking, increment, writeback):
+            patch.setattr(module, "CALIBRATION", STEEP)
+        out = {"first": detect(seed=3)}
         assert ingest_source(root / "day1", settings).ok
         patch.setattr(increment, "FULL_ABOVE", 0.0)
         out["busy"] = detect(seed=3, incremental=True)
@@ -39,6 +43,16 @@ def runs(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         out["full"] = detect(seed=3)
         out["nothing new"] = detect(seed=3, incremental=True)
     return out
+
+
+# A map shaped as the isotonic fits come out: flat at the foot, then steep (0.24 → 0.35 rises 0.06 → 0.89).
+# Where it is steep, a difference of 1e-5 in a rule score is one of 1e-4 in the score an officer sees.
+STEEP = Calibration(
+    "test",
+    (0.0, 0.0162, 0.0276, 0.0459, 0.1746, 0.24, 0.3518, 0.4154, 0.5419, 0.6326, 0.6768, 0.905, 1.0),
+    (0.0, 5e-05, 5e-05, 0.00011, 0.00014, 0.06061, 0.88889, 0.88889, 0.88889, 0.98519, 0.99, 0.99, 0.99),
+    "a steep map injected by the test",
+)
 
 
 def _written(result: DetectResult) -> pd.DataFrame:
@@ -57,6 +71,29 @@ def test_an_increment_is_rescored_alone(runs: dict[str, DetectResult]) -> None:
     assert 0 < inc.figures["rescored"] < 0.8 * full.figures["nodes"], (inc.figures, full.figures)
     # the region was walked out from what the day touched: the increment never read the whole graph
     assert inc.figures["nodes"] <= inc.figures["rescored"] < full.figures["nodes"], (inc.figures, full.figures)
+
+
+def test_a_run_returns_the_scores_it_wrote(runs: dict[str, DetectResult], settings: Settings) -> None:
+    """An increment keeps the run before's results as written: a run's own results must be those too, or a
+    score on a calibration step's half-way value (0.00005) is one value kept and another re-scored."""
+    full = runs["full"]
+    with db.session(settings) as sess:
+        written = queries.frame(sess, "detect/previous_results", run_id=full.run_id)
+    written.index = written["entity_type"] + ":" + written["entity_id"].astype(str)
+    ours = full.entities.loc[written.index]
+    assert (ours["rule_score"] < 0.24).sum() > 10  # scores on the map's foot were written
+    assert (ours["score"].astype(float).to_numpy() == written["score"].astype(float).to_numpy()).all()
+    assert (ours["rule_score"].astype(float).to_numpy() == written["rule_score"].astype(float).to_numpy()).all()
+
+
+def test_scores_are_kept_as_written_on_a_steps_half_way_value() -> None:
+    entities = pd.DataFrame(
+        {"score": STEEP(np.array([0.02, 0.1, 0.3])), "rule_score": [0.02, 0.1, 0.3]}, index=["a", "b", "c"]
+    )
+    assert entities["score"].iloc[0] == 5e-05  # half-way at four places: numpy rounds it down, `round` up
+    kept = ranking.as_written(entities)
+    assert all(round(float(v), ranking.DECIMALS) == v for v in kept["score"])
+    assert kept["score"].round(ranking.DECIMALS).equals(kept["score"])
 
 
 def test_a_day_that_touched_too_much_runs_in_full(runs: dict[str, DetectResult]) -> None:

@@ -12,7 +12,9 @@ import pytest
 from helpers import ingest_source, load_into_empty
 
 from duanka import db
-from duanka.detect import increment, learn
+from duanka.detect import graph_features, graph_signals, increment, learn
+from duanka.detect.job import DetectResult
+from duanka.detect.projection import Projection
 from duanka.detect.train import labels_from, train
 from duanka.generate import generate
 from duanka.generate.views import split_by_time
@@ -102,8 +104,8 @@ def test_detection_uses_the_trained_ranking_and_says_so(own_models: Settings, tm
     split_by_time(tmp_path / "world", tmp_path / "before", tmp_path / "day", share=0.01)
     load_into_empty(own_models, tmp_path / "before")
     before = detect()
-    ranker, labels = train(own_models)
-    assert labels.sum() > 0 and ranker.positives == labels.sum()
+    ranker, labels = train(own_models, graph=False)  # on the rules' signals alone: increments stay possible
+    assert labels.sum() > 0 and ranker.positives == labels.sum() and not ranker.reads_graph
     after = detect(incremental=True)
     assert after.figures["scope"] == "full", "a new learned ranking re-scores everything"
     assert "learned" in after.entities and after.entities["learned"].between(0, 1).all()
@@ -130,3 +132,75 @@ def test_detection_uses_the_trained_ranking_and_says_so(own_models: Settings, tm
 
     learn.switch_off(learn.folder(own_models))
     assert detect(incremental=True).figures["scope"] == "full", "and switching it off does too"
+
+
+def _two_rings() -> tuple[graph_features.Graph, pd.DataFrame]:
+    """Two rings of eight numbers each calling their own list of 30 targets, 200 ordinary numbers calling
+    three friends each; investigators confirmed three numbers of the first ring and dismissed five others."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for ring in range(2):
+        cards, targets = range(ring * 8, ring * 8 + 8), range(1000 + ring * 30, 1030 + ring * 30)
+        rows += [(c, t) for c in cards for t in rng.choice(list(targets), 12, replace=False)]
+    rows += [(p, f) for p in range(100, 300) for f in rng.choice(range(100, 300), 3, replace=False)]
+    calls = pd.DataFrame(rows, columns=["caller", "callee"]).astype(str)
+    nothing = np.array([], dtype=object)
+    graph = graph_signals.graph_of(calls, Projection(nothing, np.array([], int), np.array([], int), np.array([])))
+    decided = [("sim:0", "confirmed"), ("sim:1", "confirmed"), ("sim:2", "confirmed")]
+    decided += [(f"sim:{p}", "dismissed") for p in (100, 120, 140, 160, 180)]
+    return graph, pd.DataFrame(decided, columns=["entity", "status"])
+
+
+def test_a_decision_never_reaches_its_own_rows_graph_features() -> None:
+    graph, decisions = _two_rings()
+    got = graph_signals.features(graph, decisions)
+    labels = graph_signals.decided(decisions)
+    assert set(graph_signals.COLUMNS) == set(got.columns)
+    everyone = graph_features.propagation(graph, labels)
+    for part in graph_features.stratified_parts(labels, graph_features.INNER_FOLDS, graph_signals.SEED):
+        without = graph_features.propagation(graph, labels.drop(part))
+        for key in part:  # each decided row: from the decisions of the other parts only
+            assert np.allclose(got.loc[key, "known.ppr_fraud"], without.loc[key, "known.ppr_fraud"], equal_nan=True)
+    own = got.loc[["sim:0", "sim:1", "sim:2"], "known.ppr_fraud"]
+    assert (own.fillna(0) < everyone.loc[own.index, "known.ppr_fraud"]).all(), "its own restart would show"
+    # the confirmed cards lift their unconfirmed sister cards, not the other ring nor ordinary numbers
+    sisters = got.loc[[f"sim:{i}" for i in range(3, 8)], "known.ppr_fraud"]
+    others = got.loc[[f"sim:{i}" for i in range(8, 16)] + [f"sim:{i}" for i in range(200, 300)], "known.ppr_fraud"]
+    assert sisters.min() > others.max()
+
+
+def test_confirmed_numbers_lift_their_unconfirmed_neighbours(own_models: Settings, tmp_path: Path) -> None:
+    """20 % of a world's fraud numbers confirmed (an outcomes file): trained on them with the graph's features,
+    a run ranks the other fraud numbers better than the rules alone do, and confirmed stays an investigator's word."""
+    from duanka.detect.evaluate import Truth
+    from duanka.outcomes.record import record_file
+    from flows.detect import detect
+
+    generate(tmp_path / "world", "demo", seed=5, difficulty="adversarial")
+    load_into_empty(own_models, tmp_path / "world")
+    truth = Truth.read(tmp_path / "world" / "truth.csv")
+    first = detect()
+    numbers = first.entities.index[first.entities["entity_type"] == "sim"]
+    fraud = sorted(set(numbers) & set(truth.roles))
+    confirmed = sorted(np.random.default_rng(3).choice(fraud, round(0.2 * len(fraud)), replace=False))
+    outcomes = pd.DataFrame({"entity": confirmed, "outcome": "confirmed", "by": "王警官", "note": "查实"})
+    outcomes.to_csv(tmp_path / "outcomes.csv", index=False)
+    assert record_file(own_models, tmp_path / "outcomes.csv").recorded == len(confirmed)
+    rules = detect()
+    ranker, labels = train(own_models)
+    assert ranker.reads_graph and labels[confirmed].eq(1).all()
+    trained = detect(incremental=True)
+    assert trained.figures["scope"] == "full", "a ranking reading the graph scores the whole graph"
+    unconfirmed = set(fraud) - set(confirmed)
+
+    def precision_at_r(result: DetectResult) -> float:
+        e = result.entities
+        rest = e.index[(e["entity_type"] == "sim") & ~e.index.isin(confirmed)]
+        return learn.precision_at_r(rest, unconfirmed)
+
+    by_rules, by_trained = precision_at_r(rules), precision_at_r(trained)
+    print(f"p@R of the unconfirmed fraud numbers: rules {by_rules}, trained with the graph {by_trained}")
+    assert by_trained > by_rules
+    e = trained.entities
+    assert (e.loc[confirmed, "status"] == "confirmed").all()
+    assert not (e.loc[~e.index.isin(confirmed), "status"] == "confirmed").any(), "a score never confirms"

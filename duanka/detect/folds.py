@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from duanka.detect import graph_features, learn
+from duanka.detect import graph_features, graph_signals, learn
 from duanka.detect.evaluate import Truth
 from duanka.params import DetectParams
 from duanka.settings import Settings
@@ -157,7 +157,6 @@ def sizes(table: pd.DataFrame) -> str:
 def read(settings: Settings, params: DetectParams = DetectParams()) -> tuple[Scored, pd.DataFrame]:
     """The graph in the database scored as a full detection run scores it (nothing written), with every
     investigator's decision left out of the scoring; and those decisions, as labels may come from them."""
-    from duanka import db, queries
     from duanka.detect import signals
     from duanka.detect.job import DetectRun
     from duanka.detect.partitions import community_of_nodes
@@ -165,14 +164,10 @@ def read(settings: Settings, params: DetectParams = DetectParams()) -> tuple[Sco
     from duanka.detect.reading import read_graph
 
     projection, facts = read_graph(settings)
-    with db.session(settings) as sess:
-        calls = queries.frame(sess, "detect/facts_calls")
-    calls = calls if not calls.empty else pd.DataFrame(columns=["caller", "callee"])
     decisions = facts.decisions
     blind = replace(facts, decisions=signals.typed("decisions"))
     wanted: dict[str, pd.DataFrame] = {}
     entities, _ = rank_entities(
         blind, community_of_nodes(settings, DetectRun(params), projection), params, features=wanted
     )
-    links = (projection.keys[projection.sources], projection.keys[projection.targets])
-    return Scored(entities, wanted["features"], graph_features.graph_of(calls, links)), decisions
+    return Scored(entities, wanted["features"], graph_signals.graph_of(facts.targets, projection)), decisions

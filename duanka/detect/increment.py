@@ -19,7 +19,8 @@ neighbours), and a load touching one names it (changed_since.cypher: a middle nu
 too), so the region holds what they read and only its own are kept.
 So the region is the whole components of every entity new rows or decisions touched, grown by what the
 crossing signals reach; an entity outside it had the same facts when the run before scored it (a learned
-ranking reads only an entity's own signals and cluster). After a model, calibration, learned ranking or
+ranking on the rules' signals reads only an entity's own signals and cluster; one that reads the graph's
+features, graph_signals.py, reads the whole graph, and its runs are full). After a model, calibration, learned ranking or
 parameter change a full run is needed: the incremental run says so and runs in full.
 """
 
@@ -100,6 +101,8 @@ def previous_run(
 def rescored_increment(settings: Settings, run: DetectRun) -> Scored | str:
     """The region the rows and decisions since the previous run touched, re-scored on that run's footing;
     or why a full run is needed or quicker."""
+    if run.reads_graph:
+        return "an incremental run is not possible (the learned ranking reads the whole graph's structure)"
     previous, why = previous_run(settings, run.params, CALIBRATION, run.learned)
     if previous is None:
         return f"an incremental run is not possible ({why})"

@@ -27,6 +27,11 @@ class DetectRun:
     ranker: learn.Ranker | None = None  # the learned ranking `duanka train` saved, if any
 
     @property
+    def reads_graph(self) -> bool:
+        """Whether its learned ranking reads the graph's features: then the whole graph is scored at once."""
+        return self.ranker is not None and self.ranker.reads_graph
+
+    @property
     def learned(self) -> str:
         """The learned ranking's version, as the Run node records it ("none" without one)."""
         return self.ranker.version if self.ranker is not None else "none"

@@ -90,6 +90,13 @@ class Ranker:
         """The learned probability of each row being a ring member."""
         return self.model.predict_proba(wide.reindex(columns=list(self.columns)).to_numpy(float))[:, 1]
 
+    @property
+    def reads_graph(self) -> bool:
+        """Whether it learned from the graph's features (graph_signals.py): a run applying it reads the whole graph."""
+        from duanka.detect.graph_signals import reads_graph
+
+        return reads_graph(self.columns)
+
     def rerank(self, rule: np.ndarray, learned: np.ndarray) -> np.ndarray:
         """The score leads are ordered by: the rules' calibrated score and the learned probability."""
         return (1 - self.blend) * np.asarray(rule, dtype=float) + self.blend * learned
@@ -119,15 +126,17 @@ def fit(
     seed: int = 1,
     learner: Callable[[int], Classifier] = trees,
 ) -> Ranker:
-    """`learner(seed)` fitted on the labelled rows (1: a ring member, 0: not)."""
+    """`learner(seed)` fitted on the labelled rows (1: a ring member, 0: not). A feature absent from every
+    labelled row (a graph feature with nothing to spread: nobody dismissed yet) says nothing and is left out."""
     y = labels.astype(int)
     x = wide.loc[y.index]
+    x = x.loc[:, x.notna().any().to_numpy()]
     if y.nunique() < 2:
         raise ValueError("a learned ranking needs both kinds of label: members and non-members")
     model = learner(seed).fit(x.to_numpy(float), y.to_numpy())
-    labelled = json.dumps([sorted(y.items()), trained_on, blend, seed, learner.__name__], default=str)
+    labelled = json.dumps([sorted(y.items()), trained_on, blend, seed, learner.__name__, list(x.columns)], default=str)
     digest = hashlib.sha256(labelled.encode()).hexdigest()[:12]
-    return Ranker(f"learned-{digest}", trained_on, len(y), int(y.sum()), tuple(wide.columns), model, blend)
+    return Ranker(f"learned-{digest}", trained_on, len(y), int(y.sum()), tuple(x.columns), model, blend)
 
 
 def sample_labels(keys: pd.Index, ring_of: dict[str, str], share: float, seed: int = 1) -> pd.Series:

@@ -22,6 +22,9 @@ from duanka.params import DetectParams
 from graphmodel.roles import UNKNOWN
 
 CALIBRATION = load_calibration()  # None until bench/calibrate.py has fitted one for this model version
+# Places a score and a rule score are kept to: in a run's result as in what it writes, so the results an
+# incremental run keeps from the run before (read back as written) and those it re-scores are on one footing.
+DECIMALS = 4
 
 # The scored entity table, one row per entity indexed by its key ("type:id"), in this column order.
 ENTITY_COLUMNS: dict[str, str] = {
@@ -123,12 +126,14 @@ def rank_entities(
     ranker: learn.Ranker | None = None,
     features: dict[str, pd.DataFrame] | None = None,
     own: Suspicions | None = None,
+    graph: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every entity's score, role, reasons, cluster and lead order; the clusters worth writing.
 
     `known_payers` as for `own_suspicions` (`own`: what it gave already). `ranker`: a learned ranking
     blended into the score (learn.py); `features`: a dict to receive what it reads, under "features"
-    (training and evaluation)."""
+    (training and evaluation); `graph`: the graph's features per entity (graph_signals.py), read beside
+    the rules' signals."""
     own = own or own_suspicions(f, params, known_payers)
     placed = own.scored.assign(community=community.reindex(own.scored.index).to_numpy())
     entities = corroborated(placed, params.min_score)
@@ -146,6 +151,8 @@ def rank_entities(
     wide = None
     if ranker is not None or features is not None:
         wide = learn.features(own.parts, entities)
+        if graph is not None:
+            wide = wide.join(graph.reindex(wide.index))
         if features is not None:
             features["features"] = wide
     return ranked_entities(entities, f.decisions, params, ranker, wide), clusters
@@ -170,6 +177,7 @@ def ranked_entities(
     each cluster's members a little apart so every ring shows early, priorities for the next increment."""
     if ranker is not None and wide is not None:
         entities = with_learned_scores(entities, ranker, wide)
+    entities = as_written(entities)
     entities = with_reopened(entities, decisions)
     entities = entities.sort_values(
         ["score", "rule_score", "kinds", "entity_id"], ascending=[False, False, False, True]
@@ -192,6 +200,16 @@ def ranked_entities(
     return in_lead_order(entities)
 
 
+def as_written(entities: pd.DataFrame) -> pd.DataFrame:
+    """Scores and rule scores to the places a run writes them (DECIMALS), before anything is ordered or
+    compared by them. Calibration maps many rule scores onto one step's value (0.00005, say): a half-way
+    value kept unrounded here and rounded when written would differ from itself read back."""
+    return entities.assign(
+        score=entities["score"].astype(float).round(DECIMALS),
+        rule_score=entities["rule_score"].astype(float).round(DECIMALS),
+    )
+
+
 def with_learned_scores(entities: pd.DataFrame, ranker: learn.Ranker, wide: pd.DataFrame) -> pd.DataFrame:
     """The learned ranking blended into the score; a lead whose score it moved far says so, beside the
     rules' reasons (by its own scores alone, so an incremental run writes the same sentence)."""
@@ -199,6 +217,7 @@ def with_learned_scores(entities: pd.DataFrame, ranker: learn.Ranker, wide: pd.D
     entities[LEARNED_COLUMN] = ranker(wide.reindex(entities.index))
     blended = ranker.rerank(entities["score"].to_numpy(), entities[LEARNED_COLUMN].to_numpy())
     moved = (np.abs(blended - entities["score"].to_numpy()) >= learn.MOVED) & (blended >= MODEL.min_score)
+    near = wide.reindex(entities.index).get("known.fraud_neighbours", pd.Series(np.nan, index=entities.index))
     for key, was, now, learned in zip(
         entities.index[moved],
         entities["score"][moved],
@@ -209,6 +228,10 @@ def with_learned_scores(entities: pd.DataFrame, ranker: learn.Ranker, wide: pd.D
         way_en, way_zh = ("raised", "上调") if now > was else ("lowered", "下调")
         en = f"{way_en} from {was:.2f} by the learned ranking {ranker.version} (learned {learned:.2f})"
         zh = f"学习模型{ranker.version}将评分自{was:.2f}{way_zh}（模型概率{learned:.2f}）"
+        confirmed = near.at[key]
+        if confirmed > 0:  # a suspicion drawn from an investigator's confirmations, never itself one
+            en += f"; {int(confirmed)} of its neighbours confirmed by an investigator"
+            zh += f"；其关联对象中{int(confirmed)}个经侦查员确认"
         entities.at[key, "reasons_en"] = "; ".join(r for r in (entities.at[key, "reasons_en"], en) if r)
         entities.at[key, "reasons_zh"] = "；".join(r for r in (entities.at[key, "reasons_zh"], zh) if r)
     entities["score"] = blended

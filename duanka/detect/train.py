@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from duanka.detect import learn
+from duanka.detect import graph_signals, learn
 from duanka.detect.job import DetectRun
 from duanka.detect.partitions import community_of_nodes
 from duanka.detect.ranking import rank_entities
@@ -36,21 +36,26 @@ def labels_from(scored: pd.DataFrame, seed: int = 1) -> pd.Series:
 
 
 def scored_with_features(
-    settings: Settings, params: DetectParams = DetectParams()
+    settings: Settings, params: DetectParams = DetectParams(), graph: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What a full detection run computes on the graph (nothing written), and the learned ranking's features."""
+    """What a full detection run computes on the graph (nothing written), and the learned ranking's features:
+    the rules' signals and scores, and with `graph` the graph's (graph_signals.py), as a run applying it reads them."""
     wanted: dict[str, pd.DataFrame] = {}
     projection, facts = read_graph(settings)
     community = community_of_nodes(settings, DetectRun(params), projection)
-    scored, _ = rank_entities(facts, community, params, features=wanted)
+    features = None
+    if graph:
+        features = graph_signals.features(graph_signals.graph_of(facts.targets, projection), facts.decisions)
+    scored, _ = rank_entities(facts, community, params, features=wanted, graph=features)
     return scored, wanted["features"]
 
 
 def train(
-    settings: Settings, params: DetectParams = DetectParams(), blend: float = 0.5
+    settings: Settings, params: DetectParams = DetectParams(), blend: float = 0.5, graph: bool = True
 ) -> tuple[learn.Ranker, pd.Series]:
-    """Fit a ranking on the graph's decisions and reports; save it as the one detection runs use."""
-    scored, wide = scored_with_features(settings, params)
+    """Fit a ranking on the graph's decisions and reports; save it as the one detection runs use. With `graph`
+    it reads where each entity sits in the graph and how close to the confirmed ones (graph_signals.py)."""
+    scored, wide = scored_with_features(settings, params, graph)
     labels = labels_from(scored)
     if labels.sum() == 0 or (labels == 0).sum() == 0:
         raise DuankaError(
@@ -58,6 +63,7 @@ def train(
             "other entities. Record decisions with `duanka decide`, load reports, then train."
         )
     held = f"{int(labels.sum())} members (confirmed or reported), {int((labels == 0).sum())} others"
+    held += ", with graph features" if graph else ""
     ranker = learn.fit(wide, labels, f"{settings.connection.uri}: {held}", blend)
     learn.save(ranker, labels, learn.folder(settings))
     return ranker, labels

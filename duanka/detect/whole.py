@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from duanka.detect import increment
+from duanka.detect import graph_signals, increment
 from duanka.detect.job import DetectRun, Scored, timed
 from duanka.detect.partitions import community_of_nodes
 from duanka.detect.ranking import own_suspicions, rank_entities, seed_keys
@@ -23,8 +23,12 @@ def score_whole(settings: Settings, run: DetectRun) -> Scored:
     with timed(timings, "communities"):
         community = community_of_nodes(settings, run, projection, seed_keys(own.scored, run.params))
     graph = projection.size
+    features = None
+    if run.reads_graph:  # the learned ranking's graph features: the call pairs and the community graph as one
+        with timed(timings, "scoring"):
+            features = graph_signals.features(graph_signals.graph_of(facts.targets, projection), facts.decisions)
     del projection  # ~1 GB at a million persons, not needed to score
     with timed(timings, "scoring"):
-        entities, clusters = rank_entities(facts, community, run.params, ranker=run.ranker, own=own)
+        entities, clusters = rank_entities(facts, community, run.params, ranker=run.ranker, own=own, graph=features)
     kept_for_next = increment.for_next(entities, facts)
     return Scored(entities, clusters, graph, facts.evidence, kept_for_next, timings, read=source.record())

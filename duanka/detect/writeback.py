@@ -21,7 +21,7 @@ from duanka.detect import increment
 from duanka.detect.job import DetectResult, DetectRun, Scored, timed
 from duanka.detect.lineage import Link, carry_ids
 from duanka.detect.model import MODEL
-from duanka.detect.ranking import CALIBRATION, ranked_clusters
+from duanka.detect.ranking import CALIBRATION, DECIMALS, ranked_clusters
 from duanka.entity_keys import entity_keys
 from duanka.errors import DuankaError
 from duanka.keys import CLUSTER_IDS, digester
@@ -144,8 +144,8 @@ def entity_rows(entities: pd.DataFrame) -> list[dict[str, Any]]:
             "rank": rank,
             "role": r.role,
             "label": SUSPECT_LABELS.get(r.role, SUSPECT),
-            "score": round(float(r.score), 4),
-            "rule_score": round(float(r.rule_score), 4),
+            "score": round(float(r.score), DECIMALS),
+            "rule_score": round(float(r.rule_score), DECIMALS),
             "cluster_id": r.cluster_id if isinstance(r.cluster_id, str) else None,
             "reasons": r.reasons_en,
             "reasons_zh": r.reasons_zh,
