@@ -149,7 +149,7 @@ def draw(path: Path) -> None:
 
 def cypher_files() -> dict[str, str]:
     """queries/load/*.cypher and queries/schema/constraints.cypher: what ingest runs, readable;
-    queries/store/state_*.sql: how the analysis store's rows fold into the graph's state; and what
+    queries/store/state_*.sql and nodes_*.sql: how the analysis store's rows fold into the graph's state; and what
     detection writes back and exports read its leads with (graphmodel/writeback.py)."""
     files = {f"load/{s.name}.cypher": s.cypher + "\n" for s in [*loaders(), present()]}
     files |= {f"store/{s.name}.sql": s.cypher + "\n" for s in states()}

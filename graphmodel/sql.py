@@ -74,6 +74,33 @@ def rel_state(r: RelSchema) -> Statement:
     return Statement(f"state_{table(r.type)}", "\n".join(lines))
 
 
+def _stub_ends(n: NodeSchema) -> list[tuple[RelSchema, str]]:
+    """The types whose rows may name an `n` the extracts never described (a stub), and at which end."""
+    return [
+        *((r, START) for r in LOADED_RELATIONSHIPS if r.start == n.label and r.stub_start),
+        *((r, END) for r in LOADED_RELATIONSHIPS if r.end == n.label and r.stub_end),
+    ]
+
+
+def node_keys(n: NodeSchema) -> Statement:
+    """One row per `n` node the graph holds after the loads: those an extract described and the stubs the
+    loaders create for a link's end no file describes (as a MATCH on the label finds them all)."""
+    ends = _stub_ends(n)
+    arms = [f"SELECT {n.key} FROM {rows_of(n.label)}", *(f"SELECT {end} FROM {rows_of(r.type)}" for r, end in ends)]
+    named = ", ".join(f"{r.type} ({'start' if end == START else 'end'})" for r, end in ends) or "no link"
+    lines = [
+        f"-- Every {n.label} node the loads read: described, or named only at an end of a link. Generated.",
+        f"-- Reads {rows_of(n.label)} and the rows of the links whose ends may be stubs: {named}.",
+        f"CREATE OR REPLACE TEMP TABLE {table(n.label)}_nodes AS",
+        "\nUNION\n".join(arms) + ";",
+    ]
+    return Statement(f"nodes_{table(n.label)}", "\n".join(lines))
+
+
 def states() -> list[Statement]:
-    """Every loaded label's and type's state view."""
-    return [node_state(n) for n in KEYED] + [rel_state(r) for r in LOADED_RELATIONSHIPS]
+    """Every loaded label's and type's state view, and each label's nodes, stubs too."""
+    return (
+        [node_state(n) for n in KEYED]
+        + [rel_state(r) for r in LOADED_RELATIONSHIPS]
+        + [node_keys(n) for n in KEYED if _stub_ends(n)]
+    )

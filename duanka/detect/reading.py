@@ -102,13 +102,13 @@ FACT_QUERIES: dict[str, FactQuery] = {
         FactQuery("targets", "detect/facts_targets", {"min_callees": 1}, store="facts_targets"),
         FactQuery("decisions", "detect/facts_decisions", graph_only=True),
         # enterprises, SMS ports and middle numbers: few beside cards and accounts, always whole
-        FactQuery("enterprises", "detect/facts_enterprises"),
-        FactQuery("ports", "detect/facts_ports"),
-        FactQuery("texts", "detect/facts_texts"),
-        FactQuery("bindings", "detect/facts_bindings"),
-        FactQuery("holdings", "detect/facts_holdings"),
-        FactQuery("middle_calls", "detect/facts_middle_calls"),
-        FactQuery("named", "detect/facts_named"),
+        FactQuery("enterprises", "detect/facts_enterprises", store="facts_enterprises"),
+        FactQuery("ports", "detect/facts_ports", store="facts_ports"),
+        FactQuery("texts", "detect/facts_texts", store="facts_texts"),
+        FactQuery("bindings", "detect/facts_bindings", store="facts_bindings"),
+        FactQuery("holdings", "detect/facts_holdings", store="facts_holdings"),
+        FactQuery("middle_calls", "detect/facts_middle_calls", store="facts_middle_calls"),
+        FactQuery("named", "detect/facts_named", store="facts_named"),
     )
 }
 LIMITS = {q.region_param for q in FACT_QUERIES.values() if q.region_param}
@@ -129,7 +129,8 @@ def fact_reads(tables: Collection[str], scope: Mapping[str, list[str]] | None) -
 
 
 def read_projection(settings: Settings, source: Source | None = None) -> Projection:
-    """The community graph: holders, cards, accounts and devices joined by what ties them (model.edge_weights)."""
+    """The community graph: holders, cards, accounts, devices, enterprises, SMS ports and middle numbers joined
+    by what ties them (model.edge_weights)."""
     if source is not None and source.store:
         with store.opened(settings, source.loads) as con:
             return projection_of(store.frame(con, "project_edges"))

@@ -55,7 +55,20 @@ FOLDED = (
     "CALLED",
     "REPORTS_SIM",
     "REPORTS_ACCOUNT",
+    # enterprises, SMS ports and middle numbers (detect/facts_enterprises … facts_named, the projection)
+    "Enterprise",
+    "Port",
+    "LEGAL_PERSON_OF",
+    "LEASED_BY",
+    "RESOLD_BY",
+    "SENT_TO",
+    "BINDS",
+    "HELD_BY",
+    "DIALS_AS",
+    "REPORTS_PORT",
 )
+# The labels whose every node, stubs too, a query reads as a MATCH on the label does (<label>_nodes).
+EVERY_NODE = ("Enterprise", "Port")
 
 
 def files_of(settings: Settings, loads: Sequence[str]) -> dict[str, list[str]]:
@@ -70,12 +83,13 @@ def files_of(settings: Settings, loads: Sequence[str]) -> dict[str, list[str]]:
     return found
 
 
-_FOLDED_NAMES = {f"state_{table(element)}" for element in FOLDED}
+_FOLDED_NAMES = {f"state_{table(element)}" for element in FOLDED} | {f"nodes_{table(label)}" for label in EVERY_NODE}
 
 
 @contextmanager
 def opened(settings: Settings, loads: Sequence[str]) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection on the store's rows of `loads`, the state of what detection reads folded (FOLDED)."""
+    """A DuckDB connection on the store's rows of `loads`, the state of what detection reads folded (FOLDED,
+    EVERY_NODE)."""
     con = duckdb.connect(config={"threads": THREADS})
     try:
         for element, paths in files_of(settings, loads).items():
