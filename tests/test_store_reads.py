@@ -1,5 +1,6 @@
 """Detection reads the analysis store with the same result as reading Neo4j: the projection and every fact table,
-on a generated world before and after an increment and on each foreign extract (duanka/detect/reading.py)."""
+on a generated world before and after an increment, on one with SMS ports, middle numbers and shells, and on each
+foreign extract (duanka/detect/reading.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from duanka.choices import ReadFrom
 from duanka.detect.job import DetectResult
 from duanka.detect.projection import Projection
 from duanka.detect.reading import FACT_QUERIES, read_facts, read_graph, read_projection, region_scope
-from duanka.detect.signals import Facts
+from duanka.detect.signals import RESOURCE_TABLES, Facts
 from duanka.detect.source import choose
+from duanka.entity_keys import split_entity_key
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.generate.views import split_by_time
@@ -80,6 +82,17 @@ def test_the_store_and_the_graph_give_the_same_facts_before_and_after_an_increme
     source = choose(settings, None)
     assert source.store and len(source.loads) == 2
     assert_one_truth(settings, "the world after an increment")
+
+
+def test_the_store_and_the_graph_give_the_same_facts_on_a_world_with_ports(settings: Settings, tmp_path: Path) -> None:
+    generate(tmp_path, "demo", persons=800, seed=4, difficulty="hard", ports=True)
+    load_into_empty(settings, tmp_path)
+    assert_one_truth(settings, "a generated world with ports")
+    facts, projection = read_facts(settings), read_projection(settings)
+    empty = [t for t in RESOURCE_TABLES if getattr(facts, t).empty]
+    assert not empty, f"the world with ports read no {empty}: its equality would say nothing of them"
+    types = {split_entity_key(k)[0] for k in projection.keys}
+    assert {"enterprise", "port", "middle_number"} <= types, types
 
 
 @pytest.mark.parametrize(
