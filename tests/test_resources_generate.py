@@ -181,3 +181,29 @@ def test_adversarial_rings_age_their_shells_text_in_small_bursts_through_several
 def test_without_ports_a_world_has_none_of_their_files(tmp_path: Path) -> None:
     generate(tmp_path, "demo", persons=600, seed=5, difficulty="hard")
     assert not any((tmp_path / f"{name}.csv").exists() for name in ("enterprises", "sms_ports", "number_bindings"))
+
+
+def test_a_replay_s_day_holds_the_enterprises_ports_and_bindings_begun_by_then_and_no_later_end(
+    world: Path, tmp_path: Path
+) -> None:
+    """The replay's daily extracts carry the resource files, nothing from after the day: a port before its
+    opening or a binding before it began is absent, and a binding still held ends at the day."""
+    from duanka.generate.views import Timeline
+
+    bindings = _read(world, "number_bindings")
+    bound, unbound = _times(bindings, "bound_at"), _times(bindings, "unbound_at")
+    long_held = bindings[(unbound - bound) > pd.Timedelta(hours=2)].sort_values("bound_at")
+    assert not long_held.empty
+    held = long_held.iloc[len(long_held) // 2]
+    day = pd.Timestamp(held["bound_at"]) + pd.Timedelta(hours=1)
+    day = day.tz_localize("UTC") if day.tzinfo is None else day
+    rows = Timeline(world).extract(tmp_path, until=day)
+    for name, column in (("enterprises", "registered_at"), ("sms_ports", "opened_at"), ("number_bindings", "bound_at")):
+        extract = _read(tmp_path, name)
+        assert rows[name] == len(extract) > 0, name
+        began = _times(extract, column).dropna()
+        assert (began.dt.tz_localize(None) <= day.tz_localize(None)).all(), name
+    assert rows["number_bindings"] < len(bindings)  # the later half begins after the day
+    cut = _read(tmp_path, "number_bindings")
+    same = cut[(cut.middle_number == held["middle_number"]) & (cut.bound_at == held["bound_at"])]
+    assert len(same) == 1 and pd.Timestamp(same.iloc[0]["unbound_at"]) < pd.Timestamp(held["unbound_at"])

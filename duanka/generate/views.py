@@ -95,6 +95,9 @@ WHEN: dict[str, str] = {
     "calls": "first_ts",
     "transfers": "ts",
     "reports": "reported_at",
+    "enterprises": "registered_at",  # an enterprise is known from its registration
+    "sms_ports": "opened_at",
+    "number_bindings": "bound_at",
 }
 
 
@@ -132,7 +135,8 @@ def _fresh(out: Path, world: Path) -> None:
 
 def split_by_time(world: Path, before: Path, after: Path, share: float) -> pd.Timestamp:
     """`world` as two extracts: what happened before a cut, and the last `share` of its dated rows after it
-    (new cards, accounts, sightings, calls, transfers, reports: a day's increment). Returns the cut.
+    (new cards, accounts, sightings, calls, transfers, reports, enterprises, ports and bindings: a day's
+    increment). Returns the cut.
 
     Reference tables (persons, devices, outlets) go whole into `before`; both get the answers beside."""
     frames, times = _read(world)
@@ -151,6 +155,7 @@ SPANS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sim_device_links": ("last_seen", ("days_seen",)),
     "account_device_links": ("last_seen", ()),
     "calls": ("last_ts", ("count", "total_duration_s")),
+    "number_bindings": ("unbound_at", ()),  # a binding still held ends at the day (the loader keeps the longest)
 }
 
 
