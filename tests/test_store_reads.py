@@ -84,15 +84,22 @@ def test_the_store_and_the_graph_give_the_same_facts_before_and_after_an_increme
     assert_one_truth(settings, "the world after an increment")
 
 
-def test_the_store_and_the_graph_give_the_same_facts_on_a_world_with_ports(settings: Settings, tmp_path: Path) -> None:
-    generate(tmp_path, "demo", persons=800, seed=4, difficulty="hard", ports=True)
-    load_into_empty(settings, tmp_path)
+def test_the_store_and_the_graph_give_the_same_facts_on_a_world_with_ports_before_and_after_an_increment(
+    settings: Settings, tmp_path: Path
+) -> None:
+    generate(tmp_path / "world", "demo", persons=800, seed=4, difficulty="hard", ports=True)
+    split_by_time(tmp_path / "world", tmp_path / "before", tmp_path / "day", share=0.05)
+    load_into_empty(settings, tmp_path / "before")
     assert_one_truth(settings, "a generated world with ports")
     facts, projection = read_facts(settings), read_projection(settings)
     empty = [t for t in RESOURCE_TABLES if getattr(facts, t).empty]
     assert not empty, f"the world with ports read no {empty}: its equality would say nothing of them"
     types = {split_entity_key(k)[0] for k in projection.keys}
     assert {"enterprise", "port", "middle_number"} <= types, types
+    bindings = pd.read_csv(tmp_path / "day" / "number_bindings.csv")
+    assert len(bindings), "the day's increment brings no middle number's binding: it would fold nothing into them"
+    assert ingest_source(tmp_path / "day", settings).ok
+    assert_one_truth(settings, "the world with ports after an increment")
 
 
 @pytest.mark.parametrize(
