@@ -23,6 +23,13 @@ class Executor(StrEnum):
     DASK = "dask"  # shards of whole components on a Dask cluster: DUANKA_DASK_SCHEDULER, or a local one
 
 
+class ReadFrom(StrEnum):
+    """Where detection reads the graph's rows; decisions and earlier results always come from Neo4j."""
+
+    STORE = "store"  # the analysis store ingest wrote beside the graph (duanka/store/)
+    NEO4J = "neo4j"  # the graph itself, over Bolt: a graph loaded without the store (another machine's)
+
+
 class Lang(StrEnum):
     """Language of reasons in lead lists, reports and the terminal."""
 

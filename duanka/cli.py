@@ -14,13 +14,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from duanka import neo4j_server, private, progress
-from duanka.choices import Decided, Difficulty, Engine, Executor, Lang
+from duanka.choices import Decided, Difficulty, Engine, Executor, Lang, ReadFrom
 from duanka.entity_keys import entity_key, entity_keys
 from duanka.errors import DuankaError
 from duanka.library import LIBRARY
 from duanka.params import DetectParams, ExportParams
 from duanka.settings import Settings
 
+READ_FROM_HELP = (
+    "Where detection reads the graph's rows: store (the analysis store ingest writes beside the graph) or neo4j"
+    " (a graph loaded without it). Default: the store when it holds every load the graph holds, else Neo4j."
+)
 EXECUTOR_HELP = (
     "Where detection's heavy steps run: local (this process) or dask (shards on the Dask cluster at "
     "DUANKA_DASK_SCHEDULER, else a local one of DUANKA_DASK_WORKERS processes); the leads are the same."
@@ -330,13 +334,14 @@ def detect_cmd(
         False, help="Re-score only what rows loaded since the last run touched (full when it cannot, saying why)."
     ),
     executor: Executor = typer.Option(Executor.LOCAL, help=EXECUTOR_HELP),
+    read_from: ReadFrom | None = typer.Option(None, help=READ_FROM_HELP),
 ) -> None:
     """Find, score and explain supply-chain clusters; write them back to Neo4j (the `detect` flow)."""
     from duanka import db, queries
     from duanka.export.shown import masked_leads
     from flows.detect import detect
 
-    found = detect(engine, resolution, seed, min_score, incremental, executor=executor)
+    found = detect(engine, resolution, seed, min_score, incremental, executor=executor, read_from=read_from)
     console.print(f"detect {found.run_id}: {found.figures}")
     with db.session(Settings.from_env()) as sess:
         leads = masked_leads(sess, db.read(sess, queries.load("latest_leads"), limit=top))
@@ -866,6 +871,7 @@ def run_cmd(
         False, help="Re-score only what rows loaded since the last run touched (full when it cannot, saying why)."
     ),
     executor: Executor = typer.Option(Executor.LOCAL, help=EXECUTOR_HELP),
+    read_from: ReadFrom | None = typer.Option(None, help=READ_FROM_HELP),
 ) -> None:
     """The whole pipeline on one extract: ingest → detect → export (the `pipeline` flow, whose export is masked;
     with --unmasked this process then writes the unmasked one over it, for the user named)."""
@@ -883,6 +889,7 @@ def run_cmd(
         budget=budget,
         incremental=incremental,
         executor=executor,
+        read_from=read_from,
     )
     if unmasked:
         from flows.export import export

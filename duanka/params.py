@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from duanka.choices import LANG, Engine, Lang
+from duanka.choices import LANG, Engine, Lang, ReadFrom
 from duanka.detect.model import MODEL
 from duanka.errors import DuankaError
 
@@ -37,6 +37,7 @@ class DetectParams:
     resolution: float = 1.0  # community resolution: higher gives smaller clusters
     seed: int = 1  # same data, parameters and seed give the same clusters and ranks
     min_score: float = MODEL.min_score  # an entity at or above this is a lead
+    read_from: ReadFrom | None = None  # None: the analysis store when it holds every load, else Neo4j (source.py)
 
     def as_dict(self) -> dict[str, Any]:
         """As recorded on the Run node and in the audit log."""

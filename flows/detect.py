@@ -5,7 +5,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 import flows  # noqa: F401  (Prefect environment)
-from duanka.choices import Engine, Executor
+from duanka.choices import Engine, Executor, ReadFrom
 from duanka.detect import increment, learn, shards, writeback
 from duanka.detect.distributed import score_on_dask
 from duanka.detect.job import DetectResult, DetectRun, Scored
@@ -64,17 +64,20 @@ def detect(
     incremental: bool = False,
     wait_for_lock: float = 600.0,
     executor: Executor = Executor.LOCAL,
+    read_from: ReadFrom | None = DetectParams.read_from,
 ) -> DetectResult:
     """Find supply-chain clusters in the loaded graph, score and explain them, write them back.
 
     `incremental`: re-score only the components rows loaded since the last run touched, and keep the
     rest of that run's results (the same leads a full run gives: duanka/detect/increment.py).
     `executor`: where a full run's heavy steps run — this process, or shards on a Dask cluster (the
-    same leads: duanka/detect/distributed.py)."""
+    same leads: duanka/detect/distributed.py).
+    `read_from`: store (the analysis store ingest wrote), neo4j, or None: the store when it holds every load
+    the graph holds, else Neo4j (the run records which, and why: duanka/detect/source.py)."""
     owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     settings = Settings.from_env()
     with database_lock(settings, "detect", wait=wait_for_lock):  # no load lands half-seen by a run
-        params = DetectParams(Engine(engine), resolution, seed, min_score)
+        params = DetectParams(Engine(engine), resolution, seed, min_score, ReadFrom(read_from) if read_from else None)
         run = DetectRun(params, ranker=learn.current(learn.folder(settings)))
         return _detect(settings, run, incremental, Executor(executor))
 

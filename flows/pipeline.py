@@ -11,7 +11,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 import flows  # noqa: F401  (Prefect environment)
-from duanka.choices import Engine, Executor, Lang
+from duanka.choices import Engine, Executor, Lang, ReadFrom
 from duanka.lock import database_lock
 from duanka.params import DetectParams, ExportParams
 from duanka.private import owner_only
@@ -37,16 +37,18 @@ def pipeline(
     budget: int | None = ExportParams.budget,
     incremental: bool = False,
     executor: Executor = Executor.LOCAL,
+    read_from: ReadFrom | None = DetectParams.read_from,
 ) -> dict[str, Any]:
     """Load one extract, find and score clusters, export the leads masked; returns what each step reported.
 
     `incremental`: the extract is a day's rows; re-score only what they touched (full when it cannot).
-    `executor`: where detection's heavy steps run (local, or dask: shards on a Dask cluster)."""
+    `executor`: where detection's heavy steps run (local, or dask: shards on a Dask cluster).
+    `read_from`: where detection reads the rows (store, neo4j; None: the store when it holds every load)."""
     owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700
     ExportParams(Path(out), lang=lang, budget=budget).check()  # refuse before loading, not after
     with database_lock(Settings.from_env(), f"pipeline {source}", wait=wait_for_lock):
         loaded = ingest(source, encoding, bulk, mapping=mapping)
-        found = detect(engine, resolution, seed, min_score, incremental, executor=executor)
+        found = detect(engine, resolution, seed, min_score, incremental, executor=executor, read_from=read_from)
         sent = export(out, True, lang, found.run_id, budget=budget)
     get_run_logger().info("ingest %s, detect %s, export %s → %s", loaded.run_id, found.run_id, sent["export_id"], out)
     return {"ingest": loaded.summary(), "detect": found.summary(), "export": sent}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from graphmodel.cypher import constraints, loaders, present, with_generated_fragments
 from graphmodel.schema import NODES, RELATIONSHIPS
+from graphmodel.sql import states
 from graphmodel.writeback import cypher_files as written_back
 
 LABEL_COLOURS = {  # one colour per label, in the model picture and the Browser style
@@ -147,9 +148,11 @@ def draw(path: Path) -> None:
 
 
 def cypher_files() -> dict[str, str]:
-    """queries/load/*.cypher and queries/schema/constraints.cypher: what ingest runs, readable; and what
+    """queries/load/*.cypher and queries/schema/constraints.cypher: what ingest runs, readable;
+    queries/store/state_*.sql and nodes_*.sql: how the analysis store's rows fold into the graph's state; and what
     detection writes back and exports read its leads with (graphmodel/writeback.py)."""
     files = {f"load/{s.name}.cypher": s.cypher + "\n" for s in [*loaders(), present()]}
+    files |= {f"store/{s.name}.sql": s.cypher + "\n" for s in states()}
     files["schema/constraints.cypher"] = (
         "// Constraints and indexes every duanka database has (applied by `duanka neo4j schema`).\n"
         + "\n".join(c.cypher + ";" for c in constraints())

@@ -237,6 +237,8 @@ RUN = NodeSchema(
         _run("learned", doc="the learned ranking blended into its scores (`duanka train`), or none"),
         _run("engine", doc="community detection engine"),
         _run("executor", doc="where the heavy steps ran: local (this process) or dask (shards on a Dask cluster)"),
+        _run("read_from", doc="where it read the graph's rows: store (the analysis store) or neo4j, and why"),
+        _run("loads_read", doc="the loads (ingest run ids) the graph held and the run read, comma-separated"),
         _run("shards", "int", "parts of whole components a distributed run scored apart"),
         _run("workers", "int", "the Dask workers a distributed run had"),
         _run("resolution", "float"),

@@ -43,6 +43,7 @@ from duanka.detect.projection import Projection, projection_of
 from duanka.detect.ranking import CALIBRATION, in_lead_order, rank_entities, ranked_clusters
 from duanka.detect.reading import FACT_QUERIES, read_facts
 from duanka.detect.region import Region, within
+from duanka.detect.source import choose
 from duanka.entity_keys import entity_key, entity_keys, split_entity_key
 from duanka.params import DetectParams
 from duanka.settings import Settings
@@ -111,8 +112,11 @@ def rescored_increment(settings: Settings, run: DetectRun) -> Scored | str:
 def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Scored | str:
     """The region the rows and decisions since `previous` touched, re-scored; or why a full run is better."""
     timings: dict[str, float] = {}
+    source = choose(settings, run.params.read_from)  # the facts' reader; the region is walked in the graph
     with timed(timings, "region"), ThreadPoolExecutor(max_workers=1) as beside:
-        busy = beside.submit(read_facts, settings, tables=("targets",))  # read whole (busy callers are few) meanwhile
+        busy = beside.submit(
+            read_facts, settings, tables=("targets",), source=source
+        )  # read whole (busy callers are few) meanwhile
         walk = Walk(settings, limit=int(FULL_ABOVE * _entities(settings)))
         keys = changed_since(settings, previous)
         walk.reach(keys)
@@ -135,7 +139,7 @@ def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Scored | 
             community = community_of_nodes(settings, run, graph)
         with timed(timings, "facts"):
             accounts = region.ids("account")
-            facts = read_facts(settings, region.scope, tables=[t for t in FACT_QUERIES if t != "targets"])
+            facts = read_facts(settings, region.scope, [t for t in FACT_QUERIES if t != "targets"], source=source)
             facts.targets = targets
         with timed(timings, "scoring"):
             outside = previous.money_suspects - accounts
@@ -156,6 +160,7 @@ def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Scored | 
         kept_for_next,
         timings,
         built_on=BuiltOn(previous.run_id, region),
+        read=source.record(),
     )
 
 

@@ -60,6 +60,7 @@ class Scored:
     shards: int | None = None  # parts of whole components scored apart, where the graph was cut
     workers: int | None = None
     built_on: BuiltOn | None = None  # an incremental run's: the rest of that run's results are kept
+    read: dict[str, str] = field(default_factory=dict)  # where it read the rows, and which loads (source.Source)
 
 
 @dataclass

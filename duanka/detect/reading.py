@@ -1,7 +1,9 @@
-"""What detection reads from Neo4j: the community graph and the fact tables signals are computed from.
+"""What detection reads: the community graph and the fact tables signals are computed from, from Neo4j or
+from the analysis store (duanka/store/read.py; which one: source.py).
 
 Every fact query is declared once here (FACT_QUERIES): the table it fills, its parameters, how a region
-or a shard limits it to its own entities, and which of its columns name the entities its rows are about.
+or a shard limits it to its own entities, which of its columns name the entities its rows are about, and
+its counterpart over the store (queries/store/), or that it is read from the graph whichever reader reads.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import pandas as pd
 from duanka import db, queries
 from duanka.detect import evidence, signals
 from duanka.detect.projection import Projection, projection_of
+from duanka.detect.source import Source
+from duanka.errors import DuankaError
 from duanka.settings import Settings
+from duanka.store import read as store
 
 # While one thread decodes a result, the server computes the next: medium's projection and fact
 # queries took 34 s one at a time, 24.5 s two at a time, 27 s three at a time (2 cores, Neo4j beside).
@@ -51,7 +56,9 @@ class FactQuery:
     A query limited by `region_param` (the ids of the region's `region_type` entities) reads only a region's
     or a shard's rows, page by page over those entities when read whole; one without is always read whole.
     `rows_about`: the columns naming the `region_type` entities a row is about (a shard's rows are those
-    about its own entities; a transfer is about both its ends)."""
+    about its own entities; a transfer is about both its ends). `store`: the query of queries/store/ that
+    gives the same rows from the analysis store; `graph_only`: what only the graph holds (investigators'
+    decisions), read from Neo4j whichever reader reads the rest."""
 
     table: str
     query: str
@@ -59,6 +66,8 @@ class FactQuery:
     region_param: str | None = None
     region_type: str | None = None
     rows_about: tuple[str, ...] = ()
+    store: str | None = None
+    graph_only: bool = False
 
     @property
     def limited(self) -> bool:
@@ -72,26 +81,34 @@ class FactQuery:
         limit = {self.region_param: (scope or {}).get(self.region_param)}
         return Read(self.query, {**self.params, **UNPAGED, **limit}, (queries.Paging(self.region_type),))
 
+    def store_read(self, scope: Mapping[str, list[str]] | None = None) -> tuple[str, dict[str, Any]]:
+        """Its query over the analysis store and parameters, limited to the region `scope` names."""
+        if self.store is None:
+            raise DuankaError(f"The fact table {self.table!r} has no query over the analysis store (queries/store/).")
+        limit = {self.region_param: (scope or {}).get(self.region_param)} if self.region_param else {}
+        return self.store, {**self.params, **limit}
+
 
 FACT_QUERIES: dict[str, FactQuery] = {
     q.table: q
     for q in (
-        FactQuery("sims", "detect/facts_sims", {}, "sims", "sim", ("msisdn",)),
-        FactQuery("seen", "detect/facts_seen", {}, "devices", "device", ("device",)),
-        FactQuery("accounts", "detect/facts_accounts", {}, "accounts", "account", ("account",)),
-        FactQuery("used", "detect/facts_used_from", {}, "accounts", "account", ("account",)),
+        FactQuery("sims", "detect/facts_sims", {}, "sims", "sim", ("msisdn",), "facts_sims"),
+        FactQuery("seen", "detect/facts_seen", {}, "devices", "device", ("device",), "facts_seen"),
+        FactQuery("accounts", "detect/facts_accounts", {}, "accounts", "account", ("account",), "facts_accounts"),
+        FactQuery("used", "detect/facts_used_from", {}, "accounts", "account", ("account",), "facts_used_from"),
         # a page: the transfers its accounts paid; a shard's: those either end of which is its own
-        FactQuery("transfers", "detect/facts_transfers", {}, "accounts", "account", ("src", "dst")),
-        FactQuery("targets", "detect/facts_targets", {"min_callees": 1}),  # the whole call graph, always whole
-        FactQuery("decisions", "detect/facts_decisions"),
+        FactQuery("transfers", "detect/facts_transfers", {}, "accounts", "account", ("src", "dst"), "facts_transfers"),
+        # the whole call graph, always whole
+        FactQuery("targets", "detect/facts_targets", {"min_callees": 1}, store="facts_targets"),
+        FactQuery("decisions", "detect/facts_decisions", graph_only=True),
         # enterprises, SMS ports and middle numbers: few beside cards and accounts, always whole
-        FactQuery("enterprises", "detect/facts_enterprises"),
-        FactQuery("ports", "detect/facts_ports"),
-        FactQuery("texts", "detect/facts_texts"),
-        FactQuery("bindings", "detect/facts_bindings"),
-        FactQuery("holdings", "detect/facts_holdings"),
-        FactQuery("middle_calls", "detect/facts_middle_calls"),
-        FactQuery("named", "detect/facts_named"),
+        FactQuery("enterprises", "detect/facts_enterprises", store="facts_enterprises"),
+        FactQuery("ports", "detect/facts_ports", store="facts_ports"),
+        FactQuery("texts", "detect/facts_texts", store="facts_texts"),
+        FactQuery("bindings", "detect/facts_bindings", store="facts_bindings"),
+        FactQuery("holdings", "detect/facts_holdings", store="facts_holdings"),
+        FactQuery("middle_calls", "detect/facts_middle_calls", store="facts_middle_calls"),
+        FactQuery("named", "detect/facts_named", store="facts_named"),
     )
 }
 LIMITS = {q.region_param for q in FACT_QUERIES.values() if q.region_param}
@@ -111,13 +128,22 @@ def fact_reads(tables: Collection[str], scope: Mapping[str, list[str]] | None) -
     return {table: query.read(scope) for table, query in FACT_QUERIES.items() if table in tables}
 
 
-def read_projection(settings: Settings) -> Projection:
-    """The community graph: holders, cards, accounts and devices joined by what ties them (model.edge_weights)."""
+def read_projection(settings: Settings, source: Source | None = None) -> Projection:
+    """The community graph: holders, cards, accounts, devices, enterprises, SMS ports and middle numbers joined
+    by what ties them (model.edge_weights)."""
+    if source is not None and source.store:
+        with store.opened(settings, source.loads) as con:
+            return projection_of(store.frame(con, "project_edges"))
     return projection_of(read_frames(settings, {"edges": PROJECTION})["edges"])
 
 
-def read_graph(settings: Settings) -> tuple[Projection, signals.Facts]:
-    """The community graph and every fact table, read together (read_frames: two queries at a time)."""
+def read_graph(settings: Settings, source: Source | None = None) -> tuple[Projection, signals.Facts]:
+    """The community graph and every fact table, read together (read_frames: two queries at a time); from
+    the analysis store where `source` says so (None: Neo4j)."""
+    if source is not None and source.store:
+        projection, facts = _from_store(settings, source, FACT_QUERIES, None, edges=True)
+        assert projection is not None
+        return projection, facts
     frames = read_frames(settings, {"edges": PROJECTION, **fact_reads(FACT_QUERIES, None)})
     edges = frames.pop("edges")
     return projection_of(edges), facts_with_evidence(settings, frames)
@@ -128,11 +154,34 @@ def read_facts(
     scope: Mapping[str, list[str]] | None = None,
     tables: Collection[str] = tuple(FACT_QUERIES),
     share: float = 1.0,
+    source: Source | None = None,
 ) -> signals.Facts:
     """The fact `tables` signals are computed from (the others empty), and which evidence the graph held
     at all; only the region's where `scope` names it (fact-query parameter → ids, about `share` of
-    the graph: what the server holds of a result at once)."""
+    the graph: what the server holds of a result at once). From the analysis store where `source` says so."""
+    if source is not None and source.store:
+        return _from_store(settings, source, tables, scope, edges=False)[1]
     return facts_with_evidence(settings, read_frames(settings, fact_reads(tables, scope), share))
+
+
+def _from_store(
+    settings: Settings,
+    source: Source,
+    tables: Collection[str],
+    scope: Mapping[str, list[str]] | None,
+    edges: bool,
+) -> tuple[Projection | None, signals.Facts]:
+    """The projection (where `edges`) and fact tables from the store's rows of the source's loads; the
+    tables only the graph holds (decisions) from Neo4j."""
+    wanted = [q for t, q in FACT_QUERIES.items() if t in tables]
+    from_graph = {q.table: q.read(scope) for q in wanted if q.graph_only}
+    with store.opened(settings, source.loads) as con:
+        frames = store.read_tables(con, {q.table: q.store_read(scope) for q in wanted if not q.graph_only})
+        projection = projection_of(store.frame(con, "project_edges")) if edges else None
+        held = store.evidence(con)
+    if from_graph:
+        frames |= read_frames(settings, from_graph)
+    return projection, signals.Facts(**frames, evidence=held)
 
 
 def facts_with_evidence(settings: Settings, tables: dict[str, pd.DataFrame]) -> signals.Facts:

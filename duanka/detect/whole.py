@@ -7,6 +7,7 @@ from duanka.detect.job import DetectRun, Scored, timed
 from duanka.detect.partitions import community_of_nodes
 from duanka.detect.ranking import own_suspicions, rank_entities, seed_keys
 from duanka.detect.reading import read_graph
+from duanka.detect.source import choose
 from duanka.settings import Settings
 
 
@@ -14,8 +15,9 @@ def score_whole(settings: Settings, run: DetectRun) -> Scored:
     """Every entity scored and every cluster found from the whole graph at once; only the seeds' components
     are partitioned (ranking.seed_keys: the rest can hold no lead)."""
     timings: dict[str, float] = {}
+    source = choose(settings, run.params.read_from)
     with timed(timings, "reading"):  # the projection and the facts, read side by side
-        projection, facts = read_graph(settings)
+        projection, facts = read_graph(settings, source)
     with timed(timings, "scoring"):
         own = own_suspicions(facts, run.params)
     with timed(timings, "communities"):
@@ -29,4 +31,4 @@ def score_whole(settings: Settings, run: DetectRun) -> Scored:
     with timed(timings, "scoring"):
         entities, clusters = rank_entities(facts, community, run.params, ranker=run.ranker, own=own, graph=features)
     kept_for_next = increment.for_next(entities, facts)
-    return Scored(entities, clusters, graph, facts.evidence, kept_for_next, timings)
+    return Scored(entities, clusters, graph, facts.evidence, kept_for_next, timings, read=source.record())

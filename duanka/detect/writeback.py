@@ -87,6 +87,7 @@ def run_figures(scored: Scored, entities: pd.DataFrame, clusters: pd.DataFrame) 
         },
         "scope": "full" if scored.built_on is None else "incremental",
         "executor": scored.executor,
+        **(scored.read or {"read_from": "neo4j"}),
     }
     if scored.built_on is not None:
         figures |= {"built_on": scored.built_on.run_id, "rescored": len(scored.built_on.region.keys)}

@@ -23,6 +23,7 @@ from duanka.ingest.routes import routed
 from duanka.ingest.seen import Seen, hashed
 from duanka.ingest.sink import Progress, Sink
 from duanka.ingest.writes import WRITES, NodeWrite, RelWrite
+from duanka.store.writer import StoreWriter
 from graphmodel.schema import NodeSchema, node
 
 
@@ -50,6 +51,7 @@ class Loader:
     first_load: set[str]  # labels/types the graph held none of when this load began: their rows are created
     work_dir: Path  # for spilled call-record sums
     progress: Progress | None = None
+    store: StoreWriter | None = None  # the analysis store: the same rows, kept for detection (duanka/store/)
     keys: dict[str, Seen] = field(default_factory=dict)  # label -> keys seen this run, for references and stubs
     loaded: dict[str, Seen] = field(default_factory=dict)  # label/type -> elements written
 
@@ -104,6 +106,8 @@ class Loader:
         for write in WRITES[spec.name]:
             if isinstance(write, NodeWrite):
                 self.sink.nodes(write, typed)
+                if self.store is not None:
+                    self.store.add(spec.name, write, typed)
                 keys = hashed(typed[write.key])
                 self.keys.setdefault(write.node.label, Seen()).add(keys)
                 self.loaded.setdefault(write.node.label, Seen()).add(keys)
@@ -116,6 +120,8 @@ class Loader:
                 if stub:
                     self._stubs(node(label), linked[column])
             self._relationships(write, linked, in_graph.get(write.rel.type))
+            if self.store is not None:
+                self.store.add(spec.name, write, linked)
 
     def _relationships(self, write: RelWrite, linked: pd.DataFrame, in_graph: set[Any] | None) -> None:
         """A row that cannot exist yet is created; any other merges.

@@ -30,6 +30,7 @@ from duanka.ingest.tokens import Pseudonyms
 from duanka.ingest.writes import WRITES, RelWrite
 from duanka.lock import database_lock
 from duanka.settings import Settings
+from duanka.store.writer import StoreWriter
 from graphmodel.apply import apply_schema
 from graphmodel.schema import NODES, RELATIONSHIPS
 
@@ -195,6 +196,7 @@ def load(settings: Settings, run: IngestRun, extract: Extract, progress: Progres
     """Load every file; called again after a failure it starts over and converges.
 
     It holds the database's writer lock: what the load finds empty stays empty for anyone but this load.
+    The same rows go to the analysis store under the run's id (duanka/store/), replacing an earlier attempt's.
     """
     options, folder = run.options, run.folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
@@ -206,9 +208,10 @@ def load(settings: Settings, run: IngestRun, extract: Extract, progress: Progres
         Preparation(jobs, options.encoding, background, options.mapping, extract.pseudonyms) as prepared,
         Quarantine(folder / "quarantine.csv") as quarantine,
         db.session(settings) as sess,
+        StoreWriter(settings, run.run_id) as store,  # closed after the sink: whole only if the graph took the rows
         sink,
     ):
-        loader = Loader(sink, quarantine, absent(sess, bool(options.bulk)), folder, progress)
+        loader = Loader(sink, quarantine, absent(sess, bool(options.bulk)), folder, progress, store)
         files = []
         for name, path in jobs:
             load_one = loader.load_call_records if name == "call_records" else loader.load_file

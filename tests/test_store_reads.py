@@ -1,0 +1,150 @@
+"""Detection reads the analysis store with the same result as reading Neo4j: the projection and every fact table,
+on a generated world before and after an increment, on one with SMS ports, middle numbers and shells, and on each
+foreign extract (duanka/detect/reading.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import ingest_source, load_into_empty
+
+from duanka.choices import ReadFrom
+from duanka.detect.job import DetectResult
+from duanka.detect.projection import Projection
+from duanka.detect.reading import FACT_QUERIES, read_facts, read_graph, read_projection, region_scope
+from duanka.detect.signals import RESOURCE_TABLES, Facts
+from duanka.detect.source import choose
+from duanka.entity_keys import split_entity_key
+from duanka.errors import DuankaError
+from duanka.generate import generate
+from duanka.generate.views import split_by_time
+from duanka.settings import Settings
+from duanka.store import layout
+
+FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
+NOT_EXTRACTS = {"outcomes-zh", "reports-only"}  # an outcomes file; reports alone are an increment (loaded so below)
+
+
+def _in_one_order(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(list(frame.columns), ignore_index=True, na_position="first")
+
+
+def _edges(p: Projection) -> pd.DataFrame:
+    keys = p.keys.astype(str)
+    return _in_one_order(pd.DataFrame({"a": keys[p.sources], "b": keys[p.targets], "w": p.weights}))
+
+
+def assert_same_facts(graph: Facts, store: Facts, what: str) -> None:
+    """Every declared fact table equal (sorted, same dtypes), and the evidence held."""
+    for table, query in FACT_QUERIES.items():
+        assert query.store or query.graph_only, f"{table} has no query over the analysis store"
+        pd.testing.assert_frame_equal(
+            _in_one_order(getattr(graph, table)), _in_one_order(getattr(store, table)), obj=f"{what}: {table}"
+        )
+    assert graph.evidence == store.evidence, what
+
+
+def assert_one_truth(settings: Settings, what: str) -> None:
+    """The projection and the fact tables read from the store equal those read from Neo4j, whole and for
+    a region of a few of each scored entity."""
+    source = choose(settings, None)
+    assert source.store, source.why
+    (proj_graph, facts_graph), (proj_store, facts_store) = read_graph(settings), read_graph(settings, source)
+    assert sorted(proj_graph.keys) == sorted(proj_store.keys), what
+    pd.testing.assert_frame_equal(_edges(proj_graph), _edges(proj_store), obj=what)
+    assert_same_facts(facts_graph, facts_store, what)
+    assert proj_store.size == read_projection(settings, source).size
+    ids = {
+        "sim": facts_graph.sims["msisdn"].head(5).tolist() + facts_graph.seen["msisdn"].head(3).tolist(),
+        "device": facts_graph.seen["device"].head(5).tolist(),
+        "account": facts_graph.accounts["account"].head(5).tolist() + facts_graph.transfers["dst"].head(3).tolist(),
+    }
+    scope = region_scope(lambda t: set(ids.get(t, [])))
+    assert_same_facts(read_facts(settings, scope), read_facts(settings, scope, source=source), f"{what}, a region")
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("store")
+    generate(root / "world", "demo", persons=1500, seed=11, difficulty="hard")
+    split_by_time(root / "world", root / "before", root / "day", share=0.05)
+    return root
+
+
+def test_the_store_and_the_graph_give_the_same_facts_before_and_after_an_increment(
+    settings: Settings, days: Path
+) -> None:
+    load_into_empty(settings, days / "before")
+    assert_one_truth(settings, "a generated world")
+    assert ingest_source(days / "day", settings).ok
+    source = choose(settings, None)
+    assert source.store and len(source.loads) == 2
+    assert_one_truth(settings, "the world after an increment")
+
+
+def test_the_store_and_the_graph_give_the_same_facts_on_a_world_with_ports_before_and_after_an_increment(
+    settings: Settings, tmp_path: Path
+) -> None:
+    generate(tmp_path / "world", "demo", persons=800, seed=4, difficulty="hard", ports=True)
+    split_by_time(tmp_path / "world", tmp_path / "before", tmp_path / "day", share=0.05)
+    load_into_empty(settings, tmp_path / "before")
+    assert_one_truth(settings, "a generated world with ports")
+    facts, projection = read_facts(settings), read_projection(settings)
+    empty = [t for t in RESOURCE_TABLES if getattr(facts, t).empty]
+    assert not empty, f"the world with ports read no {empty}: its equality would say nothing of them"
+    types = {split_entity_key(k)[0] for k in projection.keys}
+    assert {"enterprise", "port", "middle_number"} <= types, types
+    bindings = pd.read_csv(tmp_path / "day" / "number_bindings.csv")
+    assert len(bindings), "the day's increment brings no middle number's binding: it would fold nothing into them"
+    assert ingest_source(tmp_path / "day", settings).ok
+    assert_one_truth(settings, "the world with ports after an increment")
+
+
+@pytest.mark.parametrize(
+    "fixture", sorted(d.name for d in FOREIGN.iterdir() if d.is_dir() and d.name not in NOT_EXTRACTS)
+)
+def test_the_store_and_the_graph_give_the_same_facts_on_each_foreign_extract(settings: Settings, fixture: str) -> None:
+    load_into_empty(settings, FOREIGN / fixture)
+    if fixture == "bank-only":  # police reports the day after: an increment onto a bank's graph
+        assert ingest_source(FOREIGN / "reports-only", settings).ok
+    assert_one_truth(settings, fixture)
+
+
+def test_a_graph_loaded_without_the_store_is_read_from_neo4j(settings: Settings, days: Path) -> None:
+    load_into_empty(settings, days / "before")
+    load_id = choose(settings, None).loads[0]
+    (layout.folder(settings, load_id) / layout.MANIFEST).unlink()  # as if another machine had loaded it
+    source = choose(settings, None)
+    assert not source.store and "lacks 1 of the graph's 1 loads" in source.why
+    with pytest.raises(DuankaError, match="analysis store"):
+        choose(settings, ReadFrom.STORE)
+    assert choose(settings, ReadFrom.NEO4J).record()["read_from"] == "neo4j (asked for)"
+
+
+def _leads_and_clusters(result: DetectResult) -> tuple[pd.DataFrame, list[list[str]]]:
+    """A run's leads in order (who, role, score, reasons) and its clusters as sets of members (ids aside)."""
+    e = result.entities
+    leads = e.loc[e["lead"], ["entity_type", "entity_id", "role", "reasons_en", "kinds"]].reset_index(drop=True)
+    leads = leads.assign(score=e.loc[e["lead"], "score"].round(6).to_numpy())
+    members = e[e["cluster_id"].notna()]
+    clusters = sorted(sorted(g["entity_type"] + ":" + g["entity_id"]) for _, g in members.groupby("cluster_id"))
+    return leads, clusters
+
+
+def test_a_run_reading_the_store_finds_the_leads_and_clusters_one_reading_neo4j_finds(
+    settings: Settings, days: Path
+) -> None:
+    from flows.detect import detect
+
+    load_into_empty(settings, days / "before")
+    graph = detect(seed=2, read_from=ReadFrom.NEO4J)
+    store = detect(seed=2)  # the store holds the graph's one load: read from it
+    assert graph.figures["read_from"] == "neo4j (asked for)"
+    assert store.figures["read_from"].startswith("store (it holds all 1 loads")
+    assert store.figures["loads_read"] == graph.figures["loads_read"] == choose(settings, None).loads[0]
+    (leads_graph, clusters_graph), (leads_store, clusters_store) = map(_leads_and_clusters, (graph, store))
+    assert len(leads_graph) > 10 and len(clusters_graph) > 3
+    pd.testing.assert_frame_equal(leads_graph, leads_store)
+    assert clusters_graph == clusters_store
