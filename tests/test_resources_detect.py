@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -283,3 +284,31 @@ def test_fronting_adds_to_a_person_s_own_evidence() -> None:
     assert out.loc["F0", "score"] == pytest.approx(1 - 0.6 * 0.4) and out.loc["F0", "kinds"] == 2
     assert out.loc["F0", "role"] == "card_farmer" and out.loc["F0", "reasons_en"] == "own device; legal person"
     assert out.loc["P1", "score"] == 0.4 and out.loc["F9", "reasons_zh"] == "法定代表人" and len(out) == 3
+
+
+def test_a_delivery_platform_s_pooled_number_beside_a_ring_is_not_corroborated_into_a_lead() -> None:
+    """In one community with a ring's reported one-card numbers (as a run places them when the graph joins the
+    platform to the ring), the pool's calls are the platform's: the ring cannot corroborate them into a lead,
+    while the ring's own numbers stay leads."""
+    riders = [("95001", f"1380000000{i}", "DELIVERY", 30 - i, 20) for i in range(6)]
+    ring = [(f"9510{i}", f"1390000000{i}", "SHELL", 20, 15) for i in range(4)]
+    world = _world(
+        [("DELIVERY", 3000, "P-D"), ("SHELL", 300, "FARMER")],
+        [],
+        [],
+        [*riders, *ring],
+        [("95001", 60), *((m, 25) for m, *_ in ring)],
+    )
+    world = replace(world, reported=frozenset(m for m, *_ in ring))
+    entities, _ = rank_entities(_facts(world), _one_community(world), DetectParams())
+    assert not entities.loc["middle_number:95001", "lead"]
+    assert entities.loc["middle_number:95001", "kinds"] == 0
+    assert entities.loc[[f"middle_number:{m}" for m, *_ in ring], "lead"].all()
+
+
+def _one_community(r: Resources) -> pd.Series:
+    """Every middle number and enterprise of `r` in one community: corroboration and a cluster's context are
+    what a look-alike beside a ring meets in a run."""
+    keys = [f"middle_number:{m}" for m in r.bindings["middle_number"].unique()]
+    keys += [f"enterprise:{e}" for e in r.enterprises["enterprise_id"]]
+    return pd.Series("c1", index=keys)

@@ -251,7 +251,10 @@ def score_middles(m: pd.DataFrame) -> pd.DataFrame:
         0.45 * calling * brief * own, 0.3 * short * calling * own, 0.3 * youth, 0.6 * m["reported"].to_numpy(float)
     )
     out = pd.DataFrame({"role": "fraud_middle_number", "score": score, "entity_type": "middle_number"}, index=m.index)
-    out["kinds"] = kinds(pd.Series(calling > 0.5, index=m.index), m["enterprise_young"], m["reported"])
+    # A pooled number's calls are its platform's, made for whichever rider holds it: scaled down in the score,
+    # and no kind of evidence of its own, so a ring sharing its community cannot corroborate it into a lead.
+    own_calling = pd.Series(calling > 0.5, index=m.index) & ~m["pooled"].astype(bool)
+    out["kinds"] = kinds(own_calling, m["enterprise_young"], m["reported"])
     reasons = []
     for r, c in zip(m.itertuples(), calling, strict=True):
         why = Reasons()
