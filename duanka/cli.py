@@ -477,6 +477,7 @@ def _decide_file(file: Path, by: str | None, sheet: str | None) -> None:
         err.print(
             f"[yellow]{done.unmatched:,} row(s) not recorded:[/] each with its line and why in {done.unmatched_file}",
             highlight=False,
+            soft_wrap=True,  # a path broken by a hard line wrap cannot be copied whole
         )
 
 
