@@ -196,12 +196,16 @@ def score_ports(p: pd.DataFrame) -> pd.DataFrame:
     reseller = (p["reseller_young_ports"] >= RESELLER_FROM).to_numpy(float) * p["reseller_youth"].to_numpy(float)
     sending = blast * (0.5 + 0.5 * soon) * (0.5 + 0.5 * bursty)
     conduct = np.where(p["recipients"] > 0, sending, 0.5)  # no texts seen: unknown, not innocent
+    reported = p["reported"].to_numpy(float)
     score = noisy_or(
         0.45 * sending,
+        0.6 * reported,
         noisy_or(0.35 * youth, 0.3 * fronts * youth, 0.25 * reseller) * (0.4 + 0.6 * conduct),
-        0.6 * p["reported"].to_numpy(float),
     )
     out = pd.DataFrame({"role": "fraud_port", "score": score, "entity_type": "port"}, index=p.index)
+    out["conduct_score"] = noisy_or(
+        sending, reported
+    )  # its texting and reports, not who leased it: its lessee's evidence
     out["kinds"] = kinds(pd.Series(blast > 0.5, index=p.index), p["enterprise_young"], p["reported"])
     reasons = []
     for r, b in zip(p.itertuples(), blast, strict=True):
@@ -247,10 +251,10 @@ def score_middles(m: pd.DataFrame) -> pd.DataFrame:
     short = m["short_bindings"].to_numpy(float)
     youth = m["enterprise_youth"].to_numpy(float)
     own = np.where(m["pooled"], 0.3, 1.0)
-    score = noisy_or(
-        0.45 * calling * brief * own, 0.3 * short * calling * own, 0.3 * youth, 0.6 * m["reported"].to_numpy(float)
-    )
+    reported = m["reported"].to_numpy(float)
+    score = noisy_or(0.45 * calling * brief * own, 0.3 * short * calling * own, 0.3 * youth, 0.6 * reported)
     out = pd.DataFrame({"role": "fraud_middle_number", "score": score, "entity_type": "middle_number"}, index=m.index)
+    out["conduct_score"] = noisy_or(calling * brief * own, reported)  # its own calls and reports: its holder's evidence
     # A pooled number's calls are its platform's, made for whichever rider holds it: scaled down in the score,
     # and no kind of evidence of its own, so a ring sharing its community cannot corroborate it into a lead.
     own_calling = pd.Series(calling > 0.5, index=m.index) & ~m["pooled"].astype(bool)
@@ -278,14 +282,16 @@ def score_middles(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFrame) -> pd.DataFrame:
-    """shell_enterprise: young at its first lease, behind suspected ports or middle numbers (its own, or
-    those it resold), fronted by someone fronting other young enterprises, or reselling ports to young
-    enterprises."""
+    """shell_enterprise: young at its first lease, behind ports or middle numbers whose conduct is suspect (its
+    own, or those it resold), fronted by someone fronting other young enterprises, or reselling ports to young
+    enterprises. Youth and fronting are one kind of evidence (how it was registered), and the ports' scores it
+    inherits are their conduct alone: an owner's two new shops are young and share a legal person, and their
+    ports, scored partly for that, must not lend it back as conduct."""
     behind = (
         pd.concat(
             [
-                ports[["enterprise_id"]].assign(score=ports["own_score"]),
-                middles[["enterprise_id"]].assign(score=middles["own_score"]),
+                ports[["enterprise_id"]].assign(score=ports["conduct_score"]),
+                middles[["enterprise_id"]].assign(score=middles["conduct_score"]),
             ]
         )
         .groupby("enterprise_id")["score"]
@@ -293,7 +299,7 @@ def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFram
         .reindex(e.index)
         .fillna(0.0)
     )
-    resold = ports.groupby("agent_id")["own_score"].max().reindex(e.index).fillna(0.0)
+    resold = ports.groupby("agent_id")["conduct_score"].max().reindex(e.index).fillna(0.0)
     youth, resale_youth = e["youth"].to_numpy(float), e["resale_youth"].to_numpy(float)
     fronts = (e["legal_fronts_young"] >= 2).to_numpy(float)
     reseller = (e["resold_young_ports"] >= RESELLER_FROM).to_numpy(float)
@@ -304,7 +310,9 @@ def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFram
         0.4 * reseller * resale_youth,
     )
     out = pd.DataFrame({"role": "shell_enterprise", "score": score, "entity_type": "enterprise"}, index=e.index)
-    out["kinds"] = kinds(pd.Series(behind > 0.5, index=e.index), e["young"], pd.Series(fronts > 0, index=e.index))
+    registered = e["young"].astype(bool) | pd.Series(fronts > 0, index=e.index)
+    conduct = (behind > 0.5) | ((resold > 0.5) & (e["resale_youth"] > 0))
+    out["kinds"] = kinds(conduct, registered)
     reasons = []
     for r, b, sold in zip(e.itertuples(), behind, resold, strict=True):
         why = Reasons()
@@ -343,7 +351,7 @@ def fronting_persons(e: pd.DataFrame, enterprises_scored: pd.DataFrame) -> pd.Da
     out = pd.DataFrame(
         {
             "role": "card_farmer",
-            "score": noisy_or(0.2 + 0.15 * (g["fronts"] >= 3).to_numpy(float), 0.6 * g["shell"].to_numpy()),
+            "score": noisy_or(0.15 + 0.1 * (g["fronts"] >= 3).to_numpy(float), 0.6 * g["shell"].to_numpy()),
             "entity_type": "person",
             "kinds": 1,
         },
@@ -363,7 +371,8 @@ def suspicions(r: Resources) -> tuple[pd.DataFrame, pd.DataFrame]:
     ports = port_signals(r, enterprises)
     middles = middle_signals(r, enterprises)
     port_scores, middle_scores = score_ports(ports), score_middles(middles)
-    ports["own_score"], middles["own_score"] = port_scores["score"], middle_scores["score"]
+    ports["conduct_score"] = port_scores.pop("conduct_score")
+    middles["conduct_score"] = middle_scores.pop("conduct_score")
     firms = score_enterprises(enterprises, ports, middles)
     return pd.concat([port_scores, middle_scores, firms]), fronting_persons(enterprises, firms)
 
