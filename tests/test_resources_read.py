@@ -11,8 +11,11 @@ from helpers import ingest_source, load_into_empty
 from resource_files import from_extract
 
 from duanka.detect import signals
-from duanka.detect.reading import fact_reads, read_frames
+from duanka.detect.increment import Walk
+from duanka.detect.projection import Projection
+from duanka.detect.reading import fact_reads, read_frames, read_projection
 from duanka.detect.resources import Resources
+from duanka.detect.source import choose
 from duanka.generate import generate
 from duanka.settings import Settings
 
@@ -49,3 +52,37 @@ def test_the_foreign_extract_s_resources_read_from_the_graph_equal_its_loaded_ro
     result = ingest_source(PORTS, empty_db)
     assert result.ok
     _equal(_read_back(empty_db), from_extract(PORTS, Path(result.quarantine)))
+
+
+def _resales(p: Projection) -> set[tuple[str, str]]:
+    keys = p.keys.astype(str)
+    pairs = zip(keys[p.sources], keys[p.targets], strict=True)
+    return {(a, b) for a, b in pairs if b.startswith("enterprise:") and (a, b) in RESALES}
+
+
+# The fixture's resales: a licensed provider registered in 2009 resold the bank's, the courier's and the
+# school's ports years later; a marketing firm weeks old resold the shells' ports.
+RESALES = {
+    *((f"port:{p}", "enterprise:SP-LICENSED") for p in ("106900001111", "106900002222", "106900003333")),
+    *(
+        (f"port:{p}", "enterprise:AG-RESELL")
+        for p in ("1069941621542", "1069576999928", "1069183486620", "1069775220321", "1069554255202")
+    ),
+}
+
+
+@pytest.mark.slow
+def test_an_established_reseller_s_resales_join_no_community_a_young_one_s_do(empty_db: Settings) -> None:
+    """Read from Neo4j, from the analysis store and walked out as an increment's region: the same rule."""
+    assert ingest_source(PORTS, empty_db).ok
+    young = {pair for pair in RESALES if pair[1] == "enterprise:AG-RESELL"}
+    source = choose(empty_db, None)
+    assert source.store, source.why
+    walk = Walk(empty_db, limit=10_000)
+    assert walk.reach({"enterprise:SP-LICENSED", "enterprise:AG-RESELL", "port:106900001111"})
+    for what, projection in (
+        ("neo4j", read_projection(empty_db)),
+        ("store", read_projection(empty_db, source)),
+        ("region", walk.projection()),
+    ):
+        assert _resales(projection) == young, what

@@ -39,7 +39,7 @@ from duanka.detect.calibrate import Calibration
 from duanka.detect.job import BuiltOn, DetectRun, Scored, timed
 from duanka.detect.model import MODEL
 from duanka.detect.partitions import community_of_nodes
-from duanka.detect.projection import Projection, projection_of
+from duanka.detect.projection import EDGE_PARAMS, Projection, projection_of
 from duanka.detect.ranking import CALIBRATION, in_lead_order, rank_entities, ranked_clusters
 from duanka.detect.reading import FACT_QUERIES, read_facts
 from duanka.detect.region import Region, within
@@ -183,7 +183,7 @@ class Walk:
                 if len(self.keys) > self.limit:
                     break
                 entities = [dict(zip(("type", "id"), split_entity_key(k), strict=True)) for k in sorted(frontier)]
-                edges = queries.batched_frame(sess, "detect/region_edges", entities=entities)
+                edges = queries.batched_frame(sess, "detect/region_edges", entities=entities, **EDGE_PARAMS)
                 self.edges.append(edges)
                 ends = pd.concat([entity_keys(edges["a_type"], edges["a"]), entity_keys(edges["b_type"], edges["b"])])
                 frontier = set(ends) - self.keys

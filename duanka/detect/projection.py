@@ -14,7 +14,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from duanka.detect.model import MODEL
+from duanka.detect.resources import AGED
 from duanka.entity_keys import arrow_entity_keys
+
+# The community graph's queries' parameters (project_edges, region_edges, store/project_edges). A reseller
+# registered this long before it resold a port is a business serving all comers: its resales would join the
+# shops it serves to the rings it serves, so they join no community (a ring's young reseller still joins).
+EDGE_PARAMS = {"established_s": AGED}
 
 
 @dataclass

@@ -17,7 +17,7 @@ import pandas as pd
 
 from duanka import db, queries
 from duanka.detect import evidence, signals
-from duanka.detect.projection import Projection, projection_of
+from duanka.detect.projection import EDGE_PARAMS, Projection, projection_of
 from duanka.detect.source import Source
 from duanka.errors import DuankaError
 from duanka.settings import Settings
@@ -44,7 +44,7 @@ UNPAGED = {"from_key": None, "to_key": None}  # the key range of a page (paged_f
 # is read once.
 PROJECTION = Read(
     "detect/project_edges",
-    {"type": None, **UNPAGED},
+    {"type": None, **EDGE_PARAMS, **UNPAGED},
     tuple(queries.Paging(t, {"type": t}) for t in ("person", "sim", "account", "port", "middle_number")),
 )
 
@@ -133,7 +133,7 @@ def read_projection(settings: Settings, source: Source | None = None) -> Project
     by what ties them (model.edge_weights)."""
     if source is not None and source.store:
         with store.opened(settings, source.loads) as con:
-            return projection_of(store.frame(con, "project_edges"))
+            return projection_of(store.frame(con, "project_edges", **EDGE_PARAMS))
     return projection_of(read_frames(settings, {"edges": PROJECTION})["edges"])
 
 
@@ -177,7 +177,7 @@ def _from_store(
     from_graph = {q.table: q.read(scope) for q in wanted if q.graph_only}
     with store.opened(settings, source.loads) as con:
         frames = store.read_tables(con, {q.table: q.store_read(scope) for q in wanted if not q.graph_only})
-        projection = projection_of(store.frame(con, "project_edges")) if edges else None
+        projection = projection_of(store.frame(con, "project_edges", **EDGE_PARAMS)) if edges else None
         held = store.evidence(con)
     if from_graph:
         frames |= read_frames(settings, from_graph)

@@ -3,13 +3,17 @@
 // other resources: who fronts which enterprise, which enterprise leases (or resold) which SMS port, which
 // card a middle number binds and which enterprise holds it — so a ring's ports and shells join its cards.
 // Outlets, calls and transfers are left out of the community graph on purpose
-// (busy outlets and victims would glue unrelated people together); they are signals.
-// Parameters: $type (null: every relationship; person, sim, account, port or middle_number: those such entities start,
+// (busy outlets and victims would glue unrelated people together); they are signals. So is a resale by a
+// reseller registered $established_s seconds or more before the port opened: an established provider serves
+// shops and rings alike, and its resales would glue them together.
+// Parameters: $established_s, $type (null: every relationship; person, sim, account, port or middle_number: those such entities start,
 // a page of them: keys from $from_key up to but not $to_key, either null for unbounded — a graph too
 // big for whole results is read so, duanka/queries.py: paged_frame). One row per relationship.
 CALL () {
   WITH $type IS NULL AS every WHERE every
   MATCH (a)-[r:HOLDS_SIM|HOLDS_ACCOUNT|SEEN_IN|USED_FROM|BOUND_TO|LEGAL_PERSON_OF|LEASED_BY|RESOLD_BY|BINDS|HELD_BY]->(b)
+  WHERE NOT (type(r) = 'RESOLD_BY'
+             AND coalesce(a.opened_at.epochSeconds - b.registered_at.epochSeconds >= $established_s, false))
   RETURN a, r, b
   UNION ALL
   WITH $type = 'person' AS wanted WHERE wanted
@@ -30,6 +34,8 @@ CALL () {
   WITH $type = 'port' AS wanted WHERE wanted
   MATCH (a:Port)-[r:LEASED_BY|RESOLD_BY]->(b)
   WHERE ($from_key IS NULL OR a.port_code >= $from_key) AND ($to_key IS NULL OR a.port_code < $to_key)
+    AND NOT (type(r) = 'RESOLD_BY'
+             AND coalesce(a.opened_at.epochSeconds - b.registered_at.epochSeconds >= $established_s, false))
   RETURN a, r, b
   UNION ALL
   WITH $type = 'middle_number' AS wanted WHERE wanted
