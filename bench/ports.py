@@ -50,12 +50,18 @@ def as_of(r: Resources, t: float) -> Resources:
     )
 
 
+def ranking(e: pd.DataFrame) -> pd.Index:
+    """The run's ranking: its leads, then the entities ranked below the line (a kind of evidence of their
+    own); those with none have no rank, however their cluster lifted their score."""
+    return e.index[e["lead"] | e["ranked"]]
+
+
 def look_alikes(folder: Path, e: pd.DataFrame) -> dict[str, str]:
     """Per kind of look-alike: how many stand in the run's top 500 and among its leads, of how many it scored."""
     negatives = pd.read_csv(folder / "hard_negatives.csv", dtype=str)
     negatives["key"] = negatives["entity_type"] + ":" + negatives["entity_id"]
     negatives = negatives[negatives["key"].isin(e.index)]
-    top = set(e.index[:500])
+    top = set(ranking(e)[:500])
     return {
         str(typology): f"{int(rows['key'].isin(top).sum())} / {int(e.loc[rows['key'], 'lead'].sum())} ({len(rows)})"
         for typology, rows in negatives.groupby("typology")
@@ -77,7 +83,7 @@ def world_figures(settings: Settings, folder: Path, e: pd.DataFrame, seconds: fl
     resources = e[e["entity_type"].isin(("enterprise", "port", "middle_number"))]
     out["resource look-alikes among leads"] = int(resources.index[resources["lead"]].isin(looks).sum())
     out["resource leads"] = int(resources["lead"].sum())
-    out["look-alikes in top 500"] = int(pd.Index(ranked[:500]).isin(looks).sum())
+    out["look-alikes in top 500"] = int(ranking(e)[:500].isin(looks).sum())
     out["leads"] = flagged
     out["detect s"] = round(seconds)
     out["rings flagged before a port's first report"] = _early(settings, folder)

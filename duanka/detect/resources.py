@@ -342,8 +342,8 @@ def score_enterprises(e: pd.DataFrame, ports: pd.DataFrame, middles: pd.DataFram
 def fronting_persons(e: pd.DataFrame, enterprises_scored: pd.DataFrame) -> pd.DataFrame:
     """Persons fronting two or more young enterprises: card farmers of the corporate kind (a reason and a score
     for the person, to be joined with what their cards and accounts say). Fronting alone stays below the
-    line: an ordinary owner of two new shops fronts two young enterprises too; the enterprises' conduct
-    as shells carries it."""
+    line, and no kind of evidence until one of the enterprises is suspect for its conduct (a shell score of
+    0.5 or more): an ordinary owner of two new shops fronts two young enterprises too."""
     young = e[e["young"]].copy()
     young["shell_score"] = enterprises_scored["score"].reindex(young.index).fillna(0.0)
     g = young.groupby("legal_person_id").agg(fronts=("young", "size"), shell=("shell_score", "max"))
@@ -353,7 +353,7 @@ def fronting_persons(e: pd.DataFrame, enterprises_scored: pd.DataFrame) -> pd.Da
             "role": "card_farmer",
             "score": noisy_or(0.15 + 0.1 * (g["fronts"] >= 3).to_numpy(float), 0.6 * g["shell"].to_numpy()),
             "entity_type": "person",
-            "kinds": 1,
+            "kinds": (g["shell"] >= 0.5).to_numpy(int),
         },
         index=g.index,
     )
@@ -378,8 +378,8 @@ def suspicions(r: Resources) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def fronted(people: pd.DataFrame, fronts: pd.DataFrame) -> pd.DataFrame:
-    """Persons' scores (score.persons, by id) with fronting young enterprises as one more kind of their own
-    evidence: scores combined by noisy-OR, the reason added, card_farmer where fronting is the stronger; a
+    """Persons' scores (score.persons, by id) with fronting young enterprises added (one more kind of their own
+    evidence where a fronted enterprise is suspect for its conduct): scores combined by noisy-OR, the reason added, card_farmer where fronting is the stronger; a
     fronting person with no cards or accounts scored joins the table."""
     if fronts.empty:
         return people
@@ -389,7 +389,7 @@ def fronted(people: pd.DataFrame, fronts: pd.DataFrame) -> pd.DataFrame:
         was, add = people.loc[both], fronts.loc[both]
         out.loc[both, "score"] = noisy_or(was["score"].to_numpy(), add["score"].to_numpy())
         out.loc[both, "role"] = was["role"].where(was["score"] >= add["score"], add["role"])
-        out.loc[both, "kinds"] = was["kinds"] + 1
+        out.loc[both, "kinds"] = was["kinds"] + add["kinds"]
         out.loc[both, "reasons_en"] = [
             "; ".join(x for x in pair if x) for pair in zip(was["reasons_en"], add["reasons_en"], strict=True)
         ]
