@@ -176,6 +176,7 @@ def test_a_new_shop_texting_its_customers_stays_below_a_ring_port_as_young_as_it
     assert (owner["score"] < MODEL.min_score).all(), owner["score"]
     assert (owner["kinds"] <= 1).all() and owner.at["person:OWNER", "kinds"] == 0, owner["kinds"]
     assert scored.at["person:FARMER", "kinds"] == 1  # fronting shells suspect for their texting: a kind
+    assert scored.at["port:106A", "kinds"] == 0  # a shop's notices: its youth is no evidence of the port's own
     assert (
         scored.loc[["port:106C", "port:106D", "enterprise:SHELL", "enterprise:SHELL2", "person:FARMER"], "score"] >= 0.5
     ).all()

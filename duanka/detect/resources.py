@@ -206,7 +206,9 @@ def score_ports(p: pd.DataFrame) -> pd.DataFrame:
     out["conduct_score"] = noisy_or(
         sending, reported
     )  # its texting and reports, not who leased it: its lessee's evidence
-    out["kinds"] = kinds(pd.Series(blast > 0.5, index=p.index), p["enterprise_young"], p["reported"])
+    # its lessee's youth is a kind of evidence unless its own texting looks like a customer's notices
+    young = p["enterprise_young"].astype(bool) & ~notices.astype(bool)
+    out["kinds"] = kinds(pd.Series(blast > 0.5, index=p.index), young, p["reported"])
     reasons = []
     for r, b in zip(p.itertuples(), blast, strict=True):
         why = Reasons()
