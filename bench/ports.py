@@ -84,6 +84,7 @@ def world_figures(settings: Settings, folder: Path, e: pd.DataFrame, seconds: fl
     out["resource look-alikes among leads"] = int(resources.index[resources["lead"]].isin(looks).sum())
     out["resource leads"] = int(resources["lead"].sum())
     out["look-alikes in top 500"] = int(ranking(e)[:500].isin(looks).sum())
+    out["ranking"] = len(ranking(e))
     out["leads"] = flagged
     out["detect s"] = round(seconds)
     out["rings flagged before a port's first report"] = _early(settings, folder)
