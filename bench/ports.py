@@ -6,7 +6,8 @@ port's first report.
 
 Each world is generated with `--ports`, loaded alone into the configured (local) database and detected by the
 `detect` flow (seed = the world's seed); the lead list is scored against truth.csv and hard_negatives.csv. A
-second table counts each kind of look-alike (hard_negatives.csv) in the run's top 500 and among its leads. The
+second table counts each kind of look-alike (hard_negatives.csv) in the first 500 of the run's ranking (its
+leads, then those ranked below the line) and among its leads. The
 early warning is an offline replay on what the run read: each ring's resources as of the first victim report
 naming one of its ports (leases, texts, bindings and calls begun before it, no report), scored again by the
 resources' own rules (before clusters and corroboration).
