@@ -203,9 +203,8 @@ def score_ports(p: pd.DataFrame) -> pd.DataFrame:
         noisy_or(0.35 * youth, 0.3 * fronts * youth, 0.25 * reseller) * (0.4 + 0.6 * conduct),
     )
     out = pd.DataFrame({"role": "fraud_port", "score": score, "entity_type": "port"}, index=p.index)
-    out["conduct_score"] = noisy_or(
-        sending, reported
-    )  # its texting and reports, not who leased it: its lessee's evidence
+    # its texting and reports, not who leased it: what its lessee inherits
+    out["conduct_score"] = noisy_or(sending, reported)
     # its lessee's youth is a kind of evidence unless its own texting looks like a customer's notices
     young = p["enterprise_young"].astype(bool) & ~notices.astype(bool)
     out["kinds"] = kinds(pd.Series(blast > 0.5, index=p.index), young, p["reported"])
