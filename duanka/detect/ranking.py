@@ -239,12 +239,8 @@ def with_learned_scores(entities: pd.DataFrame, ranker: learn.Ranker, wide: pd.D
 
 
 def in_lead_order(entities: pd.DataFrame) -> pd.DataFrame:
-    """Leads first, then the ranked (a kind of evidence of their own), then the rest, each by priority; ties
-    by kinds of evidence, then id (the same data give the same order). A score with no evidence of its own
-    (lifted by its cluster, or a platform's pooled number) never ranks above one that has some."""
-    return entities.sort_values(
-        ["lead", "ranked", "priority", "kinds", "entity_id"], ascending=[False, False, False, False, True]
-    )
+    """Leads first, by priority; ties by kinds of evidence, then id (the same data give the same order)."""
+    return entities.sort_values(["lead", "priority", "kinds", "entity_id"], ascending=[False, False, False, True])
 
 
 def ranked_clusters(clusters: pd.DataFrame) -> pd.DataFrame:
