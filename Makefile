@@ -32,18 +32,21 @@ system-packages:
 	@command -v chromium >/dev/null && fc-list | grep -qi "wenquanyi\|noto sans cjk" || \
 	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei)
 
-# Lint, format and types first (seconds); then the suite, against its own server (.neo4j/test, ports
-# 17687/17474) so it never touches the demo's data.
+# Lint, format and types: seconds, before the suite.
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Lint, format and types first (seconds); then the suite, against its own servers so it never touches the demo's
+# data: TEST_WORKERS pytest-xdist workers, each a whole session with its own Neo4j (.neo4j/test-gw0, ports
+# 17697/17484; .neo4j/test-gw1, 17707/17494; tests/conftest.py), a module going whole to one worker.
+TEST_WORKERS ?= 2
 test: install system-packages check
 	DUANKA_NEO4J_HOME=$(CURDIR)/.neo4j/test DUANKA_NEO4J_LIB=$(CURDIR)/.neo4j/lib \
 	DUANKA_NEO4J_BOLT_PORT=17687 DUANKA_NEO4J_HTTP_PORT=17474 \
 	DUANKA_NEO4J_HEAP=2g DUANKA_NEO4J_PAGECACHE=2g \
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Every test that reaches no server and is not marked slow: the `neo4j` mark is derived from the fixtures a
 # test uses (tests/conftest.py), and a test without it that reaches the test Neo4j or runs a flow fails.

@@ -19,8 +19,24 @@ os.environ.setdefault("DUANKA_NEO4J_HTTP_PORT", "17474")
 os.environ.setdefault("DUANKA_NEO4J_HEAP", "2g")
 os.environ.setdefault("DUANKA_NEO4J_PAGECACHE", "2g")
 os.environ.setdefault("DUANKA_WORK_DIR", str(ROOT / ".duanka" / "test"))
+os.environ.setdefault("DUANKA_TEST_PREFECT_PORT", "14200")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def _own_servers_per_worker(worker: str) -> None:
+    """Under pytest-xdist (`make test` runs two workers) each worker is a whole test session: its own Neo4j (home,
+    work folder and ports beside the ones set above), its own Prefect servers; so tests that empty the database
+    or stop the server never meet another worker's."""
+    n = int(worker.removeprefix("gw")) + 1
+    for name in ("DUANKA_NEO4J_HOME", "DUANKA_WORK_DIR"):
+        os.environ[name] = f"{os.environ[name]}-{worker}"
+    for name in ("DUANKA_NEO4J_BOLT_PORT", "DUANKA_NEO4J_HTTP_PORT", "DUANKA_TEST_PREFECT_PORT"):
+        os.environ[name] = str(int(os.environ[name]) + 10 * n)
+
+
+if "PYTEST_XDIST_WORKER" in os.environ:
+    _own_servers_per_worker(os.environ["PYTEST_XDIST_WORKER"])
 
 from worlds import GeneratedWorlds, LoadedWorlds  # noqa: E402
 
@@ -36,7 +52,8 @@ SHARED_WORLDS = ("detected_world",)
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `neo4j` every test whose fixtures reach a server (the mark is never written by hand), and bring
-    the modules sharing a loaded world together so that no other module empties the database between them."""
+    the modules sharing a loaded world together so that no other module empties the database between them; under
+    `--dist loadgroup` a module (or the modules sharing a world) goes whole to one worker, its fixtures built once."""
     for item in items:
         if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.neo4j)
@@ -51,6 +68,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for path, world in world_of.items():
         first.setdefault(world, position[path])
     items.sort(key=lambda i: (first.get(world_of.get(i.path, ""), position[i.path]), position[i.path]))
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(world_of.get(item.path, item.path.stem)))
 
 
 @pytest.fixture(autouse=True)
