@@ -58,7 +58,7 @@ def main() -> None:
                 name = f"{args.profile} {kind} seed {seed}"
                 for engine in args.engines:
                     began = time.perf_counter()
-                    result = detect(engine=engine, seed=seed)
+                    result = detect(engine=engine, seed=seed, incremental=False)
                     seconds = time.perf_counter() - began
                     e = result.entities
                     ranked = [f"{t}:{i}" for t, i in zip(e["entity_type"], e["entity_id"], strict=True)]

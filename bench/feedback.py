@@ -45,7 +45,7 @@ def main() -> None:
     assert ingest(str(source), force=True).ok
     truth = ev.Truth.read(source / "truth.csv")
 
-    before = detect(seed=args.seed, min_score=args.min_score)
+    before = detect(seed=args.seed, min_score=args.min_score, incremental=False)
     top = before.leads.head(args.decide)
     decided = set()
     for r in top.itertuples():
@@ -54,7 +54,7 @@ def main() -> None:
         decide(settings, key, status, "bench investigator", "decided from the scenario's truth")
         decided.add(key)
     confirmed = sum(k in truth.roles for k in decided)
-    after = detect(seed=args.seed, min_score=args.min_score)
+    after = detect(seed=args.seed, min_score=args.min_score, incremental=False)
 
     print(
         f"{args.profile} {args.difficulty} seed {args.seed}, lead threshold {args.min_score}: {len(decided)} top leads decided "

@@ -53,10 +53,10 @@ def main() -> None:
         print(f"  {name:34s} {timed[name]:8.1f} s", flush=True)
         return out
 
-    step("detect in full (before)", lambda: detect())
+    step("detect in full (before)", lambda: detect(incremental=False))
     step("ingest the increment (Bolt)", lambda: ingest(str(after), force=True))
     inc = step("detect incrementally", lambda: detect(incremental=True))
-    full = step("detect in full (after)", lambda: detect())
+    full = step("detect in full (after)", lambda: detect(incremental=False))
     print(f"  incremental: {inc.figures}; timings {inc.timings}")
     print(f"  full:        {full.figures}; timings {full.timings}")
     same = _written(inc).equals(_written(full)) and inc.clusters.drop(columns="community", errors="ignore").equals(

@@ -69,7 +69,7 @@ def main() -> None:
                 "--empty-the-database",
             ],
         )
-    timed("detect", [DUANKA, "detect", "--top", "3"])
+    timed("detect", [DUANKA, "detect", "--full", "--top", "3"])
     timed("export", [DUANKA, "export", "--out", str(out)])
 
 

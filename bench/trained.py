@@ -50,7 +50,7 @@ def one_world(profile: str, seed: int, difficulty: str, known: float) -> list[di
     settings = Settings.from_env()
     world = loaded_world(settings, "eval", profile, seed, difficulty)
     truth = Truth.read(world / "truth.csv")
-    first = detect()
+    first = detect(incremental=False)
     numbers = first.entities.index[first.entities["entity_type"] == "sim"]
     fraud = sorted(set(numbers) & set(truth.roles))
     rng = np.random.default_rng(seed)
@@ -61,11 +61,11 @@ def one_world(profile: str, seed: int, difficulty: str, known: float) -> list[di
             path, index=False
         )
         assert record_file(settings, path).recorded == len(confirmed)
-    rules = detect()
+    rules = detect(incremental=False)
     began = time.perf_counter()
     ranker, labels = train(settings)
     fit_s = time.perf_counter() - began
-    trained = detect()
+    trained = detect(incremental=False)
     learn.switch_off(learn.folder(settings))
     head = {"world": f"{profile} {difficulty} {seed}", "fraud numbers": len(fraud), "confirmed": len(confirmed)}
     out = [

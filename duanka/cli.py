@@ -29,6 +29,11 @@ EXECUTOR_HELP = (
     "Where detection's heavy steps run: local (this process) or dask (shards on the Dask cluster at "
     "DUANKA_DASK_SCHEDULER, else a local one of DUANKA_DASK_WORKERS processes); the leads are the same."
 )
+INCREMENTAL_HELP = (
+    "Re-score only what the rows and decisions since the last run touched, where a completed run of the same model"
+    " and parameters holds the rest and they touched a small share of the graph (the same leads); --full: the whole"
+    " graph. The run records which, and why."
+)
 ENGINE_HELP = "igraph (fast, multilevel), leiden, louvain (the reference), gds (inside Neo4j: needs the GDS plugin, untested here)"
 
 app = typer.Typer(help="断卡 duanka: find the black-market supply chain behind telecom fraud.", no_args_is_help=True)
@@ -330,9 +335,7 @@ def detect_cmd(
     min_score: float = typer.Option(DetectParams.min_score, help="Entities at or above this score are leads."),
     lang: Lang = typer.Option(ExportParams.lang, help="Language of the printed reasons."),
     top: int = typer.Option(10, help="How many leads to print."),
-    incremental: bool = typer.Option(
-        False, help="Re-score only what rows loaded since the last run touched (full when it cannot, saying why)."
-    ),
+    incremental: bool = typer.Option(True, "--incremental/--full", help=INCREMENTAL_HELP),
     executor: Executor = typer.Option(Executor.LOCAL, help=EXECUTOR_HELP),
     read_from: ReadFrom | None = typer.Option(None, help=READ_FROM_HELP),
 ) -> None:
@@ -832,7 +835,7 @@ def run_pipeline(source: Path, out: Path, **options: Any) -> dict[str, Any]:
     det = result["detect"]
     console.print(
         f"[green]✓[/] Detection run {det['run_id']}: {det['figures']['clusters']:,} clusters, "
-        f"{det['figures']['leads']:,} leads"
+        f"{det['figures']['leads']:,} leads; {det['figures']['scope']}: {det['figures']['scope_why']}"
     )
     from duanka import db, queries
     from duanka.export.shown import masked_leads
@@ -868,9 +871,7 @@ def run_cmd(
     budget: int | None = typer.Option(
         ExportParams.budget, help="The team's review capacity: export at most this many leads, the best first."
     ),
-    incremental: bool = typer.Option(
-        False, help="Re-score only what rows loaded since the last run touched (full when it cannot, saying why)."
-    ),
+    incremental: bool = typer.Option(True, "--incremental/--full", help=INCREMENTAL_HELP),
     executor: Executor = typer.Option(Executor.LOCAL, help=EXECUTOR_HELP),
     read_from: ReadFrom | None = typer.Option(None, help=READ_FROM_HELP),
 ) -> None:

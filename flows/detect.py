@@ -19,13 +19,12 @@ from duanka.settings import Settings
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 20], retry_condition_fn=retry_if_transient)
-def score_increment(settings: Settings, run: DetectRun) -> Scored | None:
-    """The components rows and decisions since the previous run touched, re-scored on its footing; None
-    (and why, in the log) where a full run is needed or quicker."""
+def score_increment(settings: Settings, run: DetectRun) -> Scored | str:
+    """The components rows and decisions since the previous run touched, re-scored on its footing; or why
+    a full run is needed or quicker."""
     scored = increment.rescored_increment(settings, run)
     if isinstance(scored, str):
         get_run_logger().info("running in full: %s", scored)
-        return None
     return scored
 
 
@@ -61,15 +60,17 @@ def detect(
     resolution: float = DetectParams.resolution,
     seed: int = DetectParams.seed,
     min_score: float = DetectParams.min_score,
-    incremental: bool = False,
+    incremental: bool = True,
     wait_for_lock: float = 600.0,
     executor: Executor = Executor.LOCAL,
     read_from: ReadFrom | None = DetectParams.read_from,
 ) -> DetectResult:
     """Find supply-chain clusters in the loaded graph, score and explain them, write them back.
 
-    `incremental`: re-score only the components rows loaded since the last run touched, and keep the
-    rest of that run's results (the same leads a full run gives: duanka/detect/increment.py).
+    `incremental`: where the graph holds a completed run of the same model and parameters and the rows and
+    decisions since touched a small share of it, re-score only what they touched and keep the rest of that
+    run's results (the same leads a full run gives: duanka/detect/increment.py); otherwise, or when False, a
+    full run. The run records which (`scope`) and why (`scope_why`).
     `executor`: where a full run's heavy steps run — this process, or shards on a Dask cluster (the
     same leads: duanka/detect/distributed.py).
     `read_from`: store (the analysis store ingest wrote), neo4j, or None: the store when it holds every load
@@ -83,10 +84,12 @@ def detect(
 
 
 def _detect(settings: Settings, run: DetectRun, incremental: bool, executor: Executor) -> DetectResult:
-    scored = score_increment(settings, run) if incremental else None
-    if scored is None:
+    scored = score_increment(settings, run) if incremental else "a full run was asked for"
+    if isinstance(scored, str):
         sharded = not run.reads_graph and shards.cut_into_shards(settings, run, executor)
+        why = scored
         scored = score_in_shards(settings, run, executor) if sharded else score_in_full(settings, run)
+        scored.scope_why = why
     result = write_back(settings, run, scored)
     finish(settings, run, result)
     return _reported(settings, result)

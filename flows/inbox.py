@@ -39,7 +39,6 @@ def process_inbox(
             seed,
             min_score,
             lang,
-            incremental=True,  # each extract adds to the graph: re-score what it touched
         )
 
     outcomes = [asdict(o) for o in box.process(run)]

@@ -35,13 +35,14 @@ def pipeline(
     wait_for_lock: float = 600.0,
     mapping: str | None = None,
     budget: int | None = ExportParams.budget,
-    incremental: bool = False,
+    incremental: bool = True,
     executor: Executor = Executor.LOCAL,
     read_from: ReadFrom | None = DetectParams.read_from,
 ) -> dict[str, Any]:
     """Load one extract, find and score clusters, export the leads masked; returns what each step reported.
 
-    `incremental`: the extract is a day's rows; re-score only what they touched (full when it cannot).
+    `incremental`: re-score only what the extract touched where that is a small share of the graph and a
+    completed run of the same model holds the rest (the run says which and why); False: a full run.
     `executor`: where detection's heavy steps run (local, or dask: shards on a Dask cluster).
     `read_from`: where detection reads the rows (store, neo4j; None: the store when it holds every load)."""
     owner_only()  # all it writes, and what its tasks and helpers write: 0600 / 0700

@@ -246,6 +246,7 @@ RUN = NodeSchema(
         _run("min_score", "float", "the lead threshold"),
         _run("evidence_json", doc="relationships of each evidence kind the graph held"),
         _run("scope", doc="full, or incremental: only the components new rows touched were re-scored"),
+        _run("scope_why", doc="why that scope: what the rows since the run before touched, or why a full run"),
         _run("built_on", doc="an incremental run's previous run, whose other results it kept"),
         _run("rescored", "int", "entities an incremental run re-scored"),
         _run("keeps_increments", "bool", "it wrote what the next incremental run builds on"),

@@ -84,7 +84,7 @@ def test_write_back_is_queryable(first_run, settings: Settings) -> None:  # type
 
 
 def test_same_seed_same_clusters_and_ranks(first_run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    again = detect(seed=3)
+    again = detect(seed=3, incremental=False)
     assert list(again.clusters["cluster_id"]) == list(first_run.clusters["cluster_id"])
     assert _ranked(again)[:500] == _ranked(first_run)[:500]
     with db.session(settings) as sess:

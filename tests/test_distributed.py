@@ -72,10 +72,10 @@ def runs(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DUANKA_DASK_WORKERS", "2")
         patch.delenv("DUANKA_DASK_SCHEDULER", raising=False)
-        runs = {"local": detect(seed=3), "dask": detect(seed=3, executor="dask")}
+        runs = {"local": detect(seed=3), "dask": detect(seed=3, executor="dask", incremental=False)}
         patch.setattr(shards, "IN_TURN_ABOVE", 10)
         patch.setattr(shards, "SHARD_NODES", 4000)
-        return runs | {"in_turn": detect(seed=3)}
+        return runs | {"in_turn": detect(seed=3, incremental=False)}
 
 
 def _written(result: DetectResult) -> pd.DataFrame:

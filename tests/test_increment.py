@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,8 +41,8 @@ def runs(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         out["busy"] = detect(seed=3, incremental=True)
         assert ingest_source(root / "day2", settings).ok
         patch.setattr(increment, "FULL_ABOVE", 1.0)  # a demo world's day of transfers touches most of it
-        out["incremental"] = detect(seed=3, incremental=True)
-        out["full"] = detect(seed=3)
+        out["incremental"] = detect(seed=3)  # the default: incremental where it can be
+        out["full"] = detect(seed=3, incremental=False)
         out["nothing new"] = detect(seed=3, incremental=True)
     return out
 
@@ -68,6 +70,17 @@ def test_an_increment_is_rescored_alone(runs: dict[str, DetectResult]) -> None:
     inc, full = runs["incremental"], runs["full"]
     assert inc.figures["scope"] == "incremental" and inc.figures["built_on"] == runs["busy"].run_id
     assert full.figures["scope"] == "full"
+    # each run says why it had its scope, as the loading path is said
+    assert runs["first"].figures["scope_why"] == "an incremental run is not possible (no completed detection run yet)"
+    assert full.figures["scope_why"] == "a full run was asked for"
+    touched = re.fullmatch(
+        rf"the rows and decisions since {runs['busy'].run_id} touched (\d+) entities, whose components hold (\d+)"
+        r" of the graph's (\d+) \(\d+\.\d%; a full run above 100%\)",
+        inc.figures["scope_why"],
+    )
+    assert touched, inc.figures["scope_why"]
+    seeds, region, graph = map(int, touched.groups())
+    assert 0 < seeds <= region == inc.figures["rescored"] < graph, inc.figures
     assert 0 < inc.figures["rescored"] < 0.8 * full.figures["nodes"], (inc.figures, full.figures)
     # the region was walked out from what the day touched: the increment never read the whole graph
     assert inc.figures["nodes"] <= inc.figures["rescored"] < full.figures["nodes"], (inc.figures, full.figures)
@@ -99,6 +112,7 @@ def test_scores_are_kept_as_written_on_a_steps_half_way_value() -> None:
 def test_a_day_that_touched_too_much_runs_in_full(runs: dict[str, DetectResult]) -> None:
     """Past FULL_ABOVE of the graph a full run is quicker, and gives the same results by construction."""
     assert runs["busy"].figures["scope"] == "full" and runs["busy"].leads.shape[0] > 20
+    assert "touched components holding over 0% of the graph" in runs["busy"].figures["scope_why"]
 
 
 def test_nothing_new_rescores_nothing_and_keeps_everything(runs: dict[str, DetectResult]) -> None:

@@ -124,7 +124,7 @@ def test_detection_uses_the_trained_ranking_and_says_so(own_models: Settings, tm
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(increment, "FULL_ABOVE", 1.0)
         day = detect(incremental=True)
-    full = detect()
+    full = detect(incremental=False)
     assert day.figures["scope"] == "incremental"
     columns = ["entity_type", "entity_id", "role", "cluster_id", "reasons_en"]
     assert (day.leads[columns].astype(str).to_numpy() == full.leads[columns].astype(str).to_numpy()).all()
@@ -186,7 +186,7 @@ def test_confirmed_numbers_lift_their_unconfirmed_neighbours(own_models: Setting
     outcomes = pd.DataFrame({"entity": confirmed, "outcome": "confirmed", "by": "王警官", "note": "查实"})
     outcomes.to_csv(tmp_path / "outcomes.csv", index=False)
     assert record_file(own_models, tmp_path / "outcomes.csv").recorded == len(confirmed)
-    rules = detect()
+    rules = detect(incremental=False)
     ranker, labels = train(own_models)
     assert ranker.reads_graph and labels[confirmed].eq(1).all()
     trained = detect(incremental=True)

@@ -117,7 +117,8 @@ def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Scored | 
         busy = beside.submit(
             read_facts, settings, tables=("targets",), source=source
         )  # read whole (busy callers are few) meanwhile
-        walk = Walk(settings, limit=int(FULL_ABOVE * _entities(settings)))
+        total = _entities(settings)
+        walk = Walk(settings, limit=int(FULL_ABOVE * total))
         keys = changed_since(settings, previous)
         walk.reach(keys)
         targets = busy.result().targets
@@ -161,6 +162,11 @@ def rescore(settings: Settings, run: DetectRun, previous: Previous) -> Scored | 
         timings,
         built_on=BuiltOn(previous.run_id, region),
         read=source.record(),
+        scope_why=(
+            f"the rows and decisions since {previous.run_id} touched {seeds} entities, whose components hold"
+            f" {len(region.keys)} of the graph's {total} ({len(region.keys) / max(1, total):.1%}; a full run above"
+            f" {FULL_ABOVE:.0%})"
+        ),
     )
 
 

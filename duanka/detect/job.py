@@ -61,6 +61,7 @@ class Scored:
     workers: int | None = None
     built_on: BuiltOn | None = None  # an incremental run's: the rest of that run's results are kept
     read: dict[str, str] = field(default_factory=dict)  # where it read the rows, and which loads (source.Source)
+    scope_why: str = ""  # why this scope: what an increment touched, or why the run was full
 
 
 @dataclass

@@ -86,6 +86,7 @@ def run_figures(scored: Scored, entities: pd.DataFrame, clusters: pd.DataFrame) 
             for t, n in entities.loc[entities["kinds"] > 0, "entity_type"].value_counts().items()
         },
         "scope": "full" if scored.built_on is None else "incremental",
+        "scope_why": scored.scope_why,
         "executor": scored.executor,
         **(scored.read or {"read_from": "neo4j"}),
     }
