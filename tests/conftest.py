@@ -52,8 +52,9 @@ SHARED_WORLDS = ("detected_world",)
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `neo4j` every test whose fixtures reach a server (the mark is never written by hand), and bring
-    the modules sharing a loaded world together so that no other module empties the database between them; under
-    `--dist loadgroup` a module (or the modules sharing a world) goes whole to one worker, its fixtures built once."""
+    the modules sharing a loaded world together so that no other module empties the database between them. Under
+    `--dist loadgroup` the modules sharing a world go whole to one worker, as does a module with a fixture built
+    once a module; any other test goes to whichever worker is free."""
     for item in items:
         if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.neo4j)
@@ -68,8 +69,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for path, world in world_of.items():
         first.setdefault(world, position[path])
     items.sort(key=lambda i: (first.get(world_of.get(i.path, ""), position[i.path]), position[i.path]))
+    shares_module_fixture = {i.path for i in items if _module_fixtures(i)}
+    alone = {i.nodeid for i in items if i.path not in world_of and i.path not in shares_module_fixture}
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(world_of.get(item.path, item.path.stem)))
+        group = world_of.get(item.path) or (item.nodeid if item.nodeid in alone else item.path.stem)
+        item.add_marker(pytest.mark.xdist_group(group))
+    # a slow test that goes alone starts first, so that no worker is left with one at the end
+    items.sort(key=lambda i: not (i.nodeid in alone and i.get_closest_marker("slow")))
+
+
+def _module_fixtures(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture built once a module: its module then goes whole to one worker."""
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return any(d.scope == "module" for fixture in defs.values() for d in fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -306,13 +306,9 @@ def test_a_reports_increment_onto_an_operator_graph(prefect_server: None, empty_
 OPTIONAL = ("outlets", "devices", "sim_device_links", "account_device_links", "transfers", "calls", "reports")
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from duanka.generate import generate
-
-    out = tmp_path_factory.mktemp("generated")
-    generate(out, "demo", persons=400, seed=3, difficulty="hard")
-    return out
+@pytest.fixture()
+def generated(generated_worlds: GeneratedWorlds) -> Path:
+    return generated_worlds.extract("demo", persons=400, seed=3, difficulty="hard")
 
 
 def _run_all(settings: Settings, source: Path, out: Path) -> pd.DataFrame:

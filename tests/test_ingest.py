@@ -25,7 +25,7 @@ from duanka.ingest.seen import Seen, hashed
 from duanka.settings import Settings
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def dirty_world(generated_worlds: GeneratedWorlds) -> Path:
     return generated_worlds.extract("demo", persons=1500, seed=11, dirty_rows=0.02)
 
