@@ -3,7 +3,8 @@
 The store (duanka/store/) keeps every load's rows as ingest wrote them; these tables fold them the way the
 loaders' MERGEs do (graphmodel/cypher.py): a later row's value replaces an earlier one where it has one (a
 null keeps it), min/max properties only widen, `load_id` is the last load that wrote the element. Rows are
-ordered by load (load ids sort by time) and, within a load, by `seq`, the order ingest wrote them in.
+ordered by load (load ids sort by time) and, within a load, by `seq`, the order ingest wrote them in: the
+reader gives each row both in one integer, `ord` (duanka/store/read.py).
 Only names from the declaration are placed into the text; filed under queries/store/ (`duanka docs`).
 """
 
@@ -13,7 +14,7 @@ from graphmodel.cypher import node_fields
 from graphmodel.schema import KEYED, LOADED_RELATIONSHIPS, NodeSchema, Prop, RelSchema, Statement
 
 START, END = "start_key", "end_key"  # a relationship row's ends: the keys of its start and end nodes
-ORDER = "(load_id, seq)"  # the order rows were written in, across loads and within one
+ORDER = "ord"  # the order rows were written in, across loads and within one
 
 
 def table(name: str) -> str:
@@ -44,7 +45,7 @@ def node_state(n: NodeSchema) -> Statement:
     fixed = [", true AS on_record"] if n.has("on_record") else []
     lines = [
         f"-- {n.label} nodes the loads read described, folded as the loaders' MERGEs fold them. Generated.",
-        f"-- Reads {rows_of(n.label)}: {key.name}, its properties, load_id, seq.",
+        f"-- Reads {rows_of(n.label)}: {key.name}, its properties, load_id, ord.",
         f"CREATE OR REPLACE TEMP TABLE {table(n.label)} AS",
         f"SELECT {key.name},",
         "       max(load_id) AS load_id,",
@@ -62,7 +63,7 @@ def rel_state(r: RelSchema) -> Statement:
     props = [p for p in r.props if p.name != r.key]
     lines = [
         f"-- {r.name} relationships the loads read, folded as the loaders' MERGEs fold them. Generated.",
-        f"-- Reads {rows_of(r.type)}: {', '.join(identity)}, the properties, load_id, seq.",
+        f"-- Reads {rows_of(r.type)}: {', '.join(identity)}, the properties, load_id, ord.",
         f"CREATE OR REPLACE TEMP TABLE {table(r.type)} AS",
         f"SELECT {', '.join(identity)},",
         "       max(load_id) AS load_id,",

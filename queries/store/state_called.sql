@@ -1,12 +1,12 @@
 -- (Sim)-[:CALLED]->(Sim) relationships the loads read, folded as the loaders' MERGEs fold them. Generated.
--- Reads called_rows: start_key, end_key, kind, the properties, load_id, seq.
+-- Reads called_rows: start_key, end_key, kind, the properties, load_id, ord.
 CREATE OR REPLACE TEMP TABLE called AS
 SELECT start_key, end_key, kind,
        max(load_id) AS load_id,
-       arg_max("count", (load_id, seq)) FILTER (WHERE "count" IS NOT NULL) AS "count",
-       arg_max("total_duration_s", (load_id, seq)) FILTER (WHERE "total_duration_s" IS NOT NULL) AS "total_duration_s",
+       arg_max("count", ord) FILTER (WHERE "count" IS NOT NULL) AS "count",
+       arg_max("total_duration_s", ord) FILTER (WHERE "total_duration_s" IS NOT NULL) AS "total_duration_s",
        min("first_ts") AS "first_ts",
        max("last_ts") AS "last_ts",
-       max((load_id, seq)) AS written
+       max(ord) AS written
 FROM called_rows
 GROUP BY start_key, end_key, kind;

@@ -1,8 +1,8 @@
 -- (Report)-[:REPORTS_ACCOUNT]->(Account) relationships the loads read, folded as the loaders' MERGEs fold them. Generated.
--- Reads reports_account_rows: start_key, end_key, the properties, load_id, seq.
+-- Reads reports_account_rows: start_key, end_key, the properties, load_id, ord.
 CREATE OR REPLACE TEMP TABLE reports_account AS
 SELECT start_key, end_key,
        max(load_id) AS load_id,
-       max((load_id, seq)) AS written
+       max(ord) AS written
 FROM reports_account_rows
 GROUP BY start_key, end_key;

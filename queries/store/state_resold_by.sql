@@ -1,8 +1,8 @@
 -- (Port)-[:RESOLD_BY]->(Enterprise) relationships the loads read, folded as the loaders' MERGEs fold them. Generated.
--- Reads resold_by_rows: start_key, end_key, the properties, load_id, seq.
+-- Reads resold_by_rows: start_key, end_key, the properties, load_id, ord.
 CREATE OR REPLACE TEMP TABLE resold_by AS
 SELECT start_key, end_key,
        max(load_id) AS load_id,
-       max((load_id, seq)) AS written
+       max(ord) AS written
 FROM resold_by_rows
 GROUP BY start_key, end_key;
