@@ -200,7 +200,9 @@ def set_initial_password(local: LocalServer, password: str) -> None:
         argfile = Path(folder) / "set-initial-password"
         write_private(argfile, f"{ADMIN} dbms set-initial-password -- {_argfile_quoted(password)}\n")
         command = [_require_java(), "-cp", f"{local.lib}/*", f"@{argfile}"]
-        result = subprocess.run(command, env=_launcher_env(local), capture_output=True, text=True)
+        result = subprocess.run(
+            command, env=_launcher_env(local), capture_output=True, text=True, umask=private.UMASK
+        )  # the password's hash (data/dbms/auth.ini): the owner's alone, as everything under the home
     if result.returncode != 0:
         raise DuankaError(f"Could not set the initial password:\n{result.stderr.strip()}")
 

@@ -262,3 +262,6 @@ def test_a_fresh_server_gets_its_password_on_no_command_line_or_environment(neo4
     assert any("set-initial-password" in c for c in commands)  # the poll saw the password being set …
     assert any("Neo4jCommand" in c or "CommunityEntryPoint" in c for c in commands)  # … and the server start
     assert not leaks
+    # the hash it was set as is the owner's alone from the first start (not only from the next one)
+    auth = fresh.local.home / "data" / "dbms" / "auth.ini"
+    assert stat.S_IMODE(auth.stat().st_mode) == 0o600, oct(auth.stat().st_mode)
