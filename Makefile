@@ -38,9 +38,9 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Lint, format and types first (seconds); then the suite, against its own servers so it never touches the demo's
-# data: TEST_WORKERS pytest-xdist workers, each a whole session with its own Neo4j (.neo4j/test-gw0, ports
-# 17697/17484; .neo4j/test-gw1, 17707/17494; tests/conftest.py), a module going whole to one worker.
+# After `check`, the suite against its own servers so it never touches the demo's data: TEST_WORKERS pytest-xdist
+# workers, each a whole session with its own Neo4j (.neo4j/test-gw0, ports 17697/17484; .neo4j/test-gw1,
+# 17707/17494); how tests are dealt to them: tests/conftest.py.
 TEST_WORKERS ?= 2
 test: install system-packages check
 	DUANKA_NEO4J_HOME=$(CURDIR)/.neo4j/test DUANKA_NEO4J_LIB=$(CURDIR)/.neo4j/lib \
