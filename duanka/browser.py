@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from duanka.library import LIBRARY, parts
+from duanka.lock import folder_lock
 from graphmodel.docs import LABEL_COLOURS
 from graphmodel.roles import CONFIRMED, DECISIONS, ROLES, SUSPECT
 from graphmodel.schema import NODES
@@ -128,7 +129,14 @@ def assets() -> dict[str, bytes]:
 
 
 def bundle(lib: Path) -> bool:
-    """Put the guide and style into the Browser jar the server serves; rewrite only when they changed."""
+    """Put the guide and style into the Browser jar the server serves; rewrite only when they changed.
+
+    Under the lib's lock: servers sharing one lib/ may start at once (the test workers do)."""
+    with folder_lock(lib):
+        return _bundle(lib)
+
+
+def _bundle(lib: Path) -> bool:
     jars = sorted(lib.glob("neo4j-browser-*.jar"))
     if not jars:
         return False

@@ -80,3 +80,19 @@ def database_lock(settings: Settings, purpose: str, wait: float = 0.0, poll: flo
             del _held[mine]
     finally:
         os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold a folder that several installations share (the server's jars) while one of them changes it.
+
+    Two servers started at once from one `lib/` both found the Browser jar without the guide and both
+    rewrote it through the same staging file; the second found it gone. Blocking: the change takes seconds."""
+    path = folder.with_name(f".{folder.name}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

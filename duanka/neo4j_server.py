@@ -24,6 +24,7 @@ import psutil
 
 from duanka import browser, private
 from duanka.errors import DuankaError
+from duanka.lock import folder_lock
 from duanka.settings import LocalServer, Settings, project_root, write_private
 
 POM = project_root() / "infra" / "neo4j" / "pom.xml"
@@ -79,6 +80,11 @@ class InstallResult:
 def install(local: LocalServer) -> InstallResult:
     """Fetch the server's jars once; a later call with the same pom returns at once."""
     _require_java()
+    with folder_lock(local.lib):  # installations sharing one lib/ (the test workers) fetch it once
+        return _install(local)
+
+
+def _install(local: LocalServer) -> InstallResult:
     marker = local.lib / ".installed"
     if marker.exists() and marker.read_text().strip() == _pom_digest():
         return InstallResult(neo4j_version(), local.lib, fetched=False)

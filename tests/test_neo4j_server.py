@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import multiprocessing
+import os
 import socket
 import stat
+import time
 import urllib.request
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import neo4j
@@ -13,7 +18,7 @@ import psutil
 import pytest
 from neo4j.exceptions import AuthError, ClientError
 
-from duanka import db, neo4j_server
+from duanka import browser, db, neo4j_server
 from duanka.errors import DuankaError
 from duanka.settings import Connection, LocalServer, Settings, read_credentials
 from graphmodel.apply import apply_schema, existing_schema
@@ -135,6 +140,29 @@ def test_unreadable_or_open_password_file_is_a_clear_error(tmp_path: Path) -> No
         read_credentials(secret)
     secret.chmod(0o600)
     assert read_credentials(secret) == "pw-pw-pw-pw"
+
+
+def _bundle_at(lib: Path, moment: float) -> bool:
+    time.sleep(max(0.0, moment - time.time()))
+    return browser.bundle(lib)
+
+
+def test_servers_starting_together_from_one_lib_put_the_guide_in_once(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    jar = lib / "neo4j-browser-0.0.0.jar"
+    with zipfile.ZipFile(jar, "w") as z:
+        for i in range(3000):
+            z.writestr(f"browser/asset-{i}.js", os.urandom(2048))
+    moment = time.time() + 3
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
+        rewrote = list(pool.map(_bundle_at, [lib] * 4, [moment] * 4))
+    assert sorted(rewrote) == [False, False, False, True]
+    with zipfile.ZipFile(jar) as z:
+        names = set(z.namelist())
+    assert {f"browser/asset-{i}.js" for i in range(3000)} <= names
+    assert set(browser.assets()) <= names
+    assert sorted(p.name for p in lib.iterdir()) == [jar.name]
 
 
 def test_config_listens_on_loopback_and_is_sized() -> None:
