@@ -89,7 +89,7 @@ def ingest(
         return steps.skipped(settings, earlier, folder)
     bulk, why = steps.loading_path(settings, extract, options.bulk)
     get_run_logger().info("loading path: %s (%s)", "bulk import" if bulk else "Bolt", why)
-    run = IngestRun(replace(options, bulk=bulk))
+    run = steps.begin(settings, replace(options, bulk=bulk), extract)
     prepare_database(settings)
     loaded = load_files(settings, run, extract)
     result = reconcile(settings, run, extract, loaded)

@@ -1,4 +1,4 @@
-"""Test helpers that read the whole graph back."""
+"""Test helpers that read the whole graph back, and compare it with the analysis store."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ import numpy as np
 import pandas as pd
 
 from duanka import db
+from duanka.detect.projection import Projection
+from duanka.detect.reading import FACT_QUERIES, read_facts, read_graph, read_projection, region_scope
+from duanka.detect.signals import Facts
+from duanka.detect.source import choose
 from duanka.ingest.run import IngestResult
 from duanka.settings import Settings
 from graphmodel.roles import ROLE
@@ -132,3 +136,46 @@ def colourful(png: Path, region: tuple[int, int, int, int] | None = None) -> tup
     rgb = (pixels * 255).round().astype(int).reshape(-1, 3)
     seen = {f"#{r:02X}{g:02X}{b:02X}" for r, g, b in np.unique(rgb, axis=0)}
     return float(pixels.std()), {r.key for r in ROLE.values() if r.colour.upper() in seen}
+
+
+# The analysis store against the graph: detection's reads from each must agree (duanka/detect/reading.py).
+
+
+def _facts_in_one_order(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(list(frame.columns), ignore_index=True, na_position="first")
+
+
+def _edges(p: Projection) -> pd.DataFrame:
+    keys = p.keys.astype(str)
+    return _facts_in_one_order(pd.DataFrame({"a": keys[p.sources], "b": keys[p.targets], "w": p.weights}))
+
+
+def assert_same_facts(graph: Facts, store: Facts, what: str) -> None:
+    """Every declared fact table equal (sorted, same dtypes), and the evidence held."""
+    for table, query in FACT_QUERIES.items():
+        assert query.store or query.graph_only, f"{table} has no query over the analysis store"
+        pd.testing.assert_frame_equal(
+            _facts_in_one_order(getattr(graph, table)),
+            _facts_in_one_order(getattr(store, table)),
+            obj=f"{what}: {table}",
+        )
+    assert graph.evidence == store.evidence, what
+
+
+def assert_one_truth(settings: Settings, what: str) -> None:
+    """The projection and the fact tables read from the store equal those read from Neo4j, whole and for
+    a region of a few of each scored entity."""
+    source = choose(settings, None)
+    assert source.store, source.why
+    (proj_graph, facts_graph), (proj_store, facts_store) = read_graph(settings), read_graph(settings, source)
+    assert sorted(proj_graph.keys) == sorted(proj_store.keys), what
+    pd.testing.assert_frame_equal(_edges(proj_graph), _edges(proj_store), obj=what)
+    assert_same_facts(facts_graph, facts_store, what)
+    assert proj_store.size == read_projection(settings, source).size
+    ids = {
+        "sim": facts_graph.sims["msisdn"].head(5).tolist() + facts_graph.seen["msisdn"].head(3).tolist(),
+        "device": facts_graph.seen["device"].head(5).tolist(),
+        "account": facts_graph.accounts["account"].head(5).tolist() + facts_graph.transfers["dst"].head(3).tolist(),
+    }
+    scope = region_scope(lambda t: set(ids.get(t, [])))
+    assert_same_facts(read_facts(settings, scope), read_facts(settings, scope, source=source), f"{what}, a region")

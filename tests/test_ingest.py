@@ -13,16 +13,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import bulk_import_matches_bolt, empty, graph_snapshot, ingest_source
+from helpers import assert_one_truth, bulk_import_matches_bolt, empty, graph_snapshot, ingest_source
 from worlds import GeneratedWorlds, LoadedWorlds
 
 from duanka import db
+from duanka.detect.source import choose
 from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.ingest import read
 from duanka.ingest.run import IngestResult
 from duanka.ingest.seen import Seen, hashed
 from duanka.settings import Settings
+from duanka.store import layout
 
 
 @pytest.fixture()
@@ -179,7 +181,7 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def test_killed_load_converges_on_rerun(empty_db: Settings, tmp_path: Path) -> None:
+def test_killed_load_converges_on_rerun_in_the_graph_and_the_store(empty_db: Settings, tmp_path: Path) -> None:
     source = tmp_path / "src"
     generate(source, "demo", persons=4000, seed=31)
     ingest_source(source, empty_db)
@@ -210,8 +212,18 @@ def test_killed_load_converges_on_rerun(empty_db: Settings, tmp_path: Path) -> N
     assert not any(Path(f"/proc/{pid}").exists() for pid in helpers), "a helper process outlived the killed loader"
     partial = graph_snapshot(empty_db)
     assert 0 < partial["relationships"] < reference["relationships"]
-    assert ingest_source(source, empty_db).ok
+    with db.session(empty_db) as sess:
+        [cut] = db.read(sess, "MATCH (r:Run {kind: 'ingest'}) RETURN r.run_id AS id, r.status AS status")
+    assert cut["status"] == "writing"
+    assert cut["id"] not in layout.finished(empty_db)  # the store never took the load as whole
+    source_now = choose(empty_db, None)  # the store holds no other load: detection reads the graph, says why
+    assert not source_now.store and "1 of them cut off while writing" in source_now.why, source_now.why
+
+    rerun = ingest_source(source, empty_db)
+    assert rerun.ok and rerun.run_id == cut["id"]  # resumed: one load of the extract, not a torn one beside it
     assert graph_snapshot(empty_db) == reference
+    assert choose(empty_db, None).loads == (cut["id"],)
+    assert_one_truth(empty_db, "a load cut off, then run again")
 
 
 def test_missing_required_column_rejects_the_file(empty_db: Settings, tmp_path: Path) -> None:

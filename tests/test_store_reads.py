@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import ingest_source, load_into_empty
+from helpers import assert_one_truth, ingest_source, load_into_empty
 
 from duanka.choices import ReadFrom
 from duanka.detect.job import DetectResult
-from duanka.detect.projection import Projection
-from duanka.detect.reading import FACT_QUERIES, read_facts, read_graph, read_projection, region_scope
-from duanka.detect.signals import RESOURCE_TABLES, Facts
+from duanka.detect.reading import read_facts, read_projection
+from duanka.detect.signals import RESOURCE_TABLES
 from duanka.detect.source import choose
 from duanka.entity_keys import split_entity_key
 from duanka.errors import DuankaError
@@ -25,44 +24,6 @@ from duanka.store import layout
 
 FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
 NOT_EXTRACTS = {"outcomes-zh", "reports-only"}  # an outcomes file; reports alone are an increment (loaded so below)
-
-
-def _in_one_order(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values(list(frame.columns), ignore_index=True, na_position="first")
-
-
-def _edges(p: Projection) -> pd.DataFrame:
-    keys = p.keys.astype(str)
-    return _in_one_order(pd.DataFrame({"a": keys[p.sources], "b": keys[p.targets], "w": p.weights}))
-
-
-def assert_same_facts(graph: Facts, store: Facts, what: str) -> None:
-    """Every declared fact table equal (sorted, same dtypes), and the evidence held."""
-    for table, query in FACT_QUERIES.items():
-        assert query.store or query.graph_only, f"{table} has no query over the analysis store"
-        pd.testing.assert_frame_equal(
-            _in_one_order(getattr(graph, table)), _in_one_order(getattr(store, table)), obj=f"{what}: {table}"
-        )
-    assert graph.evidence == store.evidence, what
-
-
-def assert_one_truth(settings: Settings, what: str) -> None:
-    """The projection and the fact tables read from the store equal those read from Neo4j, whole and for
-    a region of a few of each scored entity."""
-    source = choose(settings, None)
-    assert source.store, source.why
-    (proj_graph, facts_graph), (proj_store, facts_store) = read_graph(settings), read_graph(settings, source)
-    assert sorted(proj_graph.keys) == sorted(proj_store.keys), what
-    pd.testing.assert_frame_equal(_edges(proj_graph), _edges(proj_store), obj=what)
-    assert_same_facts(facts_graph, facts_store, what)
-    assert proj_store.size == read_projection(settings, source).size
-    ids = {
-        "sim": facts_graph.sims["msisdn"].head(5).tolist() + facts_graph.seen["msisdn"].head(3).tolist(),
-        "device": facts_graph.seen["device"].head(5).tolist(),
-        "account": facts_graph.accounts["account"].head(5).tolist() + facts_graph.transfers["dst"].head(3).tolist(),
-    }
-    scope = region_scope(lambda t: set(ids.get(t, [])))
-    assert_same_facts(read_facts(settings, scope), read_facts(settings, scope, source=source), f"{what}, a region")
 
 
 @pytest.fixture(scope="module")

@@ -36,24 +36,28 @@ class Source:
 NEO4J = Source(ReadFrom.NEO4J, why="asked for")
 
 
-def graph_loads(settings: Settings) -> tuple[str, ...]:
-    """Every load (ingest run) the graph records, oldest first."""
+def graph_loads(settings: Settings) -> dict[str, str]:
+    """Every load (ingest run) the graph records, oldest first, and its status."""
     with db.session(settings) as sess:
-        return tuple(r["load_id"] for r in db.read(sess, queries.load("detect/ingest_loads")))
+        return {r["load_id"]: r["status"] for r in db.read(sess, queries.load("detect/ingest_loads"))}
 
 
 def choose(settings: Settings, asked: ReadFrom | None) -> Source:
     """`asked`, or (None) the store where it holds every load the graph holds. Asked for the store where it
     lacks one, the run fails before anything is read."""
-    loads = graph_loads(settings)
+    status = graph_loads(settings)
+    loads = tuple(status)
     if asked == ReadFrom.NEO4J:
         return Source(ReadFrom.NEO4J, loads, "asked for")
     held = set(layout.finished(settings))
     missing = [load for load in loads if load not in held]
+    cut_off = sum(status[load] == "writing" for load in missing)
     if not loads:
         why = "the graph records no load"
     elif missing:
         why = f"the analysis store lacks {len(missing)} of the graph's {len(loads)} loads ({missing[0]} first)"
+        if cut_off:
+            why += f"; {cut_off} of them cut off while writing: loading that extract again finishes it"
     else:
         return Source(
             ReadFrom.STORE, loads, "asked for" if asked else f"it holds all {len(loads)} loads the graph holds"

@@ -75,6 +75,23 @@ def found_in_graph(settings: Settings, run_id: str, expected: dict[str, int]) ->
     return found
 
 
+def record_start(settings: Settings, run_id: str, source: str, started_at: str, digest: str) -> None:
+    """The run in the graph before its first row, as still writing: a load cut off before `record` stays
+    named, so detection never reads the analysis store (which lacks it) as if it were the whole graph."""
+    run = run_record(
+        run_id=run_id,
+        kind="ingest",
+        status="writing",
+        version=__version__,
+        source=source,
+        started_at=started_at,
+        source_sha256=digest,
+        loading="bolt",
+    )
+    with db.session(settings) as sess:
+        db.run(sess, queries.load("pipeline/write_run"), run=run)
+
+
 def record(settings: Settings, result: IngestResult, digest: str) -> None:
     """The run in the graph (for exports' manifests and `explain`) and in the audit log."""
     run = run_record(

@@ -24,7 +24,7 @@ from duanka.ingest.loader import FileReport, Loader
 from duanka.ingest.mapping import SourceMapping
 from duanka.ingest.prepare import Preparation
 from duanka.ingest.quarantine import Quarantine
-from duanka.ingest.reconcile import IngestResult, found_in_graph, now, record, write_manifest
+from duanka.ingest.reconcile import IngestResult, found_in_graph, now, record, record_start, write_manifest
 from duanka.ingest.sink import Progress, Sink
 from duanka.ingest.tokens import Pseudonyms
 from duanka.ingest.writes import WRITES, RelWrite
@@ -186,6 +186,14 @@ def loaded_before(settings: Settings, extract: Extract) -> str | None:
     return rows[0]["run_id"] if rows else None
 
 
+def begin(settings: Settings, options: IngestOptions, extract: Extract) -> IngestRun:
+    """A new run, or the run of this extract that was cut off while writing: loading it again under its id
+    leaves one load of it in the graph and in the analysis store."""
+    with db.session(settings) as sess:
+        rows = db.read(sess, queries.load("pipeline/ingest_unfinished"), digest=extract.digest)
+    return IngestRun(options, rows[0]["run_id"]) if rows else IngestRun(options)
+
+
 def prepare(settings: Settings) -> list[str]:
     """The declared constraints and indexes, before anything is written (idempotent)."""
     with db.session(settings) as sess:
@@ -211,6 +219,8 @@ def load(settings: Settings, run: IngestRun, extract: Extract, progress: Progres
         StoreWriter(settings, run.run_id) as store,  # closed after the sink: whole only if the graph took the rows
         sink,
     ):
+        if not options.bulk:  # a bulk import starts from an empty database: its run is recorded after it
+            record_start(settings, run.run_id, str(options.source), run.started_at, extract.digest)
         loader = Loader(sink, quarantine, absent(sess, bool(options.bulk)), folder, progress, store)
         files = []
         for name, path in jobs:
