@@ -1,10 +1,11 @@
 """Detection's reads from the analysis store against the same reads from Neo4j, and the store's engines.
 
-    python bench/store.py reads              # read_graph from Neo4j, then from the store (the same tables)
+    python bench/store.py reads [--neo4j]    # read_graph from the store: folding every load, then from the
+                                             # state kept; with --neo4j the same tables from Neo4j too
     python bench/store.py engines            # one fold and aggregation of the store's calls, three engines
 
 Both on whatever the configured database holds (load it with `duanka ingest` first: that writes the store).
-`reads` times the projection and every fact table, read whole, each way, and checks they are equal.
+`reads` times the projection and every fact table, read whole, each way (with --neo4j it compares sizes).
 `engines` folds the CALLED rows into one row per pair (a later count replaces an earlier one, first call
 the earliest) and sums each caller's calls, in DuckDB (the store's SQL files), Polars and pyarrow's
 Acero group-by: the reader's engine was chosen on it.
@@ -25,6 +26,7 @@ def reads(args: argparse.Namespace) -> None:
     from duanka.detect.reading import read_graph
     from duanka.detect.source import choose
     from duanka.settings import Settings
+    from duanka.store import folded
 
     settings = Settings.from_env()
     source = choose(settings, None)
@@ -32,12 +34,17 @@ def reads(args: argparse.Namespace) -> None:
     if not source.store:
         raise SystemExit("the store does not hold every load: nothing to compare")
     for _ in range(args.repeat):
-        graph = measure("from Neo4j (Bolt)", lambda: read_graph(settings))
-        store = measure("from the store (DuckDB)", lambda: read_graph(settings, source))
-    same = graph[0].size == store[0].size and all(
-        len(getattr(graph[1], t)) == len(getattr(store[1], t)) for t in ("sims", "seen", "accounts", "transfers")
-    )
-    print(f"  projection {store[0].size[0]:,} nodes, {store[0].size[1]:,} edges; same sizes: {same}")
+        folded.forget(settings)
+        store = measure("from the store, every load folded (and the state kept)", lambda: read_graph(settings, source))
+        measure("from the store, the folded state kept", lambda: read_graph(settings, source))
+        if args.neo4j:
+            graph = measure("from Neo4j (Bolt)", lambda: read_graph(settings))
+            same = graph[0].size == store[0].size and all(
+                len(getattr(graph[1], t)) == len(getattr(store[1], t))
+                for t in ("sims", "seen", "accounts", "transfers")
+            )
+            print(f"  same sizes: {same}")
+    print(f"  projection {store[0].size[0]:,} nodes, {store[0].size[1]:,} edges")
 
 
 def engines(args: argparse.Namespace) -> None:
@@ -95,6 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", choices=("reads", "engines"))
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--neo4j", action="store_true", help="reads: also read the same tables from Neo4j")
     args = parser.parse_args()
     {"reads": reads, "engines": engines}[args.what](args)
 

@@ -20,7 +20,8 @@ from duanka.errors import DuankaError
 from duanka.generate import generate
 from duanka.generate.views import split_by_time
 from duanka.settings import Settings
-from duanka.store import layout
+from duanka.store import folded, layout
+from duanka.store import read as store
 
 FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
 NOT_EXTRACTS = {"outcomes-zh", "reports-only"}  # an outcomes file; reports alone are an increment (loaded so below)
@@ -34,15 +35,37 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def _folded_tables(settings: Settings, loads: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    with store.opened(settings, loads) as con:
+        return {
+            name: con.table(name).df().pipe(lambda f: f.sort_values(list(f.columns), ignore_index=True))
+            for name in store.FOLDED_TABLES.values()
+        }
+
+
 def test_the_store_and_the_graph_give_the_same_facts_before_and_after_an_increment(
-    settings: Settings, days: Path
+    settings: Settings, days: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_into_empty(settings, days / "before")
     assert_one_truth(settings, "a generated world")
     assert ingest_source(days / "day", settings).ok
     source = choose(settings, None)
     assert source.store and len(source.loads) == 2
+    read_files_of: list[list[str]] = []
+    files_by_load = store.files_by_load
+    monkeypatch.setattr(
+        store, "files_by_load", lambda s, loads: read_files_of.append(list(loads)) or files_by_load(s, loads)
+    )
     assert_one_truth(settings, "the world after an increment")
+    # the first read folded the day onto the state kept after the world before it; every later one read it kept
+    assert read_files_of == [[source.loads[1]]], read_files_of
+
+    kept = _folded_tables(settings, source.loads)
+    monkeypatch.setattr(folded, "find", lambda s, loads: None)
+    from_nothing = _folded_tables(settings, source.loads)
+    assert read_files_of[1:] == [list(source.loads)]
+    for name, table in from_nothing.items():
+        pd.testing.assert_frame_equal(kept[name], table, obj=name)
 
 
 def test_the_store_and_the_graph_give_the_same_facts_on_a_world_with_ports_before_and_after_an_increment(

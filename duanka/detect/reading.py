@@ -133,7 +133,7 @@ def read_projection(settings: Settings, source: Source | None = None) -> Project
     by what ties them (model.edge_weights)."""
     if source is not None and source.store:
         with store.opened(settings, source.loads) as con:
-            return projection_of(store.frame(con, "project_edges", **EDGE_PARAMS))
+            return projection_of(store.arrow(con, "project_edges", **EDGE_PARAMS))
     return projection_of(read_frames(settings, {"edges": PROJECTION})["edges"])
 
 
@@ -177,7 +177,7 @@ def _from_store(
     from_graph = {q.table: q.read(scope) for q in wanted if q.graph_only}
     with store.opened(settings, source.loads) as con:
         frames = store.read_tables(con, {q.table: q.store_read(scope) for q in wanted if not q.graph_only})
-        projection = projection_of(store.frame(con, "project_edges", **EDGE_PARAMS)) if edges else None
+        projection = projection_of(store.arrow(con, "project_edges", **EDGE_PARAMS)) if edges else None
         held = store.evidence(con)
     if from_graph:
         frames |= read_frames(settings, from_graph)

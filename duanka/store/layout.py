@@ -95,6 +95,12 @@ def parts(settings: Settings, load_id: str) -> list[Part] | None:
     return [Part(**p) for p in body["parts"]]
 
 
+def stamp(settings: Settings, load_id: str) -> str:
+    """A finished load's manifest checksum: what it holds, so a load written again under its id reads anew."""
+    body = json.loads((folder(settings, load_id) / MANIFEST).read_text(encoding="utf-8"))
+    return str(body["sha256"])
+
+
 def finished(settings: Settings) -> list[str]:
     """The loads the store holds whole, oldest first."""
     base = root(settings)

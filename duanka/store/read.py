@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from duanka.errors import DuankaError
 from duanka.settings import Settings, project_root
-from duanka.store import layout
+from duanka.store import folded, layout
 from graphmodel.schema import KEYED, LOADED_RELATIONSHIPS
 from graphmodel.sql import rows_of, states, table
 
@@ -97,11 +97,13 @@ def files_of(settings: Settings, loads: Sequence[str]) -> dict[str, list[str]]:
 SEQ_BITS = 40
 
 
-def _rows(con: duckdb.DuckDBPyConnection, element: str, by_load: dict[str, list[str]]) -> duckdb.DuckDBPyRelation:
-    """An element's rows of the loads read, each with its `ord`."""
+def _rows(
+    con: duckdb.DuckDBPyConnection, element: str, by_load: dict[str, list[str]], first_rank: int = 0
+) -> duckdb.DuckDBPyRelation:
+    """An element's rows of the loads read, each with its `ord` (the loads ranked from `first_rank`)."""
     parts = [
         con.read_parquet(paths).project(f"*, {rank} * {1 << SEQ_BITS} + seq AS ord")
-        for rank, (_, paths) in enumerate(sorted(by_load.items()))
+        for rank, (_, paths) in enumerate(sorted(by_load.items()), start=first_rank)
     ]
     if not parts:
         return con.from_arrow(layout.columns(element).empty_table()).project("*, seq AS ord")
@@ -111,29 +113,57 @@ def _rows(con: duckdb.DuckDBPyConnection, element: str, by_load: dict[str, list[
     return rows
 
 
-_FOLDED_NAMES = {f"state_{table(element)}" for element in FOLDED} | {f"nodes_{table(label)}" for label in EVERY_NODE}
+def _kept_rows(con: duckdb.DuckDBPyConnection, kept: folded.Checkpoint, element: str) -> duckdb.DuckDBPyRelation:
+    """An element's kept state as rows of one earlier load: each value at the ord it was last written at,
+    below every ord of the loads since."""
+    columns = ["CAST(NULL AS BIGINT) AS seq" if f.name == "seq" else f'"{f.name}"' for f in layout.columns(element)]
+    return con.read_parquet(kept.table(table(element))).project(", ".join([*columns, "written AS ord"]))
+
+
+FOLDED_TABLES = {f"state_{table(e)}": table(e) for e in FOLDED} | {
+    f"nodes_{table(label)}": f"{table(label)}_nodes" for label in EVERY_NODE
+}  # each fold's statement name → the table it makes
 
 
 @contextmanager
 def opened(settings: Settings, loads: Sequence[str]) -> Iterator[duckdb.DuckDBPyConnection]:
     """A DuckDB connection on the store's rows of `loads`, the state of what detection reads folded (FOLDED,
-    EVERY_NODE)."""
+    EVERY_NODE): from the state kept after the first of them where there is one (duanka/store/folded.py),
+    folding only the loads since, and kept again for the next read."""
+    ordered = sorted(loads)
     con = duckdb.connect(config={"threads": THREADS})
     try:
-        for element, by_load in files_by_load(settings, loads).items():
-            _rows(con, element, by_load).create_view(rows_of(element))
-        for state in states():
-            if state.name in _FOLDED_NAMES:
-                con.execute(sql(state.name))
+        kept = folded.find(settings, ordered)
+        since = ordered[len(kept.loads) :] if kept else ordered
+        if kept and not since:
+            for name in FOLDED_TABLES.values():
+                con.read_parquet(kept.table(name)).create_view(name)
+        else:
+            first = len(kept.loads) if kept else 0
+            for element, by_load in files_by_load(settings, since).items():
+                rows = _rows(con, element, by_load, first)
+                if kept and element in FOLDED:
+                    rows = _kept_rows(con, kept, element).union(rows)
+                rows.create_view(rows_of(element))
+            for state in states():
+                if state.name in FOLDED_TABLES:
+                    con.execute(sql(state.name))
+            if ordered:
+                folded.save(con, settings, ordered, list(FOLDED_TABLES.values()))
         yield con
     finally:
         con.close()
 
 
+def arrow(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pa.Table:
+    """A store query's rows as an Arrow table."""
+    table: pa.Table = con.sql(sql(name), params=params or None).to_arrow_table()
+    return table
+
+
 def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
     """A store query's rows as a DataFrame."""
-    table: pa.Table = con.sql(sql(name), params=params or None).to_arrow_table()
-    return table.to_pandas()
+    return arrow(con, name, **params).to_pandas()
 
 
 def evidence(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
