@@ -57,20 +57,30 @@ def node_state(n: NodeSchema) -> Statement:
     return Statement(f"state_{table(n.label)}", "\n".join(lines))
 
 
+def identity(name: str) -> list[str]:
+    """The columns a label's or a type's folded state has one row per (its key; a link's ends' keys and its
+    own key where the type has one): what its fold groups by."""
+    for n in KEYED:
+        if n.label == name:
+            return [n.key]
+    r = next(r for r in LOADED_RELATIONSHIPS if r.type == name)
+    return [START, END, *([r.key] if r.key else [])]
+
+
 def rel_state(r: RelSchema) -> Statement:
     """One row per `r` relationship: its ends' keys, its key where the type has one, its properties."""
-    identity = [START, END, *([r.key] if r.key else [])]
+    keys = identity(r.type)
     props = [p for p in r.props if p.name != r.key]
     lines = [
         f"-- {r.name} relationships the loads read, folded as the loaders' MERGEs fold them. Generated.",
-        f"-- Reads {rows_of(r.type)}: {', '.join(identity)}, the properties, load_id, ord.",
+        f"-- Reads {rows_of(r.type)}: {', '.join(keys)}, the properties, load_id, ord.",
         f"CREATE OR REPLACE TEMP TABLE {table(r.type)} AS",
-        f"SELECT {', '.join(identity)},",
+        f"SELECT {', '.join(keys)},",
         "       max(load_id) AS load_id,",
         *(f"       {_folded(p)}," for p in props),
         f"       max({ORDER}) AS written",
         f"FROM {rows_of(r.type)}",
-        f"GROUP BY {', '.join(identity)};",
+        f"GROUP BY {', '.join(keys)};",
     ]
     return Statement(f"state_{table(r.type)}", "\n".join(lines))
 

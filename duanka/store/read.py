@@ -23,7 +23,7 @@ from duanka.errors import DuankaError
 from duanka.settings import Settings, project_root
 from duanka.store import folded, layout
 from graphmodel.schema import KEYED, LOADED_RELATIONSHIPS
-from graphmodel.sql import rows_of, states, table
+from graphmodel.sql import identity, rows_of, states, table
 
 STORE_QUERIES = project_root() / "queries" / "store"
 THREADS = 2  # the machines it runs on have two cores; DuckDB's default takes every core it sees
@@ -113,41 +113,66 @@ def _rows(
     return rows
 
 
-def _kept_rows(con: duckdb.DuckDBPyConnection, kept: folded.Checkpoint, element: str) -> duckdb.DuckDBPyRelation:
-    """An element's kept state as rows of one earlier load: each value at the ord it was last written at,
-    below every ord of the loads since."""
-    columns = ["CAST(NULL AS BIGINT) AS seq" if f.name == "seq" else f'"{f.name}"' for f in layout.columns(element)]
-    return con.read_parquet(kept.table(table(element))).project(", ".join([*columns, "written AS ord"]))
-
-
 FOLDED_TABLES = {f"state_{table(e)}": table(e) for e in FOLDED} | {
     f"nodes_{table(label)}": f"{table(label)}_nodes" for label in EVERY_NODE
 }  # each fold's statement name → the table it makes
+_KEYS = {table(e): identity(e) for e in FOLDED} | {f"{table(label)}_nodes": identity(label) for label in EVERY_NODE}
+
+
+def _same(keys: list[str], a: str, b: str) -> str:
+    """SQL: rows `a` and `b` are of one element (a null key is a key, as GROUP BY takes it)."""
+    return " AND ".join(f'{a}."{k}" IS NOT DISTINCT FROM {b}."{k}"' for k in keys)
+
+
+def _rows_with_kept(con: duckdb.DuckDBPyConnection, element: str, since: str) -> None:
+    """An element's rows to fold: those of the loads since (view `since`) and, as rows of one earlier load,
+    the kept state of the elements they touch; each kept value at the ord it was last written at, below
+    every ord of the loads since."""
+    columns = ["CAST(NULL AS BIGINT) AS seq" if f.name == "seq" else f'k."{f.name}"' for f in layout.columns(element)]
+    con.execute(
+        f"CREATE VIEW {rows_of(element)} AS "
+        f"SELECT {', '.join(columns)}, k.written AS ord FROM kept_{table(element)} k "
+        f"SEMI JOIN {since} s ON {_same(identity(element), 'k', 's')} "
+        f"UNION ALL SELECT * FROM {since}"
+    )
+
+
+def _fold(con: duckdb.DuckDBPyConnection, settings: Settings, loads: list[str], kept: folded.Checkpoint | None) -> None:
+    """The folded tables of `loads`: the loads after the kept ones folded onto the kept state where there is
+    one (only the elements they touch are folded again), else every load folded."""
+    first = len(kept.loads) if kept else 0
+    if kept is not None:
+        for name in FOLDED_TABLES.values():
+            con.read_parquet(kept.table(name)).create_view(f"kept_{name}")
+    for element, by_load in files_by_load(settings, loads[first:]).items():
+        onto_kept = kept is not None and element in FOLDED
+        rows = _rows(con, element, by_load, first)
+        rows.create_view(f"{rows_of(element)}_since" if onto_kept else rows_of(element))
+        if onto_kept:
+            _rows_with_kept(con, element, f"{rows_of(element)}_since")
+    for state in states():
+        if state.name in FOLDED_TABLES:
+            con.execute(sql(state.name))
+    if kept is not None:  # what the loads since did not touch, as it was kept
+        for name in FOLDED_TABLES.values():
+            same = _same(_KEYS[name], "k", "f")
+            con.execute(f"INSERT INTO {name} SELECT k.* FROM kept_{name} k ANTI JOIN {name} f ON {same}")
 
 
 @contextmanager
 def opened(settings: Settings, loads: Sequence[str]) -> Iterator[duckdb.DuckDBPyConnection]:
     """A DuckDB connection on the store's rows of `loads`, the state of what detection reads folded (FOLDED,
-    EVERY_NODE): from the state kept after the first of them where there is one (duanka/store/folded.py),
-    folding only the loads since, and kept again for the next read."""
+    EVERY_NODE): read as kept where the kept state covers them all (duanka/store/folded.py), else folded and
+    kept for the next read. Names placed into the SQL come from the schema's declaration, never from data."""
     ordered = sorted(loads)
     con = duckdb.connect(config={"threads": THREADS})
     try:
         kept = folded.find(settings, ordered)
-        since = ordered[len(kept.loads) :] if kept else ordered
-        if kept and not since:
+        if kept is not None and len(kept.loads) == len(ordered):
             for name in FOLDED_TABLES.values():
                 con.read_parquet(kept.table(name)).create_view(name)
         else:
-            first = len(kept.loads) if kept else 0
-            for element, by_load in files_by_load(settings, since).items():
-                rows = _rows(con, element, by_load, first)
-                if kept and element in FOLDED:
-                    rows = _kept_rows(con, kept, element).union(rows)
-                rows.create_view(rows_of(element))
-            for state in states():
-                if state.name in FOLDED_TABLES:
-                    con.execute(sql(state.name))
+            _fold(con, settings, ordered, kept)
             if ordered:
                 folded.save(con, settings, ordered, list(FOLDED_TABLES.values()))
         yield con
