@@ -1,7 +1,8 @@
 """Detection's reads from the analysis store against the same reads from Neo4j, and the store's engines.
 
     python bench/store.py reads [--neo4j]    # read_graph from the store: folding every load, then from the
-                                             # state kept; with --neo4j the same tables from Neo4j too
+                                             # state kept, then the newest load folded onto the state kept
+                                             # before it; with --neo4j the same tables from Neo4j too
     python bench/store.py engines            # one fold and aggregation of the store's calls, three engines
 
 Both on whatever the configured database holds (load it with `duanka ingest` first: that writes the store).
@@ -27,6 +28,7 @@ def reads(args: argparse.Namespace) -> None:
     from duanka.detect.source import choose
     from duanka.settings import Settings
     from duanka.store import folded
+    from duanka.store.read import opened
 
     settings = Settings.from_env()
     source = choose(settings, None)
@@ -37,6 +39,11 @@ def reads(args: argparse.Namespace) -> None:
         folded.forget(settings)
         store = measure("from the store, every load folded (and the state kept)", lambda: read_graph(settings, source))
         measure("from the store, the folded state kept", lambda: read_graph(settings, source))
+        if len(source.loads) > 1:  # a day's run: the state kept after the loads before the newest
+            folded.forget(settings)
+            with opened(settings, source.loads[:-1]):
+                pass
+            measure("from the store, the newest load folded onto the kept state", lambda: read_graph(settings, source))
         if args.neo4j:
             graph = measure("from Neo4j (Bolt)", lambda: read_graph(settings))
             same = graph[0].size == store[0].size and all(
