@@ -56,3 +56,29 @@ def test_a_load_is_written_in_the_declared_types_and_a_rerun_replaces_it(tmp_pat
     assert pq.read_table(layout.path(settings, "ingest-1", "sims", "Sim")).num_rows == 1
     layout.path(settings, "ingest-1", "sims", "Sim").write_bytes(b"changed")
     assert layout.verify(settings, "ingest-1") == [str(layout.path(settings, "ingest-1", "sims", "Sim"))]
+
+
+def test_the_kept_state_serves_only_the_loads_it_covers_as_they_were(tmp_path: Path) -> None:
+    import duckdb
+
+    from duanka.store import folded
+
+    settings = _settings_in(tmp_path)
+    for load in ("ingest-1", "ingest-2"):
+        layout.folder(settings, load).mkdir(parents=True)
+        layout.write_manifest(settings, load, [])
+    con = duckdb.connect()
+    con.execute("CREATE TABLE sim AS SELECT '13800000000' AS msisdn")
+    folded.save(con, settings, ["ingest-1"], ["sim"])
+    kept = folded.find(settings, ["ingest-1", "ingest-2"])
+    assert kept is not None and kept.loads == ("ingest-1",)
+    assert pd.read_parquet(kept.table("sim"))["msisdn"].tolist() == ["13800000000"]
+    assert folded.find(settings, ["ingest-2"]) is None  # it covers no beginning of these loads
+
+    folded.save(con, settings, ["ingest-1", "ingest-2"], ["sim"])
+    assert folded.find(settings, ["ingest-1", "ingest-2"]).loads == ("ingest-1", "ingest-2")  # the most it covers
+    folded.save(con, settings, ["ingest-1"], ["sim"])
+    assert len(list((layout.root(settings) / "folded").iterdir())) == folded.KEEP  # older ones go
+
+    layout.write_manifest(settings, "ingest-1", [layout.Part("persons", "Person", 1, "0" * 64)])  # written again
+    assert folded.find(settings, ["ingest-1", "ingest-2"]) is None
