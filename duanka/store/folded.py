@@ -4,9 +4,10 @@ Folding every row of every load into the graph's state was most of a read (mediu
 13–23 s). The state after a set of loads is kept as Parquet, one file per folded table, under
 `<work dir>/store/folded/<id>/` with `covers.json`: the loads it covers (with their manifests' checksums, so a
 load written again under its id is folded anew) and the checksum of the generated folds (a changed schema
-or fold starts over). A later read whose loads begin with those folds the kept state as if it were one
-earlier load's rows: every row of the loads since has a later `ord` (duanka/store/read.py), so a later value
-replaces a kept one exactly as it would have replaced the row it came from.
+or fold starts over). A later read whose loads begin with those takes the kept state as it is for what the
+loads since do not touch, and folds what they touch again, its kept state taken as one earlier load's rows:
+every row of the loads since has a later `ord` (duanka/store/read.py), so a later value replaces a kept one
+exactly as it would have replaced the row it came from.
 """
 
 from __future__ import annotations
@@ -93,15 +94,16 @@ def save(con: duckdb.DuckDBPyConnection, settings: Settings, loads: Sequence[str
     base = private.private_folder(_base(settings))
     staging = base / f".{uuid.uuid4().hex}"
     private.private_folder(staging)
-    for name in tables:  # names come from the generated folds, never from data
-        con.execute(f"COPY {name} TO '{staging / f'{name}.parquet'}' (FORMAT parquet)")
+    for name in tables:  # names come from the generated folds, never from data; the path is quoted
+        target = str(staging / f"{name}.parquet").replace("'", "''")
+        con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
     body = {"loads": _stamps(settings, loads), "folds": folds_digest(), "tables": list(tables)}
     (staging / COVERS).write_text(json.dumps(body, indent=1), encoding="utf-8")
-    target = base / uuid.uuid4().hex
-    staging.rename(target)
+    kept = base / uuid.uuid4().hex
+    staging.rename(kept)
     for old in _kept(settings)[KEEP:]:
         shutil.rmtree(old, ignore_errors=True)
-    return target
+    return kept
 
 
 def forget(settings: Settings) -> None:
