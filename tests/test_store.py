@@ -74,6 +74,7 @@ def test_the_kept_state_serves_only_the_loads_it_covers_as_they_were(tmp_path: P
     assert kept is not None and kept.loads == ("ingest-1",)
     assert pd.read_parquet(kept.table("sim"))["msisdn"].tolist() == ["13800000000"]
     assert folded.find(settings, ["ingest-2"]) is None  # it covers no beginning of these loads
+    assert folded.find(settings, ["ingest-0"]) is None  # a load the store does not hold: no kept state, no error
 
     folded.save(con, settings, ["ingest-1", "ingest-2"], ["sim"])
     assert folded.find(settings, ["ingest-1", "ingest-2"]).loads == ("ingest-1", "ingest-2")  # the most it covers

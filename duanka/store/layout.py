@@ -96,9 +96,10 @@ def parts(settings: Settings, load_id: str) -> list[Part] | None:
 
 
 def stamp(settings: Settings, load_id: str) -> str:
-    """A finished load's manifest checksum: what it holds, so a load written again under its id reads anew."""
-    body = json.loads((folder(settings, load_id) / MANIFEST).read_text(encoding="utf-8"))
-    return str(body["sha256"])
+    """A finished load's manifest checksum: what it holds, so a load written again under its id reads anew
+    ("" for a load the store does not hold whole)."""
+    manifest = folder(settings, load_id) / MANIFEST
+    return str(json.loads(manifest.read_text(encoding="utf-8"))["sha256"]) if manifest.exists() else ""
 
 
 def finished(settings: Settings) -> list[str]:
