@@ -75,42 +75,47 @@ def found_in_graph(settings: Settings, run_id: str, expected: dict[str, int]) ->
     return found
 
 
-def record_start(settings: Settings, run_id: str, source: str, started_at: str, digest: str) -> None:
-    """The run in the graph before its first row, as still writing: a load cut off before `record` stays
-    named, so detection never reads the analysis store (which lacks it) as if it were the whole graph."""
+def _write_run(
+    settings: Settings, run_id: str, status: str, source: str, started_at: str, digest: str, **more: Any
+) -> dict[str, Any]:
+    """An ingest run's record in the graph, at its start and at its end: one node, merged by id."""
     run = run_record(
         run_id=run_id,
         kind="ingest",
-        status="writing",
+        status=status,
         version=__version__,
         source=source,
         started_at=started_at,
         source_sha256=digest,
-        loading="bolt",
+        **more,
     )
     with db.session(settings) as sess:
         db.run(sess, queries.load("pipeline/write_run"), run=run)
+    return run
+
+
+def record_start(settings: Settings, run_id: str, source: str, started_at: str, digest: str) -> None:
+    """The run in the graph before its first row, as still writing: a load cut off before `record` stays
+    named, so detection never reads the analysis store (which lacks it) as if it were the whole graph."""
+    _write_run(settings, run_id, "writing", source, started_at, digest, loading="bolt")
 
 
 def record(settings: Settings, result: IngestResult, digest: str) -> None:
     """The run in the graph (for exports' manifests and `explain`) and in the audit log."""
-    run = run_record(
-        run_id=result.run_id,
-        kind="ingest",
-        status="completed" if result.ok else "failed",
-        version=__version__,
-        source=result.source,
-        started_at=result.started_at,
+    run = _write_run(
+        settings,
+        result.run_id,
+        "completed" if result.ok else "failed",
+        result.source,
+        result.started_at,
+        digest,
         finished_at=result.finished_at,
         files_json=json.dumps([asdict(f) for f in result.files], ensure_ascii=False),
-        source_sha256=digest,
         loading=result.loading,
         rows_read=sum(f.rows_read for f in result.files),
         rows_quarantined=sum(f.rows_quarantined for f in result.files),
         tokens_json=json.dumps(result.tokens, ensure_ascii=False),
     )
-    with db.session(settings) as sess:
-        db.run(sess, queries.load("pipeline/write_run"), run=run)
     audit.append(
         settings,
         "ingest",
