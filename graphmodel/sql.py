@@ -11,7 +11,7 @@ Only names from the declaration are placed into the text; filed under queries/st
 from __future__ import annotations
 
 from graphmodel.cypher import node_fields
-from graphmodel.schema import KEYED, LOADED_RELATIONSHIPS, NodeSchema, Prop, RelSchema, Statement
+from graphmodel.schema import KEYED, LOADED_RELATIONSHIPS, NodeSchema, Prop, RelSchema, Statement, node, relationship
 
 START, END = "start_key", "end_key"  # a relationship row's ends: the keys of its start and end nodes
 ORDER = "ord"  # the order rows were written in, across loads and within one
@@ -60,10 +60,9 @@ def node_state(n: NodeSchema) -> Statement:
 def identity(name: str) -> list[str]:
     """The columns a label's or a type's folded state has one row per (its key; a link's ends' keys and its
     own key where the type has one): what its fold groups by."""
-    for n in KEYED:
-        if n.label == name:
-            return [n.key]
-    r = next(r for r in LOADED_RELATIONSHIPS if r.type == name)
+    if not name.isupper():  # a label (Sim), not a type (HOLDS_SIM), as table() tells them apart
+        return [node(name).key]
+    r = relationship(name)
     return [START, END, *([r.key] if r.key else [])]
 
 
